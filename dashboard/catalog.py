@@ -1,0 +1,214 @@
+"""The indicator catalog: one entry per indicator, with labels, unit, kind, roll-up and direction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["stock", "flow", "rate", "status", "reference", "rating", "flag"]
+Better = Literal["up", "down", "neutral"]
+
+DOMAINS: dict[str, tuple[str, str]] = {
+    "population": ("Dân số", "Population"),
+    "drugs": ("Ma túy", "Drugs"),
+    "prostitution": ("Mại dâm", "Prostitution"),
+    "trafficking": ("Mua bán người", "Human trafficking"),
+    "hiv": ("HIV/AIDS", "HIV/AIDS"),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator.
+
+    ``kind``: ``stock`` (a count on a date: end of period over time, sum over space),
+    ``flow`` (events in a period: sum over time and space), ``rate`` (numerator /
+    denominator × 100 after both are aggregated), ``status`` (a count of communes by their
+    yearly classification), and ``reference``/``rating``/``flag`` for report figures that
+    are not stored as facts.
+    """
+
+    id: str
+    label_vi: str
+    label_en: str
+    unit_vi: str
+    unit_en: str
+    domain: str
+    kind: Kind
+    better: Better
+    numerator: str | None = None
+    denominator: str | None = None
+    headline: bool = False
+
+    @property
+    def is_fact(self) -> bool:
+        """Whether values of this indicator are stored in facts.parquet."""
+        return self.kind in ("stock", "flow")
+
+    @property
+    def rollup(self) -> str:
+        """How the indicator is aggregated, in words for the documentation."""
+        return {
+            "stock": "sum over units; value at the end of the period over time",
+            "flow": "sum over units and over the months of the period",
+            "rate": f"sum({self.numerator}) / sum({self.denominator}) × 100",
+            "status": "count of communes in the category in the year",
+            "reference": "taken from the reference geography",
+            "rating": "qualitative rating, not aggregated",
+            "flag": "yes/no per unit, not aggregated",
+        }[self.kind]
+
+    def label(self, lang: str = "vi") -> str:
+        return self.label_vi if lang == "vi" else self.label_en
+
+    def unit(self, lang: str = "vi") -> str:
+        return self.unit_vi if lang == "vi" else self.unit_en
+
+
+def _stock(id_, vi, en, domain, better, unit=("người", "people"), headline=False):
+    return Indicator(id_, vi, en, unit[0], unit[1], domain, "stock", better, headline=headline)
+
+
+def _flow(id_, vi, en, domain, better, unit=("người", "people"), headline=False):
+    return Indicator(id_, vi, en, unit[0], unit[1], domain, "flow", better, headline=headline)
+
+
+_BUSINESS = ("cơ sở", "businesses")
+_PLACE = ("điểm", "places")
+_COMMUNE = ("xã", "communes")
+_PCT = ("%", "%")
+
+INDICATORS: tuple[Indicator, ...] = (
+    _stock("population", "Dân số", "Population", "population", "neutral"),
+    # Drugs: stocks
+    _stock("drug_users", "Người sử dụng trái phép chất ma túy", "Illegal drug users", "drugs",
+           "down", headline=True),
+    _stock("addicts_managed", "Người nghiện có hồ sơ quản lý", "Addicts with management records",
+           "drugs", "down", headline=True),
+    _stock("addicts_in_community", "Người nghiện ở cộng đồng", "Addicts in the community",
+           "drugs", "down"),
+    _stock("addicts_absent", "Người nghiện vắng mặt tại địa phương", "Addicts absent from the locality",
+           "drugs", "down"),
+    _stock("addicts_in_rehab_center", "Người nghiện đang ở cơ sở cai nghiện",
+           "Addicts in rehab centres", "drugs", "neutral"),
+    _stock("addicts_in_prison_or_school", "Người nghiện trong trại giam, trường giáo dưỡng",
+           "Addicts in prison or reform school", "drugs", "neutral"),
+    _stock("addicts_confirmed", "Người được xác định nghiện", "People confirmed as addicted",
+           "drugs", "down"),
+    _stock("methadone_patients", "Người điều trị thay thế bằng Methadone", "Methadone patients",
+           "drugs", "up", headline=True),
+    _stock("rehab_center_residents", "Học viên tại cơ sở cai nghiện", "Rehab centre residents",
+           "drugs", "neutral"),
+    _stock("drug_hotspots", "Tụ điểm, điểm phức tạp về ma túy", "Drug hotspots", "drugs", "down",
+           unit=_PLACE),
+    # Drugs: flows
+    _flow("compulsory_rehab", "Đưa đi cai nghiện bắt buộc", "Sent to compulsory rehab", "drugs",
+          "up", headline=True),
+    _flow("home_community_rehab", "Cai nghiện tự nguyện tại gia đình, cộng đồng",
+          "Voluntary rehab at home or in the community", "drugs", "up", headline=True),
+    _flow("voluntary_rehab_center", "Cai nghiện tự nguyện tại cơ sở cai nghiện",
+          "Voluntary rehab at a centre", "drugs", "up", headline=True),
+    _flow("post_rehab_returnees", "Người hoàn thành cai nghiện trở về",
+          "People returning from rehab", "drugs", "neutral"),
+    _flow("post_rehab_managed", "Người sau cai được quản lý", "Returnees managed after rehab",
+          "drugs", "up"),
+    _flow("post_rehab_supported", "Người sau cai được giúp đỡ, tạo việc làm, học nghề",
+          "Returnees helped with jobs or training", "drugs", "up"),
+    _flow("post_rehab_loans", "Người sau cai được hỗ trợ vay vốn", "Loans to returnees", "drugs",
+          "up"),
+    _flow("vocational_training", "Người sau cai được dạy nghề", "Vocational training of returnees",
+          "drugs", "up"),
+    _flow("commune_education_cases", "Giáo dục tại xã, phường (Nghị định 111)",
+          "Education at the commune (Decree 111)", "drugs", "neutral"),
+    # Prostitution
+    _stock("service_businesses", "Cơ sở kinh doanh dịch vụ", "Service businesses", "prostitution",
+           "neutral", unit=_BUSINESS),
+    _stock("sensitive_businesses", "Cơ sở kinh doanh dịch vụ nhạy cảm", "Sensitive businesses",
+           "prostitution", "neutral", unit=_BUSINESS),
+    _stock("prostitution_prone_businesses", "Cơ sở kinh doanh dịch vụ dễ phát sinh mại dâm",
+           "Businesses prone to prostitution", "prostitution", "down", unit=_BUSINESS,
+           headline=True),
+    _stock("sex_workers_managed", "Người bán dâm được quản lý", "Sex workers under management",
+           "prostitution", "neutral", headline=True),
+    _stock("public_prostitution_hotspots", "Tụ điểm mại dâm công cộng phức tạp",
+           "Public prostitution hotspots", "prostitution", "down", unit=_PLACE),
+    _stock("prostitution_model_wards", "Xã, phường thực hiện mô hình phòng, chống mại dâm",
+           "Communes running the prostitution-prevention model", "prostitution", "up",
+           unit=_COMMUNE),
+    # Trafficking
+    _flow("trafficking_victims_returned", "Nạn nhân bị mua bán trở về",
+          "Trafficking victims returned", "trafficking", "neutral", headline=True),
+    _stock("missing_persons", "Người đi khỏi địa phương không rõ tung tích",
+           "People gone with whereabouts unknown", "trafficking", "down"),
+    # HIV/AIDS
+    _stock("hiv_cases", "Người nhiễm HIV còn sống", "People living with HIV", "hiv", "down"),
+    _stock("arv_patients", "Bệnh nhân điều trị ARV", "ARV patients", "hiv", "up"),
+    _stock("b93_clubs", "Câu lạc bộ quản lý sau cai (B93)", "Post-rehab clubs (B93)", "drugs", "up",
+           unit=("câu lạc bộ", "clubs")),
+    _flow("pregnant_hiv", "Phụ nữ mang thai nhiễm HIV", "Pregnant women with HIV", "hiv", "down"),
+    _flow("pregnant_hiv_pmtct", "Phụ nữ mang thai nhiễm HIV được điều trị dự phòng",
+          "Pregnant women with HIV given prevention treatment", "hiv", "up"),
+    # Derived rates (%)
+    Indicator("hiv_prevalence", "Tỷ lệ nhiễm HIV trong cộng đồng", "HIV prevalence", *_PCT, "hiv",
+              "rate", "down", numerator="hiv_cases", denominator="population", headline=True),
+    Indicator("home_rehab_share", "Tỷ lệ người nghiện cai tại gia đình, cộng đồng",
+              "Share of addicts in home or community rehab", *_PCT, "drugs", "rate", "up",
+              numerator="home_community_rehab", denominator="addicts_managed"),
+    Indicator("post_rehab_managed_share", "Tỷ lệ người sau cai được quản lý",
+              "Share of returnees managed after rehab", *_PCT, "drugs", "rate", "up",
+              numerator="post_rehab_managed", denominator="post_rehab_returnees"),
+    Indicator("post_rehab_supported_share", "Tỷ lệ người sau cai được giúp đỡ, tạo việc làm",
+              "Share of returnees helped with jobs or training", *_PCT, "drugs", "rate", "up",
+              numerator="post_rehab_supported", denominator="post_rehab_returnees"),
+    Indicator("pmtct_coverage", "Tỷ lệ phụ nữ mang thai nhiễm HIV được điều trị dự phòng",
+              "Prevention of mother-to-child transmission coverage", *_PCT, "hiv", "rate", "up",
+              numerator="pregnant_hiv_pmtct", denominator="pregnant_hiv"),
+    # Commune classifications (counts per year)
+    Indicator("key_communes", "Xã, phường trọng điểm về ma túy", "Key communes (drugs)",
+              *_COMMUNE, "drugs", "status", "down", headline=True),
+    Indicator("complex_communes", "Xã, phường phức tạp về ma túy, mại dâm",
+              "Complex communes (drugs, prostitution)", *_COMMUNE, "drugs", "status", "down",
+              headline=True),
+    Indicator("healthy_communes", "Xã, phường lành mạnh không có tệ nạn ma túy, mại dâm",
+              "Healthy communes (no drugs or prostitution)", *_COMMUNE, "drugs", "status", "up",
+              headline=True),
+    Indicator("drug_free_communes", "Xã, phường không có ma túy", "Drug-free communes", *_COMMUNE,
+              "drugs", "status", "up"),
+    Indicator("drug_free_share", "Tỷ lệ xã, phường không có ma túy", "Share of drug-free communes",
+              *_PCT, "drugs", "status", "up"),
+    # Report figures kept for completeness: not stored as facts
+    Indicator("district_count", "Số đơn vị hành chính cấp huyện", "Number of districts",
+              "huyện", "districts", "population", "reference", "neutral"),
+    Indicator("rehab_quota_completion", "Tỷ lệ hoàn thành chỉ tiêu cai nghiện được giao",
+              "Completion of the assigned rehab quota", *_PCT, "drugs", "rating", "up"),
+    Indicator("prostitution_free", "Đơn vị lành mạnh không có tệ nạn mại dâm",
+              "Unit free of prostitution", "có/không", "yes/no", "prostitution", "flag", "up"),
+    Indicator("b93_club_rating", "Xếp loại câu lạc bộ B93", "Rating of B93 clubs", "loại",
+              "grade", "drugs", "rating", "up"),
+)
+
+CATALOG: dict[str, Indicator] = {ind.id: ind for ind in INDICATORS}
+
+FACT_INDICATORS: frozenset[str] = frozenset(i.id for i in INDICATORS if i.is_fact)
+STOCK_INDICATORS: frozenset[str] = frozenset(i.id for i in INDICATORS if i.kind == "stock")
+FLOW_INDICATORS: frozenset[str] = frozenset(i.id for i in INDICATORS if i.kind == "flow")
+RATE_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.kind == "rate")
+STATUS_INDICATORS: tuple[str, ...] = tuple(i.id for i in INDICATORS if i.kind == "status")
+
+# Parts that may not exceed their whole (data contract).
+PARTS_OF_WHOLE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("addicts_in_community", "addicts_absent", "addicts_in_rehab_center",
+      "addicts_in_prison_or_school"), "addicts_managed"),
+    (("addicts_managed",), "drug_users"),
+    (("prostitution_prone_businesses",), "service_businesses"),
+)
+
+
+def get(indicator_id: str) -> Indicator:
+    """The catalog entry for an id; KeyError names the id."""
+    return CATALOG[indicator_id]
+
+
+def in_domain(domain: str) -> list[Indicator]:
+    """Indicators of one domain that can be charted (facts and rates)."""
+    return [i for i in INDICATORS if i.domain == domain and i.kind in ("stock", "flow", "rate")]

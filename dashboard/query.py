@@ -1,0 +1,338 @@
+"""The query core: roll units up, aggregate months to periods, derive rates, count communes.
+
+Pure polars; no Streamlit. Every number the app, the CLI and the exports show comes through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+
+from dashboard.catalog import CATALOG, FLOW_INDICATORS, RATE_INDICATORS, STATUS_INDICATORS, STOCK_INDICATORS
+from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.schema import KEY_CLASSES
+
+GRAINS: tuple[str, ...] = ("month", "quarter", "6m", "9m", "year")
+
+# Months in one period of each grain.
+GRAIN_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "6m": 6, "9m": 9, "year": 12}
+
+RESULT_SCHEMA: dict[str, pl.DataType] = {
+    "unit_code": pl.String,
+    "indicator": pl.String,
+    "period": pl.Date,
+    "period_end": pl.Date,
+    "value": pl.Float64,
+    "complete": pl.Boolean,
+}
+
+CATEGORIES: tuple[str, ...] = ("key", "complex", "healthy", "other")
+
+
+def period_start(grain: str) -> pl.Expr:
+    """Map the month in ``period`` to the first month of its period at ``grain``.
+
+    The 9-month grain covers January to September; October to December fall outside it (null).
+    The 6-month grain has two halves, January–June and July–December.
+    """
+    month = pl.col("period").dt.month()
+    year = pl.col("period").dt.year()
+    if grain == "month":
+        return pl.col("period")
+    if grain == "quarter":
+        return pl.date(year, ((month - 1) // 3) * 3 + 1, 1)
+    if grain == "6m":
+        return pl.date(year, pl.when(month <= 6).then(1).otherwise(7), 1)
+    if grain == "9m":
+        return pl.when(month <= 9).then(pl.date(year, 1, 1)).otherwise(None)
+    if grain == "year":
+        return pl.date(year, 1, 1)
+    raise ValueError(f"Kỳ báo cáo không hợp lệ: {grain!r} (chọn một trong {', '.join(GRAINS)})")
+
+
+def period_end_month(start: dt.date, grain: str) -> dt.date:
+    """The first day of the last month of the period that starts at ``start``."""
+    month0 = start.year * 12 + start.month - 1 + GRAIN_MONTHS[grain] - 1
+    return dt.date(month0 // 12, month0 % 12 + 1, 1)
+
+
+def needed_fact_indicators(indicators: Iterable[str]) -> list[str]:
+    """The stored indicators a set of requested indicators needs (rates need their parts)."""
+    needed: set[str] = set()
+    for ind in indicators:
+        entry = CATALOG[ind]
+        if entry.is_fact:
+            needed.add(ind)
+        elif entry.kind == "rate":
+            needed.update((entry.numerator, entry.denominator))
+    return sorted(needed)
+
+
+def rollup_months(
+    facts: pl.DataFrame | pl.LazyFrame,
+    geography: Geography,
+    codes: Sequence[str],
+    indicators: Sequence[str],
+    years: tuple[int, int] | None = None,
+) -> pl.DataFrame:
+    """Monthly values of ``indicators`` for each unit in ``codes``.
+
+    A unit's own reported value for a month wins; otherwise its value is the sum of its
+    children's values, each found the same way, down to the communes.
+    """
+    codes = list(dict.fromkeys(codes))
+    subtree: set[str] = set(codes)
+    for code in codes:
+        subtree.update(geography.descendants(code))
+    lf = facts.lazy().filter(
+        pl.col("unit_code").is_in(list(subtree)) & pl.col("indicator").is_in(list(indicators))
+    )
+    if years is not None:
+        lf = lf.filter(pl.col("period").dt.year().is_between(years[0], years[1]))
+    own = lf.select("period", "unit_code", "indicator", "value").collect()
+
+    levels = [*geography.levels]
+    parents = geography.parent_map.filter(pl.col("unit_code").is_in(list(subtree)))
+    level_of = dict(parents.select("unit_code", "level").iter_rows())
+    parent_of = dict(parents.select("unit_code", "parent_code").iter_rows())
+
+    empty = pl.DataFrame(schema={"period": pl.Date, "unit_code": pl.String, "indicator": pl.String,
+                                 "value": pl.Float64})
+    from_children = empty
+    values_by_level: list[pl.DataFrame] = []
+    for level in reversed(levels):
+        level_units = [u for u, lv in level_of.items() if lv == level]
+        own_here = own.filter(pl.col("unit_code").is_in(level_units))
+        # Own values win; children's sums fill what the unit did not report itself.
+        filled = from_children.join(own_here, on=["period", "unit_code", "indicator"], how="anti")
+        values = pl.concat([own_here, filled])
+        values_by_level.append(values)
+        from_children = (
+            values.with_columns(
+                pl.col("unit_code").replace_strict(parent_of, default=None).alias("unit_code")
+            )
+            .filter(pl.col("unit_code").is_not_null())
+            .group_by("period", "unit_code", "indicator")
+            .agg(pl.col("value").sum())
+        )
+    if COUNTRY_CODE in codes:
+        country_own = own.filter(pl.col("unit_code") == COUNTRY_CODE)
+        filled = from_children.filter(pl.col("unit_code") == COUNTRY_CODE).join(
+            country_own, on=["period", "unit_code", "indicator"], how="anti")
+        values_by_level.append(pl.concat([country_own, filled]))
+    everything = pl.concat(values_by_level)
+    return everything.filter(pl.col("unit_code").is_in(codes))
+
+
+def to_periods(monthly: pl.DataFrame, grain: str, last_period: dt.date | None) -> pl.DataFrame:
+    """Aggregate monthly values to periods: flows summed, stocks at the last month with data.
+
+    ``complete`` says whether the snapshot reaches the period's last month.
+    """
+    lf = monthly.lazy().with_columns(period_start(grain).alias("_start")).filter(
+        pl.col("_start").is_not_null()
+    )
+    is_stock = pl.col("indicator").is_in(list(STOCK_INDICATORS))
+    out = (
+        lf.sort("period")
+        .group_by("unit_code", "indicator", "_start")
+        .agg(
+            pl.when(is_stock.first())
+            .then(pl.col("value").last())
+            .otherwise(pl.col("value").sum())
+            .alias("value"),
+            pl.col("period").max().alias("_last"),
+        )
+        .rename({"_start": "period"})
+        .collect()
+    )
+    months = GRAIN_MONTHS[grain]
+    out = out.with_columns(
+        pl.col("period").dt.offset_by(f"{months - 1}mo").alias("period_end"),
+    )
+    reach = last_period if last_period is not None else dt.date(9999, 12, 1)
+    out = out.with_columns((pl.col("period_end") <= reach).alias("complete"))
+    return out.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)
+
+
+def add_rates(frame: pl.DataFrame, indicators: Iterable[str]) -> pl.DataFrame:
+    """Append derived rates (× 100) from the summed numerator and denominator in ``frame``.
+
+    A zero or missing denominator gives no row rather than a division by zero.
+    """
+    wanted = [r for r in RATE_INDICATORS if r.id in set(indicators)]
+    if not wanted:
+        return frame
+    rows = []
+    keys = ["unit_code", "period", "period_end", "complete"]
+    for rate in wanted:
+        num = frame.filter(pl.col("indicator") == rate.numerator).select(*keys, pl.col("value").alias("_n"))
+        den = frame.filter(pl.col("indicator") == rate.denominator).select(*keys, pl.col("value").alias("_d"))
+        joined = num.join(den, on=keys, how="inner").filter(pl.col("_d") > 0)
+        rows.append(joined.select(
+            "unit_code", pl.lit(rate.id).alias("indicator"), "period", "period_end",
+            (pl.col("_n") / pl.col("_d") * 100).alias("value"), "complete",
+        ))
+    return pl.concat([frame, *rows]).cast(RESULT_SCHEMA)
+
+
+def commune_category(status: pl.DataFrame) -> pl.DataFrame:
+    """One map category per commune and year: key, else complex, else healthy, else other."""
+    return status.with_columns(
+        pl.when(pl.col("drug_class").is_in(list(KEY_CLASSES))).then(pl.lit("key"))
+        .when(pl.col("complex")).then(pl.lit("complex"))
+        .when(pl.col("healthy")).then(pl.lit("healthy"))
+        .otherwise(pl.lit("other"))
+        .alias("category")
+    )
+
+
+def status_counts(
+    status: pl.DataFrame,
+    geography: Geography,
+    codes: Sequence[str],
+    years: tuple[int, int] | None = None,
+) -> pl.DataFrame:
+    """Counts of communes by classification for each unit in ``codes`` and year.
+
+    Columns: unit_code, year, key_communes, complex_communes, healthy_communes,
+    drug_free_communes, classified_communes, drug_free_share (%, null when none classified).
+    """
+    pairs = []
+    for code in dict.fromkeys(codes):
+        communes = [code] if geography.level(code) == "commune" else geography.descendants(code, "commune")
+        pairs.append(pl.DataFrame({"commune_code": communes, "unit_code": [code] * len(communes)},
+                                  schema={"commune_code": pl.String, "unit_code": pl.String}))
+    mapping = pl.concat(pairs) if pairs else pl.DataFrame(
+        schema={"commune_code": pl.String, "unit_code": pl.String})
+    lf = status.lazy()
+    if years is not None:
+        lf = lf.filter(pl.col("year").is_between(years[0], years[1]))
+    counted = (
+        lf.join(mapping.lazy(), on="commune_code", how="inner")
+        .group_by("unit_code", "year")
+        .agg(
+            pl.col("drug_class").is_in(list(KEY_CLASSES)).sum().alias("key_communes"),
+            pl.col("complex").sum().alias("complex_communes"),
+            pl.col("healthy").sum().alias("healthy_communes"),
+            (pl.col("drug_class") == "khong_ma_tuy").sum().alias("drug_free_communes"),
+            pl.len().alias("classified_communes"),
+        )
+        .with_columns(
+            pl.when(pl.col("classified_communes") > 0)
+            .then(pl.col("drug_free_communes") / pl.col("classified_communes") * 100)
+            .alias("drug_free_share")
+        )
+        .sort("unit_code", "year")
+        .collect()
+    )
+    return counted.with_columns(pl.col("year").cast(pl.Int32))
+
+
+def status_as_facts(counts: pl.DataFrame, grain: str, last_period: dt.date | None) -> pl.DataFrame:
+    """Status counts in the long result shape, one row per period of the grain within each year."""
+    if counts.is_empty():
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    months = {"month": range(1, 13), "quarter": (1, 4, 7, 10), "6m": (1, 7), "9m": (1,),
+              "year": (1,)}[grain]
+    long = counts.unpivot(
+        index=["unit_code", "year"], on=list(STATUS_INDICATORS), variable_name="indicator",
+        value_name="value",
+    ).filter(pl.col("value").is_not_null())
+    starts = pl.DataFrame({"_m": list(months)}, schema={"_m": pl.Int8})
+    out = long.join(starts, how="cross").with_columns(
+        pl.date(pl.col("year"), pl.col("_m"), 1).alias("period")
+    ).with_columns(pl.col("period").dt.offset_by(f"{GRAIN_MONTHS[grain] - 1}mo").alias("period_end"))
+    reach = last_period if last_period is not None else dt.date(9999, 12, 1)
+    out = out.with_columns((pl.col("period_end") <= reach).alias("complete"))
+    return out.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)
+
+
+def summarize(
+    facts: pl.DataFrame,
+    status: pl.DataFrame,
+    geography: Geography,
+    codes: Sequence[str],
+    indicators: Sequence[str] | None = None,
+    grain: str = "year",
+    years: tuple[int, int] | None = None,
+    *,
+    combine_as: str | None = None,
+    last_period: dt.date | None = None,
+) -> pl.DataFrame:
+    """Values of ``indicators`` for each unit in ``codes`` at ``grain``, in the long result shape.
+
+    With ``combine_as`` the units (which must not overlap) are added up into one row per
+    indicator and period under that code; rates are then derived from the combined parts.
+    """
+    if grain not in GRAINS:
+        period_start(grain)  # raises the worded error
+    if indicators is None:
+        indicators = [i.id for i in CATALOG.values() if i.kind in ("stock", "flow", "rate", "status")]
+    unknown = [i for i in indicators if i not in CATALOG]
+    if unknown:
+        raise KeyError(f"Chỉ tiêu không có trong danh mục: {', '.join(unknown)}")
+    fact_ids = needed_fact_indicators(indicators)
+    monthly = rollup_months(facts, geography, codes, fact_ids, years)
+    if last_period is None and not facts.is_empty():
+        last_period = facts.select(pl.col("period").max()).item()
+    periods = to_periods(monthly, grain, last_period)
+    status_ids = [i for i in indicators if CATALOG[i].kind == "status"]
+    counts = status_counts(status, geography, codes, years) if status_ids else None
+    if combine_as is not None:
+        periods = (
+            periods.group_by("indicator", "period", "period_end")
+            .agg(pl.col("value").sum(), pl.col("complete").all())
+            .with_columns(pl.lit(combine_as).alias("unit_code"))
+            .select(list(RESULT_SCHEMA))
+        )
+        if counts is not None:
+            counts = (
+                counts.group_by("year")
+                .agg(pl.exclude("unit_code", "year", "drug_free_share").sum())
+                .with_columns(
+                    pl.lit(combine_as).alias("unit_code"),
+                    pl.when(pl.col("classified_communes") > 0)
+                    .then(pl.col("drug_free_communes") / pl.col("classified_communes") * 100)
+                    .alias("drug_free_share"),
+                )
+            )
+    result = add_rates(periods, indicators)
+    if counts is not None:
+        result = pl.concat([result, status_as_facts(counts, grain, last_period)])
+    return (
+        result.filter(pl.col("indicator").is_in(list(indicators)))
+        .sort("unit_code", "indicator", "period")
+    )
+
+
+def with_previous_year(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the same period a year earlier: ``previous``, ``change`` and ``change_pct`` (null if 0)."""
+    prev = frame.select(
+        "unit_code", "indicator",
+        pl.col("period").dt.offset_by("1y").alias("period"),
+        pl.col("value").alias("previous"),
+    )
+    out = frame.join(prev, on=["unit_code", "indicator", "period"], how="left")
+    return out.with_columns(
+        (pl.col("value") - pl.col("previous")).alias("change"),
+        pl.when(pl.col("previous") > 0)
+        .then((pl.col("value") - pl.col("previous")) / pl.col("previous") * 100)
+        .alias("change_pct"),
+    )
+
+
+def per_population(frame: pl.DataFrame, population: pl.DataFrame, per: int = 10_000) -> pl.DataFrame:
+    """Add ``per_population``: value per ``per`` inhabitants where the unit's population is known."""
+    pop = population.filter(pl.col("indicator") == "population").select(
+        "unit_code", "period", pl.col("value").alias("_pop"))
+    out = frame.join(pop, on=["unit_code", "period"], how="left")
+    return out.with_columns(
+        pl.when(pl.col("_pop") > 0).then(pl.col("value") / pl.col("_pop") * per).alias("per_population")
+    ).drop("_pop")
+
+
+def is_flow(indicator: str) -> bool:
+    return indicator in FLOW_INDICATORS

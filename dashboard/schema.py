@@ -1,0 +1,308 @@
+"""The data contract (version 1): file names, column types, allowed values, and its checks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from dashboard.catalog import CATALOG, FACT_INDICATORS, STATUS_INDICATORS
+
+SCHEMA_VERSION = 1
+
+MANIFEST = "manifest.json"
+FACTS = "facts.parquet"
+STATUS = "commune_status.parquet"
+TARGETS = "targets.parquet"
+DATA_FILES: tuple[str, ...] = (FACTS, STATUS, TARGETS)
+
+FACTS_SCHEMA: dict[str, pl.DataType] = {
+    "period": pl.Date,
+    "unit_code": pl.String,
+    "indicator": pl.String,
+    "value": pl.Float64,
+}
+FACTS_KEY = ("period", "unit_code", "indicator")
+
+STATUS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int32,
+    "commune_code": pl.String,
+    "drug_class": pl.String,
+    "complex": pl.Boolean,
+    "healthy": pl.Boolean,
+}
+STATUS_KEY = ("year", "commune_code")
+
+TARGETS_SCHEMA: dict[str, pl.DataType] = {
+    "year": pl.Int32,
+    "unit_code": pl.String,
+    "metric": pl.String,
+    "rule": pl.String,
+    "value": pl.Float64,
+    "note": pl.String,
+}
+TARGETS_KEY = ("year", "unit_code", "metric", "rule")
+
+FILE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    FACTS: FACTS_SCHEMA,
+    STATUS: STATUS_SCHEMA,
+    TARGETS: TARGETS_SCHEMA,
+}
+FILE_KEYS: dict[str, tuple[str, ...]] = {FACTS: FACTS_KEY, STATUS: STATUS_KEY, TARGETS: TARGETS_KEY}
+
+DRUG_CLASSES: tuple[str, ...] = (
+    "khong_ma_tuy", "co_te_nan", "trong_diem_3", "trong_diem_2", "trong_diem_1",
+)
+KEY_CLASSES: tuple[str, ...] = ("trong_diem_3", "trong_diem_2", "trong_diem_1")
+
+RULES: tuple[str, ...] = (
+    "at_least", "at_most", "reduce_more_than_pct", "reduce_at_least_pct", "new_at_least",
+    "keep_all",
+)
+# Metrics a target may name: facts, derived rates and the status counts.
+TARGET_METRICS: frozenset[str] = frozenset(
+    i.id for i in CATALOG.values() if i.kind in ("stock", "flow", "rate", "status")
+)
+
+SNAPSHOT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})(-\d+)?$")
+
+MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "schema_version": int,
+    "snapshot_id": str,
+    "as_of": str,
+    "created_at": str,
+    "source": str,
+    "demo": bool,
+    "files": dict,
+}
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a check, worded for the user in Vietnamese."""
+
+    severity: Severity
+    file: str
+    message: str
+    column: str | None = None
+    where: str | None = None  # row number or key
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.column:
+            place += f", cột {self.column}"
+        if self.where:
+            place += f", {self.where}"
+        kind = "Lỗi" if self.severity == "error" else "Cảnh báo"
+        return f"{kind} [{place}]: {self.message}"
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def make_manifest(
+    snapshot_id: str, as_of: str, created_at: str, source: str, demo: bool, folder: Path
+) -> dict:
+    """A manifest for the data files already written in ``folder``."""
+    files = {}
+    for name in DATA_FILES:
+        path = folder / name
+        files[name] = {
+            "rows": pl.scan_parquet(path).select(pl.len()).collect().item(),
+            "sha256": sha256_of(path),
+        }
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "snapshot_id": snapshot_id,
+        "as_of": as_of,
+        "created_at": created_at,
+        "source": source,
+        "demo": demo,
+        "files": files,
+    }
+
+
+def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
+    """Read and check manifest.json: fields, types, id, and each file's rows and checksum."""
+    problems: list[Problem] = []
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None, [Problem("error", MANIFEST, "thiếu tệp manifest.json")]
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [Problem("error", MANIFEST, f"không đọc được JSON ({exc})")]
+    if not isinstance(manifest, dict):
+        return None, [Problem("error", MANIFEST, "nội dung phải là một đối tượng JSON")]
+    for name, typ in MANIFEST_FIELDS.items():
+        if name not in manifest:
+            problems.append(Problem("error", MANIFEST, "thiếu trường", column=name))
+        elif not isinstance(manifest[name], typ) or (typ is int and isinstance(manifest[name], bool)):
+            problems.append(Problem("error", MANIFEST, "sai kiểu dữ liệu", column=name))
+    if problems:
+        return None, problems
+    if manifest["schema_version"] != SCHEMA_VERSION:
+        problems.append(Problem(
+            "error", MANIFEST,
+            f"phiên bản lược đồ {manifest['schema_version']} không được hỗ trợ "
+            f"(hỗ trợ: {SCHEMA_VERSION})", column="schema_version",
+        ))
+    if not SNAPSHOT_ID.match(manifest["snapshot_id"]):
+        problems.append(Problem("error", MANIFEST, "mã bản chụp phải có dạng YYYY-MM-DD[-n]",
+                                column="snapshot_id"))
+    elif manifest["snapshot_id"] != folder.name:
+        problems.append(Problem(
+            "error", MANIFEST, f"mã bản chụp '{manifest['snapshot_id']}' khác tên thư mục "
+            f"'{folder.name}'", column="snapshot_id"))
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", manifest["as_of"]):
+        problems.append(Problem("error", MANIFEST, "ngày số liệu phải có dạng YYYY-MM-DD",
+                                column="as_of"))
+    for name in DATA_FILES:
+        file_path = folder / name
+        entry = manifest["files"].get(name)
+        if not file_path.is_file():
+            problems.append(Problem("error", name, "thiếu tệp"))
+            continue
+        if not isinstance(entry, dict) or "sha256" not in entry or "rows" not in entry:
+            problems.append(Problem("error", MANIFEST, f"thiếu số dòng hoặc mã băm của {name}",
+                                    column="files"))
+            continue
+        if sha256_of(file_path) != entry["sha256"]:
+            problems.append(Problem(
+                "error", name, "mã băm SHA-256 không khớp với manifest.json "
+                "(tệp đã bị thay đổi hoặc hỏng)"))
+    return manifest, problems
+
+
+def read_table(folder: Path, name: str) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """Read one data file and check its columns and types against the contract."""
+    path = folder / name
+    if not path.is_file():
+        return None, [Problem("error", name, "thiếu tệp")]
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - any reader failure means a corrupt file
+        return None, [Problem("error", name, f"không đọc được tệp Parquet ({type(exc).__name__})")]
+    problems: list[Problem] = []
+    expected = FILE_SCHEMAS[name]
+    for column, dtype in expected.items():
+        if column not in frame.columns:
+            problems.append(Problem("error", name, "thiếu cột", column=column))
+        elif frame.schema[column] != dtype:
+            # Integer widths are interchangeable; anything else is a type error.
+            if dtype.is_integer() and frame.schema[column].is_integer():
+                continue
+            problems.append(Problem(
+                "error", name, f"sai kiểu dữ liệu: {frame.schema[column]}, cần {dtype}",
+                column=column))
+    if problems:
+        return None, problems
+    return frame.select(list(expected)).cast(expected), []
+
+
+def _where_rows(frame: pl.DataFrame, mask: pl.Expr, key: tuple[str, ...], limit: int = 5) -> str:
+    rows = frame.with_row_index("_row").filter(mask).head(limit)
+    parts = []
+    for row in rows.iter_rows(named=True):
+        k = ", ".join(f"{c}={row[c]}" for c in key)
+        parts.append(f"dòng {row['_row'] + 1} ({k})")
+    return "; ".join(parts)
+
+
+def _count_problem(
+    frame: pl.DataFrame, name: str, mask: pl.Expr, column: str, message: str,
+    severity: Severity = "error",
+) -> list[Problem]:
+    count = frame.select(mask.sum()).item()
+    if not count:
+        return []
+    where = _where_rows(frame, mask, FILE_KEYS[name])
+    more = f" và {count - 5} dòng khác" if count > 5 else ""
+    return [Problem(severity, name, f"{message} ({count} dòng)", column=column,
+                    where=where + more)]
+
+
+def check_facts(facts: pl.DataFrame, unit_codes: set[str]) -> list[Problem]:
+    """Contract checks on facts.parquet: nulls, units, indicators, values, duplicates."""
+    out: list[Problem] = []
+    for column in FACTS_SCHEMA:
+        out += _count_problem(facts, FACTS, pl.col(column).is_null(), column, "giá trị trống")
+    out += _count_problem(
+        facts, FACTS, pl.col("period").dt.day() != 1, "period",
+        "kỳ phải là ngày đầu tháng")
+    out += _count_problem(
+        facts, FACTS, ~pl.col("unit_code").is_in(list(unit_codes)) & pl.col("unit_code").is_not_null(),
+        "unit_code", "mã đơn vị hành chính không có trong danh mục")
+    out += _count_problem(
+        facts, FACTS, ~pl.col("indicator").is_in(list(FACT_INDICATORS))
+        & pl.col("indicator").is_not_null(), "indicator", "chỉ tiêu không có trong danh mục")
+    out += _count_problem(facts, FACTS, pl.col("value") < 0, "value", "giá trị âm")
+    out += _count_problem(facts, FACTS, ~pl.col("value").is_finite() & pl.col("value").is_not_null(),
+                          "value", "giá trị không hữu hạn")
+    out += _count_problem(
+        facts, FACTS, pl.struct(FACTS_KEY).is_duplicated(), "period, unit_code, indicator",
+        "trùng khóa (kỳ, đơn vị, chỉ tiêu)")
+    out += _count_problem(
+        facts, FACTS, (pl.col("value") != pl.col("value").round(0)) & pl.col("value").is_finite(),
+        "value", "số đếm phải là số nguyên", severity="warning")
+    return out
+
+
+def check_status(status: pl.DataFrame, commune_codes: set[str]) -> list[Problem]:
+    """Contract checks on commune_status.parquet."""
+    out: list[Problem] = []
+    for column in STATUS_SCHEMA:
+        out += _count_problem(status, STATUS, pl.col(column).is_null(), column, "giá trị trống")
+    out += _count_problem(
+        status, STATUS, ~pl.col("commune_code").is_in(list(commune_codes))
+        & pl.col("commune_code").is_not_null(), "commune_code",
+        "mã xã không có trong danh mục")
+    out += _count_problem(
+        status, STATUS, ~pl.col("drug_class").is_in(list(DRUG_CLASSES))
+        & pl.col("drug_class").is_not_null(), "drug_class",
+        "phân loại ma túy không hợp lệ (khong_ma_tuy, co_te_nan, trong_diem_1..3)")
+    out += _count_problem(
+        status, STATUS, pl.col("healthy") & (pl.col("complex") | (pl.col("drug_class") != "khong_ma_tuy")),
+        "healthy", "xã lành mạnh không thể đồng thời là xã trọng điểm, phức tạp hoặc có tệ nạn ma túy")
+    out += _count_problem(
+        status, STATUS, pl.struct(STATUS_KEY).is_duplicated(), "year, commune_code",
+        "trùng khóa (năm, xã)")
+    return out
+
+
+def check_targets(targets: pl.DataFrame, unit_codes: set[str]) -> list[Problem]:
+    """Contract checks on targets.parquet."""
+    out: list[Problem] = []
+    for column in ("year", "unit_code", "metric", "rule", "value"):
+        out += _count_problem(targets, TARGETS, pl.col(column).is_null(), column, "giá trị trống")
+    out += _count_problem(
+        targets, TARGETS, ~pl.col("unit_code").is_in(list(unit_codes))
+        & pl.col("unit_code").is_not_null(), "unit_code",
+        "mã đơn vị hành chính không có trong danh mục")
+    out += _count_problem(
+        targets, TARGETS, ~pl.col("metric").is_in(list(TARGET_METRICS)) & pl.col("metric").is_not_null(),
+        "metric", "chỉ số mục tiêu không có trong danh mục")
+    out += _count_problem(
+        targets, TARGETS, ~pl.col("rule").is_in(list(RULES)) & pl.col("rule").is_not_null(), "rule",
+        "quy tắc đánh giá không hợp lệ")
+    out += _count_problem(targets, TARGETS, pl.col("value") < 0, "value", "giá trị âm")
+    out += _count_problem(
+        targets, TARGETS, pl.struct(TARGETS_KEY).is_duplicated(), "year, unit_code, metric, rule",
+        "trùng khóa (năm, đơn vị, chỉ số, quy tắc)")
+    return out
+
+
+STATUS_METRICS = STATUS_INDICATORS
