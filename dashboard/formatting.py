@@ -1,0 +1,118 @@
+"""Numbers, percentages, dates and period labels formatted the Vietnamese way first, English on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from dashboard.i18n import LANGUAGES, t
+
+MISSING = "–"
+
+_EN_MONTHS: tuple[str, ...] = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+# Vietnamese swaps the English marks: "." groups thousands and "," is the decimal mark.
+_VI_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"Ngôn ngữ không hợp lệ: {lang!r} (chọn một trong {', '.join(LANGUAGES)})")
+
+
+def _rounded(value: float | int | Decimal, decimals: int) -> Decimal | None:
+    """``value`` rounded half up to ``decimals`` places, or None when it is missing or not finite.
+
+    Reports round half up (118,745 → 118,75), while Python's ``round`` and ``format`` round the
+    binary float, which is often a hair below the printed value (118.745 is stored as
+    118.74499…) and so gives 118,74. Going through ``str`` takes the shortest decimal that reads
+    back as the same float — the number as people see it — and Decimal rounds that half up.
+    """
+    if value is None:
+        return None
+    if decimals < 0:
+        raise ValueError(f"Số chữ số thập phân phải không âm: {decimals}")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        return None
+    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # -0.001 rounds to -0; nobody wants to read "-0".
+    return abs(rounded) if rounded == 0 else rounded
+
+
+def _render(number: Decimal, lang: str, decimals: int) -> str:
+    text = f"{number:,.{decimals}f}"
+    return text.translate(_VI_MARKS) if lang == "vi" else text
+
+
+def fmt_number(value: float | int | Decimal | None, lang: str = "vi", decimals: int = 0) -> str:
+    """``value`` with grouped thousands: 1456 → "1.456" (vi) or "1,456" (en); missing → "–"."""
+    _check_lang(lang)
+    number = _rounded(value, decimals)
+    return MISSING if number is None else _render(number, lang, decimals)
+
+
+def fmt_pct(value: float | int | Decimal | None, lang: str = "vi", decimals: int = 2) -> str:
+    """A value already in percent: 118.75 → "118,75%" (vi) or "118.75%" (en); missing → "–"."""
+    _check_lang(lang)
+    number = _rounded(value, decimals)
+    return MISSING if number is None else _render(number, lang, decimals) + "%"
+
+
+def fmt_change_pct(value: float | int | Decimal | None, lang: str = "vi", decimals: int = 2) -> str:
+    """A change in percent with its sign spelled out: 3.5 → "+3,50%", -3.5 → "-3,50%", 0 → "0,00%"."""
+    _check_lang(lang)
+    number = _rounded(value, decimals)
+    if number is None:
+        return MISSING
+    sign = "+" if number > 0 else ""
+    return sign + _render(number, lang, decimals) + "%"
+
+
+def fmt_date(date: dt.date | None, lang: str = "vi") -> str:
+    """dd/mm/yyyy in both languages (30/09/2022), as the reports write dates; missing → "–"."""
+    _check_lang(lang)
+    return MISSING if date is None else date.strftime("%d/%m/%Y")
+
+
+def period_label(start: dt.date, grain: str, lang: str = "vi") -> str:
+    """The name of the period of ``grain`` that starts at ``start``: "Quý 1/2017", "Q1 2017".
+
+    ``grain`` is one of month, quarter, 6m, 9m, year; ``start`` must be the first month of a
+    period of that grain (the day is ignored).
+    """
+    _check_lang(lang)
+    year, month = start.year, start.month
+    if grain == "month":
+        return t("period.month", lang, month=month, month_abbr=_EN_MONTHS[month - 1], year=year)
+    if grain == "quarter" and month in (1, 4, 7, 10):
+        return t("period.quarter", lang, quarter=(month - 1) // 3 + 1, year=year)
+    if grain == "6m" and month in (1, 7):
+        return t("period.6m_first" if month == 1 else "period.6m_second", lang, year=year)
+    if grain == "9m" and month == 1:
+        return t("period.9m", lang, year=year)
+    if grain == "year" and month == 1:
+        return t("period.year", lang, year=year)
+    raise ValueError(f"Không có kỳ {grain!r} bắt đầu từ tháng {month:02d}/{year}")
+
+
+def plotly_separators(lang: str = "vi") -> str:
+    """Plotly's ``layout.separators``: the decimal mark, then the thousands mark."""
+    _check_lang(lang)
+    return ",." if lang == "vi" else ".,"
+
+
+def tick_format(decimals: int = 0) -> str:
+    """A d3 format with thousands grouping, for ``tickformat`` and ``hoverformat``.
+
+    ``layout.separators`` only chooses the marks: without "," in the format plotly leaves
+    four-digit ticks such as 1456 ungrouped.
+    """
+    if decimals < 0:
+        raise ValueError(f"Số chữ số thập phân phải không âm: {decimals}")
+    return f",.{decimals}f"
