@@ -64,40 +64,56 @@ class Geography:
     @classmethod
     def from_frame(cls, ref: pl.DataFrame) -> Geography:
         """Build the tree from a frame shaped like units.parquet."""
-        provinces = ref.group_by("province_code").agg(
-            pl.col("province_name").first().alias("unit_name"),
-            pl.col("province_lat").first().alias("lat") if "province_lat" in ref.columns
-            else pl.col("lat").mean(),
-            pl.col("province_lon").first().alias("lon") if "province_lon" in ref.columns
-            else pl.col("lon").mean(),
-        ).select(
-            pl.col("province_code").alias("unit_code"), "unit_name",
-            pl.lit("province").alias("level"), pl.lit(COUNTRY_CODE).alias("parent_code"),
-            "lat", "lon",
+        provinces = (
+            ref.group_by("province_code")
+            .agg(
+                pl.col("province_name").first().alias("unit_name"),
+                pl.col("province_lat").first().alias("lat")
+                if "province_lat" in ref.columns
+                else pl.col("lat").mean(),
+                pl.col("province_lon").first().alias("lon")
+                if "province_lon" in ref.columns
+                else pl.col("lon").mean(),
+            )
+            .select(
+                pl.col("province_code").alias("unit_code"),
+                "unit_name",
+                pl.lit("province").alias("level"),
+                pl.lit(COUNTRY_CODE).alias("parent_code"),
+                "lat",
+                "lon",
+            )
         )
-        districts = ref.group_by("district_code").agg(
-            pl.col("district_name").first().alias("unit_name"),
-            pl.col("province_code").first().alias("parent_code"),
-            pl.col("district_lat").first().alias("lat") if "district_lat" in ref.columns
-            else pl.col("lat").mean(),
-            pl.col("district_lon").first().alias("lon") if "district_lon" in ref.columns
-            else pl.col("lon").mean(),
-        ).select(
-            pl.col("district_code").alias("unit_code"), "unit_name",
-            pl.lit("district").alias("level"), "parent_code", "lat", "lon",
+        districts = (
+            ref.group_by("district_code")
+            .agg(
+                pl.col("district_name").first().alias("unit_name"),
+                pl.col("province_code").first().alias("parent_code"),
+                pl.col("district_lat").first().alias("lat")
+                if "district_lat" in ref.columns
+                else pl.col("lat").mean(),
+                pl.col("district_lon").first().alias("lon")
+                if "district_lon" in ref.columns
+                else pl.col("lon").mean(),
+            )
+            .select(
+                pl.col("district_code").alias("unit_code"),
+                "unit_name",
+                pl.lit("district").alias("level"),
+                "parent_code",
+                "lat",
+                "lon",
+            )
         )
         communes = ref.filter(pl.col("commune_code").is_not_null()).select(
             pl.col("commune_code").alias("unit_code"),
             pl.col("commune_name").alias("unit_name"),
             pl.lit("commune").alias("level"),
             pl.col("district_code").alias("parent_code"),
-            "lat", "lon",
+            "lat",
+            "lon",
         )
-        units = (
-            pl.concat([provinces, districts, communes])
-            .cast(UNIT_TABLE_SCHEMA)
-            .sort("unit_code")
-        )
+        units = pl.concat([provinces, districts, communes]).cast(UNIT_TABLE_SCHEMA).sort("unit_code")
         return cls(units=units, levels=LEGACY_LEVELS, communes=ref)
 
     @cached_property

@@ -98,8 +98,9 @@ def rollup_months(
     level_of = dict(parents.select("unit_code", "level").iter_rows())
     parent_of = dict(parents.select("unit_code", "parent_code").iter_rows())
 
-    empty = pl.DataFrame(schema={"period": pl.Date, "unit_code": pl.String, "indicator": pl.String,
-                                 "value": pl.Float64})
+    empty = pl.DataFrame(
+        schema={"period": pl.Date, "unit_code": pl.String, "indicator": pl.String, "value": pl.Float64}
+    )
     from_children = empty
     values_by_level: list[pl.DataFrame] = []
     for level in reversed(levels):
@@ -120,7 +121,8 @@ def rollup_months(
     if COUNTRY_CODE in codes:
         country_own = own.filter(pl.col("unit_code") == COUNTRY_CODE)
         filled = from_children.filter(pl.col("unit_code") == COUNTRY_CODE).join(
-            country_own, on=["period", "unit_code", "indicator"], how="anti")
+            country_own, on=["period", "unit_code", "indicator"], how="anti"
+        )
         values_by_level.append(pl.concat([country_own, filled]))
     everything = pl.concat(values_by_level)
     return everything.filter(pl.col("unit_code").is_in(codes))
@@ -131,8 +133,10 @@ def to_periods(monthly: pl.DataFrame, grain: str, last_period: dt.date | None) -
 
     ``complete`` says whether the snapshot reaches the period's last month.
     """
-    lf = monthly.lazy().with_columns(period_start(grain).alias("_start")).filter(
-        pl.col("_start").is_not_null()
+    lf = (
+        monthly.lazy()
+        .with_columns(period_start(grain).alias("_start"))
+        .filter(pl.col("_start").is_not_null())
     )
     is_stock = pl.col("indicator").is_in(list(STOCK_INDICATORS))
     out = (
@@ -171,19 +175,28 @@ def add_rates(frame: pl.DataFrame, indicators: Iterable[str]) -> pl.DataFrame:
         num = frame.filter(pl.col("indicator") == rate.numerator).select(*keys, pl.col("value").alias("_n"))
         den = frame.filter(pl.col("indicator") == rate.denominator).select(*keys, pl.col("value").alias("_d"))
         joined = num.join(den, on=keys, how="inner").filter(pl.col("_d") > 0)
-        rows.append(joined.select(
-            "unit_code", pl.lit(rate.id).alias("indicator"), "period", "period_end",
-            (pl.col("_n") / pl.col("_d") * 100).alias("value"), "complete",
-        ))
+        rows.append(
+            joined.select(
+                "unit_code",
+                pl.lit(rate.id).alias("indicator"),
+                "period",
+                "period_end",
+                (pl.col("_n") / pl.col("_d") * 100).alias("value"),
+                "complete",
+            )
+        )
     return pl.concat([frame, *rows]).cast(RESULT_SCHEMA)
 
 
 def commune_category(status: pl.DataFrame) -> pl.DataFrame:
     """One map category per commune and year: key, else complex, else healthy, else other."""
     return status.with_columns(
-        pl.when(pl.col("drug_class").is_in(list(KEY_CLASSES))).then(pl.lit("key"))
-        .when(pl.col("complex")).then(pl.lit("complex"))
-        .when(pl.col("healthy")).then(pl.lit("healthy"))
+        pl.when(pl.col("drug_class").is_in(list(KEY_CLASSES)))
+        .then(pl.lit("key"))
+        .when(pl.col("complex"))
+        .then(pl.lit("complex"))
+        .when(pl.col("healthy"))
+        .then(pl.lit("healthy"))
         .otherwise(pl.lit("other"))
         .alias("category")
     )
@@ -203,10 +216,17 @@ def status_counts(
     pairs = []
     for code in dict.fromkeys(codes):
         communes = [code] if geography.level(code) == "commune" else geography.descendants(code, "commune")
-        pairs.append(pl.DataFrame({"commune_code": communes, "unit_code": [code] * len(communes)},
-                                  schema={"commune_code": pl.String, "unit_code": pl.String}))
-    mapping = pl.concat(pairs) if pairs else pl.DataFrame(
-        schema={"commune_code": pl.String, "unit_code": pl.String})
+        pairs.append(
+            pl.DataFrame(
+                {"commune_code": communes, "unit_code": [code] * len(communes)},
+                schema={"commune_code": pl.String, "unit_code": pl.String},
+            )
+        )
+    mapping = (
+        pl.concat(pairs)
+        if pairs
+        else pl.DataFrame(schema={"commune_code": pl.String, "unit_code": pl.String})
+    )
     lf = status.lazy()
     if years is not None:
         lf = lf.filter(pl.col("year").is_between(years[0], years[1]))
@@ -235,16 +255,19 @@ def status_as_facts(counts: pl.DataFrame, grain: str, last_period: dt.date | Non
     """Status counts in the long result shape, one row per period of the grain within each year."""
     if counts.is_empty():
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    months = {"month": range(1, 13), "quarter": (1, 4, 7, 10), "6m": (1, 7), "9m": (1,),
-              "year": (1,)}[grain]
+    months = {"month": range(1, 13), "quarter": (1, 4, 7, 10), "6m": (1, 7), "9m": (1,), "year": (1,)}[grain]
     long = counts.unpivot(
-        index=["unit_code", "year"], on=list(STATUS_INDICATORS), variable_name="indicator",
+        index=["unit_code", "year"],
+        on=list(STATUS_INDICATORS),
+        variable_name="indicator",
         value_name="value",
     ).filter(pl.col("value").is_not_null())
     starts = pl.DataFrame({"_m": list(months)}, schema={"_m": pl.Int8})
-    out = long.join(starts, how="cross").with_columns(
-        pl.date(pl.col("year"), pl.col("_m"), 1).alias("period")
-    ).with_columns(pl.col("period").dt.offset_by(f"{GRAIN_MONTHS[grain] - 1}mo").alias("period_end"))
+    out = (
+        long.join(starts, how="cross")
+        .with_columns(pl.date(pl.col("year"), pl.col("_m"), 1).alias("period"))
+        .with_columns(pl.col("period").dt.offset_by(f"{GRAIN_MONTHS[grain] - 1}mo").alias("period_end"))
+    )
     reach = last_period if last_period is not None else dt.date(9999, 12, 1)
     out = out.with_columns((pl.col("period_end") <= reach).alias("complete"))
     return out.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)
@@ -302,16 +325,14 @@ def summarize(
     result = add_rates(periods, indicators)
     if counts is not None:
         result = pl.concat([result, status_as_facts(counts, grain, last_period)])
-    return (
-        result.filter(pl.col("indicator").is_in(list(indicators)))
-        .sort("unit_code", "indicator", "period")
-    )
+    return result.filter(pl.col("indicator").is_in(list(indicators))).sort("unit_code", "indicator", "period")
 
 
 def with_previous_year(frame: pl.DataFrame) -> pl.DataFrame:
     """Add the same period a year earlier: ``previous``, ``change`` and ``change_pct`` (null if 0)."""
     prev = frame.select(
-        "unit_code", "indicator",
+        "unit_code",
+        "indicator",
         pl.col("period").dt.offset_by("1y").alias("period"),
         pl.col("value").alias("previous"),
     )
@@ -327,7 +348,8 @@ def with_previous_year(frame: pl.DataFrame) -> pl.DataFrame:
 def per_population(frame: pl.DataFrame, population: pl.DataFrame, per: int = 10_000) -> pl.DataFrame:
     """Add ``per_population``: value per ``per`` inhabitants where the unit's population is known."""
     pop = population.filter(pl.col("indicator") == "population").select(
-        "unit_code", "period", pl.col("value").alias("_pop"))
+        "unit_code", "period", pl.col("value").alias("_pop")
+    )
     out = frame.join(pop, on=["unit_code", "period"], how="left")
     return out.with_columns(
         pl.when(pl.col("_pop") > 0).then(pl.col("value") / pl.col("_pop") * per).alias("per_population")

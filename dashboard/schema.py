@@ -56,12 +56,20 @@ FILE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 FILE_KEYS: dict[str, tuple[str, ...]] = {FACTS: FACTS_KEY, STATUS: STATUS_KEY, TARGETS: TARGETS_KEY}
 
 DRUG_CLASSES: tuple[str, ...] = (
-    "khong_ma_tuy", "co_te_nan", "trong_diem_3", "trong_diem_2", "trong_diem_1",
+    "khong_ma_tuy",
+    "co_te_nan",
+    "trong_diem_3",
+    "trong_diem_2",
+    "trong_diem_1",
 )
 KEY_CLASSES: tuple[str, ...] = ("trong_diem_3", "trong_diem_2", "trong_diem_1")
 
 RULES: tuple[str, ...] = (
-    "at_least", "at_most", "reduce_more_than_pct", "reduce_at_least_pct", "new_at_least",
+    "at_least",
+    "at_most",
+    "reduce_more_than_pct",
+    "reduce_at_least_pct",
+    "new_at_least",
     "keep_all",
 )
 # Metrics a target may name: facts, derived rates and the status counts.
@@ -155,21 +163,30 @@ def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
     if problems:
         return None, problems
     if manifest["schema_version"] != SCHEMA_VERSION:
-        problems.append(Problem(
-            "error", MANIFEST,
-            f"phiên bản lược đồ {manifest['schema_version']} không được hỗ trợ "
-            f"(hỗ trợ: {SCHEMA_VERSION})", column="schema_version",
-        ))
+        problems.append(
+            Problem(
+                "error",
+                MANIFEST,
+                f"phiên bản lược đồ {manifest['schema_version']} không được hỗ trợ "
+                f"(hỗ trợ: {SCHEMA_VERSION})",
+                column="schema_version",
+            )
+        )
     if not SNAPSHOT_ID.match(manifest["snapshot_id"]):
-        problems.append(Problem("error", MANIFEST, "mã bản chụp phải có dạng YYYY-MM-DD[-n]",
-                                column="snapshot_id"))
+        problems.append(
+            Problem("error", MANIFEST, "mã bản chụp phải có dạng YYYY-MM-DD[-n]", column="snapshot_id")
+        )
     elif manifest["snapshot_id"] != folder.name:
-        problems.append(Problem(
-            "error", MANIFEST, f"mã bản chụp '{manifest['snapshot_id']}' khác tên thư mục "
-            f"'{folder.name}'", column="snapshot_id"))
+        problems.append(
+            Problem(
+                "error",
+                MANIFEST,
+                f"mã bản chụp '{manifest['snapshot_id']}' khác tên thư mục '{folder.name}'",
+                column="snapshot_id",
+            )
+        )
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", manifest["as_of"]):
-        problems.append(Problem("error", MANIFEST, "ngày số liệu phải có dạng YYYY-MM-DD",
-                                column="as_of"))
+        problems.append(Problem("error", MANIFEST, "ngày số liệu phải có dạng YYYY-MM-DD", column="as_of"))
     for name in DATA_FILES:
         file_path = folder / name
         entry = manifest["files"].get(name)
@@ -177,13 +194,18 @@ def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
             problems.append(Problem("error", name, "thiếu tệp"))
             continue
         if not isinstance(entry, dict) or "sha256" not in entry or "rows" not in entry:
-            problems.append(Problem("error", MANIFEST, f"thiếu số dòng hoặc mã băm của {name}",
-                                    column="files"))
+            problems.append(
+                Problem("error", MANIFEST, f"thiếu số dòng hoặc mã băm của {name}", column="files")
+            )
             continue
         if sha256_of(file_path) != entry["sha256"]:
-            problems.append(Problem(
-                "error", name, "mã băm SHA-256 không khớp với manifest.json "
-                "(tệp đã bị thay đổi hoặc hỏng)"))
+            problems.append(
+                Problem(
+                    "error",
+                    name,
+                    "mã băm SHA-256 không khớp với manifest.json (tệp đã bị thay đổi hoặc hỏng)",
+                )
+            )
     return manifest, problems
 
 
@@ -205,9 +227,11 @@ def read_table(folder: Path, name: str) -> tuple[pl.DataFrame | None, list[Probl
             # Integer widths are interchangeable; anything else is a type error.
             if dtype.is_integer() and frame.schema[column].is_integer():
                 continue
-            problems.append(Problem(
-                "error", name, f"sai kiểu dữ liệu: {frame.schema[column]}, cần {dtype}",
-                column=column))
+            problems.append(
+                Problem(
+                    "error", name, f"sai kiểu dữ liệu: {frame.schema[column]}, cần {dtype}", column=column
+                )
+            )
     if problems:
         return None, problems
     return frame.select(list(expected)).cast(expected), []
@@ -223,7 +247,11 @@ def _where_rows(frame: pl.DataFrame, mask: pl.Expr, key: tuple[str, ...], limit:
 
 
 def _count_problem(
-    frame: pl.DataFrame, name: str, mask: pl.Expr, column: str, message: str,
+    frame: pl.DataFrame,
+    name: str,
+    mask: pl.Expr,
+    column: str,
+    message: str,
     severity: Severity = "error",
 ) -> list[Problem]:
     count = frame.select(mask.sum()).item()
@@ -231,8 +259,7 @@ def _count_problem(
         return []
     where = _where_rows(frame, mask, FILE_KEYS[name])
     more = f" và {count - 5} dòng khác" if count > 5 else ""
-    return [Problem(severity, name, f"{message} ({count} dòng)", column=column,
-                    where=where + more)]
+    return [Problem(severity, name, f"{message} ({count} dòng)", column=column, where=where + more)]
 
 
 def check_facts(facts: pl.DataFrame, unit_codes: set[str]) -> list[Problem]:
@@ -240,24 +267,44 @@ def check_facts(facts: pl.DataFrame, unit_codes: set[str]) -> list[Problem]:
     out: list[Problem] = []
     for column in FACTS_SCHEMA:
         out += _count_problem(facts, FACTS, pl.col(column).is_null(), column, "giá trị trống")
+    out += _count_problem(facts, FACTS, pl.col("period").dt.day() != 1, "period", "kỳ phải là ngày đầu tháng")
     out += _count_problem(
-        facts, FACTS, pl.col("period").dt.day() != 1, "period",
-        "kỳ phải là ngày đầu tháng")
+        facts,
+        FACTS,
+        ~pl.col("unit_code").is_in(list(unit_codes)) & pl.col("unit_code").is_not_null(),
+        "unit_code",
+        "mã đơn vị hành chính không có trong danh mục",
+    )
     out += _count_problem(
-        facts, FACTS, ~pl.col("unit_code").is_in(list(unit_codes)) & pl.col("unit_code").is_not_null(),
-        "unit_code", "mã đơn vị hành chính không có trong danh mục")
-    out += _count_problem(
-        facts, FACTS, ~pl.col("indicator").is_in(list(FACT_INDICATORS))
-        & pl.col("indicator").is_not_null(), "indicator", "chỉ tiêu không có trong danh mục")
+        facts,
+        FACTS,
+        ~pl.col("indicator").is_in(list(FACT_INDICATORS)) & pl.col("indicator").is_not_null(),
+        "indicator",
+        "chỉ tiêu không có trong danh mục",
+    )
     out += _count_problem(facts, FACTS, pl.col("value") < 0, "value", "giá trị âm")
-    out += _count_problem(facts, FACTS, ~pl.col("value").is_finite() & pl.col("value").is_not_null(),
-                          "value", "giá trị không hữu hạn")
     out += _count_problem(
-        facts, FACTS, pl.struct(FACTS_KEY).is_duplicated(), "period, unit_code, indicator",
-        "trùng khóa (kỳ, đơn vị, chỉ tiêu)")
+        facts,
+        FACTS,
+        ~pl.col("value").is_finite() & pl.col("value").is_not_null(),
+        "value",
+        "giá trị không hữu hạn",
+    )
     out += _count_problem(
-        facts, FACTS, (pl.col("value") != pl.col("value").round(0)) & pl.col("value").is_finite(),
-        "value", "số đếm phải là số nguyên", severity="warning")
+        facts,
+        FACTS,
+        pl.struct(FACTS_KEY).is_duplicated(),
+        "period, unit_code, indicator",
+        "trùng khóa (kỳ, đơn vị, chỉ tiêu)",
+    )
+    out += _count_problem(
+        facts,
+        FACTS,
+        (pl.col("value") != pl.col("value").round(0)) & pl.col("value").is_finite(),
+        "value",
+        "số đếm phải là số nguyên",
+        severity="warning",
+    )
     return out
 
 
@@ -267,19 +314,29 @@ def check_status(status: pl.DataFrame, commune_codes: set[str]) -> list[Problem]
     for column in STATUS_SCHEMA:
         out += _count_problem(status, STATUS, pl.col(column).is_null(), column, "giá trị trống")
     out += _count_problem(
-        status, STATUS, ~pl.col("commune_code").is_in(list(commune_codes))
-        & pl.col("commune_code").is_not_null(), "commune_code",
-        "mã xã không có trong danh mục")
+        status,
+        STATUS,
+        ~pl.col("commune_code").is_in(list(commune_codes)) & pl.col("commune_code").is_not_null(),
+        "commune_code",
+        "mã xã không có trong danh mục",
+    )
     out += _count_problem(
-        status, STATUS, ~pl.col("drug_class").is_in(list(DRUG_CLASSES))
-        & pl.col("drug_class").is_not_null(), "drug_class",
-        "phân loại ma túy không hợp lệ (khong_ma_tuy, co_te_nan, trong_diem_1..3)")
+        status,
+        STATUS,
+        ~pl.col("drug_class").is_in(list(DRUG_CLASSES)) & pl.col("drug_class").is_not_null(),
+        "drug_class",
+        "phân loại ma túy không hợp lệ (khong_ma_tuy, co_te_nan, trong_diem_1..3)",
+    )
     out += _count_problem(
-        status, STATUS, pl.col("healthy") & (pl.col("complex") | (pl.col("drug_class") != "khong_ma_tuy")),
-        "healthy", "xã lành mạnh không thể đồng thời là xã trọng điểm, phức tạp hoặc có tệ nạn ma túy")
+        status,
+        STATUS,
+        pl.col("healthy") & (pl.col("complex") | (pl.col("drug_class") != "khong_ma_tuy")),
+        "healthy",
+        "xã lành mạnh không thể đồng thời là xã trọng điểm, phức tạp hoặc có tệ nạn ma túy",
+    )
     out += _count_problem(
-        status, STATUS, pl.struct(STATUS_KEY).is_duplicated(), "year, commune_code",
-        "trùng khóa (năm, xã)")
+        status, STATUS, pl.struct(STATUS_KEY).is_duplicated(), "year, commune_code", "trùng khóa (năm, xã)"
+    )
     return out
 
 
@@ -289,19 +346,34 @@ def check_targets(targets: pl.DataFrame, unit_codes: set[str]) -> list[Problem]:
     for column in ("year", "unit_code", "metric", "rule", "value"):
         out += _count_problem(targets, TARGETS, pl.col(column).is_null(), column, "giá trị trống")
     out += _count_problem(
-        targets, TARGETS, ~pl.col("unit_code").is_in(list(unit_codes))
-        & pl.col("unit_code").is_not_null(), "unit_code",
-        "mã đơn vị hành chính không có trong danh mục")
+        targets,
+        TARGETS,
+        ~pl.col("unit_code").is_in(list(unit_codes)) & pl.col("unit_code").is_not_null(),
+        "unit_code",
+        "mã đơn vị hành chính không có trong danh mục",
+    )
     out += _count_problem(
-        targets, TARGETS, ~pl.col("metric").is_in(list(TARGET_METRICS)) & pl.col("metric").is_not_null(),
-        "metric", "chỉ số mục tiêu không có trong danh mục")
+        targets,
+        TARGETS,
+        ~pl.col("metric").is_in(list(TARGET_METRICS)) & pl.col("metric").is_not_null(),
+        "metric",
+        "chỉ số mục tiêu không có trong danh mục",
+    )
     out += _count_problem(
-        targets, TARGETS, ~pl.col("rule").is_in(list(RULES)) & pl.col("rule").is_not_null(), "rule",
-        "quy tắc đánh giá không hợp lệ")
+        targets,
+        TARGETS,
+        ~pl.col("rule").is_in(list(RULES)) & pl.col("rule").is_not_null(),
+        "rule",
+        "quy tắc đánh giá không hợp lệ",
+    )
     out += _count_problem(targets, TARGETS, pl.col("value") < 0, "value", "giá trị âm")
     out += _count_problem(
-        targets, TARGETS, pl.struct(TARGETS_KEY).is_duplicated(), "year, unit_code, metric, rule",
-        "trùng khóa (năm, đơn vị, chỉ số, quy tắc)")
+        targets,
+        TARGETS,
+        pl.struct(TARGETS_KEY).is_duplicated(),
+        "year, unit_code, metric, rule",
+        "trùng khóa (năm, đơn vị, chỉ số, quy tắc)",
+    )
     return out
 
 

@@ -84,14 +84,19 @@ def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None
         for name, frame in tables.items():
             rows = manifest["files"].get(name, {}).get("rows")
             if rows is not None and rows != frame.height:
-                problems.append(Problem(
-                    "error", name, f"số dòng {frame.height} khác với manifest.json ({rows})"))
+                problems.append(
+                    Problem("error", name, f"số dòng {frame.height} khác với manifest.json ({rows})")
+                )
     errors = [p for p in problems if p.severity == "error"]
     if errors or manifest is None:
         return None, problems
     snap = Snapshot(
-        snapshot_id=manifest["snapshot_id"], path=path, manifest=manifest,
-        facts=tables[schema.FACTS], status=tables[schema.STATUS], targets=tables[schema.TARGETS],
+        snapshot_id=manifest["snapshot_id"],
+        path=path,
+        manifest=manifest,
+        facts=tables[schema.FACTS],
+        status=tables[schema.STATUS],
+        targets=tables[schema.TARGETS],
         warnings=tuple(problems),
     )
     return snap, problems
@@ -166,18 +171,22 @@ def write_snapshot(
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{snapshot_id}-", dir=root))
     try:
         tables = {
-            schema.FACTS: facts.select(list(schema.FACTS_SCHEMA)).cast(schema.FACTS_SCHEMA)
+            schema.FACTS: facts.select(list(schema.FACTS_SCHEMA))
+            .cast(schema.FACTS_SCHEMA)
             .sort(schema.FACTS_KEY),
-            schema.STATUS: status.select(list(schema.STATUS_SCHEMA)).cast(schema.STATUS_SCHEMA)
+            schema.STATUS: status.select(list(schema.STATUS_SCHEMA))
+            .cast(schema.STATUS_SCHEMA)
             .sort(schema.STATUS_KEY),
-            schema.TARGETS: targets.select(list(schema.TARGETS_SCHEMA)).cast(schema.TARGETS_SCHEMA)
+            schema.TARGETS: targets.select(list(schema.TARGETS_SCHEMA))
+            .cast(schema.TARGETS_SCHEMA)
             .sort(schema.TARGETS_KEY),
         }
         for name, frame in tables.items():
             frame.write_parquet(tmp / name, compression="zstd", statistics=True)
         manifest = schema.make_manifest(snapshot_id, as_of, created_at, source, demo, tmp)
         (tmp / schema.MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         for name in (*tables, schema.MANIFEST):
             with (tmp / name).open("rb") as fh:
                 os.fsync(fh.fileno())

@@ -25,6 +25,8 @@ FROM admin_units_legacy
 def build_units() -> pl.DataFrame:
     """Read the legacy (63-province) table and shape it to the data contract."""
     frame = pl.DataFrame(query(SOURCE_SQL), schema=UNITS_SCHEMA)
+    # The source spells five towns "Thị Trấn X"; the type is "Thị trấn" everywhere else.
+    frame = frame.with_columns(pl.col("commune_name").str.replace(r"^Thị Trấn ", "Thị trấn "))
     return frame.select(list(UNITS_SCHEMA)).sort(
         "province_code", "district_code", "commune_code", nulls_last=False
     )

@@ -1,0 +1,130 @@
+"""The command line: generate demo data, validate a snapshot, print summaries."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from dashboard import demo, query
+from dashboard.catalog import CATALOG
+from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.snapshot import SnapshotError, load_snapshot, validate_snapshot
+
+
+def _geography(args: argparse.Namespace) -> Geography:
+    return Geography.from_reference(args.units) if args.units else Geography.from_reference()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    written = demo.write_demo(Path(args.out), _geography(args), seed=args.seed)
+    for path in written:
+        print(f"Đã ghi bản chụp minh họa: {path}")
+    if not written:
+        print(f"Các bản chụp minh họa đã có trong {args.out}; không ghi lại.")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    snap, problems = validate_snapshot(Path(args.path), _geography(args))
+    for problem in problems:
+        print(problem)
+    if snap is None:
+        errors = sum(p.severity == "error" for p in problems)
+        print(f"Bản chụp {Path(args.path).name} KHÔNG hợp lệ: {errors} lỗi.")
+        return 1
+    print(f"Bản chụp {snap.snapshot_id} hợp lệ ({snap.facts.height} dòng số liệu).")
+    return 0
+
+
+def summary_rows(args: argparse.Namespace, geography: Geography) -> list[dict]:
+    """The rows ``summary`` prints: the selected unit itself, plus its children when asked."""
+    snap = load_snapshot(Path(args.snapshot), geography)
+    unit = args.district or args.province or COUNTRY_CODE
+    if not geography.has(unit):
+        raise SystemExit(f"Lỗi: mã đơn vị '{unit}' không có trong danh mục hành chính.")
+    if args.district and args.province and geography.parent(args.district) != args.province:
+        raise SystemExit(f"Lỗi: quận/huyện {args.district} không thuộc tỉnh/thành phố {args.province}.")
+    codes = [unit]
+    if args.by:
+        codes += [c for c in geography.descendants(unit, args.by)]
+    years = (args.year, args.year) if args.year else None
+    frame = query.summarize(snap.facts, snap.status, geography, codes, grain=args.grain, years=years)
+    return [
+        {
+            "unit_code": r["unit_code"],
+            "indicator": r["indicator"],
+            "period": r["period"].isoformat(),
+            "grain": args.grain,
+            "value": r["value"],
+            "complete": r["complete"],
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    rows = summary_rows(args, _geography(args))
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=None)
+        sys.stdout.write("\n")
+    else:
+        for r in rows:
+            label = CATALOG[r["indicator"]].label_vi
+            print(f"{r['unit_code']}\t{r['period']}\t{r['indicator']}\t{label}\t{r['value']:g}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Bảng điều khiển Ban chỉ đạo phòng, chống tội phạm, tệ nạn ma túy, mại dâm và HIV/AIDS",
+    )
+    parser.add_argument(
+        "--units",
+        type=Path,
+        default=None,
+        help="tệp danh mục đơn vị hành chính (mặc định: data/reference/units.parquet)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="sinh các bản chụp dữ liệu minh họa")
+    p.add_argument("--out", type=Path, default=Path("data/snapshots"))
+    p.add_argument("--seed", type=int, default=demo.DEMO_SEED)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("validate", help="kiểm tra một bản chụp theo hợp đồng dữ liệu")
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("summary", help="tổng hợp số liệu của một địa bàn")
+    p.add_argument("--snapshot", required=True, type=Path)
+    p.add_argument("--province")
+    p.add_argument("--district")
+    p.add_argument("--year", type=_year)
+    p.add_argument("--grain", choices=query.GRAINS, default="year")
+    p.add_argument("--by", choices=("district", "commune"))
+    p.add_argument("--json", action="store_true", help="in danh sách JSON")
+    p.set_defaults(func=cmd_summary)
+    return parser
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {text!r}") from None
+    if not 1900 <= year <= dt.date.today().year + 10:
+        raise argparse.ArgumentTypeError(f"năm ngoài khoảng cho phép: {year}")
+    return year
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 1

@@ -1,0 +1,89 @@
+"""Shared fixtures: the real reference geography, demo snapshots, and a small crafted tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard import demo
+from dashboard.geography import Geography
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_FACTS = SHARED / "domain" / "seed_facts.csv"
+
+
+@pytest.fixture(scope="session")
+def geography() -> Geography:
+    return Geography.from_reference()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, geography: Geography) -> Path:
+    """A data folder with the demo snapshots, generated once per test session."""
+    root = tmp_path_factory.mktemp("data")
+    demo.write_demo(root / "snapshots", geography)
+    return root
+
+
+@pytest.fixture(scope="session")
+def newest_demo(demo_dir: Path) -> Path:
+    return demo_dir / "snapshots" / demo.SNAPSHOTS[-1][0]
+
+
+def small_reference() -> pl.DataFrame:
+    """Province 90 with districts 901 (communes 90001, 90002) and 902 (commune 90003)."""
+    rows = [
+        ("90001", "Phường Một", "Phường", "901", "Quận Một", "Quận", "90", "Tỉnh Thử"),
+        ("90002", "Xã Hai", "Xã", "901", "Quận Một", "Quận", "90", "Tỉnh Thử"),
+        ("90003", "Xã Ba", "Xã", "902", "Huyện Hai", "Huyện", "90", "Tỉnh Thử"),
+    ]
+    frame = pl.DataFrame(
+        rows,
+        schema=[
+            "commune_code",
+            "commune_name",
+            "commune_type",
+            "district_code",
+            "district_name",
+            "district_type",
+            "province_code",
+            "province_name",
+        ],
+        orient="row",
+    )
+    return frame.with_columns(
+        pl.lit(21.0).alias("lat"),
+        pl.lit(105.0).alias("lon"),
+        pl.lit(21.0).alias("district_lat"),
+        pl.lit(105.0).alias("district_lon"),
+        pl.lit(21.0).alias("province_lat"),
+        pl.lit(105.0).alias("province_lon"),
+    )
+
+
+@pytest.fixture(scope="session")
+def small_geo() -> Geography:
+    return Geography.from_frame(small_reference())
+
+
+def facts_frame(rows: list[tuple[str, str, str, float]]) -> pl.DataFrame:
+    """Facts from (YYYY-MM, unit, indicator, value) tuples."""
+    return pl.DataFrame(
+        [(dt.date(int(p[:4]), int(p[5:7]), 1), u, i, float(v)) for p, u, i, v in rows],
+        schema={"period": pl.Date, "unit_code": pl.String, "indicator": pl.String, "value": pl.Float64},
+        orient="row",
+    )
+
+
+EMPTY_STATUS = pl.DataFrame(
+    schema={
+        "year": pl.Int32,
+        "commune_code": pl.String,
+        "drug_class": pl.String,
+        "complex": pl.Boolean,
+        "healthy": pl.Boolean,
+    }
+)
