@@ -87,3 +87,11 @@ EMPTY_STATUS = pl.DataFrame(
         "healthy": pl.Boolean,
     }
 )
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots(demo_dir: Path, geography: Geography) -> dict:
+    """Every demo snapshot, loaded and validated once per test session, by id."""
+    from dashboard.snapshot import load_snapshot
+
+    return {sid: load_snapshot(demo_dir / "snapshots" / sid, geography) for sid, _ in demo.SNAPSHOTS}

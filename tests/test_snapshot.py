@@ -1,0 +1,170 @@
+"""Every bad snapshot is named, problem by problem, and the app's loader skips it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard import schema
+from dashboard.cli import main as cli_main
+from dashboard.snapshot import SnapshotError, load_snapshot, survey, validate_snapshot, write_snapshot
+
+
+def _good_tables():
+    facts = pl.DataFrame(
+        {
+            "period": [dt.date(2022, 9, 1)] * 3,
+            "unit_code": ["00592", "00622", "019"],
+            "indicator": ["addicts_managed", "addicts_managed", "compulsory_rehab"],
+            "value": [40.0, 12.0, 3.0],
+        }
+    )
+    status = pl.DataFrame(
+        {"year": [2022, 2022], "commune_code": ["00592", "00622"], "drug_class": ["trong_diem_2", "khong_ma_tuy"],
+         "complex": [True, False], "healthy": [False, True]}
+    )
+    targets = pl.DataFrame(
+        {"year": [2022], "unit_code": ["019"], "metric": ["compulsory_rehab"], "rule": ["at_least"],
+         "value": [32.0], "note": [None]}, schema=schema.TARGETS_SCHEMA,
+    )
+    return facts, status, targets
+
+
+def _write(root: Path, snapshot_id: str = "2022-09-30", **replace) -> Path:
+    facts, status, targets = _good_tables()
+    tables = {"facts": facts, "status": status, "targets": targets} | replace
+    return write_snapshot(
+        root, snapshot_id, tables["facts"], tables["status"], tables["targets"],
+        as_of=snapshot_id[:10], created_at="2022-09-30T17:00:00+07:00", source="thử nghiệm", demo=False,
+    )
+
+
+def _rewrite_parquet(folder: Path, name: str, frame: pl.DataFrame) -> None:
+    """Replace a data file and fix its checksum, so only the content problem remains."""
+    frame.write_parquet(folder / name)
+    manifest = json.loads((folder / schema.MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][name] = {"rows": frame.height, "sha256": schema.sha256_of(folder / name)}
+    (folder / schema.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_good_snapshot_validates(tmp_path, geography):
+    folder = _write(tmp_path)
+    snap, problems = validate_snapshot(folder, geography)
+    assert snap is not None and problems == []
+    assert snap.facts.height == 3
+
+
+def _facts_with(**changes) -> pl.DataFrame:
+    facts, _, _ = _good_tables()
+    return facts.with_columns(**changes)
+
+
+BAD_CASES = [
+    # (what, breaks, expected file, expected column, words in the message)
+    ("missing file", lambda f: (f / schema.STATUS).unlink(), schema.STATUS, None, "thiếu tệp"),
+    ("wrong type", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(value=pl.col("value").cast(pl.String))),
+     schema.FACTS, "value", "sai kiểu dữ liệu"),
+    ("unknown unit", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(unit_code=pl.lit("99999"))),
+     schema.FACTS, "unit_code", "không có trong danh mục"),
+    ("unknown indicator", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(indicator=pl.lit("bogus"))),
+     schema.FACTS, "indicator", "không có trong danh mục"),
+    ("negative value", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(value=pl.lit(-1.0))),
+     schema.FACTS, "value", "giá trị âm"),
+    ("duplicate key", lambda f: _rewrite_parquet(f, schema.FACTS, pl.concat([_good_tables()[0]] * 2)),
+     schema.FACTS, "period, unit_code, indicator", "trùng khóa"),
+    ("healthy and key", lambda f: _rewrite_parquet(
+        f, schema.STATUS, _good_tables()[1].with_columns(healthy=pl.lit(True))),
+     schema.STATUS, "healthy", "xã lành mạnh"),
+    ("invalid drug class", lambda f: _rewrite_parquet(
+        f, schema.STATUS, _good_tables()[1].with_columns(drug_class=pl.lit("nang"))),
+     schema.STATUS, "drug_class", "không hợp lệ"),
+    ("bad rule", lambda f: _rewrite_parquet(
+        f, schema.TARGETS, _good_tables()[2].with_columns(rule=pl.lit("roughly"))),
+     schema.TARGETS, "rule", "không hợp lệ"),
+    ("checksum", lambda f: (f / schema.FACTS).write_bytes((f / schema.FACTS).read_bytes() + b"\0"),
+     schema.FACTS, None, "mã băm"),
+    ("corrupt parquet", lambda f: _rewrite_parquet_bytes(f, schema.FACTS, b"PAR1 not really"),
+     schema.FACTS, None, "không đọc được"),
+    ("missing manifest", lambda f: (f / schema.MANIFEST).unlink(), schema.MANIFEST, None, "thiếu tệp"),
+    ("manifest not JSON", lambda f: (f / schema.MANIFEST).write_text("{", encoding="utf-8"),
+     schema.MANIFEST, None, "JSON"),
+]
+
+
+def _rewrite_parquet_bytes(folder: Path, name: str, data: bytes) -> None:
+    (folder / name).write_bytes(data)
+    manifest = json.loads((folder / schema.MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][name]["sha256"] = schema.sha256_of(folder / name)
+    (folder / schema.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("what", "breaks", "file", "column", "words"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
+def test_each_bad_input_is_named(tmp_path, geography, what, breaks, file, column, words):
+    folder = _write(tmp_path)
+    breaks(folder)
+    snap, problems = validate_snapshot(folder, geography)
+    assert snap is None
+    matching = [p for p in problems if p.severity == "error" and p.file == file and words in p.message]
+    assert matching, f"{what}: {[str(p) for p in problems]}"
+    if column is not None:
+        assert matching[0].column == column
+
+
+def test_problems_name_the_row_and_key(tmp_path, geography):
+    folder = _write(tmp_path)
+    _rewrite_parquet(folder, schema.FACTS, _facts_with(value=pl.Series([40.0, -5.0, 3.0])))
+    _, problems = validate_snapshot(folder, geography)
+    (negative,) = [p for p in problems if "giá trị âm" in p.message]
+    assert "dòng 2" in negative.where and "unit_code=00622" in negative.where
+
+
+def test_cli_validate_exit_codes(tmp_path, geography, capsys):
+    good = _write(tmp_path)
+    assert cli_main(["validate", str(good)]) == 0
+    bad = _write(tmp_path, "2022-10-31")
+    _rewrite_parquet(bad, schema.FACTS, _facts_with(value=pl.lit(-1.0), unit_code=pl.lit("99999")))
+    assert cli_main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "giá trị âm" in out and "không có trong danh mục" in out and "KHÔNG hợp lệ" in out
+
+
+def test_loader_skips_a_bad_newer_snapshot_and_says_why(tmp_path, geography):
+    _write(tmp_path / "snapshots", "2022-09-30")
+    newer = _write(tmp_path / "snapshots", "2022-12-31")
+    (newer / schema.TARGETS).write_bytes(b"garbage")
+    catalogue = survey(tmp_path, geography)
+    assert catalogue.valid == ("2022-09-30",)
+    (skipped_id, reasons), = catalogue.skipped
+    assert skipped_id == "2022-12-31"
+    assert any(p.file == schema.TARGETS for p in reasons)
+    with pytest.raises(SnapshotError, match="2022-12-31"):
+        load_snapshot(newer, geography)
+
+
+def test_write_never_overwrites_and_leaves_no_temporary_folder(tmp_path):
+    folder = _write(tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(FileExistsError):
+        _write(tmp_path)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]
+
+
+def test_a_failed_write_leaves_nothing(tmp_path):
+    facts, status, targets = _good_tables()
+    with pytest.raises(Exception):  # noqa: B017 - any failure of the writer
+        write_snapshot(tmp_path, "2022-09-30", facts.drop("value"), status, targets, as_of="2022-09-30",
+                       created_at="x", source="x", demo=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_snapshot_ids_sort_newest_first_with_suffixes(tmp_path, geography):
+    for sid in ("2022-09-30", "2022-09-30-2", "2021-12-31"):
+        _write(tmp_path / "snapshots", sid)
+    shutil.rmtree(tmp_path / "snapshots" / "2021-12-31")
+    assert survey(tmp_path, geography).valid == ("2022-09-30-2", "2022-09-30")
