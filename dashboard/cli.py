@@ -77,6 +77,55 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_goals(args: argparse.Namespace) -> int:
+    """Judge the targets of a snapshot and print them, one per target (``--json``: a JSON list).
+
+    Each JSON object is :meth:`dashboard.goals.TargetResult.to_dict` (fields documented on
+    :class:`dashboard.goals.TargetResult`): ``unit_code``, ``unit_name``, ``year``, ``metric``,
+    ``metric_label``, ``rule``, ``rule_label``, ``target``, ``previous``, ``actual``,
+    ``achievement_pct`` (quota targets, rounded half up to 2 places), ``change_pct``, ``met``
+    (true/false, null when data are missing), ``status``, ``partial``, ``months_elapsed``,
+    ``elapsed_share``, ``expected_so_far``, ``on_pace``, ``new_communes``, ``left_communes``,
+    ``verdict``, ``note``, ``explanation``. With ``--projections`` it prints the multi-year goals
+    instead (:class:`dashboard.goals.GoalProjection`). ``--as-of YYYY-MM`` judges on the months up
+    to and including that month (default: the snapshot's last month).
+    """
+    from dashboard import goals
+
+    geography = _geography(args)
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.datetime.strptime(args.as_of, "%Y-%m").date()
+        except ValueError:
+            raise SystemExit(
+                f"Lỗi: tháng đánh giá không hợp lệ: {args.as_of!r} (cần dạng YYYY-MM)."
+            ) from None
+    if args.unit and not geography.has(args.unit):
+        raise SystemExit(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục hành chính.")
+    snap = load_snapshot(Path(args.snapshot), geography)
+    if args.projections:
+        found = goals.project_goals(snap, geography, unit=args.unit, as_of=as_of, descendants=args.below)
+    else:
+        found = goals.evaluate(
+            snap, geography, unit=args.unit, year=args.year, as_of=as_of, descendants=args.below
+        )
+    rows = [item.to_dict() for item in found]
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=None)
+        sys.stdout.write("\n")
+    elif args.projections:
+        for r in rows:
+            verdict = r["verdict"] or "–"
+            print(f"{r['unit_code']}\t{r['metric']}\t{r['deadline']}\t{verdict}\t{r['verdict_text']}")
+    else:
+        for r in rows:
+            print(
+                f"{r['unit_code']}\t{r['year']}\t{r['metric']}\t{r['rule']}\t{r['status']}\t{r['explanation']}"
+            )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -108,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=("district", "commune"))
     p.add_argument("--json", action="store_true", help="in danh sách JSON")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("goals", help="đánh giá kết quả thực hiện các chỉ tiêu")
+    p.add_argument("--snapshot", required=True, type=Path)
+    p.add_argument("--unit", help="mã đơn vị (tỉnh, huyện hoặc xã); mặc định: mọi đơn vị")
+    p.add_argument("--below", action="store_true", help="gồm cả chỉ tiêu của các đơn vị cấp dưới")
+    p.add_argument("--year", type=_year)
+    p.add_argument("--as-of", dest="as_of", metavar="YYYY-MM", help="đánh giá theo số liệu đến hết tháng này")
+    p.add_argument("--projections", action="store_true", help="in dự báo các mục tiêu nhiều năm")
+    p.add_argument("--json", action="store_true", help="in danh sách JSON")
+    p.set_defaults(func=cmd_goals)
     return parser
 
 
