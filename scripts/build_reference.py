@@ -25,8 +25,12 @@ FROM admin_units_legacy
 def build_units() -> pl.DataFrame:
     """Read the legacy (63-province) table and shape it to the data contract."""
     frame = pl.DataFrame(query(SOURCE_SQL), schema=UNITS_SCHEMA)
-    # The source spells five towns "Thị Trấn X"; the type is "Thị trấn" everywhere else.
-    frame = frame.with_columns(pl.col("commune_name").str.replace(r"^Thị Trấn ", "Thị trấn "))
+    # The source capitalises a few type words ("Thị Trấn Ái Tử", "Thị Xã Mường Lay",
+    # "Thành Phố Bắc Kạn"); everywhere else, and in official usage, only the first word is.
+    fixes = {"^Thị Trấn ": "Thị trấn ", "^Thị Xã ": "Thị xã ", "^Thành Phố ": "Thành phố "}
+    for column in ("commune_name", "district_name"):
+        for wrong, right in fixes.items():
+            frame = frame.with_columns(pl.col(column).str.replace(wrong, right))
     return frame.select(list(UNITS_SCHEMA)).sort(
         "province_code", "district_code", "commune_code", nulls_last=False
     )

@@ -52,3 +52,9 @@ def test_centroids_present_for_every_commune(geography):
     assert communes["lat"].null_count() == 0
     assert communes["lat"].is_between(8.0, 23.5).all()
     assert communes["lon"].is_between(102.0, 110.0).all()
+
+
+def test_type_words_are_spelled_consistently(geography):
+    names = geography.units["unit_name"]
+    assert not names.str.contains(r"^(Thị Trấn|Thị Xã|Thành Phố) ").any()
+    assert geography.name("11") == "Tỉnh Điện Biên"
