@@ -387,7 +387,10 @@ class _Values:
         total = self.classified.get((unit, year))
         if not total:
             return None
-        count = len(self.members[(unit, STATUS_CATEGORY[metric], year)])
+        members = self.members.get((unit, STATUS_CATEGORY[metric], year))
+        if members is None:
+            return None
+        count = len(members)
         if metric == "drug_free_share":
             return Fraction(count * 100, total)
         return Fraction(count)
@@ -578,7 +581,10 @@ def evaluate_frames(
     )
     verdicts: dict[tuple[str, str, str], str | None] = {}
     if with_verdicts:
-        groups = _goal_groups(targets.filter(pl.col("unit_code").is_in(units)))
+        metrics = chosen["metric"].unique().to_list()
+        groups = _goal_groups(
+            targets.filter(pl.col("unit_code").is_in(units) & pl.col("metric").is_in(metrics))
+        )
         for key, rows in groups.items():
             projection = _project_group(key, rows, values, geography, as_of)
             verdicts[key] = projection.verdict if projection else None
