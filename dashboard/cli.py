@@ -1,4 +1,4 @@
-"""The command line: generate demo data, validate a snapshot, print summaries."""
+"""The command line: demo data, validation, summaries, goals, the report template and imports."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard import demo, query
+from dashboard import demo, importing, query
 from dashboard.catalog import CATALOG
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.snapshot import SnapshotError, load_snapshot, validate_snapshot
+from dashboard.snapshot import SnapshotError, load_snapshot, survey, validate_snapshot
 
 
 def _geography(args: argparse.Namespace) -> Geography:
@@ -126,6 +126,41 @@ def cmd_goals(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.write_bytes(importing.template_bytes())
+    print(f"Đã ghi mẫu báo cáo: {out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    geography = _geography(args)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Lỗi: không tìm thấy tệp {path}", file=sys.stderr)
+        return 1
+    base = None
+    if args.base:
+        base = load_snapshot(Path(args.data_dir) / "snapshots" / args.base, geography)
+    else:
+        catalogue = survey(Path(args.data_dir), geography)
+        if catalogue.valid:
+            base = load_snapshot(Path(args.data_dir) / "snapshots" / catalogue.valid[0], geography)
+    report = importing.import_file(
+        path.read_bytes(),
+        path.name,
+        Path(args.data_dir),
+        args.as_of,
+        base,
+        geography,
+        max_bytes=args.max_bytes,
+    )
+    for line in report.lines():
+        print(line)
+    print(report.message)
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -167,6 +202,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--projections", action="store_true", help="in dự báo các mục tiêu nhiều năm")
     p.add_argument("--json", action="store_true", help="in danh sách JSON")
     p.set_defaults(func=cmd_goals)
+
+    p = sub.add_parser("template", help="ghi tệp mẫu báo cáo Excel để điền số liệu")
+    p.add_argument("--out", type=Path, default=Path("mau-bao-cao.xlsx"))
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("import", help="nhập tệp báo cáo (Excel/CSV) thành một bản chụp mới")
+    p.add_argument("file", type=Path)
+    p.add_argument("--data-dir", type=Path, default=Path("data"))
+    p.add_argument("--as-of", required=True, help="ngày số liệu YYYY-MM-DD (mã bản chụp mới)")
+    p.add_argument("--base", help="mã bản chụp nền (mặc định: bản chụp hợp lệ mới nhất)")
+    p.add_argument(
+        "--max-bytes",
+        type=int,
+        default=importing.DEFAULT_MAX_BYTES,
+        help="dung lượng tệp tối đa, byte (mặc định 20 MB)",
+    )
+    p.set_defaults(func=cmd_import)
     return parser
 
 

@@ -158,6 +158,7 @@ def write_snapshot(
     created_at: str,
     source: str,
     demo: bool,
+    extra: dict | None = None,
 ) -> Path:
     """Write a new snapshot folder under ``root`` atomically: a temporary folder, then a rename.
 
@@ -184,6 +185,8 @@ def write_snapshot(
         for name, frame in tables.items():
             frame.write_parquet(tmp / name, compression="zstd", statistics=True)
         manifest = schema.make_manifest(snapshot_id, as_of, created_at, source, demo, tmp)
+        # Optional manifest fields (e.g. which file an import came from); the contract allows extensions.
+        manifest.update({k: v for k, v in (extra or {}).items() if k not in manifest})
         (tmp / schema.MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

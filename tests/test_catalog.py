@@ -19,8 +19,9 @@ trafficking_victims_returned pregnant_hiv pregnant_hiv_pmtct""".split()
 CONTRACT_RATES = ["hiv_prevalence", "home_rehab_share", "post_rehab_managed_share", "pmtct_coverage"]
 
 
-@pytest.mark.parametrize(("ids", "kind"), [(CONTRACT_STOCKS, "stock"), (CONTRACT_FLOWS, "flow"),
-                                           (CONTRACT_RATES, "rate")])
+@pytest.mark.parametrize(
+    ("ids", "kind"), [(CONTRACT_STOCKS, "stock"), (CONTRACT_FLOWS, "flow"), (CONTRACT_RATES, "rate")]
+)
 def test_contract_ids_have_their_kind(ids, kind):
     assert {i: CATALOG[i].kind for i in ids} == dict.fromkeys(ids, kind)
 

@@ -17,7 +17,9 @@ def _summary(capsys, *args) -> list[dict]:
 
 
 def test_summary_quang_nam_nine_months_2017(capsys, newest_demo):
-    rows = _summary(capsys, "--snapshot", str(newest_demo), "--province", "49", "--year", "2017", "--grain", "9m")
+    rows = _summary(
+        capsys, "--snapshot", str(newest_demo), "--province", "49", "--year", "2017", "--grain", "9m"
+    )
     values = {r["indicator"]: r["value"] for r in rows}
     assert values["addicts_managed"] == 1456
     assert values["drug_users"] == 1793
@@ -28,7 +30,9 @@ def test_summary_quang_nam_nine_months_2017(capsys, newest_demo):
 
 
 def test_summary_by_district_adds_the_children(capsys, newest_demo, geography):
-    rows = _summary(capsys, "--snapshot", str(newest_demo), "--province", "11", "--year", "2020", "--by", "district")
+    rows = _summary(
+        capsys, "--snapshot", str(newest_demo), "--province", "11", "--year", "2020", "--by", "district"
+    )
     units = {r["unit_code"] for r in rows}
     assert units == {"11", *geography.children("11")}
     own = {r["indicator"]: r["value"] for r in rows if r["unit_code"] == "11"}
@@ -63,7 +67,9 @@ def test_summary_rejects_bad_units(newest_demo, args, words):
 def test_module_entry_point_reports_a_bad_year_in_vietnamese(newest_demo):
     done = subprocess.run(
         [sys.executable, "-m", "dashboard", "summary", "--snapshot", str(newest_demo), "--year", "abc"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 2
     assert "năm không hợp lệ" in done.stderr

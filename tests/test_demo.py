@@ -17,9 +17,14 @@ SEED_ROWS = list(csv.DictReader(SEED_FACTS.open(encoding="utf-8")))
 
 # Seed target kinds and the contract rule each one is.
 TARGET_RULES = {
-    "target_count": "at_least", "target_pct": "at_least", "target_min_pct": "at_least",
-    "target_max_pct": "at_most", "target_maintain": "keep_all", "target_min_new_per_year": "new_at_least",
-    "target_min_reduction_pct_strict": "reduce_more_than_pct", "target_min_reduction_pct": "reduce_at_least_pct",
+    "target_count": "at_least",
+    "target_pct": "at_least",
+    "target_min_pct": "at_least",
+    "target_max_pct": "at_most",
+    "target_maintain": "keep_all",
+    "target_min_new_per_year": "new_at_least",
+    "target_min_reduction_pct_strict": "reduce_more_than_pct",
+    "target_min_reduction_pct": "reduce_at_least_pct",
 }
 
 
@@ -62,12 +67,14 @@ def test_demo_reproduces_every_reported_figure(row, demo_snapshots, geography):
         indicator = row["indicator"]
         if CATALOG[indicator].kind == "status":
             year = status_year(row["period"])
-            out = query.summarize(snap.facts, snap.status, geography, [code], [indicator], grain="year",
-                                  years=(year, year))
+            out = query.summarize(
+                snap.facts, snap.status, geography, [code], [indicator], grain="year", years=(year, year)
+            )
         else:
             grain, year = seed_grain(row["period"])
-            out = query.summarize(snap.facts, snap.status, geography, [code], [indicator], grain=grain,
-                                  years=(year, year))
+            out = query.summarize(
+                snap.facts, snap.status, geography, [code], [indicator], grain=grain, years=(year, year)
+            )
         assert out["value"].to_list() == [float(row["value"])], sid
 
 
@@ -88,7 +95,9 @@ def test_every_seed_target_is_in_the_targets(row, demo_snapshots, geography):
     rule = TARGET_RULES[row["kind"]]
     for year in years:
         found = snap.targets.filter(
-            (pl.col("year") == year) & (pl.col("unit_code") == code) & (pl.col("metric") == row["indicator"])
+            (pl.col("year") == year)
+            & (pl.col("unit_code") == code)
+            & (pl.col("metric") == row["indicator"])
             & (pl.col("rule") == rule)
         )
         assert found.height == 1, (year, row)
@@ -101,7 +110,9 @@ def test_every_demo_district_has_yearly_quotas(demo_snapshots, geography):
     for province in (demo.HANOI, demo.QUANG_NAM, demo.DIEN_BIEN):
         districts = set(geography.units_at("district", province)["unit_code"].to_list())
         with_quota = snap.targets.filter(
-            (pl.col("metric") == "compulsory_rehab") & (pl.col("year") == 2023) & (pl.col("rule") == "at_least")
+            (pl.col("metric") == "compulsory_rehab")
+            & (pl.col("year") == 2023)
+            & (pl.col("rule") == "at_least")
         )["unit_code"]
         assert districts <= set(with_quota.to_list())
 
@@ -148,8 +159,12 @@ def test_later_snapshot_revises_some_earlier_values(demo_snapshots):
 def test_parts_never_exceed_their_whole(demo_snapshots, geography):
     snap = demo_snapshots[demo.SNAPSHOTS[-1][0]]
     wide = snap.facts.pivot(on="indicator", index=["period", "unit_code"], values="value")
-    parts = (pl.col("addicts_in_community") + pl.col("addicts_absent") + pl.col("addicts_in_rehab_center")
-             + pl.col("addicts_in_prison_or_school"))
+    parts = (
+        pl.col("addicts_in_community")
+        + pl.col("addicts_absent")
+        + pl.col("addicts_in_rehab_center")
+        + pl.col("addicts_in_prison_or_school")
+    )
     assert wide.filter(parts > pl.col("addicts_managed")).is_empty()
     assert wide.filter(pl.col("addicts_managed") > pl.col("drug_users")).is_empty()
     assert wide.filter(pl.col("prostitution_prone_businesses") > pl.col("service_businesses")).is_empty()

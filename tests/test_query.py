@@ -32,7 +32,9 @@ FACTS = facts_frame(
 
 
 def _values(frame: pl.DataFrame) -> dict[tuple[str, str, dt.date], float]:
-    return {(u, i, p): v for u, i, p, v in frame.select("unit_code", "indicator", "period", "value").iter_rows()}
+    return {
+        (u, i, p): v for u, i, p, v in frame.select("unit_code", "indicator", "period", "value").iter_rows()
+    }
 
 
 @pytest.mark.parametrize(
@@ -94,10 +96,14 @@ def test_parent_own_value_wins(small_geo, own_rows, unit, expected):
 
 
 def test_rates_come_from_summed_parts_not_averaged_percentages(small_geo):
-    facts = facts_frame([
-        ("2020-12", "90001", "hiv_cases", 1.0), ("2020-12", "90001", "population", 100.0),
-        ("2020-12", "90002", "hiv_cases", 9.0), ("2020-12", "90002", "population", 900.0 * 10),
-    ])
+    facts = facts_frame(
+        [
+            ("2020-12", "90001", "hiv_cases", 1.0),
+            ("2020-12", "90001", "population", 100.0),
+            ("2020-12", "90002", "hiv_cases", 9.0),
+            ("2020-12", "90002", "population", 900.0 * 10),
+        ]
+    )
     out = query.summarize(facts, EMPTY_STATUS, small_geo, ["901"], ["hiv_prevalence"], grain="year")
     # (1 + 9) / (100 + 9000) × 100, not the mean of 1% and 0,1%
     assert _values(out)[("901", "hiv_prevalence", D(2020, 1, 1))] == pytest.approx(10 / 9100 * 100)
@@ -120,12 +126,21 @@ def test_rate_with_zero_denominator_gives_no_row(small_geo):
 
 
 def test_combined_units_add_up_and_rates_are_recomputed(small_geo):
-    facts = facts_frame([
-        ("2020-12", "90001", "hiv_cases", 1.0), ("2020-12", "90001", "population", 100.0),
-        ("2020-12", "90003", "hiv_cases", 3.0), ("2020-12", "90003", "population", 300.0 * 3),
-    ])
+    facts = facts_frame(
+        [
+            ("2020-12", "90001", "hiv_cases", 1.0),
+            ("2020-12", "90001", "population", 100.0),
+            ("2020-12", "90003", "hiv_cases", 3.0),
+            ("2020-12", "90003", "population", 300.0 * 3),
+        ]
+    )
     out = query.summarize(
-        facts, EMPTY_STATUS, small_geo, ["901", "902"], ["hiv_cases", "hiv_prevalence"], grain="year",
+        facts,
+        EMPTY_STATUS,
+        small_geo,
+        ["901", "902"],
+        ["hiv_cases", "hiv_prevalence"],
+        grain="year",
         combine_as="sel",
     )
     values = _values(out)
@@ -137,12 +152,24 @@ STATUS = pl.DataFrame(
     {
         "year": [2020, 2020, 2020, 2021, 2021, 2021],
         "commune_code": ["90001", "90002", "90003"] * 2,
-        "drug_class": ["trong_diem_1", "khong_ma_tuy", "co_te_nan", "trong_diem_3", "khong_ma_tuy", "khong_ma_tuy"],
+        "drug_class": [
+            "trong_diem_1",
+            "khong_ma_tuy",
+            "co_te_nan",
+            "trong_diem_3",
+            "khong_ma_tuy",
+            "khong_ma_tuy",
+        ],
         "complex": [True, False, True, False, False, False],
         "healthy": [False, True, False, False, True, True],
     },
-    schema={"year": pl.Int32, "commune_code": pl.String, "drug_class": pl.String, "complex": pl.Boolean,
-            "healthy": pl.Boolean},
+    schema={
+        "year": pl.Int32,
+        "commune_code": pl.String,
+        "drug_class": pl.String,
+        "complex": pl.Boolean,
+        "healthy": pl.Boolean,
+    },
 )
 
 
@@ -207,14 +234,18 @@ def test_incomplete_period_is_flagged(small_geo):
     facts = facts_frame(_months("90001", "compulsory_rehab", 2021, [1.0] * 9))
     out = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], grain="quarter")
     assert dict(zip(out["period"].to_list(), out["complete"].to_list(), strict=True)) == {
-        D(2021, 1, 1): True, D(2021, 4, 1): True, D(2021, 7, 1): True,
+        D(2021, 1, 1): True,
+        D(2021, 4, 1): True,
+        D(2021, 7, 1): True,
     }
     year = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], grain="year")
     assert year["complete"].to_list() == [False]
 
 
 def test_per_population(small_geo):
-    facts = facts_frame([("2020-12", "90001", "addicts_managed", 25.0), ("2020-12", "90001", "population", 5000.0)])
+    facts = facts_frame(
+        [("2020-12", "90001", "addicts_managed", 25.0), ("2020-12", "90001", "population", 5000.0)]
+    )
     frame = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["addicts_managed", "population"])
     out = query.per_population(frame.filter(pl.col("indicator") == "addicts_managed"), frame)
     assert out["per_population"].item() == pytest.approx(50.0)

@@ -25,12 +25,24 @@ def _good_tables():
         }
     )
     status = pl.DataFrame(
-        {"year": [2022, 2022], "commune_code": ["00592", "00622"], "drug_class": ["trong_diem_2", "khong_ma_tuy"],
-         "complex": [True, False], "healthy": [False, True]}
+        {
+            "year": [2022, 2022],
+            "commune_code": ["00592", "00622"],
+            "drug_class": ["trong_diem_2", "khong_ma_tuy"],
+            "complex": [True, False],
+            "healthy": [False, True],
+        }
     )
     targets = pl.DataFrame(
-        {"year": [2022], "unit_code": ["019"], "metric": ["compulsory_rehab"], "rule": ["at_least"],
-         "value": [32.0], "note": [None]}, schema=schema.TARGETS_SCHEMA,
+        {
+            "year": [2022],
+            "unit_code": ["019"],
+            "metric": ["compulsory_rehab"],
+            "rule": ["at_least"],
+            "value": [32.0],
+            "note": [None],
+        },
+        schema=schema.TARGETS_SCHEMA,
     )
     return facts, status, targets
 
@@ -39,8 +51,15 @@ def _write(root: Path, snapshot_id: str = "2022-09-30", **replace) -> Path:
     facts, status, targets = _good_tables()
     tables = {"facts": facts, "status": status, "targets": targets} | replace
     return write_snapshot(
-        root, snapshot_id, tables["facts"], tables["status"], tables["targets"],
-        as_of=snapshot_id[:10], created_at="2022-09-30T17:00:00+07:00", source="thử nghiệm", demo=False,
+        root,
+        snapshot_id,
+        tables["facts"],
+        tables["status"],
+        tables["targets"],
+        as_of=snapshot_id[:10],
+        created_at="2022-09-30T17:00:00+07:00",
+        source="thử nghiệm",
+        demo=False,
     )
 
 
@@ -67,32 +86,86 @@ def _facts_with(**changes) -> pl.DataFrame:
 BAD_CASES = [
     # (what, breaks, expected file, expected column, words in the message)
     ("missing file", lambda f: (f / schema.STATUS).unlink(), schema.STATUS, None, "thiếu tệp"),
-    ("wrong type", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(value=pl.col("value").cast(pl.String))),
-     schema.FACTS, "value", "sai kiểu dữ liệu"),
-    ("unknown unit", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(unit_code=pl.lit("99999"))),
-     schema.FACTS, "unit_code", "không có trong danh mục"),
-    ("unknown indicator", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(indicator=pl.lit("bogus"))),
-     schema.FACTS, "indicator", "không có trong danh mục"),
-    ("negative value", lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(value=pl.lit(-1.0))),
-     schema.FACTS, "value", "giá trị âm"),
-    ("duplicate key", lambda f: _rewrite_parquet(f, schema.FACTS, pl.concat([_good_tables()[0]] * 2)),
-     schema.FACTS, "period, unit_code, indicator", "trùng khóa"),
-    ("healthy and key", lambda f: _rewrite_parquet(
-        f, schema.STATUS, _good_tables()[1].with_columns(healthy=pl.lit(True))),
-     schema.STATUS, "healthy", "xã lành mạnh"),
-    ("invalid drug class", lambda f: _rewrite_parquet(
-        f, schema.STATUS, _good_tables()[1].with_columns(drug_class=pl.lit("nang"))),
-     schema.STATUS, "drug_class", "không hợp lệ"),
-    ("bad rule", lambda f: _rewrite_parquet(
-        f, schema.TARGETS, _good_tables()[2].with_columns(rule=pl.lit("roughly"))),
-     schema.TARGETS, "rule", "không hợp lệ"),
-    ("checksum", lambda f: (f / schema.FACTS).write_bytes((f / schema.FACTS).read_bytes() + b"\0"),
-     schema.FACTS, None, "mã băm"),
-    ("corrupt parquet", lambda f: _rewrite_parquet_bytes(f, schema.FACTS, b"PAR1 not really"),
-     schema.FACTS, None, "không đọc được"),
+    (
+        "wrong type",
+        lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(value=pl.col("value").cast(pl.String))),
+        schema.FACTS,
+        "value",
+        "sai kiểu dữ liệu",
+    ),
+    (
+        "unknown unit",
+        lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(unit_code=pl.lit("99999"))),
+        schema.FACTS,
+        "unit_code",
+        "không có trong danh mục",
+    ),
+    (
+        "unknown indicator",
+        lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(indicator=pl.lit("bogus"))),
+        schema.FACTS,
+        "indicator",
+        "không có trong danh mục",
+    ),
+    (
+        "negative value",
+        lambda f: _rewrite_parquet(f, schema.FACTS, _facts_with(value=pl.lit(-1.0))),
+        schema.FACTS,
+        "value",
+        "giá trị âm",
+    ),
+    (
+        "duplicate key",
+        lambda f: _rewrite_parquet(f, schema.FACTS, pl.concat([_good_tables()[0]] * 2)),
+        schema.FACTS,
+        "period, unit_code, indicator",
+        "trùng khóa",
+    ),
+    (
+        "healthy and key",
+        lambda f: _rewrite_parquet(f, schema.STATUS, _good_tables()[1].with_columns(healthy=pl.lit(True))),
+        schema.STATUS,
+        "healthy",
+        "xã lành mạnh",
+    ),
+    (
+        "invalid drug class",
+        lambda f: _rewrite_parquet(
+            f, schema.STATUS, _good_tables()[1].with_columns(drug_class=pl.lit("nang"))
+        ),
+        schema.STATUS,
+        "drug_class",
+        "không hợp lệ",
+    ),
+    (
+        "bad rule",
+        lambda f: _rewrite_parquet(f, schema.TARGETS, _good_tables()[2].with_columns(rule=pl.lit("roughly"))),
+        schema.TARGETS,
+        "rule",
+        "không hợp lệ",
+    ),
+    (
+        "checksum",
+        lambda f: (f / schema.FACTS).write_bytes((f / schema.FACTS).read_bytes() + b"\0"),
+        schema.FACTS,
+        None,
+        "mã băm",
+    ),
+    (
+        "corrupt parquet",
+        lambda f: _rewrite_parquet_bytes(f, schema.FACTS, b"PAR1 not really"),
+        schema.FACTS,
+        None,
+        "không đọc được",
+    ),
     ("missing manifest", lambda f: (f / schema.MANIFEST).unlink(), schema.MANIFEST, None, "thiếu tệp"),
-    ("manifest not JSON", lambda f: (f / schema.MANIFEST).write_text("{", encoding="utf-8"),
-     schema.MANIFEST, None, "JSON"),
+    (
+        "manifest not JSON",
+        lambda f: (f / schema.MANIFEST).write_text("{", encoding="utf-8"),
+        schema.MANIFEST,
+        None,
+        "JSON",
+    ),
 ]
 
 
@@ -103,7 +176,9 @@ def _rewrite_parquet_bytes(folder: Path, name: str, data: bytes) -> None:
     (folder / schema.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("what", "breaks", "file", "column", "words"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
+@pytest.mark.parametrize(
+    ("what", "breaks", "file", "column", "words"), BAD_CASES, ids=[c[0] for c in BAD_CASES]
+)
 def test_each_bad_input_is_named(tmp_path, geography, what, breaks, file, column, words):
     folder = _write(tmp_path)
     breaks(folder)
@@ -139,7 +214,7 @@ def test_loader_skips_a_bad_newer_snapshot_and_says_why(tmp_path, geography):
     (newer / schema.TARGETS).write_bytes(b"garbage")
     catalogue = survey(tmp_path, geography)
     assert catalogue.valid == ("2022-09-30",)
-    (skipped_id, reasons), = catalogue.skipped
+    ((skipped_id, reasons),) = catalogue.skipped
     assert skipped_id == "2022-12-31"
     assert any(p.file == schema.TARGETS for p in reasons)
     with pytest.raises(SnapshotError, match="2022-12-31"):
@@ -158,8 +233,17 @@ def test_write_never_overwrites_and_leaves_no_temporary_folder(tmp_path):
 def test_a_failed_write_leaves_nothing(tmp_path):
     facts, status, targets = _good_tables()
     with pytest.raises(Exception):  # noqa: B017 - any failure of the writer
-        write_snapshot(tmp_path, "2022-09-30", facts.drop("value"), status, targets, as_of="2022-09-30",
-                       created_at="x", source="x", demo=False)
+        write_snapshot(
+            tmp_path,
+            "2022-09-30",
+            facts.drop("value"),
+            status,
+            targets,
+            as_of="2022-09-30",
+            created_at="x",
+            source="x",
+            demo=False,
+        )
     assert list(tmp_path.iterdir()) == []
 
 

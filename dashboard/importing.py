@@ -1,0 +1,1117 @@
+"""Import committee reports (Excel or CSV) into a new snapshot, after checking every row.
+
+The template has three sheets — figures (*Số liệu*), commune classifications (*Phân loại xã*)
+and targets (*Chỉ tiêu*) — with Vietnamese headers. Units are given by GSO code or by name;
+names are matched without regard to accents or case, and an ambiguous or unknown name is
+refused with the candidates listed. Nothing is written unless every row passes; then the base
+snapshot plus the imported rows become a new snapshot, written atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from dashboard import query, schema
+from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, STOCK_INDICATORS
+from dashboard.formatting import fmt_number, fmt_pct
+from dashboard.geography import Geography
+from dashboard.schema import Problem
+from dashboard.snapshot import Snapshot, snapshot_dirs, write_snapshot
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the same 20 MB as Streamlit's maxUploadSize in .streamlit/config.toml
+JUMP_FACTOR = 5.0  # a value more than 5 times the previous period's (or under a fifth) is flagged
+ACHIEVEMENT_WARNING_PCT = 150
+TYPED_PCT_TOLERANCE = 0.5  # percentage points between a typed percentage and its own parts
+
+SHEET_FACTS = "Số liệu"
+SHEET_STATUS = "Phân loại xã"
+SHEET_TARGETS = "Chỉ tiêu"
+SHEET_HELP = "Hướng dẫn"
+
+# Accepted headers (compared without accents and case) → internal column.
+HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    SHEET_FACTS: {
+        "unit": ("ma don vi", "ma", "unit_code", "don vi", "ten don vi", "unit"),
+        "period": ("ky bao cao", "ky", "thang", "period"),
+        "indicator": ("chi tieu", "chi so", "indicator"),
+        "value": ("gia tri", "so lieu", "value"),
+    },
+    SHEET_STATUS: {
+        "year": ("nam", "year"),
+        "unit": ("ma xa", "xa", "ma don vi", "ten xa", "commune_code", "commune"),
+        "drug_class": ("phan loai ma tuy", "phan loai", "drug_class"),
+        "complex": ("phuc tap", "xa phuc tap", "complex"),
+        "healthy": ("lanh manh", "xa lanh manh", "healthy"),
+    },
+    SHEET_TARGETS: {
+        "year": ("nam", "year"),
+        "unit": ("ma don vi", "don vi", "ten don vi", "unit_code", "unit"),
+        "metric": ("chi so", "chi tieu", "metric"),
+        "rule": ("quy tac", "cach danh gia", "rule"),
+        "value": ("gia tri", "muc tieu", "value"),
+        "note": ("ghi chu", "van ban", "note"),
+        "reported_pct": ("ty le dat ghi trong bao cao", "ty le dat bao cao", "reported_pct"),
+    },
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    SHEET_FACTS: ("unit", "period", "indicator", "value"),
+    SHEET_STATUS: ("year", "unit", "drug_class", "complex", "healthy"),
+    SHEET_TARGETS: ("year", "unit", "metric", "rule", "value"),
+}
+# The header written in the template for each column (the first accepted spelling, with accents).
+TEMPLATE_HEADERS: dict[str, list[str]] = {
+    SHEET_FACTS: ["Mã đơn vị", "Kỳ báo cáo", "Chỉ tiêu", "Giá trị"],
+    SHEET_STATUS: ["Năm", "Mã xã", "Phân loại ma túy", "Phức tạp", "Lành mạnh"],
+    SHEET_TARGETS: [
+        "Năm",
+        "Mã đơn vị",
+        "Chỉ số",
+        "Quy tắc",
+        "Giá trị",
+        "Ghi chú",
+        "Tỷ lệ đạt ghi trong báo cáo",
+    ],
+}
+
+DRUG_CLASS_WORDS: dict[str, str] = {
+    "khong ma tuy": "khong_ma_tuy",
+    "khong co ma tuy": "khong_ma_tuy",
+    "co te nan": "co_te_nan",
+    "co te nan ma tuy": "co_te_nan",
+    "trong diem loai iii": "trong_diem_3",
+    "trong diem loai ii": "trong_diem_2",
+    "trong diem loai i": "trong_diem_1",
+    "trong diem 3": "trong_diem_3",
+    "trong diem 2": "trong_diem_2",
+    "trong diem 1": "trong_diem_1",
+}
+RULE_WORDS: dict[str, str] = {
+    "toi thieu": "at_least",
+    "dat it nhat": "at_least",
+    "toi da": "at_most",
+    "khong vuot qua": "at_most",
+    "giam tren": "reduce_more_than_pct",
+    "giam tren %": "reduce_more_than_pct",
+    "giam tu tro len": "reduce_at_least_pct",
+    "giam % tro len": "reduce_at_least_pct",
+    "them moi toi thieu": "new_at_least",
+    "giu vung tat ca": "keep_all",
+}
+YES = {"co", "x", "1", "true", "yes", "dung"}
+NO = {"khong", "", "0", "false", "no", "sai"}
+
+UNIT_TYPES = ("thanh pho", "tinh", "quan", "huyen", "thi xa", "phuong", "xa", "thi tran")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or extra spaces: 'Phường Đức Giang' → 'phuong duc giang'."""
+    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w%]+", " ", text)).strip()
+
+
+def _without_type(name: str) -> str:
+    for prefix in UNIT_TYPES:
+        if name.startswith(prefix + " "):
+            return name[len(prefix) + 1 :]
+    return name
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    facts: pl.DataFrame | None = None
+    status: pl.DataFrame | None = None
+    targets: pl.DataFrame | None = None
+    written: Path | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in (*self.errors, *self.warnings)]
+
+
+class ImportRefused(Exception):
+    """The input cannot be read at all (size, format, encoding); nothing is written."""
+
+
+# ---------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class UnitResolver:
+    """Resolve a GSO code or a name (with optional parent names after commas) to one unit."""
+
+    geography: Geography
+
+    def _names(self) -> dict[str, list[str]]:
+        cached = getattr(self, "_cache", None)
+        if cached is None:
+            cached = {}
+            for code, name in self.geography.units.select("unit_code", "unit_name").iter_rows():
+                full = fold(name)
+                for key in {full, _without_type(full)}:
+                    cached.setdefault(key, []).append(code)
+            object.__setattr__(self, "_cache", cached)
+        return cached
+
+    def path(self, code: str) -> str:
+        chain = [code, *self.geography.ancestors(code)[:-1]]
+        return ", ".join(self.geography.name(c) for c in chain)
+
+    def resolve(self, text: str, level: str | None = None) -> tuple[str | None, str | None]:
+        """The unit's code, or None and a Vietnamese reason naming the candidates."""
+        raw = str(text).strip()
+        if re.fullmatch(r"\d{2}|\d{3}|\d{5}", raw):
+            if not self.geography.has(raw):
+                return None, f"mã đơn vị '{raw}' không có trong danh mục hành chính"
+            if level and self.geography.level(raw) != level:
+                return None, f"mã '{raw}' là {self.geography.name(raw)}, không phải cấp {_LEVEL_VI[level]}"
+            return raw, None
+        parts = [fold(p) for p in raw.split(",") if fold(p)]
+        if not parts:
+            return None, "thiếu mã hoặc tên đơn vị"
+        names = self._names()
+        candidates = list(names.get(parts[0], []))
+        if level:
+            candidates = [c for c in candidates if self.geography.level(c) == level]
+        for context in parts[1:]:
+            candidates = [
+                c
+                for c in candidates
+                if any(
+                    context in {fold(self.geography.name(a)), _without_type(fold(self.geography.name(a)))}
+                    for a in self.geography.ancestors(c)[:-1]
+                )
+            ]
+        if len(candidates) == 1:
+            return candidates[0], None
+        if not candidates:
+            close = difflib.get_close_matches(parts[0], list(names), n=3, cutoff=0.8)
+            hint = ""
+            if close:
+                options = [self.path(c) for key in close for c in names[key][:2]]
+                hint = "; gần giống: " + "; ".join(options[:4])
+            return None, f"không tìm thấy đơn vị '{raw}'{hint}"
+        listed = "; ".join(f"{self.path(c)} (mã {c})" for c in sorted(candidates)[:6])
+        return None, f"tên '{raw}' khớp nhiều đơn vị: {listed} — ghi thêm tên cấp trên hoặc dùng mã"
+
+
+_LEVEL_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_sheets(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, pl.DataFrame]:
+    """Read an .xlsx workbook or a .csv file into string frames, one per template sheet found.
+
+    A CSV file holds one sheet, recognised by its headers.
+    """
+    if len(data) > max_bytes:
+        raise ImportRefused(
+            f"Tệp {filename} có dung lượng {fmt_number(len(data) / 1_048_576, decimals=1)} MB, vượt giới hạn "
+            f"{fmt_number(max_bytes / 1_048_576)} MB."
+        )
+    if not data.strip():
+        raise ImportRefused(f"Tệp {filename} rỗng.")
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _read_workbook(data, filename)
+    if suffix in (".csv", ".txt"):
+        frame = _read_csv(data, filename)
+        return {_guess_sheet(frame, filename): frame}
+    raise ImportRefused(f"Tệp {filename}: chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+
+
+def _read_workbook(data: bytes, filename: str) -> dict[str, pl.DataFrame]:
+    try:
+        reader = fastexcel.read_excel(data)
+        names = reader.sheet_names
+    except Exception as exc:  # noqa: BLE001 - any reader failure means the file is not a workbook
+        raise ImportRefused(f"Tệp {filename} không phải tệp Excel hợp lệ ({type(exc).__name__}).") from None
+    out: dict[str, pl.DataFrame] = {}
+    wanted = {fold(s): s for s in (SHEET_FACTS, SHEET_STATUS, SHEET_TARGETS)}
+    for name in names:
+        sheet = wanted.get(fold(name))
+        if sheet is None:
+            continue
+        try:
+            frame = reader.load_sheet(name, dtypes="string").to_polars()
+        except Exception as exc:  # noqa: BLE001
+            raise ImportRefused(
+                f"Tệp {filename}, trang '{name}': không đọc được ({type(exc).__name__})."
+            ) from None
+        out[sheet] = frame
+    if not out:
+        raise ImportRefused(
+            f"Tệp {filename} không có trang nào theo mẫu ('{SHEET_FACTS}', '{SHEET_STATUS}', "
+            f"'{SHEET_TARGETS}'); các trang có: {', '.join(names) or '(không có)'}."
+        )
+    return out
+
+
+def _read_csv(data: bytes, filename: str) -> pl.DataFrame:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            f"Tệp {filename} không phải mã UTF-8. Hãy lưu lại tệp CSV với mã UTF-8 "
+            "(Excel: Lưu thành → CSV UTF-8)."
+        ) from None
+    if "\x00" in text:
+        raise ImportRefused(f"Tệp {filename} chứa ký tự không hợp lệ (có thể là tệp nhị phân).")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if len(rows) < 1:
+        raise ImportRefused(f"Tệp {filename} không có dòng tiêu đề.")
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    for i, row in enumerate(body, start=2):
+        if len(row) != width:
+            raise ImportRefused(f"Tệp {filename}, dòng {i}: có {len(row)} cột, dòng tiêu đề có {width} cột.")
+    if len(set(header)) != len(header):
+        raise ImportRefused(f"Tệp {filename}: dòng tiêu đề có tên cột trùng nhau.")
+    return pl.DataFrame(
+        [list(col) for col in zip(*body, strict=True)] if body else [[] for _ in header],
+        schema=dict.fromkeys(header, pl.String),
+        orient="col",
+    )
+
+
+def _guess_sheet(frame: pl.DataFrame, filename: str) -> str:
+    columns = {fold(c) for c in frame.columns}
+    for sheet in (SHEET_STATUS, SHEET_TARGETS, SHEET_FACTS):
+        required = REQUIRED[sheet]
+        if all(any(a in columns for a in HEADERS[sheet][col]) for col in required):
+            return sheet
+    raise ImportRefused(
+        f"Tệp {filename}: không nhận ra loại bảng từ dòng tiêu đề ({', '.join(frame.columns)}); "
+        f"xem mẫu: {'; '.join(f'{s}: ' + ', '.join(h) for s, h in TEMPLATE_HEADERS.items())}."
+    )
+
+
+def _columns(frame: pl.DataFrame, sheet: str, report: ImportReport) -> dict[str, str] | None:
+    """Map internal column names to the frame's headers; report missing required ones."""
+    found: dict[str, str] = {}
+    folded = {fold(c): c for c in frame.columns}
+    for col, aliases in HEADERS[sheet].items():
+        for alias in aliases:
+            if alias in folded:
+                found[col] = folded[alias]
+                break
+    missing = [c for c in REQUIRED[sheet] if c not in found]
+    for col in missing:
+        header = TEMPLATE_HEADERS[sheet][list(HEADERS[sheet]).index(col)]
+        report.errors.append(Problem("error", sheet, "thiếu cột bắt buộc", column=header))
+    return None if missing else found
+
+
+# ---------------------------------------------------------------- cell parsers
+
+
+def parse_number(text: str | None) -> float | None:
+    """A number written the Vietnamese way (1.456 or 12,5) or plainly (1456, 12.5); None if not."""
+    if text is None:
+        return None
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if s.endswith("%"):
+        s = s[:-1]
+    if not s:
+        return None
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", s):
+        s = s.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d+,\d+", s):
+        s = s.replace(",", ".")
+    elif not re.fullmatch(r"-?\d+(\.\d+)?([eE][+-]?\d+)?", s):
+        return None
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    return value if abs(value) < 1e15 else None
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """A month: '09/2022', '9/2022', '2022-09', '2022-09-01', 'tháng 9/2022' or an Excel date serial."""
+    if text is None:
+        return None
+    s = fold(text)
+    m = re.fullmatch(r"(?:thang )?(\d{1,2}) (\d{4})", s)
+    if m:
+        month, year = int(m.group(1)), int(m.group(2))
+    else:
+        m = re.fullmatch(r"(\d{4}) (\d{1,2})(?: (\d{1,2}))?(?: 00 00 00)?", s)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+        elif re.fullmatch(r"\d{5}(\.0+)?", str(text).strip()):
+            serial = int(float(str(text).strip()))
+            if not 20000 <= serial <= 80000:
+                return None
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=serial)
+            year, month = day.year, day.month
+        else:
+            return None
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        return None
+    return dt.date(year, month, 1)
+
+
+def parse_period(text: str | None) -> tuple[dt.date, dt.date] | None:
+    """A month or a cumulative range from January: '9 tháng 2022', '6 tháng 2022', 'năm 2022',
+    '01/2022-09/2022'. Returns (first month, last month)."""
+    if text is None:
+        return None
+    s = fold(text)
+    m = re.fullmatch(r"(3|6|9|12) thang (?:dau )?(?:nam )?(\d{4})", s)
+    if m:
+        year, months = int(m.group(2)), int(m.group(1))
+        return dt.date(year, 1, 1), dt.date(year, months, 1)
+    m = re.fullmatch(r"nam (\d{4})", s)
+    if m:
+        year = int(m.group(1))
+        return dt.date(year, 1, 1), dt.date(year, 12, 1)
+    if "-" in str(text) and str(text).count("/") == 2:
+        first, last = (parse_month(p) for p in str(text).split("-", 1))
+        if first and last and first <= last and first.year == last.year:
+            return first, last
+        return None
+    month = parse_month(text)
+    return (month, month) if month else None
+
+
+def _yes_no(text: str | None) -> bool | None:
+    s = fold(text or "")
+    if s in YES:
+        return True
+    if s in NO:
+        return False
+    return None
+
+
+def _code_or_words(text: str | None, allowed: tuple[str, ...], words: dict[str, str]) -> str | None:
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if raw in allowed:
+        return raw
+    return words.get(fold(raw))
+
+
+def _indicator(text: str | None, kinds: tuple[str, ...]) -> str | None:
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if raw in CATALOG and CATALOG[raw].kind in kinds:
+        return raw
+    folded = fold(raw)
+    for ind in CATALOG.values():
+        if ind.kind in kinds and folded in (fold(ind.label_vi), fold(ind.label_en)):
+            return ind.id
+    return None
+
+
+# ---------------------------------------------------------------- sheets to rows
+
+
+def _where(sheet: str, row: int) -> str:
+    return f"dòng {row}"
+
+
+def parse_facts(
+    frame: pl.DataFrame, resolver: UnitResolver, report: ImportReport, base_monthly
+) -> tuple[pl.DataFrame, list[tuple]]:
+    """Rows of the figures sheet → monthly facts; also the typed rates to check later."""
+    cols = _columns(frame, SHEET_FACTS, report)
+    rows: list[tuple] = []
+    typed_rates: list[tuple] = []
+    if cols is None:
+        return _empty_facts(), typed_rates
+    header = {k: v for k, v in cols.items()}
+    for i, rec in enumerate(frame.iter_rows(named=True), start=2):
+        where = _where(SHEET_FACTS, i)
+        bad = False
+        code, reason = resolver.resolve(rec[header["unit"]] or "")
+        if code is None:
+            report.errors.append(Problem("error", SHEET_FACTS, reason, column=header["unit"], where=where))
+            bad = True
+        period = parse_period(rec[header["period"]])
+        if period is None:
+            report.errors.append(
+                Problem(
+                    "error",
+                    SHEET_FACTS,
+                    f"kỳ báo cáo '{rec[header['period']]}' không hợp lệ (ví dụ: 09/2022, "
+                    "9 tháng 2022, năm 2022)",
+                    column=header["period"],
+                    where=where,
+                )
+            )
+            bad = True
+        indicator = _indicator(rec[header["indicator"]], ("stock", "flow", "rate"))
+        if indicator is None:
+            report.errors.append(
+                Problem(
+                    "error",
+                    SHEET_FACTS,
+                    f"chỉ tiêu '{rec[header['indicator']]}' không có trong danh mục",
+                    column=header["indicator"],
+                    where=where,
+                )
+            )
+            bad = True
+        raw_value = rec[header["value"]]
+        value = parse_number(raw_value)
+        if value is None:
+            report.errors.append(
+                Problem(
+                    "error",
+                    SHEET_FACTS,
+                    f"giá trị '{raw_value}' không phải là số",
+                    column=header["value"],
+                    where=where,
+                )
+            )
+            bad = True
+        elif value < 0:
+            report.errors.append(
+                Problem(
+                    "error", SHEET_FACTS, f"giá trị âm ({raw_value})", column=header["value"], where=where
+                )
+            )
+            bad = True
+        if bad:
+            continue
+        first, last = period
+        if CATALOG[indicator].kind == "rate":
+            typed_rates.append((i, code, indicator, first, last, value))
+            continue
+        rows.append((i, code, indicator, first, last, value))
+    return _expand_ranges(rows, report, base_monthly), typed_rates
+
+
+def _empty_facts() -> pl.DataFrame:
+    return pl.DataFrame(schema=schema.FACTS_SCHEMA | {"_row": pl.Int64})
+
+
+def _expand_ranges(rows: list[tuple], report: ImportReport, base_monthly) -> pl.DataFrame:
+    """Turn (row, unit, indicator, first, last, value) into monthly facts.
+
+    A stock stands at the range's last month. A flow over several months is a cumulative
+    total: the months before the last keep the values the unit already has, and the last month
+    takes the rest, so the period's total is exactly the reported figure.
+    """
+    out: list[tuple] = []
+    for row, code, indicator, first, last, value in rows:
+        if indicator in STOCK_INDICATORS or first == last:
+            out.append((last, code, indicator, value, row))
+            continue
+        earlier = base_monthly(code, indicator, first, last)
+        so_far = sum(earlier.values())
+        rest = value - so_far
+        if rest < 0:
+            report.errors.append(
+                Problem(
+                    "error",
+                    SHEET_FACTS,
+                    f"tổng cộng dồn {fmt_number(value)} nhỏ hơn số đã báo cáo của các tháng trước "
+                    f"({fmt_number(so_far)})",
+                    column="Giá trị",
+                    where=f"dòng {row}",
+                )
+            )
+            continue
+        for month, amount in earlier.items():
+            out.append((month, code, indicator, amount, row))
+        out.append((last, code, indicator, rest, row))
+    if not out:
+        return _empty_facts()
+    return pl.DataFrame(out, schema=["period", "unit_code", "indicator", "value", "_row"], orient="row").cast(
+        schema.FACTS_SCHEMA | {"_row": pl.Int64}
+    )
+
+
+def parse_status(frame: pl.DataFrame, resolver: UnitResolver, report: ImportReport) -> pl.DataFrame:
+    cols = _columns(frame, SHEET_STATUS, report)
+    rows = []
+    if cols is not None:
+        for i, rec in enumerate(frame.iter_rows(named=True), start=2):
+            where = _where(SHEET_STATUS, i)
+            bad = False
+            year = parse_number(rec[cols["year"]])
+            if year is None or year != int(year) or not 2000 <= year <= 2100:
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_STATUS,
+                        f"năm '{rec[cols['year']]}' không hợp lệ",
+                        column=cols["year"],
+                        where=where,
+                    )
+                )
+                bad = True
+            code, reason = resolver.resolve(rec[cols["unit"]] or "", level="commune")
+            if code is None:
+                report.errors.append(Problem("error", SHEET_STATUS, reason, column=cols["unit"], where=where))
+                bad = True
+            drug_class = _code_or_words(rec[cols["drug_class"]], schema.DRUG_CLASSES, DRUG_CLASS_WORDS)
+            if drug_class is None:
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_STATUS,
+                        f"phân loại '{rec[cols['drug_class']]}' không hợp lệ (Không ma túy, "
+                        "Có tệ nạn, Trọng điểm loại I/II/III)",
+                        column=cols["drug_class"],
+                        where=where,
+                    )
+                )
+                bad = True
+            flags = {}
+            for name in ("complex", "healthy"):
+                flags[name] = _yes_no(rec[cols[name]])
+                if flags[name] is None:
+                    report.errors.append(
+                        Problem(
+                            "error",
+                            SHEET_STATUS,
+                            f"'{rec[cols[name]]}' phải là Có hoặc Không",
+                            column=cols[name],
+                            where=where,
+                        )
+                    )
+                    bad = True
+            if not bad and flags["healthy"] and (flags["complex"] or drug_class != "khong_ma_tuy"):
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_STATUS,
+                        "xã lành mạnh không thể đồng thời là xã trọng điểm, phức tạp hoặc có tệ nạn ma túy",
+                        column=cols["healthy"],
+                        where=where,
+                    )
+                )
+                bad = True
+            if not bad:
+                rows.append((int(year), code, drug_class, flags["complex"], flags["healthy"], i))
+    return pl.DataFrame(rows, schema=schema.STATUS_SCHEMA | {"_row": pl.Int64}, orient="row")
+
+
+def parse_targets(frame: pl.DataFrame, resolver: UnitResolver, report: ImportReport) -> pl.DataFrame:
+    cols = _columns(frame, SHEET_TARGETS, report)
+    rows = []
+    if cols is not None:
+        for i, rec in enumerate(frame.iter_rows(named=True), start=2):
+            where = _where(SHEET_TARGETS, i)
+            bad = False
+            year = parse_number(rec[cols["year"]])
+            if year is None or year != int(year) or not 2000 <= year <= 2100:
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_TARGETS,
+                        f"năm '{rec[cols['year']]}' không hợp lệ",
+                        column=cols["year"],
+                        where=where,
+                    )
+                )
+                bad = True
+            code, reason = resolver.resolve(rec[cols["unit"]] or "")
+            if code is None:
+                report.errors.append(
+                    Problem("error", SHEET_TARGETS, reason, column=cols["unit"], where=where)
+                )
+                bad = True
+            metric = _indicator(rec[cols["metric"]], ("stock", "flow", "rate", "status"))
+            if metric is None:
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_TARGETS,
+                        f"chỉ số '{rec[cols['metric']]}' không có trong danh mục",
+                        column=cols["metric"],
+                        where=where,
+                    )
+                )
+                bad = True
+            rule = _code_or_words(rec[cols["rule"]], schema.RULES, RULE_WORDS)
+            if rule is None:
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_TARGETS,
+                        f"quy tắc '{rec[cols['rule']]}' không hợp lệ",
+                        column=cols["rule"],
+                        where=where,
+                    )
+                )
+                bad = True
+            value = parse_number(rec[cols["value"]])
+            if value is None or value < 0:
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_TARGETS,
+                        f"giá trị '{rec[cols['value']]}' phải là số không âm",
+                        column=cols["value"],
+                        where=where,
+                    )
+                )
+                bad = True
+            note = rec.get(cols["note"]) if "note" in cols else None
+            reported = parse_number(rec.get(cols["reported_pct"])) if "reported_pct" in cols else None
+            if not bad:
+                rows.append((int(year), code, metric, rule, value, note, reported, i))
+    return pl.DataFrame(
+        rows, schema=schema.TARGETS_SCHEMA | {"reported_pct": pl.Float64, "_row": pl.Int64}, orient="row"
+    )
+
+
+def _duplicates(frame: pl.DataFrame, key: tuple[str, ...], sheet: str, report: ImportReport) -> None:
+    dup = frame.filter(pl.struct(key).is_duplicated())
+    for group in dup.group_by(key, maintain_order=True).agg(pl.col("_row")).iter_rows(named=True):
+        label = ", ".join(f"{k}={group[k]}" for k in key)
+        rows = ", ".join(str(r) for r in sorted(set(group["_row"])))
+        report.errors.append(Problem("error", sheet, f"trùng khóa ({label})", where=f"các dòng {rows}"))
+
+
+# ---------------------------------------------------------------- checks against the data
+
+
+def _merge_facts(base: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    kept = base.join(new.select(schema.FACTS_KEY), on=list(schema.FACTS_KEY), how="anti")
+    return pl.concat([kept, new.select(list(schema.FACTS_SCHEMA))])
+
+
+def _check_parts(merged: pl.DataFrame, imported: pl.DataFrame, report: ImportReport) -> None:
+    """Parts may not exceed their whole, for every unit and month the import touches."""
+    touched = imported.select("period", "unit_code").unique()
+    wide = merged.join(touched, on=["period", "unit_code"], how="semi").pivot(
+        on="indicator", index=["period", "unit_code"], values="value"
+    )
+    rows = imported.group_by("period", "unit_code").agg(pl.col("_row").min())
+    wide = wide.join(rows, on=["period", "unit_code"], how="left")
+    for parts, whole in PARTS_OF_WHOLE:
+        if whole not in wide.columns or not any(p in wide.columns for p in parts):
+            continue
+        present = [p for p in parts if p in wide.columns]
+        total = pl.sum_horizontal([pl.col(p).fill_null(0) for p in present])
+        bad = wide.filter(total > pl.col(whole))
+        for rec in bad.iter_rows(named=True):
+            names = " + ".join(CATALOG[p].label_vi for p in present)
+            value = sum(rec[p] or 0 for p in present)
+            report.errors.append(
+                Problem(
+                    "error",
+                    SHEET_FACTS,
+                    f"{names} = {fmt_number(value)} lớn hơn "
+                    f"{CATALOG[whole].label_vi} = {fmt_number(rec[whole])} "
+                    f"(đơn vị {rec['unit_code']}, tháng {rec['period']:%m/%Y})",
+                    where=f"dòng {rec['_row']}",
+                )
+            )
+
+
+def _check_jumps(base: pl.DataFrame, imported: pl.DataFrame, report: ImportReport) -> None:
+    """A value more than JUMP_FACTOR times the same unit's previous month (or under 1/JUMP_FACTOR)."""
+    prev = base.select(
+        pl.col("period").dt.offset_by("1mo").alias("period"),
+        "unit_code",
+        "indicator",
+        pl.col("value").alias("_prev"),
+    )
+    joined = imported.filter(pl.col("indicator").is_in(list(STOCK_INDICATORS))).join(
+        prev, on=["period", "unit_code", "indicator"], how="inner"
+    )
+    jumps = joined.filter(
+        (pl.col("_prev") > 0)
+        & (
+            (pl.col("value") > pl.col("_prev") * JUMP_FACTOR)
+            | (pl.col("value") * JUMP_FACTOR < pl.col("_prev"))
+        )
+    )
+    for rec in jumps.iter_rows(named=True):
+        report.warnings.append(
+            Problem(
+                "warning",
+                SHEET_FACTS,
+                f"{CATALOG[rec['indicator']].label_vi} của {rec['unit_code']} thay đổi bất thường: "
+                f"{fmt_number(rec['_prev'])} → {fmt_number(rec['value'])} "
+                f"(gấp hơn {JUMP_FACTOR:g} lần so với tháng trước)",
+                where=f"dòng {rec['_row']}",
+            )
+        )
+
+
+def _check_parent_sums(
+    merged: pl.DataFrame, imported: pl.DataFrame, geography: Geography, report: ImportReport
+) -> None:
+    """A parent's own figure that differs from the sum of its children's (a warning)."""
+    parents = imported.filter(pl.col("unit_code").str.len_chars() < 5)
+    for rec in parents.iter_rows(named=True):
+        children = geography.children(rec["unit_code"])
+        if not children:
+            continue
+        rolled = query.rollup_months(
+            merged.filter(pl.col("unit_code") != rec["unit_code"]).filter(pl.col("period") == rec["period"]),
+            geography,
+            children,
+            [rec["indicator"]],
+        )
+        if rolled.is_empty():
+            continue
+        total = rolled["value"].sum()
+        if total != rec["value"]:
+            report.warnings.append(
+                Problem(
+                    "warning",
+                    SHEET_FACTS,
+                    f"{CATALOG[rec['indicator']].label_vi} của {geography.name(rec['unit_code'])} tháng "
+                    f"{rec['period']:%m/%Y} là {fmt_number(rec['value'])}, "
+                    f"khác tổng của các đơn vị trực thuộc ({fmt_number(total)})",
+                    where=f"dòng {rec['_row']}",
+                )
+            )
+
+
+def _check_typed_rates(
+    typed: list[tuple], merged: pl.DataFrame, status: pl.DataFrame, geography: Geography, report: ImportReport
+) -> None:
+    for row, code, indicator, first, last, value in typed:
+        grain = {1: "month", 3: "quarter", 6: "6m", 9: "9m", 12: "year"}.get(last.month - first.month + 1)
+        if grain is None or (grain in ("6m", "9m", "year") and first.month != 1):
+            continue
+        out = query.summarize(
+            merged, status, geography, [code], [indicator], grain=grain, years=(first.year, first.year)
+        )
+        out = out.filter(pl.col("period") == first)
+        if out.is_empty():
+            continue
+        computed = out["value"].item()
+        if abs(computed - value) > TYPED_PCT_TOLERANCE:
+            entry = CATALOG[indicator]
+            report.warnings.append(
+                Problem(
+                    "warning",
+                    SHEET_FACTS,
+                    f"{entry.label_vi} ghi {fmt_pct(value)} nhưng tính từ số liệu "
+                    f"({entry.numerator} / {entry.denominator}) là {fmt_pct(computed)}",
+                    where=f"dòng {row}",
+                )
+            )
+
+
+def _check_achievement(
+    targets: pl.DataFrame,
+    merged: pl.DataFrame,
+    status: pl.DataFrame,
+    geography: Geography,
+    report: ImportReport,
+) -> None:
+    """Quotas over 150% achieved, and typed achievement percentages that do not match their own parts."""
+    quotas = targets.filter((pl.col("rule") == "at_least") & (pl.col("value") > 0))
+    for rec in quotas.iter_rows(named=True):
+        out = query.summarize(
+            merged,
+            status,
+            geography,
+            [rec["unit_code"]],
+            [rec["metric"]],
+            grain="year",
+            years=(rec["year"], rec["year"]),
+        )
+        if out.is_empty():
+            continue
+        actual = out["value"].item()
+        pct = actual / rec["value"] * 100
+        label = CATALOG[rec["metric"]].label_vi
+        if pct > ACHIEVEMENT_WARNING_PCT:
+            report.warnings.append(
+                Problem(
+                    "warning",
+                    SHEET_TARGETS,
+                    f"{label} năm {rec['year']}: đạt {fmt_pct(pct)} chỉ tiêu ({fmt_number(actual)}/"
+                    f"{fmt_number(rec['value'])}), trên {ACHIEVEMENT_WARNING_PCT}%",
+                    where=f"dòng {rec['_row']}",
+                )
+            )
+        typed = rec.get("reported_pct")
+        if typed is not None and abs(typed - pct) > TYPED_PCT_TOLERANCE:
+            report.warnings.append(
+                Problem(
+                    "warning",
+                    SHEET_TARGETS,
+                    f"{label} năm {rec['year']}: báo cáo ghi đạt {fmt_pct(typed, decimals=0)} nhưng "
+                    f"{fmt_number(actual)}/{fmt_number(rec['value'])} = {fmt_pct(pct)}",
+                    where=f"dòng {rec['_row']}",
+                )
+            )
+
+
+# ---------------------------------------------------------------- the import
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_import(
+    data: bytes,
+    filename: str,
+    base: Snapshot | None,
+    geography: Geography,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportReport:
+    """Read and check a report file against the base snapshot; write nothing."""
+    report = ImportReport()
+    try:
+        sheets = read_sheets(data, filename, max_bytes)
+    except ImportRefused as exc:
+        report.errors.append(Problem("error", filename, str(exc)))
+        return report
+    resolver = UnitResolver(geography)
+    base_facts = base.facts if base is not None else pl.DataFrame(schema=schema.FACTS_SCHEMA)
+    base_status = base.status if base is not None else pl.DataFrame(schema=schema.STATUS_SCHEMA)
+    base_targets = base.targets if base is not None else pl.DataFrame(schema=schema.TARGETS_SCHEMA)
+
+    def base_monthly(code: str, indicator: str, first: dt.date, last: dt.date) -> dict[dt.date, float]:
+        months = query.rollup_months(
+            base_facts.filter(pl.col("period").is_between(first, last, closed="left")),
+            geography,
+            [code],
+            [indicator],
+        )
+        return {p: v for p, v in months.select("period", "value").sort("period").iter_rows()}
+
+    typed: list[tuple] = []
+    facts = _empty_facts()
+    if SHEET_FACTS in sheets:
+        facts, typed = parse_facts(sheets[SHEET_FACTS], resolver, report, base_monthly)
+        _duplicates(facts, schema.FACTS_KEY, SHEET_FACTS, report)
+    status = pl.DataFrame(schema=schema.STATUS_SCHEMA | {"_row": pl.Int64})
+    if SHEET_STATUS in sheets:
+        status = parse_status(sheets[SHEET_STATUS], resolver, report)
+        _duplicates(status, schema.STATUS_KEY, SHEET_STATUS, report)
+    targets = pl.DataFrame(schema=schema.TARGETS_SCHEMA | {"reported_pct": pl.Float64, "_row": pl.Int64})
+    if SHEET_TARGETS in sheets:
+        targets = parse_targets(sheets[SHEET_TARGETS], resolver, report)
+        _duplicates(targets, schema.TARGETS_KEY, SHEET_TARGETS, report)
+    if facts.is_empty() and status.is_empty() and targets.is_empty() and not typed and not report.errors:
+        report.errors.append(Problem("error", filename, "tệp không có dòng số liệu nào"))
+    if report.errors:
+        return report
+
+    merged = _merge_facts(base_facts, facts)
+    merged_status = pl.concat(
+        [
+            base_status.join(status.select(schema.STATUS_KEY), on=list(schema.STATUS_KEY), how="anti"),
+            status.select(list(schema.STATUS_SCHEMA)),
+        ]
+    )
+    merged_targets = pl.concat(
+        [
+            base_targets.join(targets.select(schema.TARGETS_KEY), on=list(schema.TARGETS_KEY), how="anti"),
+            targets.select(list(schema.TARGETS_SCHEMA)),
+        ]
+    )
+    if not facts.is_empty():
+        _check_parts(merged, facts, report)
+        _check_jumps(base_facts, facts, report)
+        _check_parent_sums(merged, facts, geography, report)
+    _check_typed_rates(typed, merged, merged_status, geography, report)
+    if not targets.is_empty():
+        _check_achievement(targets, merged, merged_status, geography, report)
+    report.facts, report.status, report.targets = merged, merged_status, merged_targets
+    return report
+
+
+def _next_id(root: Path, as_of: str) -> str:
+    taken = {p.name for p in root.iterdir()} if root.is_dir() else set()
+    if as_of not in taken:
+        return as_of
+    n = 2
+    while f"{as_of}-{n}" in taken:
+        n += 1
+    return f"{as_of}-{n}"
+
+
+def _same(a: pl.DataFrame, b: pl.DataFrame, key: tuple[str, ...]) -> bool:
+    return a.height == b.height and a.sort(key).equals(b.select(a.columns).sort(key))
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    data_dir: Path,
+    as_of: str,
+    base: Snapshot | None,
+    geography: Geography,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportReport:
+    """Check a report file and, if it has no errors, write base + imported rows as a new snapshot."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of or ""):
+        report = ImportReport()
+        report.errors.append(Problem("error", filename, f"ngày số liệu '{as_of}' phải có dạng YYYY-MM-DD"))
+        return report
+    try:
+        dt.date.fromisoformat(as_of)
+    except ValueError:
+        report = ImportReport()
+        report.errors.append(Problem("error", filename, f"ngày số liệu '{as_of}' không có thật"))
+        return report
+    if base is not None and as_of < base.as_of:
+        report = ImportReport()
+        report.errors.append(
+            Problem(
+                "error",
+                filename,
+                f"ngày số liệu {as_of} sớm hơn bản chụp nền {base.snapshot_id} ({base.as_of}); "
+                "bản chụp mới phải đứng sau bản chụp nền",
+            )
+        )
+        return report
+    report = check_import(data, filename, base, geography, max_bytes)
+    if not report.ok:
+        report.message = "Không ghi gì: tệp có lỗi, xem danh sách bên dưới."
+        return report
+    digest = file_digest(data)
+    root = Path(data_dir) / "snapshots"
+    for folder in snapshot_dirs(data_dir):
+        try:
+            manifest = json.loads((folder / schema.MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(manifest, dict) and manifest.get("import_sha256") == digest:
+            report.message = f"Tệp này đã được nhập vào bản chụp {folder.name}; không tạo bản chụp mới."
+            return report
+    if (
+        base is not None
+        and _same(base.facts, report.facts, schema.FACTS_KEY)
+        and _same(base.status, report.status, schema.STATUS_KEY)
+        and _same(base.targets, report.targets, schema.TARGETS_KEY)
+    ):
+        report.message = (
+            f"Tệp không làm thay đổi số liệu của bản chụp {base.snapshot_id}; không tạo bản chụp mới."
+        )
+        return report
+    snapshot_id = _next_id(root, as_of)
+    source = f"Nhập từ tệp {filename}" + (f" trên nền bản chụp {base.snapshot_id}" if base else "")
+    path = write_snapshot(
+        root,
+        snapshot_id,
+        report.facts,
+        report.status,
+        report.targets,
+        as_of=as_of,
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        source=source,
+        demo=bool(base.demo) if base is not None else False,
+        extra={
+            "import_sha256": digest,
+            "import_file": filename,
+            "base_snapshot": base.snapshot_id if base else None,
+        },
+    )
+    report.written = path
+    report.message = f"Đã tạo bản chụp mới {snapshot_id}."
+    return report
+
+
+# ---------------------------------------------------------------- comparing snapshots
+
+
+def compare(old: Snapshot, new: Snapshot) -> pl.DataFrame:
+    """Facts revised, added or removed between two snapshots: one row each, with both values."""
+    key = list(schema.FACTS_KEY)
+    joined = old.facts.join(new.facts, on=key, how="full", coalesce=True, suffix="_new")
+    changed = joined.filter(
+        pl.col("value").is_null() | pl.col("value_new").is_null() | (pl.col("value") != pl.col("value_new"))
+    )
+    return changed.select(
+        *key,
+        pl.col("value").alias("old_value"),
+        pl.col("value_new").alias("new_value"),
+        pl.when(pl.col("value").is_null())
+        .then(pl.lit("added"))
+        .when(pl.col("value_new").is_null())
+        .then(pl.lit("removed"))
+        .otherwise(pl.lit("revised"))
+        .alias("change"),
+    ).sort(key)
+
+
+# ---------------------------------------------------------------- the template
+
+
+def template_bytes() -> bytes:
+    """The Excel template handed out by the app and the CLI."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    for sheet, headers in TEMPLATE_HEADERS.items():
+        ws = book.add_worksheet(sheet)
+        ws.write_row(0, 0, headers, bold)
+        ws.set_column(0, len(headers) - 1, 24, text)
+        ws.freeze_panes(1, 0)
+    ws = book.add_worksheet(SHEET_HELP)
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    ws.set_column(0, 0, 110, wrap)
+    lines = [
+        "MẪU BÁO CÁO SỐ LIỆU — Ban chỉ đạo phòng, chống tội phạm, tệ nạn ma túy, mại dâm và HIV/AIDS",
+        "",
+        f"Trang '{SHEET_FACTS}': mỗi dòng một số liệu. Mã đơn vị: mã GSO (tỉnh 2 số, huyện 3 số, xã 5 số) "
+        "hoặc tên, có thể ghi thêm tên cấp trên sau dấu phẩy (ví dụ: 'Phường Đức Giang, Long Biên'). "
+        "Kỳ báo cáo: một tháng (09/2022) hoặc cộng dồn từ đầu năm ('9 tháng 2022', '6 tháng 2022', "
+        "'năm 2022', '01/2022-09/2022'). Số tồn (ví dụ người nghiện có hồ sơ) tính tại tháng cuối kỳ; "
+        "số phát sinh (ví dụ đưa đi cai nghiện bắt buộc) là tổng cả kỳ. Giá trị: số không âm, "
+        "viết 1.456 hoặc 1456.",
+        f"Trang '{SHEET_STATUS}': Năm; Mã xã; Phân loại ma túy (Không ma túy / Có tệ nạn / "
+        "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không).",
+        f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Giảm trên (%), "
+        "Giảm (%) trở lên, Thêm mới tối thiểu, Giữ vững tất cả); Giá trị; Ghi chú; Tỷ lệ đạt ghi "
+        "trong báo cáo (%) nếu có, để đối chiếu.",
+        "",
+        "Danh mục chỉ tiêu (ghi mã hoặc tên tiếng Việt):",
+    ]
+    kinds = {"stock": "số tồn", "flow": "số phát sinh", "rate": "tỷ lệ %", "status": "đếm số xã"}
+    lines += [
+        f"  {ind.id} — {ind.label_vi} ({ind.unit_vi}; {kinds[ind.kind]})"
+        for ind in CATALOG.values()
+        if ind.kind in kinds
+    ]
+    for i, line in enumerate(lines):
+        ws.write(i, 0, line)
+    book.close()
+    return buffer.getvalue()
+
+
+FLOW_INDICATOR_IDS = FLOW_INDICATORS

@@ -1,0 +1,470 @@
+"""Importing committee reports: every error and warning, round trip, idempotence, atomicity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard import importing, query, schema
+from dashboard.snapshot import load_snapshot, survey, write_snapshot
+
+BASE_ID = "2022-08-31"
+# Two wards of Quận Nam Từ Liêm (019): Phường Cầu Diễn 00592, Phường Xuân Phương 00622.
+CAU_DIEN, XUAN_PHUONG, NAM_TU_LIEM = "00592", "00622", "019"
+
+
+def _base_tables():
+    rows = []
+    for month in range(1, 9):
+        period = dt.date(2022, month, 1)
+        for code, addicts, rehab in ((CAU_DIEN, 40.0, 1.0), (XUAN_PHUONG, 30.0, 1.0)):
+            rows += [
+                (period, code, "addicts_managed", addicts),
+                (period, code, "drug_users", addicts + 10),
+                (period, code, "compulsory_rehab", rehab),
+            ]
+    facts = pl.DataFrame(rows, schema=schema.FACTS_SCHEMA, orient="row")
+    status = pl.DataFrame(
+        {
+            "year": [2021, 2021],
+            "commune_code": [CAU_DIEN, XUAN_PHUONG],
+            "drug_class": ["trong_diem_3", "khong_ma_tuy"],
+            "complex": [False, False],
+            "healthy": [False, True],
+        },
+        schema=schema.STATUS_SCHEMA,
+    )
+    targets = pl.DataFrame(
+        {
+            "year": [2022],
+            "unit_code": [NAM_TU_LIEM],
+            "metric": ["compulsory_rehab"],
+            "rule": ["at_least"],
+            "value": [32.0],
+            "note": ["KH"],
+        },
+        schema=schema.TARGETS_SCHEMA,
+    )
+    return facts, status, targets
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    facts, status, targets = _base_tables()
+    write_snapshot(
+        tmp_path / "snapshots",
+        BASE_ID,
+        facts,
+        status,
+        targets,
+        as_of=BASE_ID,
+        created_at="2022-08-31T17:00:00+07:00",
+        source="cơ sở",
+        demo=False,
+    )
+    return tmp_path
+
+
+@pytest.fixture
+def base(data_dir, geography):
+    return load_snapshot(data_dir / "snapshots" / BASE_ID, geography)
+
+
+def workbook(facts=(), status=(), targets=()) -> bytes:
+    """The handed-out template, filled with the given rows."""
+    book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
+    for sheet, rows in (
+        (importing.SHEET_FACTS, facts),
+        (importing.SHEET_STATUS, status),
+        (importing.SHEET_TARGETS, targets),
+    ):
+        for row in rows:
+            book[sheet].append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_template_has_the_three_sheets_with_vietnamese_headers():
+    book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
+    assert book.sheetnames[:3] == [importing.SHEET_FACTS, importing.SHEET_STATUS, importing.SHEET_TARGETS]
+    assert [c.value for c in book[importing.SHEET_FACTS][1]] == importing.TEMPLATE_HEADERS[
+        importing.SHEET_FACTS
+    ]
+
+
+def test_round_trip_nine_month_report(data_dir, base, geography):
+    data = workbook(
+        facts=[
+            ("Quận Nam Từ Liêm", "9 tháng 2022", "Đưa đi cai nghiện bắt buộc", "22"),
+            ("phuong cau dien, nam tu liem", "09/2022", "addicts_managed", "45"),
+            (XUAN_PHUONG, "09/2022", "Người nghiện có hồ sơ quản lý", "1.234"),
+            (XUAN_PHUONG, "09/2022", "drug_users", "1.300"),
+        ]
+    )
+    report = importing.import_file(data, "ntl.xlsx", data_dir, "2022-09-30", base, geography)
+    assert report.ok, report.lines()
+    assert report.written == data_dir / "snapshots" / "2022-09-30"
+    snap = load_snapshot(report.written, geography)
+    out = query.summarize(
+        snap.facts,
+        snap.status,
+        geography,
+        [NAM_TU_LIEM, CAU_DIEN, XUAN_PHUONG],
+        ["compulsory_rehab", "addicts_managed"],
+        grain="9m",
+        years=(2022, 2022),
+    )
+    values = {(u, i): v for u, i, v in out.select("unit_code", "indicator", "value").iter_rows()}
+    assert values[(NAM_TU_LIEM, "compulsory_rehab")] == 22
+    assert values[(CAU_DIEN, "addicts_managed")] == 45
+    assert values[(XUAN_PHUONG, "addicts_managed")] == 1234
+    # The base snapshot is untouched and still valid.
+    assert load_snapshot(data_dir / "snapshots" / BASE_ID, geography).facts.equals(base.facts)
+    assert snap.manifest["import_file"] == "ntl.xlsx" and snap.manifest["base_snapshot"] == BASE_ID
+
+
+def test_csv_with_semicolons_and_vietnamese_headers(data_dir, base, geography):
+    text = "Mã đơn vị;Kỳ báo cáo;Chỉ tiêu;Giá trị\n00592;09/2022;addicts_managed;41\n"
+    report = importing.import_file(
+        text.encode("utf-8"), "so-lieu.csv", data_dir, "2022-09-30", base, geography
+    )
+    assert report.ok, report.lines()
+    snap = load_snapshot(report.written, geography)
+    assert (
+        snap.facts.filter(
+            (pl.col("unit_code") == CAU_DIEN)
+            & (pl.col("period") == dt.date(2022, 9, 1))
+            & (pl.col("indicator") == "addicts_managed")
+        )["value"].item()
+        == 41
+    )
+
+
+ERROR_CASES = [
+    (
+        "unknown unit",
+        dict(facts=[("Phường Không Có", "09/2022", "drug_users", "1")]),
+        "không tìm thấy đơn vị",
+    ),
+    ("unknown code", dict(facts=[("99999", "09/2022", "drug_users", "1")]), "không có trong danh mục"),
+    (
+        "ambiguous name",
+        dict(facts=[("Hoàng Mai", "09/2022", "drug_users", "1")]),
+        "Thị xã Hoàng Mai, Tỉnh Nghệ An",
+    ),
+    ("unknown indicator", dict(facts=[(CAU_DIEN, "09/2022", "so_meo", "1")]), "không có trong danh mục"),
+    ("bad period", dict(facts=[(CAU_DIEN, "13/2022", "drug_users", "1")]), "kỳ báo cáo"),
+    ("non-numeric", dict(facts=[(CAU_DIEN, "09/2022", "drug_users", "nhiều")]), "không phải là số"),
+    ("negative", dict(facts=[(CAU_DIEN, "09/2022", "drug_users", "-3")]), "giá trị âm"),
+    (
+        "duplicate",
+        dict(facts=[(CAU_DIEN, "09/2022", "drug_users", "3"), ("00592", "9/2022", "drug_users", "4")]),
+        "trùng khóa",
+    ),
+    (
+        "parts exceed whole",
+        dict(
+            facts=[
+                (CAU_DIEN, "09/2022", "addicts_in_community", "50"),
+                (CAU_DIEN, "09/2022", "addicts_managed", "45"),
+            ]
+        ),
+        "lớn hơn",
+    ),
+    (
+        "healthy and key",
+        dict(status=[("2022", CAU_DIEN, "Trọng điểm loại II", "Không", "Có")]),
+        "xã lành mạnh",
+    ),
+    ("bad classification", dict(status=[("2022", CAU_DIEN, "nặng", "Không", "Không")]), "phân loại"),
+    (
+        "status on a district",
+        dict(status=[("2022", NAM_TU_LIEM, "Không ma túy", "Không", "Không")]),
+        "không phải cấp xã",
+    ),
+    ("bad rule", dict(targets=[("2022", NAM_TU_LIEM, "compulsory_rehab", "khoảng", "30")]), "quy tắc"),
+    (
+        "cumulative below months already reported",
+        dict(facts=[(NAM_TU_LIEM, "9 tháng 2022", "compulsory_rehab", "5")]),
+        "nhỏ hơn số đã báo cáo",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "rows", "words"), ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
+def test_errors_are_refused_with_row_and_column_and_nothing_changes(
+    what, rows, words, data_dir, base, geography
+):
+    before = tree_digest(data_dir)
+    report = importing.import_file(workbook(**rows), "bad.xlsx", data_dir, "2022-09-30", base, geography)
+    assert not report.ok
+    assert any(words in p.message for p in report.errors), report.lines()
+    assert all(p.where and p.where.startswith(("dòng", "các dòng")) for p in report.errors), report.lines()
+    assert report.written is None
+    assert tree_digest(data_dir) == before
+
+
+def test_missing_column_is_named(data_dir, base, geography):
+    text = "Mã đơn vị,Kỳ báo cáo,Giá trị\n00592,09/2022,4\n"
+    report = importing.import_file(text.encode(), "thieu.csv", data_dir, "2022-09-30", base, geography)
+    assert not report.ok
+    assert "không nhận ra loại bảng" in report.errors[0].message
+
+
+WARNING_CASES = [
+    (
+        "jump",
+        dict(
+            facts=[
+                (CAU_DIEN, "09/2022", "addicts_managed", "400"),
+                (CAU_DIEN, "09/2022", "drug_users", "400"),
+            ]
+        ),
+        "thay đổi bất thường",
+    ),
+    (
+        "achievement over 150%",
+        dict(
+            facts=[(NAM_TU_LIEM, "năm 2022", "compulsory_rehab", "54")],
+            targets=[("2022", NAM_TU_LIEM, "compulsory_rehab", "Tối thiểu", "30")],
+        ),
+        "180,00%",
+    ),
+    (
+        "typed percentage mismatch",
+        dict(
+            facts=[(NAM_TU_LIEM, "năm 2022", "compulsory_rehab", "54")],
+            targets=[("2022", NAM_TU_LIEM, "compulsory_rehab", "at_least", "30", "", "184")],
+        ),
+        "báo cáo ghi đạt 184%",
+    ),
+    (
+        "parent differs from children",
+        dict(facts=[(NAM_TU_LIEM, "08/2022", "addicts_managed", "100")]),
+        "khác tổng của các đơn vị trực thuộc",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "rows", "words"), WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
+def test_warnings_are_written_and_shown(what, rows, words, data_dir, base, geography):
+    report = importing.import_file(workbook(**rows), "warn.xlsx", data_dir, "2022-09-30", base, geography)
+    assert report.ok, report.lines()
+    assert any(words in p.message for p in report.warnings), report.lines()
+    assert report.written is not None
+
+
+def test_importing_the_same_file_twice_creates_nothing_new(data_dir, base, geography):
+    data = workbook(facts=[(CAU_DIEN, "09/2022", "addicts_managed", "41")])
+    first = importing.import_file(data, "a.xlsx", data_dir, "2022-09-30", base, geography)
+    assert first.written is not None
+    before = tree_digest(data_dir)
+    second = importing.import_file(data, "a.xlsx", data_dir, "2022-09-30", base, geography)
+    assert second.written is None and "đã được nhập" in second.message
+    assert tree_digest(data_dir) == before
+
+
+def test_a_file_that_changes_nothing_creates_nothing(data_dir, base, geography):
+    data = workbook(facts=[(CAU_DIEN, "08/2022", "addicts_managed", "40")])
+    report = importing.import_file(data, "same.xlsx", data_dir, "2022-09-30", base, geography)
+    assert report.ok and report.written is None and "không làm thay đổi" in report.message
+
+
+def test_second_import_on_the_same_date_gets_a_suffix(data_dir, base, geography):
+    for value in ("41", "42"):
+        data = workbook(facts=[(CAU_DIEN, "09/2022", "addicts_managed", value)])
+        report = importing.import_file(data, f"{value}.xlsx", data_dir, "2022-09-30", base, geography)
+    assert report.written.name == "2022-09-30-2"
+    assert survey(data_dir, geography).valid[0] == "2022-09-30-2"
+
+
+def test_as_of_before_the_base_is_refused(data_dir, base, geography):
+    data = workbook(facts=[(CAU_DIEN, "09/2022", "addicts_managed", "41")])
+    report = importing.import_file(data, "a.xlsx", data_dir, "2022-01-31", base, geography)
+    assert not report.ok and "sớm hơn bản chụp nền" in report.errors[0].message
+
+
+def test_upload_size_limit(data_dir, base, geography):
+    data = workbook(facts=[(CAU_DIEN, "09/2022", "addicts_managed", "41")])
+    report = importing.import_file(data, "a.xlsx", data_dir, "2022-09-30", base, geography, max_bytes=1000)
+    assert not report.ok and "vượt giới hạn" in report.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.456", 1456.0),
+        ("1456", 1456.0),
+        ("12,5", 12.5),
+        ("118,75%", 118.75),
+        ("1.234.567", 1234567.0),
+        ("abc", None),
+        ("", None),
+        ("1e400", None),
+        ("=1+1", None),
+    ],
+)
+def test_parse_number(text, expected):
+    assert importing.parse_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("09/2022", (dt.date(2022, 9, 1),) * 2),
+        ("tháng 9/2022", (dt.date(2022, 9, 1),) * 2),
+        ("2022-09", (dt.date(2022, 9, 1),) * 2),
+        ("44805", (dt.date(2022, 9, 1),) * 2),
+        ("9 tháng 2022", (dt.date(2022, 1, 1), dt.date(2022, 9, 1))),
+        ("6 tháng đầu năm 2022", (dt.date(2022, 1, 1), dt.date(2022, 6, 1))),
+        ("Năm 2021", (dt.date(2021, 1, 1), dt.date(2021, 12, 1))),
+        ("01/2022-09/2022", (dt.date(2022, 1, 1), dt.date(2022, 9, 1))),
+        ("13/2022", None),
+        ("quý 5", None),
+        ("09/2022-01/2022", None),
+    ],
+)
+def test_parse_period(text, expected):
+    assert importing.parse_period(text) == expected
+
+
+def test_compare_lists_revised_added_removed(demo_snapshots):
+    from dashboard import demo
+
+    old, new = (demo_snapshots[sid] for sid, _ in demo.SNAPSHOTS)
+    diff = importing.compare(old, new)
+    kinds = set(diff["change"].unique().to_list())
+    assert kinds == {"revised", "added"}
+    revised = diff.filter(pl.col("change") == "revised")
+    assert (revised["new_value"] - revised["old_value"]).to_list() == [1.0] * revised.height
+    assert diff.filter(pl.col("change") == "added")["period"].min() == dt.date(2025, 1, 1)
+
+
+# ---------------------------------------------------------------- malformed input never crashes
+
+
+def _xlsx_variants() -> st.SearchStrategy[bytes]:
+    # Text a spreadsheet can hold (no control characters), plus the awkward values committees type.
+    cells = st.one_of(
+        st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+        st.sampled_from(["=1+1", "<b>x</b>", "1e308", "-0", "١٢", "NaN"]),
+        st.integers(-(10**20), 10**20).map(str),
+        st.floats(allow_nan=True).map(str),
+    )
+    row = st.tuples(cells, cells, cells, cells)
+    return st.lists(row, max_size=4).map(lambda rows: workbook(facts=rows))
+
+
+MALFORMED = st.one_of(
+    st.binary(max_size=300),
+    _xlsx_variants(),
+    _xlsx_variants().flatmap(lambda b: st.integers(1, max(1, len(b) - 1)).map(lambda n: b[:n])),
+    st.text(max_size=300).map(lambda t: ("Mã đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n" + t).encode("utf-8")),
+    st.text(max_size=100).map(lambda t: ("Mã đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n" + t).encode("utf-16")),
+    st.text(max_size=100).map(
+        lambda t: ("Mã đơn vị;Kỳ báo cáo;Chỉ tiêu;Giá trị\n" + t).encode("cp1258", "replace")
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=MALFORMED, name=st.sampled_from(["bao-cao.xlsx", "bao-cao.csv", "bao-cao.pdf"]))
+def test_malformed_files_end_in_a_clear_error_or_a_correct_import(
+    data, name, base, geography, tmp_path_factory
+):
+    root = tmp_path_factory.mktemp("fuzz")
+    report = importing.check_import(data, name, base, geography)
+    if report.ok:
+        assert report.facts is not None and report.facts["value"].min() >= 0
+    else:
+        assert all(p.message for p in report.errors)
+    del root
+
+
+def test_html_and_formulas_in_names_are_refused_as_unknown_units(data_dir, base, geography):
+    data = workbook(
+        facts=[
+            ("<script>alert(1)</script>", "09/2022", "drug_users", "1"),
+            ('=HYPERLINK("x")', "09/2022", "drug_users", "1"),
+        ]
+    )
+    report = importing.check_import(data, "x.xlsx", base, geography)
+    # The tag is an unknown name; the formula cell (no cached value) arrives empty.
+    assert [(p.where, p.message.split(" '")[0]) for p in report.errors] == [
+        ("dòng 2", "không tìm thấy đơn vị"),
+        ("dòng 3", "thiếu mã hoặc tên đơn vị"),
+    ]
+
+
+# ---------------------------------------------------------------- a killed import leaves nothing
+
+
+KILLER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import polars as pl
+    from dashboard import importing
+    from dashboard.geography import Geography
+    from dashboard.snapshot import load_snapshot
+
+    original = pl.DataFrame.write_parquet
+    def slow_write(self, path, *a, **k):
+        original(self, path, *a, **k)
+        print("WRITING", flush=True)
+        time.sleep(60)
+    pl.DataFrame.write_parquet = slow_write
+    data_dir = Path(sys.argv[1])
+    geo = Geography.from_reference()
+    base = load_snapshot(data_dir / "snapshots" / sys.argv[2], geo)
+    importing.import_file(Path(sys.argv[3]).read_bytes(), "x.xlsx", data_dir, "2022-09-30", base, geo)
+""")
+
+
+def test_killing_an_import_mid_write_leaves_no_partial_snapshot(data_dir, geography, tmp_path):
+    upload = tmp_path / "x.xlsx"
+    upload.write_bytes(workbook(facts=[(CAU_DIEN, "09/2022", "addicts_managed", "41")]))
+    before = tree_digest(data_dir / "snapshots" / BASE_ID)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLER, str(data_dir), BASE_ID, str(upload)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while "WRITING" not in line and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+        assert "WRITING" in line
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        proc.kill()
+        proc.stdout.close()
+    catalogue = survey(data_dir, geography)
+    assert catalogue.valid == (BASE_ID,) and catalogue.skipped == ()
+    assert not (data_dir / "snapshots" / "2022-09-30").exists()
+    assert tree_digest(data_dir / "snapshots" / BASE_ID) == before
