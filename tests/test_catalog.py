@@ -8,14 +8,41 @@ import pytest
 from dashboard.catalog import CATALOG, DOMAINS, INDICATORS
 from tests.conftest import SEED_FACTS
 
-CONTRACT_STOCKS = """population drug_users addicts_managed addicts_in_community addicts_absent
-addicts_in_rehab_center addicts_in_prison_or_school addicts_confirmed methadone_patients
-rehab_center_residents service_businesses sensitive_businesses prostitution_prone_businesses
-sex_workers_managed public_prostitution_hotspots drug_hotspots missing_persons hiv_cases arv_patients
-b93_clubs""".split()
-CONTRACT_FLOWS = """compulsory_rehab home_community_rehab voluntary_rehab_center post_rehab_returnees
-post_rehab_managed post_rehab_loans vocational_training commune_education_cases
-trafficking_victims_returned pregnant_hiv pregnant_hiv_pmtct""".split()
+CONTRACT_STOCKS = [
+    "population",
+    "drug_users",
+    "addicts_managed",
+    "addicts_in_community",
+    "addicts_absent",
+    "addicts_in_rehab_center",
+    "addicts_in_prison_or_school",
+    "addicts_confirmed",
+    "methadone_patients",
+    "rehab_center_residents",
+    "service_businesses",
+    "sensitive_businesses",
+    "prostitution_prone_businesses",
+    "sex_workers_managed",
+    "public_prostitution_hotspots",
+    "drug_hotspots",
+    "missing_persons",
+    "hiv_cases",
+    "arv_patients",
+    "b93_clubs",
+]
+CONTRACT_FLOWS = [
+    "compulsory_rehab",
+    "home_community_rehab",
+    "voluntary_rehab_center",
+    "post_rehab_returnees",
+    "post_rehab_managed",
+    "post_rehab_loans",
+    "vocational_training",
+    "commune_education_cases",
+    "trafficking_victims_returned",
+    "pregnant_hiv",
+    "pregnant_hiv_pmtct",
+]
 CONTRACT_RATES = ["hiv_prevalence", "home_rehab_share", "post_rehab_managed_share", "pmtct_coverage"]
 
 
