@@ -1,0 +1,27 @@
+"""Entry point: the shared sidebar filters, then routing to the pages. Pages lay out; dashboard/ computes."""
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.i18n import t
+
+st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
+
+filters = ui.sidebar_filters()
+st.set_page_config(page_title=t("app.title", filters.lang))
+
+
+def page(path: str, title_key: str, icon: str, url_path: str, default: bool = False) -> st.Page:
+    return st.Page(path, title=t(title_key, filters.lang), icon=icon, url_path=url_path, default=default)
+
+
+# One line per page. url_path uses hyphens: Streamlit also registers every file in pages/ under
+# its file name ("tong_quan"), and a st.Page with that same path would be run without this file.
+PAGES = [
+    page("pages/1_tong_quan.py", "page.overview", ":material/dashboard:", "tong-quan", default=True),
+    page("pages/2_xu_huong.py", "page.trends", ":material/trending_up:", "xu-huong"),
+    page("pages/3_so_sanh.py", "page.districts", ":material/leaderboard:", "so-sanh"),
+]
+
+st.navigation(PAGES, position="sidebar").run()
+ui.finish_run()

@@ -1,0 +1,340 @@
+"""Chart builders: tidy polars frames in, ``go.Figure`` out, one template, Vietnamese number formats.
+
+Every figure carries its title (what, where, when) and a note with the source and the date
+the figures stand at, so an image pasted into a slide still says where it came from.
+Numbers on axes, hover labels and cell texts follow ``layout.separators`` (1.456; 118,75%),
+and every format string groups thousands: without "," plotly prints 1400, not 1.400.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard.formatting import plotly_separators, tick_format
+from dashboard.i18n import t
+
+TEMPLATE_NAME = "ban_chi_dao"
+
+# Strong, distinguishable colours that survive a washed-out projector (Okabe–Ito based).
+COLORWAY: tuple[str, ...] = (
+    "#0B5394",
+    "#E69F00",
+    "#009E73",
+    "#B71C1C",
+    "#56B4E9",
+    "#CC79A7",
+    "#6A3D9A",
+    "#8C6D31",
+    "#000000",
+    "#F0E442",
+)
+TONE_COLORS: dict[str, str] = {"good": "#2E7D32", "bad": "#C62828", "neutral": "#757575"}
+HEATMAP_SCALE = "Reds"
+
+# d3 formats: ticks trim insignificant zeros (so 0,5 steps do not print "1" twice), hovers fix decimals.
+AXIS_FORMAT = ",~f"
+
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout=go.Layout(
+            font=dict(family=FONT_FAMILY, size=16, color="#1A1A1A"),
+            title=dict(font=dict(size=20), x=0.0, xanchor="left"),
+            colorway=list(COLORWAY),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis=dict(showgrid=False, linecolor="#444", ticks="outside", automargin=True),
+            yaxis=dict(gridcolor="#DDDDDD", zerolinecolor="#999", automargin=True, rangemode="tozero"),
+            legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, title=dict(text="")),
+            hoverlabel=dict(font=dict(size=15)),
+            margin=dict(l=70, r=30, t=80, b=110),
+        )
+    )
+
+
+pio.templates[TEMPLATE_NAME] = _template()
+
+
+def decimals_for(percent: bool) -> int:
+    """Decimals shown in hovers and texts: 2 for percentages and per-population rates, else 0."""
+    return 2 if percent else 0
+
+
+def value_hover(percent: bool = False, decimals: int | None = None, field: str = "y") -> str:
+    """The hovertemplate fragment for a value: ``%{y:,.0f}`` or ``%{y:,.2f}%``."""
+    decimals = decimals_for(percent) if decimals is None else decimals
+    return "%{" + field + ":" + tick_format(decimals) + "}" + ("%" if percent else "")
+
+
+def finish(
+    fig: go.Figure,
+    *,
+    lang: str,
+    title: str,
+    note: str,
+    percent: bool = False,
+    decimals: int | None = None,
+    height: int = 460,
+) -> go.Figure:
+    """Apply the template, the language's separators, number formats, title and source note.
+
+    Args:
+        fig: the figure to finish (changed in place and returned).
+        lang: ``vi`` or ``en``.
+        title: what, where and when.
+        note: source and date, written under the plot.
+        percent: values are percentages (adds a % suffix to ticks and hovers).
+        decimals: decimals in hover labels (default: 2 for percentages, else 0).
+        height: figure height in pixels.
+    """
+    decimals = decimals_for(percent) if decimals is None else decimals
+    fig.update_layout(
+        template=TEMPLATE_NAME,
+        separators=plotly_separators(lang),
+        title=dict(text=title),
+        height=height,
+    )
+    fig.update_yaxes(
+        tickformat=AXIS_FORMAT,
+        hoverformat=tick_format(decimals),
+        ticksuffix="%" if percent else "",
+    )
+    fig.add_annotation(
+        text=note,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-95,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font=dict(size=12, color="#555555"),
+    )
+    return fig
+
+
+def _ordered(data: pl.DataFrame, x: str, order_by: str) -> list[str]:
+    return data.sort(order_by).unique(subset=[x], maintain_order=True)[x].to_list()
+
+
+def time_series(
+    data: pl.DataFrame,
+    *,
+    x: str = "period_label",
+    y: str = "value",
+    color: str = "unit_name",
+    order_by: str = "period",
+    kind: str = "line",
+    stacked: bool = False,
+    lang: str = "vi",
+    title: str,
+    note: str,
+    percent: bool = False,
+    decimals: int | None = None,
+) -> go.Figure:
+    """Values over time, one trace per ``color`` group, as lines or (grouped or stacked) bars.
+
+    Args:
+        data: tidy frame with the columns named by ``x``, ``y``, ``color`` and ``order_by``.
+        x: category labels of the periods ("Quý 1/2021"), ordered by ``order_by``.
+        kind: ``line`` or ``bar``.
+        stacked: stack the bars (only meaningful for additive indicators).
+    Returns:
+        The finished figure.
+    """
+    fig = go.Figure()
+    categories = _ordered(data, x, order_by)
+    hover = "%{fullData.name}<br>%{x}: " + value_hover(percent, decimals) + "<extra></extra>"
+    for name in data.sort(order_by)[color].unique(maintain_order=True).to_list():
+        part = data.filter(pl.col(color) == name).sort(order_by)
+        if kind == "bar":
+            fig.add_trace(go.Bar(x=part[x].to_list(), y=part[y].to_list(), name=name, hovertemplate=hover))
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=part[x].to_list(),
+                    y=part[y].to_list(),
+                    name=name,
+                    mode="lines+markers",
+                    line=dict(width=3),
+                    marker=dict(size=6),
+                    hovertemplate=hover,
+                )
+            )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories)
+    if kind == "bar":
+        fig.update_layout(barmode="stack" if stacked else "group")
+    fig.update_layout(showlegend=len(fig.data) > 1)
+    return finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals)
+
+
+def small_multiples(
+    data: pl.DataFrame,
+    *,
+    x: str = "period_label",
+    y: str = "value",
+    facet: str = "unit_name",
+    order_by: str = "period",
+    kind: str = "line",
+    columns: int = 3,
+    lang: str = "vi",
+    title: str,
+    note: str,
+    percent: bool = False,
+    decimals: int | None = None,
+) -> go.Figure:
+    """One small chart per ``facet`` group on a grid sharing the y axis."""
+    names = data.sort(facet)[facet].unique(maintain_order=True).to_list()
+    rows = max(1, math.ceil(len(names) / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=names,
+        shared_yaxes=True,
+        vertical_spacing=min(0.12, 0.6 / rows),
+        horizontal_spacing=0.04,
+    )
+    categories = _ordered(data, x, order_by)
+    hover = "%{fullData.name}<br>%{x}: " + value_hover(percent, decimals) + "<extra></extra>"
+    for i, name in enumerate(names):
+        part = data.filter(pl.col(facet) == name).sort(order_by)
+        trace_cls = go.Bar if kind == "bar" else go.Scatter
+        extra = {} if kind == "bar" else {"mode": "lines", "line": dict(width=2)}
+        fig.add_trace(
+            trace_cls(
+                x=part[x].to_list(),
+                y=part[y].to_list(),
+                name=name,
+                hovertemplate=hover,
+                marker=dict(color=COLORWAY[0]),
+                showlegend=False,
+                **extra,
+            ),
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories, showticklabels=False)
+    fig.update_annotations(font=dict(size=13))
+    finish(
+        fig,
+        lang=lang,
+        title=title,
+        note=note,
+        percent=percent,
+        decimals=decimals,
+        height=max(360, 190 * rows + 150),
+    )
+    return fig
+
+
+def yoy_change(
+    data: pl.DataFrame,
+    *,
+    x: str = "period_label",
+    y: str = "change_pct",
+    tone: str = "tone",
+    order_by: str = "period",
+    lang: str = "vi",
+    title: str,
+    note: str,
+) -> go.Figure:
+    """Change against the same period a year earlier (%), bars coloured good/bad for the indicator."""
+    part = data.filter(pl.col(y).is_not_null()).sort(order_by)
+    fig = go.Figure(
+        go.Bar(
+            x=part[x].to_list(),
+            y=part[y].to_list(),
+            marker=dict(color=[TONE_COLORS[v] for v in part[tone].to_list()]),
+            hovertemplate="%{x}: " + "%{y:+,.2f}%" + "<extra></extra>",
+            name=t("column.change_pct", lang),
+        )
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="normal")
+    return finish(fig, lang=lang, title=title, note=note, percent=True, height=380)
+
+
+def ranking_bars(
+    data: pl.DataFrame,
+    *,
+    label: str = "unit_name",
+    value: str = "value",
+    lang: str = "vi",
+    title: str,
+    note: str,
+    percent: bool = False,
+    decimals: int | None = None,
+) -> go.Figure:
+    """Horizontal bars, highest at the top, each labelled with its value."""
+    decimals = decimals_for(percent) if decimals is None else decimals
+    part = data.sort(value, descending=False)
+    fig = go.Figure(
+        go.Bar(
+            x=part[value].to_list(),
+            y=part[label].to_list(),
+            orientation="h",
+            marker=dict(color=COLORWAY[0]),
+            texttemplate=value_hover(percent, decimals, field="x"),
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: " + value_hover(percent, decimals, field="x") + "<extra></extra>",
+        )
+    )
+    fig.update_yaxes(type="category", tickformat="", hoverformat="", ticksuffix="")
+    fig.update_xaxes(
+        tickformat=AXIS_FORMAT,
+        hoverformat=tick_format(decimals),
+        ticksuffix="%" if percent else "",
+        gridcolor="#DDDDDD",
+        showgrid=True,
+    )
+    height = max(360, 28 * part.height + 200)
+    finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals, height=height)
+    # finish() formats the y axis for values; here the values are on x.
+    fig.update_yaxes(tickformat="", hoverformat="", ticksuffix="")
+    return fig
+
+
+def heatmap(
+    matrix: pl.DataFrame,
+    *,
+    row_labels: Sequence[str],
+    lang: str = "vi",
+    title: str,
+    note: str,
+    percent: bool = False,
+    decimals: int | None = None,
+) -> go.Figure:
+    """Units (rows) × years (columns) from a wide frame whose first column is the unit code."""
+    decimals = decimals_for(percent) if decimals is None else decimals
+    years = [c for c in matrix.columns if c != "unit_code"]
+    z = [list(r) for r in matrix.select(years).rows()]
+    fmt = value_hover(percent, decimals, field="z")
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=years,
+            y=list(row_labels),
+            colorscale=HEATMAP_SCALE,
+            texttemplate=fmt,
+            hovertemplate="%{y}<br>%{x}: " + fmt + "<extra></extra>",
+            colorbar=dict(tickformat=AXIS_FORMAT, ticksuffix="%" if percent else ""),
+            xgap=1,
+            ygap=1,
+        )
+    )
+    height = max(360, 30 * len(row_labels) + 200)
+    finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals, height=height)
+    fig.update_xaxes(type="category", side="top")
+    fig.update_yaxes(type="category", autorange="reversed", tickformat="", hoverformat="", ticksuffix="")
+    fig.update_layout(margin=dict(t=110))
+    return fig

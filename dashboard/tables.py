@@ -1,0 +1,99 @@
+"""Tables behind the charts: Vietnamese (or English) headers, on-screen formatting, CSV and Excel bytes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import polars as pl
+
+from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct
+from dashboard.i18n import t
+
+# A cell that starts with one of these is read as a formula by spreadsheet programs (OWASP
+# "CSV injection"); tab and carriage return can smuggle one in too.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+# Column id → i18n key of its header.
+HEADERS: dict[str, str] = {
+    "rank": "column.rank",
+    "unit_code": "column.unit_code",
+    "unit_name": "column.unit",
+    "indicator_label": "column.indicator",
+    "period_label": "column.period",
+    "year": "column.year",
+    "value": "column.value",
+    "previous": "column.previous",
+    "change_pct": "column.change_pct",
+    "population": "column.population",
+    "per_population": "column.per_population",
+    "complete": "column.complete",
+}
+
+
+def escape_formula(text: str | None) -> str | None:
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
+    if text is None:
+        return None
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def escape_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every String column escaped against formula injection; numbers are left as numbers."""
+    strings = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.col(name).map_elements(escape_formula, return_dtype=pl.String) for name in strings
+    )
+
+
+def localize(frame: pl.DataFrame, columns: Mapping[str, str] | list[str], lang: str) -> pl.DataFrame:
+    """Keep ``columns`` (ids of HEADERS, or id → i18n key) in order, renamed to headers in ``lang``."""
+    keys = {c: HEADERS[c] for c in columns} if isinstance(columns, list) else dict(columns)
+    out = frame.select(list(keys))
+    if "complete" in out.columns:
+        out = out.with_columns(
+            pl.when(pl.col("complete"))
+            .then(pl.lit(t("value.yes", lang)))
+            .otherwise(pl.lit(t("value.no", lang)))
+            .alias("complete")
+        )
+    return out.rename({c: t(k, lang) for c, k in keys.items()})
+
+
+def display(
+    frame: pl.DataFrame, lang: str, percent_columns: tuple[str, ...] = (), decimals: int = 0
+) -> pl.DataFrame:
+    """A localized table with numbers written as text the way the language writes them.
+
+    ``percent_columns`` (headers) get a % sign; the change column gets its sign spelled out.
+    """
+    change = t("column.change_pct", lang)
+    per_pop = t("column.per_population", lang)
+    out = []
+    for name, dtype in frame.schema.items():
+        col = frame[name]
+        if not dtype.is_numeric() or name in (t("column.rank", lang), t("column.year", lang)):
+            out.append(col.cast(pl.String) if dtype.is_numeric() else col)
+            continue
+        if name == change:
+            fn = lambda v: fmt_change_pct(v, lang)  # noqa: E731
+        elif name in percent_columns:
+            fn = lambda v: fmt_pct(v, lang)  # noqa: E731
+        elif name == per_pop:
+            fn = lambda v: fmt_number(v, lang, 2)  # noqa: E731
+        else:
+            fn = lambda v, d=decimals: fmt_number(v, lang, d)  # noqa: E731
+        out.append(pl.Series(name, [fn(v) for v in col.to_list()], dtype=pl.String))
+    return pl.DataFrame(out)
+
+
+def to_csv_bytes(frame: pl.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark (so Excel reads the diacritics), text cells escaped."""
+    return b"\xef\xbb\xbf" + escape_frame(frame).write_csv().encode("utf-8")
+
+
+def to_excel_bytes(frame: pl.DataFrame, sheet: str = "Số liệu") -> bytes:
+    """An .xlsx workbook with one sheet, text cells escaped, numbers kept as numbers."""
+    buffer = io.BytesIO()
+    escape_frame(frame).write_excel(buffer, worksheet=sheet[:31], autofit=True)
+    return buffer.getvalue()

@@ -1,0 +1,592 @@
+"""The one Streamlit module of dashboard/: cached loaders, the shared sidebar filters, URL notices, page helpers.
+
+Everything else in dashboard/ is plain Python. The loaders here are cached on plain arguments
+(data folder, snapshot id, filter values), so a filter change reruns the cheap queries and never
+reads the Parquet files again.
+
+Filters live in widgets bound to the URL (``bind="query-params"``, the widget key is the
+parameter name), so a copied link reopens the same view. Streamlit silently drops a URL value
+that is not one of a widget's options; this module checks each value first and shows
+``notice.bad_url_param`` for it, so the user knows the link was not followed exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import query, tables, views
+from dashboard.catalog import CATALOG
+from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
+from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.i18n import LANGUAGES, t
+from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, survey
+
+DATA_DIR_ENV = "DASHBOARD_DATA_DIR"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# URL parameter names of the shared filters; each is also the widget's key in session state.
+P_LANG, P_SNAPSHOT, P_PROVINCE, P_DISTRICT, P_YEARS, P_GRAIN = (
+    "lang",
+    "snapshot",
+    "province",
+    "district",
+    "years",
+    "grain",
+)
+SHARED_PARAMS: tuple[str, ...] = (P_LANG, P_SNAPSHOT, P_PROVINCE, P_DISTRICT, P_YEARS, P_GRAIN)
+# Streamlit's own parameters, never ours to judge.
+_STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
+
+DEFAULT_PROVINCE = "01"  # Thành phố Hà Nội, when the snapshot has it
+DEFAULT_GRAIN = "year"
+
+_NOTICES = "_ui_notices"  # session state: notices shown until the user changes a filter
+_NOTICE_BOX = "_ui_notice_box"
+_FILTERS = "_ui_filters"
+# Page-level URL parameters seen in this process (names only): a link to another page's view
+# carries them, and they should not be called unknown there.
+_PAGE_PARAMS: set[str] = set()
+
+
+# --------------------------------------------------------------------------- loaders
+
+
+def data_dir() -> str:
+    """The data folder: ``$DASHBOARD_DATA_DIR`` or ``data/`` at the repository root."""
+    return os.environ.get(DATA_DIR_ENV) or str(DEFAULT_DATA_DIR)
+
+
+@st.cache_resource(show_spinner=False)
+def geography() -> Geography:
+    """The reference geography (pre-2025 structure), read once per process."""
+    return Geography.from_reference()
+
+
+def _folder_stamp(folder: str) -> tuple[tuple[str, int], ...]:
+    """Names and modification times of the snapshot folders: a new or changed one re-surveys."""
+    return tuple((p.name, p.stat().st_mtime_ns) for p in snapshot_dirs(Path(folder)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _survey(folder: str, stamp: tuple[tuple[str, int], ...]) -> Catalogue:
+    return survey(Path(folder), geography())
+
+
+def catalogue(folder: str) -> Catalogue:
+    """Valid snapshots (newest first) and rejected ones with their problems, cached per folder state."""
+    return _survey(folder, _folder_stamp(folder))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load(folder: str, snapshot_id: str) -> Snapshot:
+    """One snapshot, read and validated once per process (about 1,5 s), then shared by sessions."""
+    return load_snapshot(Path(folder) / "snapshots" / snapshot_id, geography())
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """What the sidebar and captions need to know about a snapshot, without its tables."""
+
+    snapshot_id: str
+    as_of: dt.date
+    demo: bool
+    source: str
+    last_period: dt.date
+    provinces: tuple[str, ...]
+    years: tuple[int, ...]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
+    """Provinces and years that have data in the snapshot, its date, source and demo flag."""
+    snap = load(folder, snapshot_id)
+    geo = geography()
+    units = snap.facts["unit_code"].unique().to_list()
+    provinces: set[str] = set()
+    for code in units:
+        chain = [code, *geo.ancestors(code)] if geo.has(code) else []
+        provinces.update(c for c in chain if geo.has(c) and geo.level(c) == "province")
+    years = snap.facts.select(pl.col("period").dt.year().unique().sort())["period"].to_list()
+    return SnapshotInfo(
+        snapshot_id=snap.snapshot_id,
+        as_of=dt.date.fromisoformat(snap.as_of),
+        demo=snap.demo,
+        source=snap.source,
+        last_period=snap.last_period,
+        provinces=tuple(sorted(provinces)),
+        years=tuple(int(y) for y in years),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def summary(
+    folder: str,
+    snapshot_id: str,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    grain: str,
+    years: tuple[int, int],
+    combined: bool = False,
+) -> pl.DataFrame:
+    """``query.summarize`` + ``query.with_previous_year`` for the arguments, cached on them.
+
+    With ``combined`` the units are added up under ``views.SELECTION``.
+    """
+    snap = load(folder, snapshot_id)
+    frame = query.summarize(
+        snap.facts,
+        snap.status,
+        geography(),
+        list(codes),
+        list(indicators),
+        grain,
+        years,
+        combine_as=views.SELECTION if combined else None,
+        last_period=snap.last_period,
+    )
+    return query.with_previous_year(frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def per_population(
+    folder: str,
+    snapshot_id: str,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    grain: str,
+    years: tuple[int, int],
+) -> pl.DataFrame:
+    """Like ``summary`` per unit, with ``population`` and ``per_population`` (per 10.000) added."""
+    frame = summary(folder, snapshot_id, codes, indicators, grain, years)
+    pop = summary(folder, snapshot_id, codes, ("population",), grain, years)
+    out = query.per_population(frame, pop)
+    return out.join(
+        pop.select("unit_code", "period", pl.col("value").alias("population")),
+        on=["unit_code", "period"],
+        how="left",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def quotas(
+    folder: str, snapshot_id: str, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
+) -> dict[str, views.Quota | None]:
+    """The summed yearly quota of the selected units for each metric (None: none assigned)."""
+    snap = load(folder, snapshot_id)
+    return {m: views.selection_quota(snap.targets, geography(), codes, m, year) for m in metrics}
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filters of every page, as chosen in the sidebar (and mirrored in the URL).
+
+    Attributes:
+        data_dir: the data folder the snapshot comes from.
+        snapshot_id: the snapshot shown (default: the newest valid one).
+        province: a province code, or ``"VN"`` for the whole country.
+        districts: selected district codes of ``province``; empty means all of them.
+        years: first and last year (inclusive); pages that show one year use ``year``.
+        grain: ``month``, ``quarter``, ``6m``, ``9m`` or ``year``.
+        lang: ``vi`` or ``en``.
+    """
+
+    data_dir: str
+    snapshot_id: str
+    province: str
+    districts: tuple[str, ...]
+    years: tuple[int, int]
+    grain: str
+    lang: str
+
+    @property
+    def year(self) -> int:
+        """The year a single-year view (overview, ranking) shows: the end of the range."""
+        return self.years[1]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The units that make up the selected area: the districts, else the province (or VN)."""
+        return self.districts or (self.province,)
+
+
+def area_name(f: Filters) -> str:
+    """The selected area in words: "Quận Nam Từ Liêm", "Thành phố Hà Nội", "3 quận, huyện đã chọn"."""
+    geo = geography()
+    if f.province == COUNTRY_CODE:
+        return t("scope.country", f.lang)
+    if len(f.districts) == 1:
+        return geo.name(f.districts[0])
+    if f.districts:
+        return t("area.selection", f.lang, n=len(f.districts)) + f" ({geo.name(f.province)})"
+    return geo.name(f.province)
+
+
+def unit_names(codes: Sequence[str], lang: str) -> dict[str, str]:
+    """Code → name for units (the country and the combined selection included)."""
+    geo = geography()
+    names = {c: (t("scope.country", lang) if c == COUNTRY_CODE else geo.name(c)) for c in codes}
+    names[views.SELECTION] = t("area.selection", lang, n=len(codes))
+    return names
+
+
+def source_note(f: Filters) -> str:
+    """ "Nguồn: … Số liệu tính đến ngày 31/12/2025." for captions and chart notes."""
+    info = snapshot_info(f.data_dir, f.snapshot_id)
+    note = t("caption.source", f.lang, source=info.source, date=fmt_date(info.as_of, f.lang))
+    if info.demo:
+        note = t("notice.demo_data", f.lang) + ". " + note
+    return note
+
+
+def notice(text: str) -> None:
+    """Queue a warning shown above the page until the user next changes a filter."""
+    queued = st.session_state.setdefault(_NOTICES, [])
+    if text not in queued:
+        queued.append(text)
+
+
+def _clear_notices() -> None:
+    st.session_state[_NOTICES] = []
+
+
+def _check_url(key: str, labels: Sequence[str], lang: str, *, max_values: int | None = 1) -> None:
+    """Queue ``notice.bad_url_param`` when the URL holds a value for ``key`` that is not a label.
+
+    Runs before the widget: the widget then drops the bad value itself and uses its default.
+    """
+    values = st.query_params.get_all(key)
+    if not values:
+        return
+    bad = [v for v in values if v not in labels]
+    if max_values is not None and len(values) > max_values:
+        bad = bad or values
+    if bad:
+        notice(t("notice.bad_url_param", lang, name=key, value=", ".join(bad)))
+
+
+def _label_in(lang: str, key: str) -> Callable[[str], str]:
+    return lambda option: t(f"{key}.{option}", lang)
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared sidebar and return the chosen filters. Called once per run, by ``app.py``.
+
+    Contract: call it before ``st.navigation`` (the page titles need the language) and before
+    ``pg.run()``; pages then read the same object with ``ui.filters()``. It places the notice
+    area at the top of the main column, shows the demo-data banner and any rejected-snapshot
+    warnings, and stops the script with a message when there is no valid snapshot.
+    Each widget is bound to the URL parameter of the same name (``lang``, ``snapshot``,
+    ``province``, ``district``, ``years``, ``grain``) and persists across pages.
+    """
+    st.session_state[_NOTICE_BOX] = st.container()
+    folder = data_dir()
+    side = st.sidebar
+    filters_box = side.container()
+
+    lang_labels = {code: t(f"language.{code}", code) for code in LANGUAGES}
+    _check_url(P_LANG, list(lang_labels.values()), "vi")
+    lang = side.radio(
+        t("filter.language", "vi") + " / " + t("filter.language", "en"),
+        list(LANGUAGES),
+        format_func=lang_labels.__getitem__,
+        key=P_LANG,
+        horizontal=True,
+        bind="query-params",
+        persist_state="session",
+        on_change=_clear_notices,
+    )
+
+    cat = catalogue(folder)
+    for snapshot_id, problems in cat.skipped:
+        listed = "; ".join(str(p) for p in problems[:3]) + (" …" if len(problems) > 3 else "")
+        notice(t("notice.rejected_snapshot", lang, snapshot=snapshot_id, problems=listed))
+    if not cat.valid:
+        _render_notices()
+        st.error(t("notice.no_snapshot", lang, folder=str(Path(folder) / "snapshots")))
+        st.stop()
+
+    with filters_box:
+        _check_url(P_SNAPSHOT, list(cat.valid), lang)
+        snapshot_id = st.selectbox(
+            t("filter.snapshot", lang),
+            list(cat.valid),
+            key=P_SNAPSHOT,
+            bind="query-params",
+            persist_state="session",
+            on_change=_clear_notices,
+        )
+        info = snapshot_info(folder, snapshot_id)
+        geo = geography()
+
+        provinces = [COUNTRY_CODE, *info.provinces]
+
+        def province_label(code: str) -> str:
+            return t("scope.country", lang) if code == COUNTRY_CODE else geo.name(code)
+
+        default_province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in info.provinces else provinces[-1]
+        _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang)
+        province = st.selectbox(
+            t("filter.province", lang),
+            provinces,
+            index=provinces.index(default_province) if info.provinces else 0,
+            format_func=province_label,
+            key=P_PROVINCE,
+            bind="query-params",
+            persist_state="session",
+            on_change=_province_changed,
+        )
+
+        districts: tuple[str, ...] = ()
+        if province != COUNTRY_CODE:
+            options = geo.descendants(province, "district")
+            _check_url(P_DISTRICT, [geo.name(c) for c in options], lang, max_values=None)
+            districts = tuple(
+                st.multiselect(
+                    t("filter.district", lang),
+                    options,
+                    format_func=geo.name,
+                    placeholder=t("scope.all_districts", lang),
+                    key=P_DISTRICT,
+                    bind="query-params",
+                    persist_state="session",
+                    on_change=_clear_notices,
+                )
+            )
+
+        years = list(info.years)
+        _check_url(P_YEARS, [str(y) for y in years], lang, max_values=2)
+        chosen = st.select_slider(
+            t("filter.year_range", lang),
+            years,
+            value=(years[0], years[-1]),
+            key=P_YEARS,
+            bind="query-params",
+            persist_state="session",
+            on_change=_clear_notices,
+        )
+        year_range = (int(chosen[0]), int(chosen[1])) if isinstance(chosen, tuple) else (chosen, chosen)
+
+        grain_label = _label_in(lang, "grain")
+        _check_url(P_GRAIN, [grain_label(g) for g in query.GRAINS], lang)
+        grain = st.selectbox(
+            t("filter.grain", lang),
+            list(query.GRAINS),
+            index=query.GRAINS.index(DEFAULT_GRAIN),
+            format_func=grain_label,
+            key=P_GRAIN,
+            bind="query-params",
+            persist_state="session",
+            on_change=_clear_notices,
+        )
+
+    if info.demo:
+        st.info(t("notice.demo_data", lang), icon=":material/science:")
+    filters = Filters(
+        data_dir=folder,
+        snapshot_id=snapshot_id,
+        province=province,
+        districts=districts,
+        years=year_range,
+        grain=grain,
+        lang=lang,
+    )
+    st.session_state[_FILTERS] = filters
+    return filters
+
+
+def _province_changed() -> None:
+    # The districts belong to the old province; keep none rather than a stale list.
+    st.session_state[P_DISTRICT] = []
+    _clear_notices()
+
+
+def filters() -> Filters:
+    """The filters the entry file drew in this run; draws the sidebar itself when run alone."""
+    found = st.session_state.get(_FILTERS)
+    return found if isinstance(found, Filters) else sidebar_filters()
+
+
+def finish_run() -> None:
+    """Flag URL parameters nobody uses, then show the queued notices. Called by ``app.py`` last."""
+    known = set(SHARED_PARAMS) | _PAGE_PARAMS | _STREAMLIT_PARAMS
+    lang = st.session_state.get(P_LANG, "vi")
+    lang = lang if lang in LANGUAGES else "vi"
+    for name in list(st.query_params.keys()):
+        if name not in known:
+            notice(t("notice.unknown_url_param", lang, name=name))
+            del st.query_params[name]
+    _render_notices()
+
+
+def _render_notices() -> None:
+    box = st.session_state.get(_NOTICE_BOX)
+    target = box if box is not None else st
+    for text in st.session_state.get(_NOTICES, []):
+        target.warning(text, icon=":material/warning:")
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+def page_select(
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    lang: str,
+    format_func: Callable[[Any], str] = str,
+    index: int = 0,
+    multi: bool = False,
+    default: Sequence[Any] | None = None,
+    horizontal: bool = False,
+) -> Any:
+    """A page-level choice bound to the URL parameter ``key``, with the bad-value notice.
+
+    ``multi`` gives a multiselect (returns a list; ``default`` preselects), ``horizontal`` a
+    horizontal radio, otherwise a selectbox. The value persists when the user leaves the page
+    and comes back.
+    """
+    _PAGE_PARAMS.add(key)
+    options = list(options)
+    labels = [format_func(o) for o in options]
+    _check_url(key, labels, lang, max_values=None if multi else 1)
+    common = dict(key=key, bind="query-params", persist_state="session", on_change=_clear_notices)
+    if multi:
+        return st.multiselect(label, options, default=list(default or []), format_func=format_func, **common)
+    if horizontal:
+        return st.radio(label, options, index=index, format_func=format_func, horizontal=True, **common)
+    return st.selectbox(label, options, index=index, format_func=format_func, **common)
+
+
+def period_picker(f: Filters, key: str = "period") -> dt.date | None:
+    """The period of ``f.grain`` within ``f.year`` to show (default: the newest complete one)."""
+    info = snapshot_info(f.data_dir, f.snapshot_id)
+    starts = views.periods_in_year(f.grain, f.year, info.last_period)
+    if not starts:
+        return None
+    chosen_default = views.default_period(f.grain, f.year, info.last_period)
+    if len(starts) == 1:
+        return starts[0]
+    return page_select(
+        t("filter.period", f.lang),
+        starts,
+        key=key,
+        lang=f.lang,
+        index=starts.index(chosen_default),
+        format_func=lambda s: period_label_for(s, f),
+    )
+
+
+def period_label_for(start: dt.date, f: Filters) -> str:
+    """The period's name at the filters' grain and language: "Quý 3/2021"."""
+    return period_label(start, f.grain, f.lang)
+
+
+def caption(f: Filters) -> None:
+    """The source and date line under a chart."""
+    st.caption(source_note(f))
+
+
+def plot(fig: go.Figure, key: str | None = None) -> None:
+    """Show a figure with our template (Streamlit's theme would override it)."""
+    st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False})
+
+
+def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
+    """CSV and Excel download buttons for a localized table; text cells escaped against formulas."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("download.csv", lang),
+        tables.to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("download.excel", lang),
+        tables.to_excel_bytes(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+    )
+
+
+def indicator_label(indicator: str, lang: str) -> str:
+    """The indicator's label with its unit: "Người nghiện có hồ sơ quản lý (người)"."""
+    entry = CATALOG[indicator]
+    return f"{entry.label(lang)} ({entry.unit(lang)})"
+
+
+_TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
+
+
+def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
+    """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
+    percent = views.is_percent(card.indicator)
+    decimals = 2 if percent else 0
+    value = (
+        (fmt_pct if percent else fmt_number)(card.value, lang, decimals) if card.value is not None else "–"
+    )
+    delta = None
+    if card.change is not None:
+        sign = "+" if card.change > 0 else ""
+        if percent:
+            delta = t("kpi.points", lang, value=sign + fmt_number(card.change, lang, 2))
+        else:
+            delta = sign + fmt_number(card.change, lang)
+            if card.change_pct is not None:
+                delta += f" ({fmt_change_pct(card.change_pct, lang)})"
+    quota = None
+    if card.indicator in views.QUOTA_METRICS:
+        if card.quota is None:
+            quota = t("kpi.no_quota", lang)
+        else:
+            quota = t(
+                "kpi.quota",
+                lang,
+                quota=fmt_number(card.quota.value, lang),
+                pct=fmt_pct(card.achievement, lang),
+            )
+            if card.quota.covered < card.quota.total:
+                quota += " " + t("kpi.quota_partial", lang, n=card.quota.covered, total=card.quota.total)
+    return {"value": value, "delta": delta, "quota": quota}
+
+
+def kpi_card(card: views.Kpi, lang: str) -> None:
+    """One bordered card: label, value, change against a year earlier coloured by whether it is
+    good for this indicator, a sparkline of the complete periods, and the quota line if any."""
+    texts = kpi_texts(card, lang)
+    with st.container(border=True):
+        st.metric(
+            indicator_label(card.indicator, lang),
+            texts["value"],
+            delta=texts["delta"],
+            delta_color=_TONE_COLOR[card.tone],
+            delta_description=t("change.vs_same_period_last_year", lang) if texts["delta"] else None,
+            chart_data=list(card.history) if len(card.history) > 1 else None,
+            chart_type="bar" if CATALOG[card.indicator].kind == "flow" else "line",
+        )
+        if texts["delta"] is None:
+            st.caption(t("kpi.no_previous", lang))
+        if texts["quota"] is not None:
+            st.markdown(f"**{texts['quota']}**")
+
+
+def years_label(f: Filters) -> str:
+    """ "2015–2025", or "2021" for a single year."""
+    first, last = f.years
+    return str(first) if first == last else f"{first}–{last}"

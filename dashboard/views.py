@@ -1,0 +1,267 @@
+"""What the overview, trends and comparison pages show, computed from query results: pure polars, no Streamlit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.catalog import CATALOG, INDICATORS, Indicator
+from dashboard.formatting import period_label
+from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.query import GRAIN_MONTHS, period_end_month
+
+# The overview's cards, in the order the issue lists them: the catalog's headline indicators.
+HEADLINE: tuple[str, ...] = tuple(i.id for i in INDICATORS if i.headline)
+
+# Indicators whose card shows the yearly quota ("at_least" targets) and its achievement.
+QUOTA_METRICS: tuple[str, ...] = ("compulsory_rehab", "home_community_rehab", "voluntary_rehab_center")
+QUOTA_RULE = "at_least"
+
+# The commune classifications charted on the overview.
+COMMUNE_CATEGORIES: tuple[str, ...] = ("key_communes", "complex_communes", "healthy_communes")
+
+# Combined selection code for query.summarize(combine_as=...).
+SELECTION = "SEL"
+
+
+def chartable(domain: str | None = None) -> list[Indicator]:
+    """Indicators that can be drawn over time: stored facts, rates and commune counts."""
+    return [
+        i
+        for i in INDICATORS
+        if i.kind in ("stock", "flow", "rate", "status")
+        and i.id != "population"
+        and (domain is None or i.domain == domain)
+    ]
+
+
+def is_additive(indicator: str) -> bool:
+    """Whether values of units can be added up (stocks, flows, commune counts) — rates cannot."""
+    return CATALOG[indicator].kind in ("stock", "flow", "status") and indicator != "drug_free_share"
+
+
+def is_percent(indicator: str) -> bool:
+    return CATALOG[indicator].unit_vi == "%"
+
+
+def periods_in_year(grain: str, year: int, last_period: dt.date | None) -> list[dt.date]:
+    """Start months of the periods of ``grain`` in ``year`` that have begun by ``last_period``."""
+    step = GRAIN_MONTHS[grain]
+    months = [1] if grain in ("9m", "year") else list(range(1, 13, step))
+    starts = [dt.date(year, m, 1) for m in months]
+    return [s for s in starts if last_period is None or s <= last_period]
+
+
+def default_period(grain: str, year: int, last_period: dt.date | None) -> dt.date | None:
+    """The newest complete period of the year, else the newest begun one, else None."""
+    starts = periods_in_year(grain, year, last_period)
+    complete = [s for s in starts if last_period is None or period_end_month(s, grain) <= last_period]
+    if complete:
+        return complete[-1]
+    return starts[-1] if starts else None
+
+
+def change_tone(indicator: str, change: float | None) -> str:
+    """``good``, ``bad`` or ``neutral``: whether a change is welcome for this indicator.
+
+    Fewer addicts is good (better = down); more people in methadone treatment is good (up).
+    """
+    better = CATALOG[indicator].better
+    if change is None or change == 0 or better == "neutral":
+        return "neutral"
+    return "good" if (change > 0) == (better == "up") else "bad"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """The summed yearly quota of a selection: ``covered`` of ``total`` units have one."""
+
+    value: float
+    covered: int
+    total: int
+
+
+def unit_quota(
+    targets: pl.DataFrame, geography: Geography, code: str, metric: str, year: int
+) -> float | None:
+    """A unit's own ``at_least`` quota, else the sum of its children's (found the same way)."""
+    own = targets.filter(
+        (pl.col("unit_code") == code)
+        & (pl.col("metric") == metric)
+        & (pl.col("year") == year)
+        & (pl.col("rule") == QUOTA_RULE)
+    )
+    if own.height:
+        return float(own["value"].sum())
+    children = [unit_quota(targets, geography, c, metric, year) for c in geography.children(code)]
+    found = [c for c in children if c is not None]
+    return float(sum(found)) if found else None
+
+
+def selection_quota(
+    targets: pl.DataFrame, geography: Geography, codes: Sequence[str], metric: str, year: int
+) -> Quota | None:
+    """The sum of the selected units' quotas where each has one; None when none has one."""
+    # Pre-filter once: the recursion below then scans a few rows instead of the whole table.
+    relevant = targets.filter(
+        (pl.col("metric") == metric) & (pl.col("year") == year) & (pl.col("rule") == QUOTA_RULE)
+    )
+    found = [unit_quota(relevant, geography, c, metric, year) for c in codes]
+    covered = [q for q in found if q is not None]
+    if not covered:
+        return None
+    return Quota(value=float(sum(covered)), covered=len(covered), total=len(codes))
+
+
+def achievement_pct(actual: float | None, quota: float | None) -> float | None:
+    """actual / quota × 100; None when either is missing or the quota is zero."""
+    if actual is None or quota is None or quota == 0:
+        return None
+    return actual / quota * 100
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One overview card: the value in the period and the same period a year earlier."""
+
+    indicator: str
+    value: float | None
+    previous: float | None
+    change: float | None
+    change_pct: float | None
+    tone: str
+    complete: bool
+    quota: Quota | None = None
+    achievement: float | None = None
+    history: tuple[float, ...] = ()
+
+
+def kpis(
+    frame: pl.DataFrame,
+    period: dt.date,
+    indicators: Sequence[str] = HEADLINE,
+    quotas: dict[str, Quota | None] | None = None,
+) -> list[Kpi]:
+    """One card per indicator from a ``with_previous_year`` frame of one (combined) unit.
+
+    ``history`` holds the indicator's values of the complete periods up to ``period`` for a
+    sparkline.
+    """
+    quotas = quotas or {}
+    cards = []
+    for ind in indicators:
+        rows = frame.filter((pl.col("indicator") == ind) & (pl.col("period") == period))
+        history = tuple(
+            frame.filter((pl.col("indicator") == ind) & (pl.col("period") <= period) & pl.col("complete"))
+            .sort("period")["value"]
+            .to_list()
+        )
+        if rows.is_empty():
+            cards.append(Kpi(ind, None, None, None, None, "neutral", False, quotas.get(ind), None, history))
+            continue
+        row = rows.row(0, named=True)
+        quota = quotas.get(ind)
+        cards.append(
+            Kpi(
+                indicator=ind,
+                value=row["value"],
+                previous=row.get("previous"),
+                change=row.get("change"),
+                change_pct=row.get("change_pct"),
+                tone=change_tone(ind, row.get("change")),
+                complete=bool(row["complete"]),
+                quota=quota,
+                achievement=achievement_pct(row["value"], quota.value if quota else None),
+                history=history,
+            )
+        )
+    return cards
+
+
+def compare_units(
+    geography: Geography, province: str, districts: Sequence[str], provinces: Sequence[str]
+) -> list[str]:
+    """The units a comparison ranks: the provinces with data nationwide, a province's districts,
+    the selected districts, or the communes of a single selected district."""
+    if province == COUNTRY_CODE:
+        return list(provinces)
+    if len(districts) == 1:
+        return geography.descendants(districts[0], "commune")
+    if districts:
+        return list(districts)
+    return geography.descendants(province, "district")
+
+
+def label_periods(frame: pl.DataFrame, grain: str, lang: str) -> pl.DataFrame:
+    """Add ``period_label`` ("Quý 1/2021", "Q1 2021") for the period starts in ``frame``."""
+    starts = frame["period"].unique().to_list()
+    labels = {s: period_label(s, grain, lang) for s in starts}
+    return frame.with_columns(
+        pl.col("period").replace_strict(labels, return_dtype=pl.String).alias("period_label")
+    )
+
+
+def label_units(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """Add ``unit_name`` from a code → name mapping (unknown codes keep their code)."""
+    return frame.with_columns(
+        pl.col("unit_code")
+        .replace_strict(names, default=pl.col("unit_code"), return_dtype=pl.String)
+        .alias("unit_name")
+    )
+
+
+def ranking(frame: pl.DataFrame, period: dt.date, indicator: str, by: str = "value") -> pl.DataFrame:
+    """Units ordered by ``by`` (``value`` or ``per_population``) in one period, highest first, with rank."""
+    rows = frame.filter((pl.col("indicator") == indicator) & (pl.col("period") == period))
+    rows = rows.filter(pl.col(by).is_not_null()).sort([by, "unit_code"], descending=[True, False])
+    return rows.with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
+
+
+def heatmap_matrix(frame: pl.DataFrame, indicator: str, by: str = "value") -> pl.DataFrame:
+    """Units × years: one row per unit, one column per year (yearly values), units in code order."""
+    rows = frame.filter(pl.col("indicator") == indicator).with_columns(
+        pl.col("period").dt.year().cast(pl.String).alias("year")
+    )
+    if rows.is_empty():
+        return pl.DataFrame(schema={"unit_code": pl.String})
+    wide = rows.pivot(on="year", index="unit_code", values=by, aggregate_function="first", sort_columns=True)
+    return wide.sort("unit_code")
+
+
+def commune_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Counts of key, complex and healthy communes, long (period, indicator, value)."""
+    return frame.filter(pl.col("indicator").is_in(COMMUNE_CATEGORIES)).sort("period", "indicator")
+
+
+def label_indicators(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Add ``indicator_label`` from the catalog in ``lang``."""
+    labels = {i: CATALOG[i].label(lang) for i in frame["indicator"].unique().to_list()}
+    return frame.with_columns(
+        pl.col("indicator").replace_strict(labels, return_dtype=pl.String).alias("indicator_label")
+    )
+
+
+def default_indicators(domain: str) -> list[str]:
+    """Indicators preselected on the trends page: the domain's headline ones, else its first two."""
+    found = [i.id for i in chartable(domain) if i.headline]
+    return found[:3] or [i.id for i in chartable(domain)][:2]
+
+
+def with_tone(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``tone`` (good, bad, neutral) to a ``with_previous_year`` frame, per row."""
+    tones = [change_tone(i, c) for i, c in zip(frame["indicator"], frame["change"], strict=True)]
+    return frame.with_columns(pl.Series("tone", tones, dtype=pl.String))
+
+
+def stack_tables(*frames: pl.DataFrame) -> pl.DataFrame:
+    """Rows of several result frames in one table, on their common columns."""
+    common = [c for c in frames[0].columns if all(c in f.columns for f in frames)]
+    return pl.concat([f.select(common) for f in frames])
+
+
+def is_per_population_meaningful(indicator: str) -> bool:
+    """Counts of people, businesses or places scale with population; rates and commune counts do not."""
+    return CATALOG[indicator].kind in ("stock", "flow")

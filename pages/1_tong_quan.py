@@ -1,0 +1,56 @@
+"""Tổng quan: the headline figures of the selected area and period, against a year earlier and the quotas."""
+
+import streamlit as st
+
+from dashboard import charts, ui, views
+from dashboard.i18n import t
+
+f = ui.filters()
+lang = f.lang
+
+period = ui.period_picker(f)
+if period is None:
+    st.warning(t("notice.no_data", lang))
+    st.stop()
+when = ui.period_label_for(period, f)
+st.title(t("heading.overview", lang, area=ui.area_name(f), period=when))
+
+history_years = (min(f.years[0], f.year - 1), f.year)
+frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, f.grain, history_years, combined=True)
+quota_map = ui.quotas(f.data_dir, f.snapshot_id, f.codes, views.QUOTA_METRICS, f.year)
+cards = views.kpis(frame, period, views.HEADLINE, quota_map)
+if all(card.value is None for card in cards):
+    st.warning(t("notice.no_data", lang))
+    st.stop()
+
+for start in range(0, len(cards), 4):
+    for column, card in zip(st.columns(4), cards[start : start + 4], strict=False):
+        with column:
+            ui.kpi_card(card, lang)
+ui.caption(f)
+
+# Commune classification by year over the chosen range.
+communes = ui.summary(
+    f.data_dir, f.snapshot_id, f.codes, views.COMMUNE_CATEGORIES, "year", f.years, combined=True
+)
+counts = views.label_indicators(views.label_periods(views.commune_counts(communes), "year", lang), lang)
+if counts.is_empty():
+    st.info(t("notice.no_data", lang))
+else:
+    ui.plot(
+        charts.time_series(
+            counts,
+            color="indicator_label",
+            kind="bar",
+            lang=lang,
+            title=t(
+                "chart.title",
+                lang,
+                what=t("chart.communes", lang),
+                where=ui.area_name(f),
+                when=ui.years_label(f),
+            ),
+            note=ui.source_note(f),
+        ),
+        key="communes",
+    )

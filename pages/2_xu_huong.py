@@ -1,0 +1,110 @@
+"""Xu hướng: chosen indicators over time at the chosen grain, change year on year, breakdown by area."""
+
+import streamlit as st
+
+from dashboard import charts, tables, ui, views
+from dashboard.catalog import CATALOG, DOMAINS
+from dashboard.i18n import t
+
+f = ui.filters()
+lang = f.lang
+st.title(t("heading.trends", lang, area=ui.area_name(f), years=ui.years_label(f)))
+
+domains = [d for d in DOMAINS if views.chartable(d)]
+left, middle, right = st.columns([1, 3, 1])
+with left:
+    domain = ui.page_select(
+        t("filter.domain", lang),
+        domains,
+        key="domain",
+        lang=lang,
+        format_func=lambda d: DOMAINS[d][lang != "vi"],
+    )
+choices = [i.id for i in views.chartable(domain)]
+with middle:
+    indicators = ui.page_select(
+        t("filter.indicators", lang),
+        choices,
+        key="indicators",
+        lang=lang,
+        multi=True,
+        default=views.default_indicators(domain),
+        format_func=lambda i: CATALOG[i].label(lang),
+    )
+with right:
+    kind = ui.page_select(
+        t("filter.chart_kind", lang),
+        ["line", "bar"],
+        key="chart",
+        lang=lang,
+        horizontal=True,
+        format_func=lambda k: t(f"chart.{k}", lang),
+    )
+breakdown_units = views.compare_units(
+    ui.geography(), f.province, f.districts, ui.snapshot_info(f.data_dir, f.snapshot_id).provinces
+)
+breakdown = ui.page_select(
+    t("filter.breakdown", lang),
+    ["none", "stacked", "small_multiples"],
+    key="breakdown",
+    lang=lang,
+    horizontal=True,
+    format_func=lambda b: t(f"breakdown.{b}", lang),
+)
+if not indicators:
+    st.info(t("notice.no_data", lang))
+    st.stop()
+
+area = ui.area_name(f)
+note = ui.source_note(f)
+frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
+frame = views.label_periods(views.with_tone(frame), f.grain, lang)
+frame = views.label_units(frame, {views.SELECTION: area})
+parts = None
+if breakdown != "none":
+    parts = ui.summary(f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
+    parts = views.label_units(views.label_periods(parts, f.grain, lang), ui.unit_names(breakdown_units, lang))
+
+for indicator in indicators:
+    label = ui.indicator_label(indicator, lang)
+    percent = views.is_percent(indicator)
+    st.header(label, divider="gray")
+    series = frame.filter(frame["indicator"] == indicator)
+    if series.is_empty():
+        st.info(t("notice.no_data", lang))
+        continue
+    title = t("chart.title", lang, what=CATALOG[indicator].label(lang), where=area, when=ui.years_label(f))
+    ui.plot(
+        charts.time_series(series, kind=kind, lang=lang, title=title, note=note, percent=percent),
+        key=f"series_{indicator}",
+    )
+    ui.plot(
+        charts.yoy_change(series, lang=lang, title=t("chart.yoy", lang) + f": {title}", note=note),
+        key=f"yoy_{indicator}",
+    )
+    table = series
+    if parts is not None:
+        unit_rows = parts.filter(parts["indicator"] == indicator)
+        if breakdown == "stacked" and views.is_additive(indicator):
+            fig = charts.time_series(
+                unit_rows, kind="bar", stacked=True, lang=lang, title=title, note=note, percent=percent
+            )
+        else:
+            if breakdown == "stacked":
+                st.caption(t("notice.not_additive", lang))
+            fig = charts.small_multiples(
+                unit_rows, kind=kind, lang=lang, title=title, note=note, percent=percent
+            )
+        ui.plot(fig, key=f"parts_{indicator}")
+        table = views.stack_tables(series, unit_rows)
+    ui.caption(f)
+    with st.expander(t("heading.data", lang)):
+        shown = tables.localize(
+            views.label_indicators(table, lang),
+            ["unit_name", "indicator_label", "period_label", "value", "previous", "change_pct", "complete"],
+            lang,
+        )
+        value_header = t("column.value", lang)
+        pct = (value_header, t("column.previous", lang)) if percent else ()
+        st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
+        ui.downloads(shown, f"xu_huong_{indicator}_{f.years[0]}_{f.years[1]}", lang, key=f"dl_{indicator}")

@@ -1,0 +1,95 @@
+"""So sánh địa bàn: ranking of districts (or communes) for one indicator and period, and units × years."""
+
+import streamlit as st
+
+from dashboard import charts, tables, ui, views
+from dashboard.catalog import CATALOG
+from dashboard.i18n import t
+
+f = ui.filters()
+lang = f.lang
+info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+units = views.compare_units(ui.geography(), f.province, f.districts, info.provinces)
+
+left, middle, right = st.columns([3, 1, 1])
+with left:
+    choices = [i.id for i in views.chartable()]
+    indicator = ui.page_select(
+        t("filter.indicator", lang),
+        choices,
+        key="indicator",
+        lang=lang,
+        index=choices.index("addicts_managed"),
+        format_func=lambda i: CATALOG[i].label(lang),
+    )
+with middle:
+    period = ui.period_picker(f)
+with right:
+    can_scale = views.is_per_population_meaningful(indicator)
+    per_pop = can_scale and st.toggle(t("filter.per_population", lang), value=True, key="per_pop")
+
+if period is None or not units:
+    st.warning(t("notice.no_data", lang))
+    st.stop()
+when = ui.period_label_for(period, f)
+area = ui.area_name(f)
+st.title(t("heading.districts", lang, area=area, period=when))
+
+names = ui.unit_names(units, lang)
+frame = ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), f.grain, f.years)
+frame = views.label_units(views.label_periods(frame, f.grain, lang), names)
+by = "per_population" if per_pop else "value"
+ranked = views.ranking(frame, period, indicator, by=by)
+percent = views.is_percent(indicator)
+decimals = 2 if (percent or per_pop) else 0
+what = CATALOG[indicator].label(lang)
+what_scaled = t("chart.per_population", lang, what=what) if per_pop else what
+note = ui.source_note(f)
+
+if ranked.is_empty():
+    st.warning(t("notice.no_data", lang))
+else:
+    ui.plot(
+        charts.ranking_bars(
+            ranked,
+            value=by,
+            lang=lang,
+            title=t(
+                "chart.title", lang, what=t("chart.ranking", lang, what=what_scaled), where=area, when=when
+            ),
+            note=note,
+            percent=percent,
+            decimals=decimals,
+        ),
+        key="ranking",
+    )
+    ui.caption(f)
+    with st.expander(t("heading.data", lang)):
+        columns = ["rank", "unit_code", "unit_name", "period_label", "value", "population", "per_population"]
+        shown = tables.localize(ranked, columns, lang)
+        pct = (t("column.value", lang),) if percent else ()
+        st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
+        ui.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")
+
+yearly = ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), "year", f.years)
+matrix = views.heatmap_matrix(yearly, indicator, by=by)
+if matrix.height:
+    ui.plot(
+        charts.heatmap(
+            matrix,
+            row_labels=[names[c] for c in matrix["unit_code"].to_list()],
+            lang=lang,
+            title=t(
+                "chart.title",
+                lang,
+                what=t("chart.heatmap", lang, what=what_scaled),
+                where=area,
+                when=ui.years_label(f),
+            ),
+            note=note,
+            percent=percent,
+            decimals=decimals,
+        ),
+        key="heatmap",
+    )
+    ui.caption(f)
