@@ -128,6 +128,17 @@ def rollup_months(
     return everything.filter(pl.col("unit_code").is_in(codes))
 
 
+def rollup_all(facts: pl.DataFrame | pl.LazyFrame, geography: Geography) -> pl.DataFrame:
+    """Monthly values of every stored indicator for every unit of the tree and the country.
+
+    Computed once per snapshot, it turns every later query into a filter (see ``summarize``'s
+    ``rolled``). Sorted by unit code so that one unit's rows sit together.
+    """
+    indicators = facts.lazy().select(pl.col("indicator").unique()).collect()["indicator"].to_list()
+    codes = [COUNTRY_CODE, *geography.units["unit_code"].to_list()]
+    return rollup_months(facts, geography, codes, sorted(indicators)).sort("unit_code", "indicator", "period")
+
+
 def to_periods(monthly: pl.DataFrame, grain: str, last_period: dt.date | None) -> pl.DataFrame:
     """Aggregate monthly values to periods: flows summed, stocks at the last month with data.
 
@@ -284,11 +295,14 @@ def summarize(
     *,
     combine_as: str | None = None,
     last_period: dt.date | None = None,
+    rolled: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Values of ``indicators`` for each unit in ``codes`` at ``grain``, in the long result shape.
 
     With ``combine_as`` the units (which must not overlap) are added up into one row per
     indicator and period under that code; rates are then derived from the combined parts.
+    ``rolled`` is ``rollup_all(facts, geography)`` when the caller has it: the same numbers,
+    read by a filter instead of rolled up again.
     """
     if grain not in GRAINS:
         period_start(grain)  # raises the worded error
@@ -298,7 +312,15 @@ def summarize(
     if unknown:
         raise KeyError(f"Chỉ tiêu không có trong danh mục: {', '.join(unknown)}")
     fact_ids = needed_fact_indicators(indicators)
-    monthly = rollup_months(facts, geography, codes, fact_ids, years)
+    if rolled is not None:
+        lf = rolled.lazy().filter(
+            pl.col("unit_code").is_in(list(codes)) & pl.col("indicator").is_in(fact_ids)
+        )
+        if years is not None:
+            lf = lf.filter(pl.col("period").dt.year().is_between(years[0], years[1]))
+        monthly = lf.collect()
+    else:
+        monthly = rollup_months(facts, geography, codes, fact_ids, years)
     if last_period is None and not facts.is_empty():
         last_period = facts.select(pl.col("period").max()).item()
     periods = to_periods(monthly, grain, last_period)

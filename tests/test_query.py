@@ -262,3 +262,14 @@ def test_year_filter(small_geo):
     facts = pl.concat([FACTS, facts_frame(_months("90001", "compulsory_rehab", 2021, [1.0] * 12))])
     out = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], years=(2021, 2021))
     assert _values(out) == {("90001", "compulsory_rehab", D(2021, 1, 1)): 12}
+
+
+@pytest.mark.parametrize("grain", query.GRAINS)
+@pytest.mark.parametrize("codes", [["90"], ["901", "902"], ["90001"], ["VN"]])
+def test_precomputed_rollup_gives_the_same_numbers(small_geo, grain, codes):
+    facts = pl.concat([FACTS, facts_frame([("2020-12", "901", "addicts_managed", 130.0)])])
+    rolled = query.rollup_all(facts, small_geo)
+    direct = query.summarize(facts, STATUS, small_geo, codes, grain=grain)
+    fast = query.summarize(facts, STATUS, small_geo, codes, grain=grain, rolled=rolled)
+    assert_frame_equal(direct, fast, check_row_order=False)
+    assert not direct.is_empty()
