@@ -1,0 +1,236 @@
+"""Goal charts: quota bullets and multi-year trajectories as ``go.Figure``, in Vietnamese formats.
+
+Every number comes from :mod:`dashboard.goals`; these functions only draw. Figures carry their
+title (what, where, when) so an image pasted into a slide still says what it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from dashboard.catalog import CATALOG
+from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
+from dashboard.goals import AT_RISK, MET, NO_DATA, NOT_MET, OFF_TRACK, ON_TRACK, GoalProjection, TargetResult
+
+# One colour per status, readable on a washed-out projector; "có nguy cơ" is amber, not red.
+STATUS_COLORS: dict[str, str] = {
+    MET: "#2E7D32",
+    NOT_MET: "#C62828",
+    AT_RISK: "#E69F00",
+    NO_DATA: "#757575",
+}
+VERDICT_COLORS: dict[str, str] = {ON_TRACK: "#2E7D32", AT_RISK: "#E69F00", OFF_TRACK: "#C62828"}
+
+REQUIRED_COLOR = "#555555"
+ACTUAL_COLOR = "#0B5394"
+PRO_RATA_COLOR = "#D9D9D9"
+FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=16, color="#1A1A1A")
+
+TRACE_REQUIRED = "Lộ trình yêu cầu"
+TRACE_ACTUAL = "Thực hiện"
+TRACE_PROJECTED = "Dự báo"
+
+
+def is_percent(metric: str) -> bool:
+    """Whether the metric is a percentage (rates, drug-free share)."""
+    return CATALOG[metric].unit_vi == "%"
+
+
+def fmt_value(value: float | None, metric: str) -> str:
+    """A value of ``metric`` as users read it: 1.456 or 118,75%."""
+    if value is None:
+        return fmt_number(None)
+    if is_percent(metric):
+        return fmt_pct(value)
+    return fmt_number(value, decimals=0 if float(value).is_integer() else 2)
+
+
+def status_color(status: str) -> str:
+    """The colour of a status (for table cells and bars)."""
+    return STATUS_COLORS[status]
+
+
+def quota_results(results: Sequence[TargetResult]) -> list[TargetResult]:
+    """The targets a bullet chart can show: quotas (``at_least``) with an actual value."""
+    return [r for r in results if r.rule == "at_least" and r.actual is not None and r.target]
+
+
+def _period_words(result: TargetResult) -> str:
+    return f"{result.months_elapsed} tháng năm {result.year}" if result.partial else f"năm {result.year}"
+
+
+def quota_bullets(results: Sequence[TargetResult], title: str | None = None) -> go.Figure:
+    """One bullet per quota: the bar is the actual (coloured by status), the black line the target.
+
+    For a year in progress the grey band runs to the pro-rata expectation (75% of the quota
+    after 9 months). Each row's number is the achievement in percent.
+
+    Args:
+        results: judged targets; only quotas with an actual value are drawn (see ``quota_results``).
+        title: the figure title; by default the unit and period of the first quota.
+
+    Returns:
+        A figure with one ``go.Indicator`` trace per quota, top to bottom in the given order.
+    """
+    quotas = quota_results(results)
+    fig = go.Figure()
+    n = len(quotas)
+    row_height = 1 / max(n, 1)
+    for i, r in enumerate(quotas):
+        top = 1 - i * row_height
+        domain_y = [max(0.0, top - row_height * 0.75), top - row_height * 0.1]
+        pct = is_percent(r.metric)
+        upper = max(float(r.target), float(r.actual)) * 1.15
+        steps = []
+        if r.expected_so_far is not None:
+            steps.append({"range": [0, float(r.expected_so_far)], "color": PRO_RATA_COLOR})
+        label = f"<b>{r.metric_label}</b><br><span style='font-size:13px'>{_bullet_caption(r)}</span>"
+        fig.add_trace(
+            go.Indicator(
+                mode="number+gauge",
+                value=float(r.achievement_pct) if r.achievement_pct is not None else None,
+                number={"suffix": "%", "valueformat": tick_format(2), "font": {"size": 22}},
+                domain={"x": [0.42, 0.92], "y": domain_y},
+                title={"text": label, "align": "left", "font": {"size": 15}},
+                gauge={
+                    "shape": "bullet",
+                    "axis": {"range": [0, upper], "tickformat": tick_format(2 if pct else 0)},
+                    "bar": {"color": STATUS_COLORS[r.status], "thickness": 0.55},
+                    "threshold": {
+                        "line": {"color": "#000000", "width": 3},
+                        "thickness": 0.9,
+                        "value": float(r.target),
+                    },
+                    "steps": steps,
+                },
+                name=r.metric,
+                meta={"actual": r.actual, "target": r.target, "expected_so_far": r.expected_so_far},
+            )
+        )
+    if title is None and quotas:
+        title = f"Thực hiện chỉ tiêu — {quotas[0].unit_name}, {_period_words(quotas[0])}"
+    fig.update_layout(
+        title={"text": title or "Không có chỉ tiêu để hiển thị", "x": 0, "xanchor": "left"},
+        separators=plotly_separators("vi"),
+        font=FONT,
+        height=max(260, 120 * n + 110),
+        margin={"l": 20, "r": 30, "t": 80, "b": 30},
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+def _bullet_caption(r: TargetResult) -> str:
+    text = f"{fmt_value(r.actual, r.metric)} / {fmt_value(r.target, r.metric)} — {r.status}"
+    if r.expected_so_far is not None:
+        text += f"; theo tiến độ {r.months_elapsed} tháng: {fmt_value(r.expected_so_far, r.metric)}"
+    return text
+
+
+def trajectory_chart(goal: GoalProjection) -> go.Figure:
+    """A multi-year goal: the required path (dotted), the actual values (solid), the projection (dashed).
+
+    The subtitle says how the projection is made and the verdict, with its colour.
+
+    Returns:
+        A figure with up to three ``go.Scatter`` traces named ``TRACE_REQUIRED``,
+        ``TRACE_ACTUAL`` and ``TRACE_PROJECTED`` (the last only when the deadline is ahead).
+    """
+    pct = is_percent(goal.metric)
+    hover = (
+        "Năm %{x}: %{y:"
+        + tick_format(2 if pct else 0)
+        + "}"
+        + ("%" if pct else "")
+        + "<extra>%{fullData.name}</extra>"
+    )
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[y for y, _ in goal.required],
+            y=[v for _, v in goal.required],
+            name=TRACE_REQUIRED,
+            mode="lines",
+            line={"color": REQUIRED_COLOR, "dash": "dot", "width": 3},
+            hovertemplate=hover,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[y for y, _ in goal.actual],
+            y=[v for _, v in goal.actual],
+            name=TRACE_ACTUAL,
+            mode="lines+markers",
+            line={"color": ACTUAL_COLOR, "width": 4},
+            marker={"size": 9},
+            hovertemplate=hover,
+        )
+    )
+    if goal.projected:
+        color = VERDICT_COLORS.get(goal.verdict or "", REQUIRED_COLOR)
+        fig.add_trace(
+            go.Scatter(
+                x=[y for y, _ in goal.projected],
+                y=[v for _, v in goal.projected],
+                name=TRACE_PROJECTED,
+                mode="lines",
+                line={"color": color, "dash": "dash", "width": 3},
+                hovertemplate=hover,
+            )
+        )
+    verdict_color = VERDICT_COLORS.get(goal.verdict or "", STATUS_COLORS[NO_DATA])
+    title = f"{goal.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
+    subtitle = f"<span style='color:{verdict_color}'><b>{goal.verdict_text}</b></span>"
+    fig.update_layout(
+        title={
+            "text": f"{title}<br><span style='font-size:14px'>{subtitle}</span>",
+            "x": 0,
+            "xanchor": "left",
+        },
+        separators=plotly_separators("vi"),
+        font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis={
+            "title": {"text": "Năm"},
+            "dtick": 1,
+            "tickformat": "d",
+            "showgrid": False,
+            "linecolor": "#444",
+        },
+        yaxis={
+            "title": {"text": CATALOG[goal.metric].unit_vi},
+            "tickformat": ",~f",
+            "ticksuffix": "%" if pct else "",
+            "gridcolor": "#DDDDDD",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        margin={"l": 70, "r": 30, "t": 100, "b": 150},
+        annotations=[
+            {
+                "text": goal.method_text,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.36,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#555555"},
+                "align": "left",
+            }
+        ],
+    )
+    return fig
+
+
+def commune_trajectories(goals: Sequence[GoalProjection]) -> list[go.Figure]:
+    """Trajectory charts of the commune-count goals (key, complex, healthy, drug-free), in that order."""
+    order = ("key_communes", "complex_communes", "healthy_communes", "drug_free_communes", "drug_free_share")
+    chosen = sorted(
+        (g for g in goals if g.metric in order), key=lambda g: (order.index(g.metric), g.unit_code)
+    )
+    return [trajectory_chart(g) for g in chosen]
