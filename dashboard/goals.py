@@ -784,6 +784,39 @@ def display_table(results: Sequence[TargetResult]) -> pl.DataFrame:
     )
 
 
+def commune_changes(results: Sequence[TargetResult]) -> pl.DataFrame:
+    """The communes whose change made or broke a goal, one row per commune and target.
+
+    Columns (Vietnamese headers, as the page shows them): Địa bàn, Năm, Chỉ số, Xã (name),
+    Mã xã, Thay đổi ("mới vào danh sách" or "ra khỏi danh sách"; "tái phát" for a healthy or
+    drug-free commune that lost its status), Ảnh hưởng ("có lợi" or "bất lợi" for the goal).
+    Only commune-count targets with a judgement appear; reduction targets on key or complex
+    communes count new ones as harmful and those that left as helpful.
+    """
+    columns = ["Địa bàn", "Năm", "Chỉ số", "Xã", "Mã xã", "Thay đổi", "Ảnh hưởng"]
+    rows = []
+    seen: set[tuple[str, int, str, str]] = set()
+    for r in results:
+        category = STATUS_CATEGORY.get(r.metric)
+        if category is None or r.met is None:
+            continue
+        wanted_up = category in ("healthy", "drug_free")
+        for communes, entered in ((r.new_communes, True), (r.left_communes, False)):
+            for commune in communes:
+                key = (r.unit_code, r.year, category, commune.code)
+                if key in seen:
+                    continue  # keep_all and new_at_least on one metric name the same communes
+                seen.add(key)
+                change = "mới vào danh sách" if entered else "tái phát" if wanted_up else "ra khỏi danh sách"
+                helpful = entered == wanted_up
+                rows.append(
+                    [r.unit_name, r.year, r.metric_label, commune.name, commune.code, change,
+                     "có lợi" if helpful else "bất lợi"]
+                )  # fmt: skip
+    schema = {c: pl.String for c in columns} | {"Năm": pl.Int32}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 # --- projections -------------------------------------------------------------------------
 
 
