@@ -53,7 +53,7 @@ def _template() -> go.layout.Template:
             plot_bgcolor="white",
             xaxis=dict(showgrid=False, linecolor="#444", ticks="outside", automargin=True),
             yaxis=dict(gridcolor="#DDDDDD", zerolinecolor="#999", automargin=True, rangemode="tozero"),
-            legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, title=dict(text="")),
+            legend=dict(orientation="v", yanchor="top", y=1, x=1.02, title=dict(text="")),
             hoverlabel=dict(font=dict(size=15)),
             margin=dict(l=70, r=30, t=80, b=110),
         )

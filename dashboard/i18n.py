@@ -161,6 +161,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "value.no": {"vi": "Không", "en": "No"},
     "axis.value": {"vi": "Giá trị", "en": "Value"},
     "kpi.points": {"vi": "{value} điểm %", "en": "{value} pp"},
+    "kpi.legend": {
+        "vi": "Thay đổi so với cùng kỳ năm trước: xanh là chuyển biến tốt, đỏ là xấu đi.",
+        "en": "Change vs. the same period last year: green is an improvement, red a deterioration.",
+    },
+    # (end of the issue 3 strings)
     # Map page (issue 4)
     "category.key_1": {"vi": "Trọng điểm loại I", "en": "Key, type I"},
     "category.key_2": {"vi": "Trọng điểm loại II", "en": "Key, type II"},

@@ -1,4 +1,4 @@
-"""The one Streamlit module of dashboard/: cached loaders, the shared sidebar filters, URL notices, page helpers.
+"""The one Streamlit module of dashboard/: cached loaders, shared sidebar filters, URL notices, page helpers.
 
 Everything else in dashboard/ is plain Python. The loaders here are cached on plain arguments
 (data folder, snapshot id, filter values), so a filter change reruns the cheap queries and never
@@ -572,11 +572,12 @@ def kpi_card(card: views.Kpi, lang: str) -> None:
     texts = kpi_texts(card, lang)
     with st.container(border=True):
         st.metric(
-            indicator_label(card.indicator, lang),
+            CATALOG[card.indicator].label(lang),
             texts["value"],
             delta=texts["delta"],
             delta_color=_TONE_COLOR[card.tone],
-            delta_description=t("change.vs_same_period_last_year", lang) if texts["delta"] else None,
+            delta_arrow="auto" if card.tone != "neutral" or card.change else "off",
+            help=indicator_label(card.indicator, lang) + ", " + t("change.vs_same_period_last_year", lang),
             chart_data=list(card.history) if len(card.history) > 1 else None,
             chart_type="bar" if CATALOG[card.indicator].kind == "flow" else "line",
         )

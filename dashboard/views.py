@@ -1,4 +1,4 @@
-"""What the overview, trends and comparison pages show, computed from query results: pure polars, no Streamlit."""
+"""What the overview, trends and comparison pages show, computed from query results (pure polars)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ def change_tone(indicator: str, change: float | None) -> str:
     Fewer addicts is good (better = down); more people in methadone treatment is good (up).
     """
     better = CATALOG[indicator].better
-    if change is None or change == 0 or better == "neutral":
+    # A change too small to show (0,00 at the card's 2 decimals) is no change.
+    if change is None or abs(change) < 0.005 or better == "neutral":
         return "neutral"
     return "good" if (change > 0) == (better == "up") else "bad"
 

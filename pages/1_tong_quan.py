@@ -23,8 +23,9 @@ if all(card.value is None for card in cards):
     st.warning(t("notice.no_data", lang))
     st.stop()
 
-for start in range(0, len(cards), 4):
-    for column, card in zip(st.columns(4), cards[start : start + 4], strict=False):
+st.caption(t("kpi.legend", lang))
+for start in range(0, len(cards), 3):
+    for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
         with column:
             ui.kpi_card(card, lang)
 ui.caption(f)

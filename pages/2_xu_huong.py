@@ -79,7 +79,18 @@ for indicator in indicators:
         key=f"series_{indicator}",
     )
     ui.plot(
-        charts.yoy_change(series, lang=lang, title=t("chart.yoy", lang) + f": {title}", note=note),
+        charts.yoy_change(
+            series,
+            lang=lang,
+            title=t(
+                "chart.title",
+                lang,
+                what=f"{label} – {t('chart.yoy', lang)}",
+                where=area,
+                when=ui.years_label(f),
+            ),
+            note=note,
+        ),
         key=f"yoy_{indicator}",
     )
     table = series
