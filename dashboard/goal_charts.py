@@ -11,8 +11,18 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
-from dashboard.goals import AT_RISK, MET, NO_DATA, NOT_MET, OFF_TRACK, ON_TRACK, GoalProjection, TargetResult
+from dashboard.formatting import plotly_separators, tick_format
+from dashboard.goals import (
+    AT_RISK,
+    MET,
+    NO_DATA,
+    NOT_MET,
+    OFF_TRACK,
+    ON_TRACK,
+    GoalProjection,
+    TargetResult,
+    format_value,
+)
 
 # One colour per status, readable on a washed-out projector; "có nguy cơ" is amber, not red.
 STATUS_COLORS: dict[str, str] = {
@@ -38,13 +48,8 @@ def is_percent(metric: str) -> bool:
     return CATALOG[metric].unit_vi == "%"
 
 
-def fmt_value(value: float | None, metric: str) -> str:
-    """A value of ``metric`` as users read it: 1.456 or 118,75%."""
-    if value is None:
-        return fmt_number(None)
-    if is_percent(metric):
-        return fmt_pct(value)
-    return fmt_number(value, decimals=0 if float(value).is_integer() else 2)
+# Values are formatted as the goals table formats them.
+fmt_value = format_value
 
 
 def status_color(status: str) -> str:

@@ -537,7 +537,10 @@ def _explain(
         text += f", đạt {_pct(achievement_pct(actual, target))}"
     if expected is not None:
         share = fmt_pct(months * 100 / 12, decimals=0)
-        pace = "đúng tiến độ" if on_pace else "chậm tiến độ" if rule == "at_least" else "vượt tiến độ"
+        if rule == "at_least":
+            pace = "đúng tiến độ" if on_pace else "chậm tiến độ"
+        else:
+            pace = "trong giới hạn theo tiến độ" if on_pace else "vượt mức theo tiến độ"
         text += f"; theo tiến độ ({share} năm) cần {_fmt(expected, metric)} — {pace}"
     return text + "."
 
@@ -740,48 +743,43 @@ def results_frame(results: Sequence[TargetResult]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
+def format_value(value: float | None, metric: str) -> str:
+    """A value of ``metric`` as users read it: 1.456 people, 56,25, or 118,75% for a percentage."""
+    if value is None:
+        return fmt_number(None)
+    if CATALOG[metric].unit_vi == "%":
+        return fmt_pct(value)
+    return fmt_number(value, decimals=0 if float(value).is_integer() else 2)
+
+
+DISPLAY_COLUMNS: tuple[str, ...] = (
+    "Địa bàn", "Năm", "Chỉ số", "Chỉ tiêu", "Năm trước", "Thực hiện", "Tỷ lệ đạt", "Đánh giá",
+    "Xu hướng", "Ghi chú",
+)  # fmt: skip
+
+
 def display_table(results: Sequence[TargetResult]) -> pl.DataFrame:
-    """The goals table as the page shows it: Vietnamese headers, Vietnamese number formats."""
-    rows = []
-    for r in results:
-        pct = CATALOG[r.metric].unit_vi == "%"
+    """The goals table as the page shows it: Vietnamese headers (``DISPLAY_COLUMNS``) and number formats.
 
-        def shown(value, pct=pct):
-            if value is None:
-                return "–"
-            return (
-                fmt_pct(value) if pct else fmt_number(value, decimals=0 if float(value).is_integer() else 2)
-            )
-
-        rows.append(
-            {
-                "Địa bàn": r.unit_name,
-                "Năm": str(r.year) + (f" ({r.months_elapsed} tháng)" if r.partial else ""),
-                "Chỉ số": r.metric_label,
-                "Chỉ tiêu": r.rule_label,
-                "Năm trước": shown(r.previous),
-                "Thực hiện": shown(r.actual),
-                "Tỷ lệ đạt": fmt_pct(r.achievement_pct),
-                "Đánh giá": r.status,
-                "Ghi chú": r.explanation,
-            }
-        )
-    columns = [
-        "Địa bàn",
-        "Năm",
-        "Chỉ số",
-        "Chỉ tiêu",
-        "Năm trước",
-        "Thực hiện",
-        "Tỷ lệ đạt",
-        "Đánh giá",
-        "Ghi chú",
+    "Đánh giá" is the status (colour it with ``goal_charts.STATUS_COLORS``), "Xu hướng" the
+    verdict of the multi-year goal the target belongs to, "Ghi chú" the explanation.
+    """
+    rows = [
+        [
+            r.unit_name,
+            str(r.year) + (f" ({r.months_elapsed} tháng)" if r.partial else ""),
+            r.metric_label,
+            r.rule_label,
+            format_value(r.previous, r.metric),
+            format_value(r.actual, r.metric),
+            fmt_pct(r.achievement_pct),
+            r.status,
+            r.verdict or "",
+            r.explanation,
+        ]
+        for r in results
     ]
-    return (
-        pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
-        if rows
-        else pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
-    )
+    return pl.DataFrame(rows, schema=dict.fromkeys(DISPLAY_COLUMNS, pl.String), orient="row")
 
 
 def commune_changes(results: Sequence[TargetResult]) -> pl.DataFrame:
