@@ -137,12 +137,22 @@ def class_label(map_class: str, lang: str = "vi") -> str:
 # The per-commune frame
 
 
-def area_communes(geo: Geography, area_code: str) -> pl.DataFrame:
-    """Every commune of the area with its district and centroid.
+Area = str | Sequence[str]
+
+
+def area_codes(area: Area) -> list[str]:
+    """The unit codes an area is made of: one code, or several (e.g. the selected districts)."""
+    return [area] if isinstance(area, str) else list(dict.fromkeys(area))
+
+
+def area_communes(geo: Geography, area: Area) -> pl.DataFrame:
+    """Every commune of the area (one unit or several) with its district and centroid.
 
     Columns: commune_code, commune_name, district_code, district_name, province_code, lat, lon.
     """
-    codes = [area_code] if geo.level(area_code) == "commune" else geo.descendants(area_code, "commune")
+    codes: list[str] = []
+    for code in area_codes(area):
+        codes += [code] if geo.level(code) == "commune" else geo.descendants(code, "commune")
     units = geo.units
     communes = units.filter(pl.col("unit_code").is_in(codes)).select(
         pl.col("unit_code").alias("commune_code"),
@@ -185,7 +195,7 @@ def map_frame(
     facts: pl.DataFrame,
     status: pl.DataFrame,
     geo: Geography,
-    area_code: str,
+    area: Area,
     year: int,
     *,
     last_period=None,
@@ -200,7 +210,7 @@ def map_frame(
     ``indicator``, ``value`` (per 1.000 population with ``per_1000``; null without population).
     A commune with no classification row for the year is ``no_data``.
     """
-    communes = area_communes(geo, area_code)
+    communes = area_communes(geo, area)
     codes = communes["commune_code"].to_list()
     year_status = classify(
         status.filter((pl.col("year") == year) & pl.col("commune_code").is_in(codes))
@@ -553,21 +563,64 @@ def indicator_view(
     return MapView(styled, tuple(items), value_label)
 
 
+def legend_html(items: Sequence[LegendItem], lang: str = "vi", total_label: str | None = None) -> str:
+    """The legend as a small HTML list (colour swatch, label, count) for ``st.markdown``.
+
+    Labels are escaped; each count carries ``data-key`` so a browser test can read it.
+    """
+    lines = []
+    for item in items:
+        lines.append(
+            '<div class="map-legend-item" style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
+            f'<span style="display:inline-block;width:.9em;height:.9em;border-radius:50%;'
+            f'background:{item.color};border:1px solid #78909C"></span>'
+            f'<span style="flex:1">{html.escape(item.label)}</span>'
+            f'<b class="map-legend-count" data-key="{html.escape(item.key)}">'
+            f"{fmt_number(item.count, lang)}</b>"
+            "</div>"
+        )
+    if total_label is not None:
+        total = sum(i.count for i in items)
+        lines.append(
+            '<div style="display:flex;border-top:1px solid #CFD8DC;margin-top:.3em;padding-top:.3em">'
+            f'<span style="flex:1">{html.escape(total_label)}</span><b>{fmt_number(total, lang)}</b></div>'
+        )
+    return "\n".join(lines)
+
+
+def size_legend_html(sizes: Sequence[tuple[float, float]], lang: str = "vi") -> str:
+    """Reference circles of the size view: the circle as drawn and the value it stands for."""
+    lines = []
+    for value, radius in sizes:
+        d = 2 * radius
+        lines.append(
+            '<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
+            f'<span style="display:inline-block;width:{d}px;height:{d}px;border-radius:50%;'
+            'background:#90A4AE;border:1px solid #FFFFFF"></span>'
+            f"<span>{fmt_number(value, lang, 0 if float(value).is_integer() else 1)}</span></div>"
+        )
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------------
 # Districts
 
 
-def area_districts(geo: Geography, area_code: str) -> list[str]:
+def area_districts(geo: Geography, area: Area) -> list[str]:
     """The districts the area covers: its own, its parent's (a commune) or those below it."""
-    level = geo.level(area_code)
-    if level == "district":
-        return [area_code]
-    if level == "commune":
-        return [geo.parent(area_code)]
-    return geo.descendants(area_code, "district")
+    found: list[str] = []
+    for code in area_codes(area):
+        level = geo.level(code)
+        if level == "district":
+            found.append(code)
+        elif level == "commune":
+            found.append(geo.parent(code))
+        else:
+            found += geo.descendants(code, "district")
+    return sorted(dict.fromkeys(found))
 
 
-def district_summary(status: pl.DataFrame, geo: Geography, area_code: str, year: int) -> pl.DataFrame:
+def district_summary(status: pl.DataFrame, geo: Geography, area: Area, year: int) -> pl.DataFrame:
     """Per district of the area: communes, and how many are key, complex and healthy in ``year``.
 
     Counts come from the query core (``query.status_counts``): list memberships, so a commune
@@ -575,7 +628,7 @@ def district_summary(status: pl.DataFrame, geo: Geography, area_code: str, year:
     show zeros. Columns: district_code, district_name, communes, classified_communes,
     key_communes, complex_communes, healthy_communes.
     """
-    districts = area_districts(geo, area_code)
+    districts = area_districts(geo, area)
     counts = query.status_counts(status, geo, districts, (year, year))
     names = geo.units.filter(pl.col("unit_code").is_in(districts)).select(
         pl.col("unit_code").alias("district_code"), pl.col("unit_name").alias("district_name")
@@ -594,15 +647,28 @@ def district_summary(status: pl.DataFrame, geo: Geography, area_code: str, year:
     return out.with_columns(pl.col(columns).fill_null(0).cast(pl.UInt32)).sort("district_code")
 
 
-def label_units(geo: Geography, area_code: str) -> pl.DataFrame:
+def district_table(summary: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
+    """The district summary with the reader's column names, for display and download."""
+    return summary.select(
+        pl.col("district_code").alias(t("column.unit_code", lang)),
+        pl.col("district_name").alias(t("column.district", lang)),
+        pl.col("communes").alias(t("map.total", lang)),
+        pl.col("classified_communes").alias(t("column.classified_communes", lang)),
+        pl.col("key_communes").alias(t("column.key_communes", lang)),
+        pl.col("complex_communes").alias(t("column.complex_communes", lang)),
+        pl.col("healthy_communes").alias(t("column.healthy_communes", lang)),
+    )
+
+
+def label_units(geo: Geography, area: Area) -> pl.DataFrame:
     """The units named on the map: districts of a province or district, provinces of the country.
 
     Columns: unit_code, unit_name, lat, lon (units without a centroid are left out).
     """
-    if area_code == COUNTRY_CODE:
+    if COUNTRY_CODE in area_codes(area):
         frame = geo.units_at("province")
     else:
-        frame = geo.units.filter(pl.col("unit_code").is_in(area_districts(geo, area_code)))
+        frame = geo.units.filter(pl.col("unit_code").is_in(area_districts(geo, area)))
     return frame.filter(pl.col("lat").is_not_null()).select("unit_code", "unit_name", "lat", "lon")
 
 

@@ -1,0 +1,189 @@
+"""Bản đồ: key, complex and healthy communes of the area in a year, changes, indicators, districts."""
+
+import functools
+import time
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import maps, ui
+from dashboard.catalog import CATALOG
+from dashboard.formatting import fmt_number
+from dashboard.i18n import t
+
+started = time.perf_counter()
+f = ui.filters()
+lang = f.lang
+geo = ui.geography()
+info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+area = f.codes
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def commune_frame(
+    folder: str, snapshot_id: str, area: tuple[str, ...], year: int, indicator: str | None, per_1000: bool
+) -> pl.DataFrame:
+    snap = ui.load(folder, snapshot_id)
+    return maps.map_frame(
+        snap.facts,
+        snap.status,
+        ui.geography(),
+        area,
+        year,
+        last_period=snap.last_period,
+        indicator=indicator,
+        per_1000=per_1000,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def districts(folder: str, snapshot_id: str, area: tuple[str, ...], year: int) -> pl.DataFrame:
+    return maps.district_summary(ui.load(folder, snapshot_id).status, ui.geography(), area, year)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def boundaries(path: str, stamp: int) -> dict[str, dict] | str:
+    try:
+        return maps.load_boundaries(path)
+    except maps.BoundaryError as exc:
+        return str(exc)
+
+
+def pick_district(district: str | None) -> None:
+    # Runs as a widget callback, before the sidebar's district filter is drawn again.
+    if district is not None:
+        st.session_state[ui.P_DISTRICT] = [district]
+
+
+def on_map_select(ids: dict[str, list[str]]) -> None:
+    pick_district(maps.selected_district(st.session_state.get("map_deck"), ids, ui.geography()))
+
+
+def on_list_select(codes: list[str]) -> None:
+    rows = st.session_state["map_districts"].selection.rows
+    pick_district(codes[rows[0]] if rows else None)
+
+
+years = list(info.years)
+controls = st.columns([3, 2, 3])
+year = controls[0].select_slider(
+    t("filter.year", lang), years, value=f.year if f.year in years else years[-1], key="map_year"
+)
+view_kind = controls[1].radio(
+    t("map.view", lang), maps.VIEWS, format_func=lambda v: t(f"map.view.{v}", lang), key="map_view"
+)
+indicator, per_1000, encoding, base_year = None, False, "color", None
+with controls[2]:
+    if view_kind == "change":
+        earlier = [y for y in years if y < year] or [year]
+        base_year = st.selectbox(t("map.base_year", lang), earlier, index=len(earlier) - 1, key="map_base")
+    elif view_kind == "indicator":
+        indicator = st.selectbox(
+            t("filter.indicator", lang),
+            maps.MAP_INDICATORS,
+            format_func=lambda i: CATALOG[i].label(lang),
+            key="map_indicator",
+        )
+        per_1000 = st.toggle(t("map.per_1000", lang), value=True, key="map_per_1000")
+        encoding = st.radio(
+            t("map.encoding", lang),
+            maps.ENCODINGS,
+            format_func=lambda e: t(f"map.encoding.{e}", lang),
+            horizontal=True,
+            key="map_encoding",
+        )
+
+st.title(t("map.heading", lang, area=ui.area_name(f), year=year))
+
+frame = commune_frame(f.data_dir, f.snapshot_id, area, year, indicator, per_1000)
+if view_kind == "change":
+    snap = ui.load(f.data_dir, f.snapshot_id)
+    view = maps.change_view(frame, snap.status, year, base_year, lang)
+elif view_kind == "indicator":
+    view = maps.indicator_view(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
+else:
+    view = maps.category_view(frame, lang)
+
+shapes = None
+found = maps.find_boundaries()
+if found is not None:
+    loaded = boundaries(str(found), found.stat().st_mtime_ns)
+    if isinstance(loaded, str):
+        st.warning(t("map.boundaries_error", lang, file=found.name, error=loaded))
+    else:
+        shapes = loaded
+
+ids = maps.layer_ids(view, shapes)
+deck = maps.build_deck(
+    view, lang=lang, labels=maps.label_units(geo, area), boundaries=shapes, basemap=maps.basemap_from_env()
+)
+map_column, legend_column = st.columns([3, 1])
+with map_column:
+    st.pydeck_chart(
+        deck,
+        height=560,
+        on_select=functools.partial(on_map_select, ids),
+        selection_mode="single-object",
+        key="map_deck",
+        alt=t("map.heading", lang, area=ui.area_name(f), year=year),
+    )
+    st.caption(t("map.pick_hint", lang))
+with legend_column:
+    if view_kind == "indicator":
+        st.markdown(f"**{t('map.scale', lang, what=view.value_label)}**")
+    else:
+        st.markdown(f"**{t('map.counts', lang) if view_kind == 'category' else t('map.view.change', lang)}**")
+    st.markdown(maps.legend_html(view.legend, lang, t("map.total", lang)), unsafe_allow_html=True)
+    if view_kind == "category":
+        counts = maps.category_counts(frame)
+        st.markdown(f"{t('map.key_total', lang)}: **{fmt_number(counts['key'], lang)}**")
+    if view.size_legend:
+        st.markdown(f"**{t('map.size_scale', lang, what=view.value_label)}**")
+        st.markdown(maps.size_legend_html(view.size_legend, lang), unsafe_allow_html=True)
+    if shapes is not None:
+        st.caption(t("map.boundaries_used", lang, file=Path(found).name))
+
+if view_kind == "change":
+    st.subheader(t("map.change_counts", lang, base=base_year, year=year))
+    counted = maps.change_counts(view.frame)
+    st.dataframe(
+        pl.DataFrame(
+            {
+                t("column.change", lang): [t(f"change.{c}", lang) for c in maps.CHANGES],
+                t("column.count", lang): [counted[c] for c in maps.CHANGES],
+            }
+        ),
+        hide_index=True,
+    )
+    changed = maps.change_table(view.frame, base_year, year, lang)
+    st.subheader(t("map.change_list", lang))
+    if changed.is_empty():
+        st.info(t("map.no_changes", lang))
+    else:
+        st.dataframe(changed, hide_index=True)
+        ui.downloads(changed, f"xa_thay_doi_{base_year}_{year}", lang, key="dl_map_changes")
+
+st.subheader(t("map.district_summary", lang))
+summary = districts(f.data_dir, f.snapshot_id, area, year)
+shown = maps.district_table(summary, lang)
+st.dataframe(
+    shown,
+    hide_index=True,
+    on_select=functools.partial(on_list_select, summary["district_code"].to_list()),
+    selection_mode="single-row",
+    key="map_districts",
+)
+st.caption(t("map.district_summary_note", lang))
+ui.downloads(shown, f"tong_hop_xa_{year}", lang, key="dl_map_districts")
+
+ui.caption(f)
+st.caption(
+    t(
+        "map.note",
+        lang,
+        bytes=fmt_number(maps.payload_bytes(deck), lang),
+        points=fmt_number(view.frame.height, lang),
+        seconds=fmt_number(time.perf_counter() - started, lang, 2),
+    )
+)
