@@ -154,7 +154,7 @@ def time_series(
     fig = go.Figure()
     categories = _ordered(data, x, order_by)
     hover = "%{fullData.name}<br>%{x}: " + value_hover(percent, decimals) + "<extra></extra>"
-    for name in data.sort(order_by)[color].unique(maintain_order=True).to_list():
+    for name in data.sort(order_by, color)[color].unique(maintain_order=True).to_list():
         part = data.filter(pl.col(color) == name).sort(order_by)
         if kind == "bar":
             fig.add_trace(go.Bar(x=part[x].to_list(), y=part[y].to_list(), name=name, hovertemplate=hover))

@@ -1,0 +1,116 @@
+"""Chart builders: titles and notes, Vietnamese separators and grouped formats, colours by tone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from dashboard import charts, views
+
+NOTE = "Nguồn: thử. Số liệu tính đến ngày 31/12/2025."
+
+
+def series_frame() -> pl.DataFrame:
+    rows = [
+        ("019", "addicts_managed", dt.date(2020, 1, 1), 1400.0, None),
+        ("019", "addicts_managed", dt.date(2021, 1, 1), 1456.0, 1400.0),
+        ("008", "addicts_managed", dt.date(2020, 1, 1), 900.0, None),
+        ("008", "addicts_managed", dt.date(2021, 1, 1), 850.0, 900.0),
+    ]
+    frame = pl.DataFrame(
+        rows, schema=["unit_code", "indicator", "period", "value", "previous"], orient="row"
+    ).with_columns(
+        (pl.col("value") - pl.col("previous")).alias("change"),
+        ((pl.col("value") - pl.col("previous")) / pl.col("previous") * 100).alias("change_pct"),
+        pl.lit(True).alias("complete"),
+    )
+    frame = views.label_periods(frame, "year", "vi")
+    return views.with_tone(views.label_units(frame, {"019": "Quận Nam Từ Liêm", "008": "Quận Hoàng Mai"}))
+
+
+def _builders():
+    data = series_frame()
+    matrix = views.heatmap_matrix(data, "addicts_managed")
+    common = dict(title="Người nghiện: Hà Nội, 2020–2021", note=NOTE)
+    return {
+        "line": lambda lang: charts.time_series(data, lang=lang, **common),
+        "bar": lambda lang: charts.time_series(data, kind="bar", stacked=True, lang=lang, **common),
+        "small_multiples": lambda lang: charts.small_multiples(data, lang=lang, **common),
+        "yoy": lambda lang: charts.yoy_change(data.filter(pl.col("unit_code") == "019"), lang=lang, **common),
+        "ranking": lambda lang: charts.ranking_bars(
+            views.ranking(data, dt.date(2021, 1, 1), "addicts_managed"), lang=lang, **common
+        ),
+        "heatmap": lambda lang: charts.heatmap(
+            matrix, row_labels=["Quận Hoàng Mai", "Quận Nam Từ Liêm"], lang=lang, **common
+        ),
+    }
+
+
+BUILDERS = sorted(_builders())
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+@pytest.mark.parametrize("lang,separators", [("vi", ",."), ("en", ".,")])
+def test_every_chart_is_titled_noted_and_formatted(name, lang, separators):
+    fig = _builders()[name](lang)
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.title.text == "Người nghiện: Hà Nội, 2020–2021"
+    assert fig.layout.separators == separators
+    assert [a.text for a in fig.layout.annotations if a.text == NOTE] == [NOTE]
+    assert fig.layout.template.layout.font.size >= 16, "legible on a projector"
+    # Grouping in every numeric format: without "," plotly prints 1400, not 1.400.
+    value_axis = fig.layout.xaxis if name == "ranking" else fig.layout.yaxis
+    if name != "heatmap":
+        assert "," in value_axis.tickformat
+    for trace in fig.data:
+        template = trace.hovertemplate or ""
+        assert ":,." in template or ":+,." in template, template
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_charts_draw_the_values_they_are_given(name):
+    fig = _builders()[name]("vi")
+    drawn = []
+    for trace in fig.data:
+        for attr in ("y", "x", "z"):
+            values = getattr(trace, attr, None)
+            if values is not None:
+                flat = [v for row in values for v in (row if isinstance(row, (list, tuple)) else [row])]
+                drawn += [v for v in flat if isinstance(v, float)]
+    assert drawn, "no numbers drawn"
+    data = series_frame()
+    known = set(data["value"].to_list()) | set(data["change_pct"].drop_nulls().to_list())
+    assert set(drawn) <= known
+
+
+def test_percent_charts_add_a_percent_suffix_and_two_decimals():
+    data = series_frame()
+    fig = charts.time_series(data, lang="vi", title="x", note=NOTE, percent=True)
+    assert fig.layout.yaxis.ticksuffix == "%"
+    assert fig.layout.yaxis.hoverformat == ",.2f"
+    assert all(tr.hovertemplate.endswith("%<extra></extra>") for tr in fig.data)
+
+
+def test_year_on_year_bars_are_coloured_by_whether_the_change_is_good():
+    # Addicts with records: fewer is better. Hoàng Mai went down (good), Nam Từ Liêm up (bad).
+    data = series_frame().filter(pl.col("period") == dt.date(2021, 1, 1)).sort("unit_code")
+    fig = charts.yoy_change(data, x="unit_name", lang="vi", title="x", note=NOTE)
+    assert list(fig.data[0].x) == ["Quận Hoàng Mai", "Quận Nam Từ Liêm"]
+    assert list(fig.data[0].marker.color) == [charts.TONE_COLORS["good"], charts.TONE_COLORS["bad"]]
+
+
+def test_time_series_keeps_periods_in_time_order():
+    fig = charts.time_series(series_frame(), lang="vi", title="x", note=NOTE)
+    assert list(fig.layout.xaxis.categoryarray) == ["Năm 2020", "Năm 2021"]
+    assert [tr.name for tr in fig.data] == ["Quận Hoàng Mai", "Quận Nam Từ Liêm"]
+
+
+def test_ranking_puts_the_highest_at_the_top():
+    ranked = views.ranking(series_frame(), dt.date(2021, 1, 1), "addicts_managed")
+    fig = charts.ranking_bars(ranked, lang="vi", title="x", note=NOTE)
+    # Plotly draws the first category at the bottom of a horizontal bar chart.
+    assert list(fig.data[0].y) == ["Quận Hoàng Mai", "Quận Nam Từ Liêm"]
+    assert list(fig.data[0].x) == [850.0, 1456.0]
