@@ -205,6 +205,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Một xã có thể vừa là xã trọng điểm vừa là xã phức tạp; trên bản đồ xã đó mang màu trọng điểm.",
         "en": "A commune may be both key and complex; on the map it takes the key colour.",
     },
+    "map.listed": {
+        "vi": "Theo danh sách (một xã có thể ở hai danh sách): trọng điểm {key_n}, phức tạp {complex_n}, "
+        "lành mạnh {healthy_n}.",
+        "en": "By list (a commune can be on two lists): key {key_n}, complex {complex_n}, "
+        "healthy {healthy_n}.",
+    },
     "map.pick_district": {"vi": "Chọn quận, huyện", "en": "Select a district"},
     "map.pick_hint": {
         "vi": "Bấm vào một xã hoặc tên quận, huyện trên bản đồ để thu hẹp bộ lọc quận, huyện.",

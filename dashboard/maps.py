@@ -647,6 +647,11 @@ def district_summary(status: pl.DataFrame, geo: Geography, area: Area, year: int
     return out.with_columns(pl.col(columns).fill_null(0).cast(pl.UInt32)).sort("district_code")
 
 
+def listed_totals(summary: pl.DataFrame) -> dict[str, int]:
+    """Key, complex and healthy communes of the whole summary, counted by list (as reports count)."""
+    return {c: int(summary[f"{c}_communes"].sum()) for c in ("key", "complex", "healthy")}
+
+
 def district_table(summary: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
     """The district summary with the reader's column names, for display and download."""
     return summary.select(

@@ -106,7 +106,7 @@ else:
     view = maps.category_view(frame, lang)
 
 shapes = None
-found = maps.find_boundaries()
+found = maps.find_boundaries(Path(f.data_dir) / "reference")
 if found is not None:
     loaded = boundaries(str(found), found.stat().st_mtime_ns)
     if isinstance(loaded, str):
@@ -118,6 +118,7 @@ ids = maps.layer_ids(view, shapes)
 deck = maps.build_deck(
     view, lang=lang, labels=maps.label_units(geo, area), boundaries=shapes, basemap=maps.basemap_from_env()
 )
+summary = districts(f.data_dir, f.snapshot_id, area, year)
 map_column, legend_column = st.columns([3, 1])
 with map_column:
     st.pydeck_chart(
@@ -138,6 +139,8 @@ with legend_column:
     if view_kind == "category":
         counts = maps.category_counts(frame)
         st.markdown(f"{t('map.key_total', lang)}: **{fmt_number(counts['key'], lang)}**")
+        listed = {f"{k}_n": fmt_number(v, lang) for k, v in maps.listed_totals(summary).items()}
+        st.caption(t("map.listed", lang, **listed))
     if view.size_legend:
         st.markdown(f"**{t('map.size_scale', lang, what=view.value_label)}**")
         st.markdown(maps.size_legend_html(view.size_legend, lang), unsafe_allow_html=True)
@@ -165,7 +168,6 @@ if view_kind == "change":
         ui.downloads(changed, f"xa_thay_doi_{base_year}_{year}", lang, key="dl_map_changes")
 
 st.subheader(t("map.district_summary", lang))
-summary = districts(f.data_dir, f.snapshot_id, area, year)
 shown = maps.district_table(summary, lang)
 st.dataframe(
     shown,

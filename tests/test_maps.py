@@ -219,6 +219,11 @@ def test_district_summary_of_dien_bien_matches_the_query_core(dien_bien, geograp
     for column in ("key_communes", "complex_communes", "healthy_communes", "classified_communes"):
         assert out[column].sum() == whole[column]
     assert out["communes"].sum() == len(geography.descendants("11", "commune"))
+    assert maps.listed_totals(out) == {
+        "key": whole["key_communes"],
+        "complex": whole["complex_communes"],
+        "healthy": whole["healthy_communes"],
+    }
 
 
 def test_labels_are_districts_of_a_province_and_provinces_of_the_country(geography):
