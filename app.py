@@ -22,6 +22,7 @@ PAGES = [
     page("pages/2_xu_huong.py", "page.trends", ":material/trending_up:", "xu-huong"),
     page("pages/3_so_sanh.py", "page.districts", ":material/leaderboard:", "so-sanh"),
     page("pages/4_ban_do.py", "page.map", ":material/map:", "ban-do"),
+    page("pages/7_du_lieu.py", "page.data", ":material/database:", "du-lieu"),
 ]
 
 st.navigation(PAGES, position="sidebar").run()

@@ -346,7 +346,11 @@ def place_nam_tu_liem_addicts(series: dict[str, np.ndarray], communes: pl.DataFr
 
 
 def classify(
-    series: dict[str, np.ndarray], profile: ProvinceProfile, communes: pl.DataFrame, rng: np.random.Generator
+    series: dict[str, np.ndarray],
+    profile: ProvinceProfile,
+    communes: pl.DataFrame,
+    rng: np.random.Generator,
+    healthy_counts: dict[int, int] | None = None,
 ) -> pl.DataFrame:
     """The yearly classification of each commune, from its December figures."""
     n = communes.height
@@ -378,8 +382,8 @@ def classify(
         new = candidates[: rng.poisson(profile.healthy_recognitions)]
         healthy[:, y] = keep
         healthy[new, y] = True
-        if profile.code == DIEN_BIEN and FIRST_YEAR + y == 2016:
-            healthy[:, y] = _exactly(healthy[:, y], eligible[:, y], 47, order)
+        if healthy_counts and FIRST_YEAR + y in healthy_counts:
+            healthy[:, y] = _exactly(healthy[:, y], eligible[:, y], healthy_counts[FIRST_YEAR + y], order)
 
     codes = communes["commune_code"].to_list()
     years = list(range(FIRST_YEAR, LAST_YEAR + 1))
@@ -536,7 +540,9 @@ def build(geography: Geography, seed: int = DEMO_SEED) -> DemoData:
             raise AssertionError(f"demo thiếu chỉ tiêu: {sorted(missing)}")
         codes = communes["commune_code"].to_list()
         facts_parts.append(series_to_facts(series, codes))
-        status_parts.append(classify(series, profile, communes, rng))
+        # Điện Biên had 47 healthy communes when its 2017 plan was made (seed report 003).
+        counts = {2016: 47} if profile.code == DIEN_BIEN else None
+        status_parts.append(classify(series, profile, communes, rng, counts))
     facts = pl.concat(facts_parts).sort(schema.FACTS_KEY)
     status = pl.concat(status_parts).sort(schema.STATUS_KEY)
     targets = demo_targets(facts, geography, np.random.default_rng([seed, 99]))

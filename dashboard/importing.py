@@ -143,6 +143,7 @@ class ImportReport:
     targets: pl.DataFrame | None = None
     written: Path | None = None
     message: str = ""
+    imported_rows: int = 0  # rows read from the file (all sheets), before merging with the base
 
     @property
     def ok(self) -> bool:
@@ -922,6 +923,7 @@ def check_import(
     if SHEET_TARGETS in sheets:
         targets = parse_targets(sheets[SHEET_TARGETS], resolver, report)
         _duplicates(targets, schema.TARGETS_KEY, SHEET_TARGETS, report)
+    report.imported_rows = facts.height + status.height + targets.height
     if facts.is_empty() and status.is_empty() and targets.is_empty() and not typed and not report.errors:
         report.errors.append(Problem("error", filename, "tệp không có dòng số liệu nào"))
     if report.errors:

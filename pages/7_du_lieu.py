@@ -1,0 +1,77 @@
+"""Dữ liệu: the snapshots on disk, what changed between two of them, and the import of a report."""
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import history, importing, tables, ui, ui_data
+from dashboard.i18n import t
+
+f = ui.filters()
+lang = f.lang
+st.title(t("page.data_title", lang))
+
+# --- Snapshots
+st.header(t("data.history", lang))
+st.caption(t("data.history_help", lang))
+catalogue = ui.catalogue(f.data_dir)
+st.dataframe(history.snapshot_list(Path(f.data_dir), catalogue, lang), hide_index=True, width="stretch")
+
+# --- Compare two snapshots
+st.header(t("data.compare", lang))
+if len(catalogue.valid) < 2:
+    st.info(t("data.compare_need_two", lang))
+else:
+    left, right = st.columns(2)
+    old_id = left.selectbox(t("data.compare_old", lang), catalogue.valid, index=1, key="compare_old")
+    new_id = right.selectbox(t("data.compare_new", lang), catalogue.valid, index=0, key="compare_new")
+    diff = ui_data.snapshot_diff(f.data_dir, old_id, new_id)
+    counts = history.change_counts(diff)
+    if diff.is_empty():
+        st.success(t("data.compare_same", lang))
+    else:
+        st.write(t("data.compare_counts", lang, **counts))
+        table = history.comparison_table(diff, ui.geography(), lang)
+        st.dataframe(tables.escape_frame(table.head(1000)), hide_index=True, width="stretch")
+        ui.downloads(table, f"so-sanh-{old_id}-{new_id}", lang, key="compare")
+
+# --- Import
+st.header(t("data.import", lang))
+limit_mb = importing.DEFAULT_MAX_BYTES // (1024 * 1024)
+st.caption(t("data.import_help", lang, limit=limit_mb))
+st.download_button(
+    t("data.template", lang),
+    importing.template_bytes(),
+    file_name="mau-bao-cao.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)
+upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
+left, right = st.columns(2)
+as_of = left.date_input(t("data.as_of", lang), value=dt.date.today(), format="DD/MM/YYYY", key="import_as_of")
+base_id = (
+    right.selectbox(t("data.base", lang), catalogue.valid, index=0, key="import_base")
+    if catalogue.valid
+    else None
+)
+
+if upload is not None:
+    data = upload.getvalue()
+    base = ui.load(f.data_dir, base_id) if base_id else None
+    report = ui_data.check_upload(data, upload.name, f.data_dir, base_id)
+    problems = [*report.errors, *report.warnings]
+    if report.ok:
+        st.success(t("data.check_ok", lang, facts=report.imported_rows, warnings=len(report.warnings)))
+    else:
+        st.error(t("data.check_failed", lang, errors=len(report.errors)))
+    if problems:
+        st.dataframe(history.problems_table(problems, lang), hide_index=True, width="stretch")
+    if report.ok and st.button(t("data.do_import", lang), type="primary", key="do_import"):
+        done = importing.import_file(
+            data, upload.name, Path(f.data_dir), as_of.isoformat(), base, ui.geography()
+        )
+        if done.written is not None:
+            st.success(t("data.imported", lang, snapshot=done.written.name))
+        else:
+            st.info(done.message)
