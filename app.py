@@ -21,6 +21,7 @@ PAGES = [
     page("pages/1_tong_quan.py", "page.overview", ":material/dashboard:", "tong-quan", default=True),
     page("pages/2_xu_huong.py", "page.trends", ":material/trending_up:", "xu-huong"),
     page("pages/3_so_sanh.py", "page.districts", ":material/leaderboard:", "so-sanh"),
+    page("pages/5_muc_tieu.py", "page.goals", ":material/flag:", "muc-tieu"),
     page("pages/4_ban_do.py", "page.map", ":material/map:", "ban-do"),
     page("pages/7_du_lieu.py", "page.data", ":material/database:", "du-lieu"),
 ]

@@ -1,0 +1,464 @@
+"""The Mục tiêu page's Streamlit side: cached goal judgements, and the results in the user's language.
+
+Every number comes from :mod:`dashboard.goals` (the same objects ``python -m dashboard goals
+--json`` prints); this module only caches them on plain arguments and words them in Vietnamese
+or English. The Vietnamese table is exactly ``goals.display_table``; English is built from
+the same fields with the strings in :mod:`dashboard.i18n`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import goal_charts, goals, ui
+from dashboard.catalog import CATALOG
+from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
+from dashboard.goals import GoalProjection, TargetResult
+from dashboard.i18n import t
+from dashboard.query import period_end_month
+
+STATUS_KEYS: dict[str, str] = {
+    goals.MET: "met",
+    goals.NOT_MET: "not_met",
+    goals.AT_RISK: "at_risk",
+    goals.NO_DATA: "no_data",
+}
+VERDICT_KEYS: dict[str, str] = {
+    goals.ON_TRACK: "on_track",
+    goals.AT_RISK: "at_risk",
+    goals.OFF_TRACK: "off_track",
+}
+# Column id → i18n key, in the order of goals.DISPLAY_COLUMNS.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "unit", "year", "metric", "rule", "previous", "actual", "achievement", "status", "verdict", "note",
+)  # fmt: skip
+CHANGE_COLUMNS: tuple[str, ...] = ("unit", "year", "metric", "commune", "commune_code", "change", "effect")
+_CHANGE_WORDS = {"mới vào danh sách": "entered", "ra khỏi danh sách": "left", "tái phát": "relapsed"}
+_EFFECT_WORDS = {"có lợi": "helpful", "bất lợi": "harmful"}
+
+
+# --------------------------------------------------------------------------- cached calls
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def evaluate(
+    folder: str, snapshot_id: str, unit: str, year: int, as_of: dt.date, below: bool = False
+) -> list[TargetResult]:
+    """``goals.evaluate`` for one unit (and with ``below`` the units under it) and year, as of a month."""
+    snap = ui.load(folder, snapshot_id)
+    return goals.evaluate(snap, ui.geography(), unit=unit, year=year, as_of=as_of, descendants=below)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def project(folder: str, snapshot_id: str, unit: str, as_of: dt.date) -> list[GoalProjection]:
+    """``goals.project_goals`` for one unit, as of a month."""
+    snap = ui.load(folder, snapshot_id)
+    return goals.project_goals(snap, ui.geography(), unit=unit, as_of=as_of)
+
+
+# --------------------------------------------------------------------------- what is judged
+
+
+def judgement_month(grain: str, period_start: dt.date, last_period: dt.date) -> dt.date:
+    """The month targets are judged at: the end of the chosen period, never past the snapshot.
+
+    With the grain "year" it is the snapshot's last month (as ``goals --json`` without
+    ``--as-of``); with 9m/6m/quarter/month the last month of the chosen period, so 9 months of
+    2022 are judged at September 2022.
+    """
+    if grain == "year":
+        return last_period
+    return min(period_end_month(period_start, grain), last_period)
+
+
+def judged_units(province: str, districts: Sequence[str], commune: str | None) -> tuple[str, ...]:
+    """The units whose targets the page shows: the commune, else the districts, else the province."""
+    if commune:
+        return (commune,)
+    return tuple(districts) or (province,)
+
+
+def forget_stale_choice(key: str, options: Sequence[str], default: str) -> None:
+    """Reset a page-level choice whose value is no longer an option (a commune of another district).
+
+    The URL still names the old choice too; it is dropped so that it is not reported as a bad link.
+    """
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def has_commune_targets(results: Sequence[TargetResult]) -> bool:
+    """Whether any target is judged on a commune count (healthy, key, complex, drug-free communes)."""
+    return any(r.metric in goals.STATUS_CATEGORY for r in results)
+
+
+# --------------------------------------------------------------------------- words and numbers
+
+
+def status_label(status: str, lang: str) -> str:
+    """A status (``goals.STATUSES``) in ``lang``; Vietnamese is the engine's word."""
+    return t(f"goals.status.{STATUS_KEYS[status]}", lang)
+
+
+def verdict_label(verdict: str | None, lang: str) -> str:
+    """A projection verdict in ``lang``; "" when there is none."""
+    return t(f"goals.verdict.{VERDICT_KEYS[verdict]}", lang) if verdict else ""
+
+
+def fmt_value(value: float | None, metric: str, lang: str) -> str:
+    """A value of ``metric`` as ``goals.format_value`` writes it, in ``lang``'s number marks."""
+    if value is None:
+        return fmt_number(None, lang)
+    if CATALOG[metric].unit_vi == "%":
+        return fmt_pct(value, lang)
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def _category(metric: str) -> str:
+    return goals.STATUS_CATEGORY.get(metric, "other")
+
+
+def rule_label(r: TargetResult, lang: str) -> str:
+    """The rule as set ("Giảm trên 3% so với năm trước"); Vietnamese is the engine's own label."""
+    if lang == "vi":
+        return r.rule_label
+    shown = fmt_number(r.target, lang, 0 if float(r.target).is_integer() else 2)
+    if r.rule in ("at_least", "at_most") and CATALOG[r.metric].unit_vi == "%":
+        shown += "%"
+    what = t(f"goals.category.{_category(r.metric)}", lang)
+    return t(f"goals.rule.{r.rule}", lang, value=shown, what=what)
+
+
+def year_label(r: TargetResult, lang: str) -> str:
+    """ "2022", or "2022 (9 tháng)" for a year in progress."""
+    return t("goals.months", lang, year=r.year, months=r.months_elapsed) if r.partial else str(r.year)
+
+
+def explanation(r: TargetResult, lang: str) -> str:
+    """How the target was judged, in one sentence; Vietnamese is the engine's own explanation."""
+    if lang == "vi":
+        return r.explanation
+    year, prev, months = r.year, r.year - 1, r.months_elapsed
+    if months == 0:
+        text = t("goals.explain.no_year", lang, year=year)
+        return text + (f" {verdict_label(r.verdict, lang).capitalize()}." if r.verdict else "")
+    when = (
+        t("goals.explain.when_partial", lang, months=months, year=year)
+        if r.partial
+        else t("goals.explain.when_year", lang, year=year)
+    )
+    value = lambda v: fmt_value(v, r.metric, lang)  # noqa: E731
+    if r.rule in goals.LIST_RULES:
+        if r.met is None:
+            return t("goals.explain.no_status", lang, when=when, year=year, prev=prev)
+        if r.rule == "new_at_least":
+            names = ", ".join(c.name for c in r.new_communes) or t("goals.explain.none", lang)
+            target = fmt_number(r.target, lang)
+            return t("goals.explain.new", lang, when=when, n=len(r.new_communes), target=target, names=names)
+        if not r.left_communes:
+            return t("goals.explain.kept", lang, when=when, prev=prev)
+        names = ", ".join(c.name for c in r.left_communes)
+        return t("goals.explain.lost", lang, when=when, n=len(r.left_communes), prev=prev, names=names)
+    if r.actual is None:
+        return t("goals.explain.no_data", lang, when=when)
+    if r.rule in goals.REDUCTION_RULES:
+        if r.previous is None:
+            return t("goals.explain.no_previous", lang, when=when, actual=value(r.actual), prev=prev)
+        change = None if r.change_pct is None else -r.change_pct
+        pct = fmt_pct(r.target, lang)
+        need = t("goals.more_than" if r.rule == "reduce_more_than_pct" else "goals.or_more", lang, value=pct)
+        return t(
+            "goals.explain.reduction",
+            lang,
+            when=when,
+            previous=value(r.previous),
+            prev=prev,
+            actual=value(r.actual),
+            change=fmt_change_pct(change, lang),
+            need=need,
+        )
+    if r.achievement_pct is not None:
+        text = t(
+            "goals.explain.quota_pct",
+            lang,
+            when=when,
+            actual=value(r.actual),
+            target=value(r.target),
+            pct=fmt_pct(r.achievement_pct, lang),
+        )
+    else:
+        text = t("goals.explain.quota", lang, when=when, actual=value(r.actual), target=value(r.target))
+    if r.expected_so_far is not None:
+        if r.rule == "at_least":
+            pace = t("goals.pace.on" if r.on_pace else "goals.pace.behind", lang)
+        else:
+            pace = t("goals.pace.within" if r.on_pace else "goals.pace.over", lang)
+        share = fmt_pct(r.elapsed_share, lang, 0)
+        text += t("goals.explain.pace", lang, share=share, expected=value(r.expected_so_far), pace=pace)
+    return text
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def goal_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
+    """The goals table the page shows; in Vietnamese it equals ``goals.display_table(results)``."""
+    rows = [
+        [
+            r.unit_name,
+            year_label(r, lang),
+            CATALOG[r.metric].label(lang) if lang != "vi" else r.metric_label,
+            rule_label(r, lang),
+            fmt_value(r.previous, r.metric, lang),
+            fmt_value(r.actual, r.metric, lang),
+            fmt_pct(r.achievement_pct, lang),
+            status_label(r.status, lang),
+            verdict_label(r.verdict, lang),
+            explanation(r, lang),
+        ]
+        for r in results
+    ]
+    headers = [t(f"goals.col.{c}", lang) for c in TABLE_COLUMNS]
+    return pl.DataFrame(rows, schema=dict.fromkeys(headers, pl.String), orient="row")
+
+
+def styled(table: pl.DataFrame, lang: str):
+    """A pandas Styler of a goals table (or unit summary) with the status cells in their colours."""
+    colours = {status_label(s, lang): c for s, c in goal_charts.STATUS_COLORS.items()}
+    colours |= {verdict_label(v, lang): c for v, c in goal_charts.VERDICT_COLORS.items()}
+    status_cols = [
+        c for c in (t("goals.col.status", lang), t("goals.col.verdict", lang)) if c in table.columns
+    ]
+
+    def paint(value: object) -> str:
+        colour = colours.get(value) if isinstance(value, str) else None
+        return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
+
+    return table.to_pandas().style.map(paint, subset=status_cols)
+
+
+def status_counts(results: Sequence[TargetResult]) -> dict[str, int]:
+    """How many targets have each status, in ``goals.STATUSES`` order (zeros kept)."""
+    counts = dict.fromkeys(goals.STATUSES, 0)
+    for r in results:
+        counts[r.status] += 1
+    return counts
+
+
+def summary_html(results: Sequence[TargetResult], lang: str) -> str:
+    """ "8 chỉ tiêu:" then one coloured badge per status that occurs ("5 đạt", "2 có nguy cơ")."""
+    badges = [
+        f"<span style='background:{goal_charts.STATUS_COLORS[s]};color:white;padding:0.15rem 0.6rem;"
+        f"border-radius:0.4rem;margin-right:0.4rem;font-weight:600'>{n} {status_label(s, lang)}</span>"
+        for s, n in status_counts(results).items()
+        if n
+    ]
+    text = t("goals.summary", lang, total=len(results), counts=" ".join(badges))
+    return f"<div style='font-size:1.15rem'>{text}</div>"
+
+
+def unit_summary(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
+    """One row per unit judged (in order of first appearance): code, name, targets, count per status."""
+    order: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for r in results:
+        order.setdefault(r.unit_code, r.unit_name)
+        counts.setdefault(r.unit_code, dict.fromkeys(goals.STATUSES, 0))[r.status] += 1
+    columns = {
+        "unit_code": pl.String,
+        t("goals.col.unit", lang): pl.String,
+        t("goals.col.targets", lang): pl.Int64,
+    } | {status_label(s, lang): pl.Int64 for s in goals.STATUSES}
+    rows = [[code, name, sum(counts[code].values()), *counts[code].values()] for code, name in order.items()]
+    return pl.DataFrame(rows, schema=columns, orient="row")
+
+
+def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure:
+    """Stacked horizontal bars: per unit, how many targets are met, not met, at risk, without data."""
+    names = summary[t("goals.col.unit", lang)].to_list()
+    fig = go.Figure()
+    for status in goals.STATUSES:
+        label = status_label(status, lang)
+        values = summary[label].to_list()
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=values,
+                name=label,
+                orientation="h",
+                marker={"color": goal_charts.STATUS_COLORS[status]},
+                text=[v or "" for v in values],
+                textposition="inside",
+                insidetextanchor="middle",
+                hovertemplate="%{y}: %{x} " + label + "<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        title={"text": title, "x": 0, "xanchor": "left"},
+        separators=plotly_separators(lang),
+        font=goal_charts.FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=max(300, 34 * len(names) + 160),
+        margin={"l": 20, "r": 30, "t": 70, "b": 40},
+        xaxis={"title": {"text": t("goals.chart.count", lang)}, "gridcolor": "#DDDDDD", "dtick": 1},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+    )
+    return fig
+
+
+def commune_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
+    """``goals.commune_changes`` with headers and words in ``lang`` (the year as text)."""
+    frame = goals.commune_changes(results).with_columns(pl.col("Năm").cast(pl.String))
+    if lang != "vi":
+        frame = frame.with_columns(
+            pl.col("Thay đổi").replace_strict(
+                {k: t(f"goals.change.{v}", lang) for k, v in _CHANGE_WORDS.items()}
+            ),
+            pl.col("Ảnh hưởng").replace_strict(
+                {k: t(f"goals.effect.{v}", lang) for k, v in _EFFECT_WORDS.items()}
+            ),
+        )
+        labels = {r.metric_label: CATALOG[r.metric].label(lang) for r in results}
+        frame = frame.with_columns(pl.col("Chỉ số").replace(labels))
+    return frame.rename(
+        dict(zip(frame.columns, [t(f"goals.col.{c}", lang) for c in CHANGE_COLUMNS], strict=True))
+    )
+
+
+def commune_lines(results: Sequence[TargetResult], lang: str) -> list[str]:
+    """Per commune-count target with changes: "Xã lành mạnh — Tái phát (3): A, B, C", then the new ones."""
+    lines = []
+    seen: set[tuple[str, str]] = set()
+    for r in results:
+        category = goals.STATUS_CATEGORY.get(r.metric)
+        if category is None or r.met is None or (r.unit_code, r.metric) in seen:
+            continue
+        seen.add((r.unit_code, r.metric))
+        label = CATALOG[r.metric].label(lang)
+        wanted_up = category in ("healthy", "drug_free")
+        if r.left_communes:
+            key = "goals.relapsed" if wanted_up else "goals.left"
+            names = ", ".join(c.name for c in r.left_communes)
+            lines.append(f"**{label}** — " + t(key, lang, n=len(r.left_communes), names=names))
+        if r.new_communes:
+            names = ", ".join(c.name for c in r.new_communes)
+            lines.append(f"**{label}** — " + t("goals.entered", lang, n=len(r.new_communes), names=names))
+    return lines
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def quota_figure(results: Sequence[TargetResult], lang: str, title: str) -> go.Figure:
+    """``goal_charts.quota_bullets`` with its labels and captions in ``lang``."""
+    quotas = goal_charts.quota_results(results)
+    if lang == "vi":
+        return goal_charts.quota_bullets(quotas, title=title)
+    fig = goal_charts.quota_bullets(quotas, title=title)
+    fig.update_layout(separators=plotly_separators(lang))
+    for trace, r in zip(fig.data, quotas, strict=True):
+        caption = (
+            f"{fmt_value(r.actual, r.metric, lang)} / {fmt_value(r.target, r.metric, lang)}"
+            f" — {status_label(r.status, lang)}"
+        )
+        if r.expected_so_far is not None:
+            expected = fmt_value(r.expected_so_far, r.metric, lang)
+            caption += "; " + t("goals.pro_rata", lang, months=r.months_elapsed, expected=expected)
+        trace.title.text = (
+            f"<b>{CATALOG[r.metric].label(lang)}</b><br><span style='font-size:13px'>{caption}</span>"
+        )
+    return fig
+
+
+def method_text(goal: GoalProjection, lang: str) -> str:
+    """How the projection is made; Vietnamese is the engine's ``method_text``."""
+    if lang == "vi":
+        return goal.method_text
+    window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
+    span = f"{window[0]}–{window[-1]}" if window else ""
+    last = window[-1] if window else ""
+    return t(f"goals.method.{goal.method}", lang, n=len(window), span=span, last=last, deadline=goal.deadline)
+
+
+def verdict_text(goal: GoalProjection, lang: str) -> str:
+    """The verdict with its numbers; Vietnamese is the engine's ``verdict_text``."""
+    if lang == "vi":
+        return goal.verdict_text
+    points = dict(goal.actual) if goal.method == "actual" else dict(goal.projected)
+    value = points.get(goal.deadline)
+    if value is None:
+        return t("goals.verdict_text.missing", lang, year=goal.deadline)
+    kind = "actual" if goal.method == "actual" else "projected"
+    return t(
+        f"goals.verdict_text.{kind}",
+        lang,
+        year=goal.deadline,
+        value=fmt_value(round(value, 2), goal.metric, lang),
+        bound=t(f"goals.bound.{goal.direction}", lang),
+        need=fmt_value(round(goal.deadline_value, 2), goal.metric, lang),
+        verdict=verdict_label(goal.verdict, lang),
+    )
+
+
+def trajectory_figure(goal: GoalProjection, lang: str, year: int | None = None) -> go.Figure:
+    """``goal_charts.trajectory_chart`` in ``lang``, with a marker on the year the page shows."""
+    shown = goal
+    if lang != "vi":
+        shown = dataclasses.replace(
+            goal,
+            metric_label=CATALOG[goal.metric].label(lang),
+            verdict_text=verdict_text(goal, lang),
+            method_text=method_text(goal, lang),
+        )
+    fig = goal_charts.trajectory_chart(shown)
+    if lang != "vi":
+        vi_title = f"{shown.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
+        en_title = t(
+            "goals.chart.trajectory",
+            lang,
+            metric=shown.metric_label,
+            area=goal.unit_name,
+            deadline=goal.deadline,
+        )
+        traces = {
+            goal_charts.TRACE_REQUIRED: t("goals.trace.required", lang),
+            goal_charts.TRACE_ACTUAL: t("goals.trace.actual", lang),
+            goal_charts.TRACE_PROJECTED: t("goals.trace.projected", lang),
+        }
+        fig.for_each_trace(lambda tr: tr.update(name=traces.get(tr.name, tr.name)))
+        fig.update_layout(
+            title_text=fig.layout.title.text.replace(vi_title, en_title),
+            separators=plotly_separators(lang),
+            xaxis_title_text=t("goals.axis.year", lang),
+            yaxis_title_text=CATALOG[goal.metric].unit(lang),
+        )
+    years = [y for y, _ in goal.required] + [y for y, _ in goal.actual]
+    if year is not None and years and min(years) <= year <= max(years):
+        fig.add_vline(
+            x=year,
+            line={"color": "#888888", "width": 1, "dash": "dot"},
+            annotation_text=t("goals.chart.selected_year", lang),
+            annotation_position="top",
+            annotation_font={"size": 12, "color": "#555555"},
+        )
+    return fig
+
+
+def trajectory_order(projections: Sequence[GoalProjection]) -> list[GoalProjection]:
+    """Commune-count goals first (key, complex, healthy, drug-free), then the others by metric."""
+    order = ("key_communes", "complex_communes", "healthy_communes", "drug_free_communes", "drug_free_share")
+    rank = {m: i for i, m in enumerate(order)}
+    return sorted(projections, key=lambda g: (rank.get(g.metric, len(order)), g.metric, g.unit_code))
