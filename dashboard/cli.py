@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dashboard import demo, importing, query
 from dashboard.catalog import CATALOG
+from dashboard.formatting import fmt_number
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.snapshot import SnapshotError, load_snapshot, survey, validate_snapshot
 
@@ -161,6 +162,59 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """The meeting deck (and optionally the Word report and the ZIP of chart images) of one unit."""
+    import time
+
+    import plotly.graph_objects as go
+
+    from dashboard import deck, export, meeting, report
+
+    geography = _geography(args)
+    if not geography.has(args.unit):
+        print(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục hành chính.", file=sys.stderr)
+        return 1
+    probe = export.probe_browser()
+    if not probe.ok:
+        print(f"Lỗi: {probe.message}", file=sys.stderr)
+        return 1
+    snap = load_snapshot(Path(args.snapshot), geography)
+    started = time.perf_counter()
+    try:
+        pack = meeting.build_pack(snap, geography, args.unit, args.year, args.grain)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    built = time.perf_counter()
+    try:
+        export.render_many([go.Figure()], width=64, height=64, scale=1)  # starts the browser
+        ready = time.perf_counter()
+        images = deck.chart_images(pack)
+    except (export.BrowserUnavailable, export.ExportError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    rendered = time.perf_counter()
+    written = [deck.write_deck(pack, args.out, images)]
+    if args.report:
+        written.append(report.write_report(pack, args.report, images))
+    if args.images:
+        written.append(export.write_atomic(args.images, deck.images_zip(pack, images)))
+    done = time.perf_counter()
+    for path in written:
+        print(f"Đã ghi: {path}")
+    n = len(images)
+
+    def sec(value: float) -> str:
+        return fmt_number(value, decimals=2)
+
+    print(
+        f"{pack.unit_name}, {pack.period_label}: số liệu {sec(built - started)} giây; khởi động trình duyệt"
+        f" {sec(ready - built)} giây; {n} ảnh {sec(rendered - ready)} giây"
+        f" ({sec((rendered - ready) / max(n, 1))} giây/ảnh); tổng cộng {sec(done - started)} giây."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -219,6 +273,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="dung lượng tệp tối đa, byte (mặc định 20 MB)",
     )
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="xuất bản trình chiếu giao ban (và báo cáo Word, ảnh biểu đồ)")
+    p.add_argument("--snapshot", required=True, type=Path)
+    p.add_argument("--unit", required=True, help="mã đơn vị (tỉnh, huyện hoặc xã; VN: toàn quốc)")
+    p.add_argument("--year", required=True, type=_year)
+    p.add_argument("--grain", choices=query.GRAINS, default="year")
+    p.add_argument("--out", required=True, type=Path, help="tệp .pptx")
+    p.add_argument("--report", type=Path, help="ghi thêm báo cáo Word (.docx)")
+    p.add_argument("--images", type=Path, help="ghi thêm tệp ZIP các ảnh PNG")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
