@@ -593,6 +593,7 @@ def write_demo(out: Path, geography: Geography, seed: int = DEMO_SEED) -> list[P
                 created_at=f"{snapshot_id}T17:00:00+07:00",
                 source="Dữ liệu minh họa do máy sinh (demo), khớp với số liệu các báo cáo mẫu",
                 demo=True,
+                geography=geography,
             )
         )
     return written

@@ -1039,6 +1039,7 @@ def import_file(
             "import_file": filename,
             "base_snapshot": base.snapshot_id if base else None,
         },
+        geography=geography,
     )
     report.written = path
     report.message = f"Đã tạo bản chụp mới {snapshot_id}."

@@ -6,7 +6,7 @@ Pure polars; no Streamlit. Every number the app, the CLI and the exports show co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import polars as pl
 
@@ -296,13 +296,15 @@ def summarize(
     combine_as: str | None = None,
     last_period: dt.date | None = None,
     rolled: pl.DataFrame | None = None,
+    monthly: Callable[[Sequence[str], Sequence[str], tuple[int, int] | None], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """Values of ``indicators`` for each unit in ``codes`` at ``grain``, in the long result shape.
 
     With ``combine_as`` the units (which must not overlap) are added up into one row per
     indicator and period under that code; rates are then derived from the combined parts.
     ``rolled`` is ``rollup_all(facts, geography)`` when the caller has it: the same numbers,
-    read by a filter instead of rolled up again.
+    read by a filter instead of rolled up again. ``monthly(codes, indicators, years)`` does the
+    same from any store (``Snapshot.monthly``: precomputed roll-ups plus a pushed-down scan).
     """
     if grain not in GRAINS:
         period_start(grain)  # raises the worded error
@@ -312,18 +314,20 @@ def summarize(
     if unknown:
         raise KeyError(f"Chỉ tiêu không có trong danh mục: {', '.join(unknown)}")
     fact_ids = needed_fact_indicators(indicators)
-    if rolled is not None:
+    if monthly is not None:
+        monthly_rows = monthly(list(codes), fact_ids, years)
+    elif rolled is not None:
         lf = rolled.lazy().filter(
             pl.col("unit_code").is_in(list(codes)) & pl.col("indicator").is_in(fact_ids)
         )
         if years is not None:
             lf = lf.filter(pl.col("period").dt.year().is_between(years[0], years[1]))
-        monthly = lf.collect()
+        monthly_rows = lf.collect()
     else:
-        monthly = rollup_months(facts, geography, codes, fact_ids, years)
-    if last_period is None and not facts.is_empty():
+        monthly_rows = rollup_months(facts, geography, codes, fact_ids, years)
+    if last_period is None and facts is not None and not facts.is_empty():
         last_period = facts.select(pl.col("period").max()).item()
-    periods = to_periods(monthly, grain, last_period)
+    periods = to_periods(monthly_rows, grain, last_period)
     status_ids = [i for i in indicators if CATALOG[i].kind == "status"]
     counts = status_counts(status, geography, codes, years) if status_ids else None
     if combine_as is not None:

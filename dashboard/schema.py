@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -20,6 +21,10 @@ FACTS = "facts.parquet"
 STATUS = "commune_status.parquet"
 TARGETS = "targets.parquet"
 DATA_FILES: tuple[str, ...] = (FACTS, STATUS, TARGETS)
+# Optional, derived when the snapshot is written: monthly values of every unit above the
+# communes, own values winning (extension of the contract; listed in the manifest when present).
+ROLLUPS = "rollups.parquet"
+OPTIONAL_FILES: tuple[str, ...] = (ROLLUPS,)
 
 FACTS_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.Date,
@@ -126,7 +131,7 @@ def make_manifest(
 ) -> dict:
     """A manifest for the data files already written in ``folder``."""
     files = {}
-    for name in DATA_FILES:
+    for name in DATA_FILES + tuple(n for n in OPTIONAL_FILES if (folder / n).is_file()):
         path = folder / name
         files[name] = {
             "rows": pl.scan_parquet(path).select(pl.len()).collect().item(),
@@ -187,7 +192,8 @@ def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
         )
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", manifest["as_of"]):
         problems.append(Problem("error", MANIFEST, "ngày số liệu phải có dạng YYYY-MM-DD", column="as_of"))
-    for name in DATA_FILES:
+    optional = tuple(n for n in OPTIONAL_FILES if n in manifest["files"])
+    for name in DATA_FILES + optional:
         file_path = folder / name
         entry = manifest["files"].get(name)
         if not file_path.is_file():
@@ -209,36 +215,42 @@ def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
     return manifest, problems
 
 
-def read_table(folder: Path, name: str) -> tuple[pl.DataFrame | None, list[Problem]]:
-    """Read one data file and check its columns and types against the contract."""
+def read_table(
+    folder: Path, name: str, lazy: bool = False
+) -> tuple[pl.DataFrame | pl.LazyFrame | None, list[Problem]]:
+    """Read one data file (or, with ``lazy``, only its schema and a scan) and check its columns and types."""
     path = folder / name
     if not path.is_file():
         return None, [Problem("error", name, "thiếu tệp")]
     try:
-        frame = pl.read_parquet(path)
+        if lazy:
+            frame = pl.scan_parquet(path)
+            file_schema = frame.collect_schema()
+            frame.head(1).collect()  # the footer and first page must decode
+        else:
+            frame = pl.read_parquet(path)
+            file_schema = frame.schema
     except Exception as exc:  # noqa: BLE001 - any reader failure means a corrupt file
         return None, [Problem("error", name, f"không đọc được tệp Parquet ({type(exc).__name__})")]
     problems: list[Problem] = []
     expected = FILE_SCHEMAS[name]
     for column, dtype in expected.items():
-        if column not in frame.columns:
+        if column not in file_schema.names():
             problems.append(Problem("error", name, "thiếu cột", column=column))
-        elif frame.schema[column] != dtype:
+        elif file_schema[column] != dtype:
             # Integer widths are interchangeable; anything else is a type error.
-            if dtype.is_integer() and frame.schema[column].is_integer():
+            if dtype.is_integer() and file_schema[column].is_integer():
                 continue
             problems.append(
-                Problem(
-                    "error", name, f"sai kiểu dữ liệu: {frame.schema[column]}, cần {dtype}", column=column
-                )
+                Problem("error", name, f"sai kiểu dữ liệu: {file_schema[column]}, cần {dtype}", column=column)
             )
     if problems:
         return None, problems
     return frame.select(list(expected)).cast(expected), []
 
 
-def _where_rows(frame: pl.DataFrame, mask: pl.Expr, key: tuple[str, ...], limit: int = 5) -> str:
-    rows = frame.with_row_index("_row").filter(mask).head(limit)
+def _where_rows(frame: pl.LazyFrame, mask: pl.Expr, key: tuple[str, ...], limit: int = 5) -> str:
+    rows = frame.with_row_index("_row").filter(mask).head(limit).collect()
     parts = []
     for row in rows.iter_rows(named=True):
         k = ", ".join(f"{c}={row[c]}" for c in key)
@@ -246,15 +258,16 @@ def _where_rows(frame: pl.DataFrame, mask: pl.Expr, key: tuple[str, ...], limit:
     return "; ".join(parts)
 
 
-def _count_problem(
-    frame: pl.DataFrame,
+def _problem(
+    frame: pl.LazyFrame,
     name: str,
+    count: int,
     mask: pl.Expr,
     column: str,
     message: str,
     severity: Severity = "error",
 ) -> list[Problem]:
-    count = frame.select(mask.sum()).item()
+    """A finding for ``count`` rows matching ``mask``, naming the first five (looked up only on failure)."""
     if not count:
         return []
     where = _where_rows(frame, mask, FILE_KEYS[name])
@@ -262,50 +275,92 @@ def _count_problem(
     return [Problem(severity, name, f"{message} ({count} dòng)", column=column, where=where + more)]
 
 
-def check_facts(facts: pl.DataFrame, unit_codes: set[str]) -> list[Problem]:
+def _count_problem(
+    frame: pl.DataFrame | pl.LazyFrame,
+    name: str,
+    mask: pl.Expr,
+    column: str,
+    message: str,
+    severity: Severity = "error",
+) -> list[Problem]:
+    lazy = frame.lazy()
+    count = lazy.select(mask.sum()).collect().item()
+    return _problem(lazy, name, count, mask, column, message, severity)
+
+
+# Facts are written sorted by this key, so a duplicate sits next to its twin (no hash table needed).
+FACTS_SORT = ("unit_code", "indicator", "period")
+
+
+@dataclass(frozen=True)
+class FactStats:
+    """What one pass over facts.parquet learns besides the problems."""
+
+    rows: int
+    first_period: dt.date | None
+    last_period: dt.date | None
+
+
+def check_facts(facts: pl.DataFrame | pl.LazyFrame, unit_codes: set[str]) -> list[Problem]:
     """Contract checks on facts.parquet: nulls, units, indicators, values, duplicates."""
-    out: list[Problem] = []
+    return check_facts_stats(facts, unit_codes)[0]
+
+
+def check_facts_stats(
+    facts: pl.DataFrame | pl.LazyFrame, unit_codes: set[str]
+) -> tuple[list[Problem], FactStats]:
+    """The facts checks in one streaming pass (bounded memory at national scale), and the stats.
+
+    Rows are only looked up again, to name them, for a check that failed.
+    """
+    lf = facts.lazy()
+    u, i, p, v = pl.col("unit_code"), pl.col("indicator"), pl.col("period"), pl.col("value")
+    masks: dict[str, tuple[pl.Expr, str, str, Severity]] = {}
     for column in FACTS_SCHEMA:
-        out += _count_problem(facts, FACTS, pl.col(column).is_null(), column, "giá trị trống")
-    out += _count_problem(facts, FACTS, pl.col("period").dt.day() != 1, "period", "kỳ phải là ngày đầu tháng")
-    out += _count_problem(
-        facts,
-        FACTS,
-        ~pl.col("unit_code").is_in(list(unit_codes)) & pl.col("unit_code").is_not_null(),
+        masks[f"null_{column}"] = (pl.col(column).is_null(), column, "giá trị trống", "error")
+    masks["day"] = (p.dt.day() != 1, "period", "kỳ phải là ngày đầu tháng", "error")
+    masks["unit"] = (
+        ~u.is_in(list(unit_codes)) & u.is_not_null(),
         "unit_code",
         "mã đơn vị hành chính không có trong danh mục",
+        "error",
     )
-    out += _count_problem(
-        facts,
-        FACTS,
-        ~pl.col("indicator").is_in(list(FACT_INDICATORS)) & pl.col("indicator").is_not_null(),
+    masks["indicator"] = (
+        ~i.is_in(sorted(FACT_INDICATORS)) & i.is_not_null(),
         "indicator",
         "chỉ tiêu không có trong danh mục",
+        "error",
     )
-    out += _count_problem(facts, FACTS, pl.col("value") < 0, "value", "giá trị âm")
-    out += _count_problem(
-        facts,
-        FACTS,
-        ~pl.col("value").is_finite() & pl.col("value").is_not_null(),
-        "value",
-        "giá trị không hữu hạn",
+    masks["negative"] = (v < 0, "value", "giá trị âm", "error")
+    masks["finite"] = (~v.is_finite() & v.is_not_null(), "value", "giá trị không hữu hạn", "error")
+    masks["whole"] = ((v != v.round(0)) & v.is_finite(), "value", "số đếm phải là số nguyên", "warning")
+    same = (u == u.shift(1)) & (i == i.shift(1)) & (p == p.shift(1))
+    before = (u < u.shift(1)) | (
+        (u == u.shift(1)) & ((i < i.shift(1)) | ((i == i.shift(1)) & (p < p.shift(1))))
     )
-    out += _count_problem(
-        facts,
-        FACTS,
-        pl.struct(FACTS_KEY).is_duplicated(),
-        "period, unit_code, indicator",
-        "trùng khóa (kỳ, đơn vị, chỉ tiêu)",
+    counts = (
+        lf.select(
+            pl.len().alias("_rows"),
+            p.min().alias("_first"),
+            p.max().alias("_last"),
+            before.sum().alias("_unsorted"),
+            same.sum().alias("_adjacent"),
+            *[mask.sum().alias(name) for name, (mask, *_rest) in masks.items()],
+        )
+        .collect(engine="streaming")
+        .row(0, named=True)
     )
-    out += _count_problem(
-        facts,
-        FACTS,
-        (pl.col("value") != pl.col("value").round(0)) & pl.col("value").is_finite(),
-        "value",
-        "số đếm phải là số nguyên",
-        severity="warning",
-    )
-    return out
+    out: list[Problem] = []
+    for name, (mask, column, message, severity) in masks.items():
+        out += _problem(lf, FACTS, counts[name], mask, column, message, severity)
+    key_text, key_message = "period, unit_code, indicator", "trùng khóa (kỳ, đơn vị, chỉ tiêu)"
+    if counts["_unsorted"] == 0:
+        # Sorted: every duplicate is adjacent to the row it repeats.
+        out += _problem(lf, FACTS, counts["_adjacent"], same, key_text, key_message)
+    else:
+        duplicates = counts["_rows"] - lf.select(pl.struct(FACTS_KEY).n_unique()).collect().item()
+        out += _problem(lf, FACTS, duplicates, pl.struct(FACTS_KEY).is_duplicated(), key_text, key_message)
+    return out, FactStats(counts["_rows"], counts["_first"], counts["_last"])
 
 
 def check_status(status: pl.DataFrame, commune_codes: set[str]) -> list[Problem]:

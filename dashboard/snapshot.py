@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
 
-from dashboard import schema
+from dashboard import query, schema
 from dashboard.geography import Geography
 from dashboard.schema import Problem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Snapshot:
-    """One snapshot's data as read from disk, with its manifest."""
+    """One valid snapshot: its manifest, the small tables in memory, and the facts on disk.
+
+    ``facts`` reads the whole facts file on first use; ``monthly`` answers a query from the
+    precomputed roll-ups (``rollups.parquet``) and the communes' own rows, read with the
+    unit filter pushed down into the Parquet scan — so a national snapshot need not be held
+    in memory to be shown.
+    """
 
     snapshot_id: str
     path: Path
     manifest: dict
-    facts: pl.DataFrame
     status: pl.DataFrame
     targets: pl.DataFrame
+    stats: schema.FactStats
     warnings: tuple[Problem, ...] = field(default=())
+    _memo: dict = field(default_factory=dict, repr=False)
 
     @property
     def as_of(self) -> str:
@@ -43,7 +53,67 @@ class Snapshot:
     @property
     def last_period(self):
         """The newest month that has any fact."""
-        return self.facts.select(pl.col("period").max()).item()
+        return self.stats.last_period
+
+    def scan(self) -> pl.LazyFrame:
+        """The facts file as a lazy scan (filters are pushed down into the reader)."""
+        return pl.scan_parquet(self.path / schema.FACTS)
+
+    @cached_property
+    def facts(self) -> pl.DataFrame:
+        """Every fact row, read on first use."""
+        return self.scan().collect()
+
+    def rollups(self, geography: Geography) -> pl.DataFrame:
+        """Monthly values of every unit above the communes (own values win), read or computed once."""
+        key = ("rollups", id(geography))
+        if key not in self._memo:
+            path = self.path / schema.ROLLUPS
+            if schema.ROLLUPS in self.manifest.get("files", {}) and path.is_file():
+                self._memo[key] = pl.read_parquet(path)
+            else:
+                self._memo[key] = compute_rollups(self.facts, geography)
+        return self._memo[key]
+
+    def monthly(
+        self,
+        geography: Geography,
+        codes: Sequence[str],
+        indicators: Sequence[str],
+        years: tuple[int, int] | None = None,
+    ) -> pl.DataFrame:
+        """Monthly values of ``indicators`` for ``codes`` (any level), as ``query.rollup_months`` gives."""
+        communes = [c for c in codes if geography.has(c) and geography.level(c) == "commune"]
+        others = [c for c in codes if c not in set(communes)]
+        parts = []
+        if others:
+            lf = (
+                self.rollups(geography)
+                .lazy()
+                .filter(pl.col("unit_code").is_in(others) & pl.col("indicator").is_in(list(indicators)))
+            )
+            parts.append(_in_years(lf, years).collect())
+        if communes:
+            lf = self.scan().filter(
+                pl.col("unit_code").is_in(communes) & pl.col("indicator").is_in(list(indicators))
+            )
+            parts.append(_in_years(lf, years).select(list(schema.FACTS_SCHEMA)).collect())
+        if not parts:
+            return pl.DataFrame(schema=schema.FACTS_SCHEMA)
+        return pl.concat(parts).cast(schema.FACTS_SCHEMA)
+
+
+def _in_years(lf: pl.LazyFrame, years: tuple[int, int] | None) -> pl.LazyFrame:
+    if years is None:
+        return lf
+    return lf.filter(pl.col("period").is_between(dt.date(years[0], 1, 1), dt.date(years[1], 12, 1)))
+
+
+def compute_rollups(facts: pl.DataFrame | pl.LazyFrame, geography: Geography) -> pl.DataFrame:
+    """Every non-commune unit's monthly values (the country included), own values winning."""
+    rolled = query.rollup_all(facts, geography)
+    communes = geography.units_at("commune")["unit_code"]
+    return rolled.filter(~pl.col("unit_code").is_in(communes.implode())).cast(schema.FACTS_SCHEMA)
 
 
 class SnapshotError(Exception):
@@ -62,20 +132,22 @@ def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None
     if not path.is_dir():
         return None, [Problem("error", str(path), "không tìm thấy thư mục bản chụp")]
     manifest, problems = schema.check_manifest(path)
-    tables: dict[str, pl.DataFrame] = {}
+    tables: dict[str, pl.DataFrame | pl.LazyFrame] = {}
     for name in schema.DATA_FILES:
         if not (path / name).is_file():
             if not any(p.file == name and "thiếu tệp" in p.message for p in problems):
                 problems.append(Problem("error", name, "thiếu tệp"))
             continue
-        frame, found = schema.read_table(path, name)
+        frame, found = schema.read_table(path, name, lazy=name == schema.FACTS)
         problems += found
         if frame is not None:
             tables[name] = frame
     unit_codes = set(geography.units["unit_code"].to_list())
     commune_codes = set(geography.units_at("commune")["unit_code"].to_list())
+    stats = None
     if schema.FACTS in tables:
-        problems += schema.check_facts(tables[schema.FACTS], unit_codes)
+        found, stats = schema.check_facts_stats(tables[schema.FACTS], unit_codes)
+        problems += found
     if schema.STATUS in tables:
         problems += schema.check_status(tables[schema.STATUS], commune_codes)
     if schema.TARGETS in tables:
@@ -83,10 +155,9 @@ def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None
     if manifest is not None:
         for name, frame in tables.items():
             rows = manifest["files"].get(name, {}).get("rows")
-            if rows is not None and rows != frame.height:
-                problems.append(
-                    Problem("error", name, f"số dòng {frame.height} khác với manifest.json ({rows})")
-                )
+            height = stats.rows if name == schema.FACTS and stats is not None else frame.height
+            if rows is not None and rows != height:
+                problems.append(Problem("error", name, f"số dòng {height} khác với manifest.json ({rows})"))
     errors = [p for p in problems if p.severity == "error"]
     if errors or manifest is None:
         return None, problems
@@ -94,9 +165,9 @@ def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None
         snapshot_id=manifest["snapshot_id"],
         path=path,
         manifest=manifest,
-        facts=tables[schema.FACTS],
         status=tables[schema.STATUS],
         targets=tables[schema.TARGETS],
+        stats=stats,
         warnings=tuple(problems),
     )
     return snap, problems
@@ -159,6 +230,7 @@ def write_snapshot(
     source: str,
     demo: bool,
     extra: dict | None = None,
+    geography: Geography | None = None,
 ) -> Path:
     """Write a new snapshot folder under ``root`` atomically: a temporary folder, then a rename.
 
@@ -174,7 +246,7 @@ def write_snapshot(
         tables = {
             schema.FACTS: facts.select(list(schema.FACTS_SCHEMA))
             .cast(schema.FACTS_SCHEMA)
-            .sort(schema.FACTS_KEY),
+            .sort(schema.FACTS_SORT),
             schema.STATUS: status.select(list(schema.STATUS_SCHEMA))
             .cast(schema.STATUS_SCHEMA)
             .sort(schema.STATUS_KEY),
@@ -182,6 +254,9 @@ def write_snapshot(
             .cast(schema.TARGETS_SCHEMA)
             .sort(schema.TARGETS_KEY),
         }
+        if geography is not None:
+            # Derived, to answer district and province queries without rolling communes up again.
+            tables[schema.ROLLUPS] = compute_rollups(tables[schema.FACTS], geography).sort(schema.FACTS_SORT)
         for name, frame in tables.items():
             frame.write_parquet(tmp / name, compression="zstd", statistics=True)
         manifest = schema.make_manifest(snapshot_id, as_of, created_at, source, demo, tmp)

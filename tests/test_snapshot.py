@@ -252,3 +252,59 @@ def test_snapshot_ids_sort_newest_first_with_suffixes(tmp_path, geography):
         _write(tmp_path / "snapshots", sid)
     shutil.rmtree(tmp_path / "snapshots" / "2021-12-31")
     assert survey(tmp_path, geography).valid == ("2022-09-30-2", "2022-09-30")
+
+
+def test_rollups_are_written_listed_and_agree_with_rolling_up(tmp_path, geography):
+    facts, status, targets = _good_tables()
+    folder = write_snapshot(
+        tmp_path,
+        "2022-09-30",
+        facts,
+        status,
+        targets,
+        as_of="2022-09-30",
+        created_at="x",
+        source="x",
+        demo=False,
+        geography=geography,
+    )
+    manifest = json.loads((folder / schema.MANIFEST).read_text(encoding="utf-8"))
+    assert schema.ROLLUPS in manifest["files"]
+    snap = load_snapshot(folder, geography)
+    codes = ["019", "01", "VN", "00592"]
+    from dashboard import query
+
+    expected = query.rollup_months(facts, geography, codes, ["addicts_managed", "compulsory_rehab"])
+    got = snap.monthly(geography, codes, ["addicts_managed", "compulsory_rehab"])
+    key = ["unit_code", "indicator", "period"]
+    assert got.sort(key).equals(expected.select(got.columns).sort(key))
+    # The district reported its own compulsory rehab; the wards' addicts roll up to 52.
+    values = {(u, i): v for u, i, v in got.select("unit_code", "indicator", "value").iter_rows()}
+    assert values[("019", "addicts_managed")] == 52 and values[("019", "compulsory_rehab")] == 3
+
+
+def test_tampered_rollups_are_refused(tmp_path, geography):
+    facts, status, targets = _good_tables()
+    folder = write_snapshot(
+        tmp_path,
+        "2022-09-30",
+        facts,
+        status,
+        targets,
+        as_of="2022-09-30",
+        created_at="x",
+        source="x",
+        demo=False,
+        geography=geography,
+    )
+    pl.read_parquet(folder / schema.ROLLUPS).with_columns(pl.col("value") + 1).write_parquet(
+        folder / schema.ROLLUPS
+    )
+    _, problems = validate_snapshot(folder, geography)
+    assert any(p.file == schema.ROLLUPS and "mã băm" in p.message for p in problems)
+
+
+def test_facts_are_written_sorted_so_duplicates_are_found_without_hashing(tmp_path, geography):
+    folder = _write(tmp_path)
+    written = pl.read_parquet(folder / schema.FACTS)
+    assert written.equals(written.sort(schema.FACTS_SORT))
