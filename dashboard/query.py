@@ -285,7 +285,7 @@ def status_as_facts(counts: pl.DataFrame, grain: str, last_period: dt.date | Non
 
 
 def summarize(
-    facts: pl.DataFrame,
+    facts: pl.DataFrame | None,
     status: pl.DataFrame,
     geography: Geography,
     codes: Sequence[str],
