@@ -205,7 +205,9 @@ def pandas_queries(
     }
 
 
-def run(scale: str, geography: Geography, workdir: Path | None = None, repeat: int = 3) -> dict:
+def run(
+    scale: str, geography: Geography, workdir: Path | None = None, repeat: int = 3, pages: bool = True
+) -> dict:
     """Generate, then measure. Returns the results as a JSON-ready dict."""
     results: dict = {"scale": scale, "cpu_count": os.cpu_count()}
     own_tmp = workdir is None
@@ -244,6 +246,14 @@ def run(scale: str, geography: Geography, workdir: Path | None = None, repeat: i
             "district_communes_month": lambda: ask(communes, "month"),
         }
         results["queries"] = {name: {"ours_s": _timed(fn, repeat)[0]} for name, fn in ours.items()}
+        if pages:
+            views = {
+                "province": {"province": geography.name(province)},
+                "district": {"province": geography.name(province), "district": geography.name(district)},
+            }
+            if scale == "national":
+                views = {"country": {"province": "Toàn quốc"}, **views}
+            results["pages"] = page_timings(root, views)
         results["peak_memory_mb"] = peak_memory_mb()
         # The pandas baseline runs last: its own memory must not count as ours.
         baseline = pandas_queries(folder / schema.FACTS, geography, province, district)
@@ -256,6 +266,48 @@ def run(scale: str, geography: Geography, workdir: Path | None = None, repeat: i
     finally:
         if own_tmp:
             shutil.rmtree(root, ignore_errors=True)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_files() -> list[str]:
+    """The pages routed from app.py, in navigation order."""
+    import re
+
+    return re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+
+
+def page_timings(data_dir: Path, views: dict[str, dict[str, str]], pages: list[str] | None = None) -> dict:
+    """Each page's script run time through AppTest, cold (caches cleared) and warm, per filter view.
+
+    ``views`` maps a view name to the URL parameters that select it (as a copied link would).
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
+    out: dict[str, dict[str, float]] = {}
+    first_page_s = None
+    for view, params in views.items():
+        for page in pages or page_files():
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            timings = {}
+            for run in ("cold", "warm"):
+                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+                at.query_params.update(params)
+                start = time.perf_counter()
+                at.run()
+                at.switch_page(page).run()
+                timings[f"{run}_s"] = time.perf_counter() - start
+                if at.exception:
+                    timings["error"] = str(at.exception[0].value)[:200]
+            if first_page_s is None:
+                first_page_s = timings["cold_s"]
+            out[f"{view}:{Path(page).stem}"] = timings
+    out["_first_page_after_start_s"] = {"cold_s": first_page_s or 0.0}
+    return out
 
 
 def table(results: dict) -> str:
@@ -280,5 +332,8 @@ def table(results: dict) -> str:
             line += f"   pandas {row['pandas_s']:.3f} s   ratio {row['pandas_ratio']:.1f}×"
         lines.append(line)
     for name, row in results.get("pages", {}).items():
-        lines.append(f"  page {name:<23} " + "  ".join(f"{k} {v:.3f} s" for k, v in row.items()))
+        lines.append(
+            f"  page {name:<30} "
+            + "  ".join(f"{k} {v:.3f} s" if isinstance(v, float) else f"{k}: {v}" for k, v in row.items())
+        )
     return "\n".join(lines)

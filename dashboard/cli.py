@@ -215,6 +215,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from dashboard import bench
+
+    results = bench.run(args.scale, _geography(args), repeat=args.repeat, pages=not args.no_pages)
+    print(bench.table(results))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
+        print(f"Đã ghi kết quả: {args.json}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
