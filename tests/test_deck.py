@@ -1,0 +1,127 @@
+"""The meeting deck: slide count and Vietnamese titles, KPIs and goals; the CLI export on the demo data."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+from dashboard import cli, deck, export, meeting
+
+NAM_TU_LIEM = "019"
+
+
+@pytest.fixture(scope="module")
+def pack(demo_snapshots, geography):
+    return meeting.build_pack(demo_snapshots["2025-12-31"], geography, NAM_TU_LIEM, 2022, "9m")
+
+
+def tiny_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 18), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def slide_texts(slide) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) + "\n".join(
+        cell.text
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+
+
+def test_slide_order_is_title_kpis_charts_goals_map(pack):
+    order = meeting.slide_order(pack)
+    assert order[:2] == [("title", None), ("kpis", None)]
+    assert order[-2:] == [("goals", None), ("chart", "map.status")]
+    assert [k for kind, k in order if kind == "chart"][:-1] == [
+        c.key for c in pack.charts if c.section != "map"
+    ]
+
+
+def test_deck_opens_with_one_slide_per_chart_and_vietnamese_titles(pack, tmp_path):
+    images = {c.key: tiny_png() for c in pack.charts}
+    path = deck.write_deck(pack, tmp_path / "giao-ban.pptx", images)
+    prs = Presentation(str(path))
+    slides = list(prs.slides)
+    assert len(slides) == 1 + 1 + len(pack.charts) + 1  # title, KPIs, charts (map included), goals table
+    titles = [s.shapes.title.text for s in slides]
+    assert titles[0] == (
+        "Ban chỉ đạo phòng, chống tội phạm, tệ nạn ma túy, mại dâm và HIV/AIDS quận Nam Từ Liêm"
+    )
+    assert titles[1] == "Số liệu chính: Quận Nam Từ Liêm, 9 tháng 2022"
+    assert "Bảng thực hiện chỉ tiêu: Quận Nam Từ Liêm, 9 tháng 2022" in titles
+    assert titles[-1] == "Phân loại xã, phường, thị trấn: Quận Nam Từ Liêm, năm 2022"
+    assert {c.title for c in pack.charts} <= set(titles)
+    assert "Giao ban 9 tháng 2022 — Quận Nam Từ Liêm" in slide_texts(slides[0])
+    assert "Số liệu tính đến ngày 30/09/2022" in slide_texts(slides[0])
+    pictures = sum(1 for s in slides for shape in s.shapes if shape.shape_type == 13)
+    assert pictures == len(pack.charts)
+
+
+def test_kpi_and_goals_slides_carry_the_numbers(pack):
+    prs = Presentation(io.BytesIO(deck.build_deck(pack, {})))
+    slides = list(prs.slides)
+    kpis = slide_texts(slides[1])
+    assert "Người nghiện có hồ sơ quản lý\n445\n-15 (-3,26%) so với cùng kỳ" in kpis
+    goals = next(s for s in slides if s.shapes.title.text.startswith("Bảng thực hiện chỉ tiêu"))
+    text = slide_texts(goals)
+    assert "Đưa đi cai nghiện bắt buộc" in text and "68,75%" in text and "106,67%" in text
+
+
+def test_a_chart_without_an_image_says_why(pack):
+    prs = Presentation(io.BytesIO(deck.build_deck(pack, {}, missing="Không tìm thấy Chrome/Chromium")))
+    chart_slide = list(prs.slides)[2]
+    assert "Không tìm thấy Chrome/Chromium" in slide_texts(chart_slide)
+
+
+def test_zip_names_follow_the_deck(pack):
+    images = {c.key: tiny_png() for c in pack.charts}
+    with zipfile.ZipFile(io.BytesIO(deck.images_zip(pack, images))) as archive:
+        names = archive.namelist()
+    assert names[0] == "01_drugs-trend_quan-nam-tu-liem_9-thang-2022.png"
+    assert len(names) == len(pack.charts) and names[-1].endswith(
+        "map-status_quan-nam-tu-liem_9-thang-2022.png"
+    )
+
+
+@pytest.mark.skipif(not export.probe_browser().ok, reason="no Chrome/Chromium here")
+def test_cli_export_on_the_demo_data(newest_demo, tmp_path, capsys):
+    out, word = tmp_path / "deck.pptx", tmp_path / "bao-cao.docx"
+    code = cli.main(
+        ["export", "--snapshot", str(newest_demo), "--unit", NAM_TU_LIEM, "--year", "2022", "--grain", "9m",
+         "--out", str(out), "--report", str(word)]
+    )  # fmt: skip
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    prs = Presentation(str(out))
+    assert len(prs.slides) == 14
+    assert prs.slides[0].shapes.title.text.endswith("quận Nam Từ Liêm")
+    body = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
+    assert "22/32 người đi cai nghiện bắt buộc, đạt 68,75% chỉ tiêu" in body and "64/60" in body
+    assert "giây/ảnh" in printed and "Quận Nam Từ Liêm, 9 tháng 2022" in printed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.docx", "deck.pptx"]  # no temporary files
+
+
+def test_cli_export_without_a_browser_fails_clearly_and_writes_nothing(
+    newest_demo, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chrome"))
+    out = tmp_path / "deck.pptx"
+    code = cli.main(["export", "--snapshot", str(newest_demo), "--unit", NAM_TU_LIEM, "--year", "2022",
+                     "--out", str(out)])  # fmt: skip
+    assert code == 1
+    assert "apt-get install chromium" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_cli_export_rejects_an_unknown_unit(newest_demo, tmp_path, capsys):
+    code = cli.main(["export", "--snapshot", str(newest_demo), "--unit", "999", "--year", "2022",
+                     "--out", str(tmp_path / "d.pptx")])  # fmt: skip
+    assert code == 1 and "999" in capsys.readouterr().err
