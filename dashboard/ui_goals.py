@@ -230,6 +230,11 @@ def goal_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(headers, pl.String), orient="row")
 
 
+def for_screen(table: pl.DataFrame, lang: str, units: Sequence[str]) -> pl.DataFrame:
+    """The table as shown: without the area column when one unit is shown (the heading names it)."""
+    return table.drop(t("goals.col.unit", lang)) if len(units) == 1 else table
+
+
 def styled(table: pl.DataFrame, lang: str):
     """A pandas Styler of a goals table (or unit summary) with the status cells in their colours."""
     colours = {status_label(s, lang): c for s, c in goal_charts.STATUS_COLORS.items()}
@@ -313,7 +318,7 @@ def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure
         height=max(300, 34 * len(names) + 160),
         margin={"l": 20, "r": 30, "t": 70, "b": 40},
         xaxis={"title": {"text": t("goals.chart.count", lang)}, "gridcolor": "#DDDDDD", "dtick": 1},
-        yaxis={"autorange": "reversed", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": "  "},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
     )
     return fig
@@ -445,6 +450,8 @@ def trajectory_figure(goal: GoalProjection, lang: str, year: int | None = None) 
             xaxis_title_text=t("goals.axis.year", lang),
             yaxis_title_text=CATALOG[goal.metric].unit(lang),
         )
+    if len(fig.layout.title.text.split("<br>")[0]) > 80:
+        fig.update_layout(title_font_size=14)  # long labels (healthy communes) would be cut at the right
     years = [y for y, _ in goal.required] + [y for y, _ in goal.actual]
     if year is not None and years and min(years) <= year <= max(years):
         fig.add_vline(

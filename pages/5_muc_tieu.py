@@ -79,7 +79,8 @@ st.header(t("goals.section.table", lang))
 if results:
     st.markdown(ui_goals.summary_html(results, lang), unsafe_allow_html=True)
     table = ui_goals.goal_table(results, lang)
-    st.dataframe(ui_goals.styled(table, lang), hide_index=True, key="goal_table")
+    # A static table wraps its text: every column, the status and the note, reads on a projector.
+    st.table(ui_goals.styled(ui_goals.for_screen(table, lang, units), lang), hide_index=True)
     ui.caption(f)
     ui.downloads(table, f"muc_tieu_{'_'.join(units)}_{f.year}", lang, key="dl_goals")
 else:
@@ -99,13 +100,9 @@ projections = ui_goals.trajectory_order(
 )
 if not projections:
     st.info(t("goals.no_trajectories", lang, area=area))
-for start in range(0, len(projections), 2):
-    for column, goal in zip(st.columns(2), projections[start : start + 2], strict=False):
-        with column:
-            ui.plot(
-                ui_goals.trajectory_figure(goal, lang, f.year), key=f"goal_{goal.unit_code}_{goal.metric}"
-            )
-            st.caption(t("goals.method", lang, text=ui_goals.method_text(goal, lang)))
+for goal in projections:
+    # Full width: the title, the verdict and the note on the projection method stay on one line each.
+    ui.plot(ui_goals.trajectory_figure(goal, lang, f.year), key=f"goal_{goal.unit_code}_{goal.metric}")
 
 # Communes whose change made or broke a commune-count target.
 changes = ui_goals.commune_table(results, lang)
