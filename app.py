@@ -24,6 +24,8 @@ PAGES = [
     page("pages/5_muc_tieu.py", "page.goals", ":material/flag:", "muc-tieu"),
     page("pages/4_ban_do.py", "page.map", ":material/map:", "ban-do"),
     page("pages/7_du_lieu.py", "page.data", ":material/database:", "du-lieu"),
+    page("pages/5_xuat_bao_cao.py", "page.export", ":material/ios_share:", "xuat-bao-cao"),
+    page("pages/6_trinh_chieu.py", "page.present", ":material/slideshow:", "trinh-chieu"),
 ]
 
 st.navigation(PAGES, position="sidebar").run()

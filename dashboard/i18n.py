@@ -17,6 +17,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "page.map": {"vi": "Bản đồ", "en": "Map"},
     "page.goals": {"vi": "Mục tiêu", "en": "Goals"},
     "page.data": {"vi": "Dữ liệu", "en": "Data"},
+    "page.export": {"vi": "Xuất báo cáo", "en": "Export"},
+    "page.present": {"vi": "Trình chiếu", "en": "Presentation"},
     # Sidebar filters
     "filter.snapshot": {"vi": "Bộ số liệu", "en": "Data snapshot"},
     "filter.province": {"vi": "Tỉnh, thành phố", "en": "Province"},

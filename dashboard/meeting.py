@@ -472,3 +472,59 @@ def slide_order(pack: Pack) -> list[tuple[str, str | None]]:
         order.append(("goals", None))
     order += [("chart", c.key) for c in pack.charts if c.section == "map"]
     return order
+
+
+def projector_figure(fig: go.Figure, height: int = 720, font_size: int = 22) -> go.Figure:
+    """A copy of a chart for the projector: taller, with large type throughout."""
+    out = go.Figure(fig)
+    out.update_layout(height=height, font=dict(size=font_size), title=dict(font=dict(size=font_size + 10)))
+    return out
+
+
+# The export and presentation pages' strings. They belong in dashboard/i18n.py; they are kept
+# here and registered into its table (never overriding an entry) while that file is being
+# reworked by another change, and move there verbatim afterwards.
+UI_STRINGS: dict[str, dict[str, str]] = {
+    "export.heading": {
+        "vi": "Xuất báo cáo giao ban: {area}, {period}", "en": "Meeting pack: {area}, {period}"
+    },
+    "export.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "export.sections": {"vi": "Nội dung", "en": "Sections"},
+    "export.deck": {"vi": "Tải bản trình chiếu (PowerPoint)", "en": "Download the deck (PowerPoint)"},
+    "export.zip": {"vi": "Tải ảnh các biểu đồ (ZIP)", "en": "Download chart images (ZIP)"},
+    "export.word": {"vi": "Tải báo cáo (Word)", "en": "Download the report (Word)"},
+    "export.png": {"vi": "Tải ảnh PNG", "en": "Download PNG"},
+    "export.svg": {"vi": "Tải ảnh SVG", "en": "Download SVG"},
+    "export.narrative": {"vi": "Báo cáo bằng chữ (để sao chép)", "en": "Written report (to copy)"},
+    "export.charts": {"vi": "Các biểu đồ", "en": "Charts"},
+    "export.word_no_charts": {
+        "vi": "Không có trình duyệt trên máy chủ: báo cáo Word không kèm biểu đồ.",
+        "en": "No browser on the server: the Word report comes without charts.",
+    },
+    "export.in_browser": {
+        "vi": "Nút máy ảnh trên mỗi biểu đồ vẫn tải được ảnh PNG ngay trong trình duyệt.",
+        "en": "The camera button on each chart still downloads a PNG in your browser.",
+    },
+    "present.choose": {"vi": "Chọn nội dung trình chiếu", "en": "Choose what to present"},
+    "present.previous": {"vi": "Trước", "en": "Previous"},
+    "present.next": {"vi": "Tiếp", "en": "Next"},
+    "present.position": {"vi": "Trang {i}/{n}", "en": "Slide {i} of {n}"},
+    "present.kpis": {"vi": "Số liệu chính", "en": "Key figures"},
+    "present.goals": {"vi": "Bảng thực hiện chỉ tiêu", "en": "Goals table"},
+    **{f"section.{k}": {"vi": v, "en": en} for (k, v), en in zip(
+        SECTION_LABELS.items(),
+        ("Drugs", "Rehab and aftercare", "Prostitution", "Human trafficking", "HIV/AIDS", "Goals",
+         "Commune map"),
+        strict=True,
+    )},
+}  # fmt: skip
+
+
+def _register_strings() -> None:
+    from dashboard.i18n import STRINGS
+
+    for key, value in UI_STRINGS.items():
+        STRINGS.setdefault(key, value)
+
+
+_register_strings()

@@ -1,0 +1,139 @@
+"""Xuất báo cáo: choose unit, period and sections; download the deck, the chart images and the Word report."""
+
+import streamlit as st
+
+from dashboard import deck, export, meeting, query, report, ui
+from dashboard.geography import COUNTRY_CODE
+from dashboard.i18n import t
+
+f = ui.filters()
+lang = f.lang
+geo = ui.geography()
+info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+
+units = [f.province] if f.province != COUNTRY_CODE else [COUNTRY_CODE, *info.provinces]
+if f.province != COUNTRY_CODE:
+    units += geo.descendants(f.province, "district")
+default_unit = f.districts[0] if len(f.districts) == 1 else units[0]
+left, middle, right = st.columns([2, 1, 1])
+with left:
+    unit = ui.page_select(
+        t("export.unit", lang),
+        units,
+        key="xb_unit",
+        lang=lang,
+        index=units.index(default_unit),
+        format_func=geo.name,
+    )
+with middle:
+    years = list(reversed(info.years))
+    year = ui.page_select(t("filter.year", lang), years, key="xb_year", lang=lang, index=years.index(f.year))
+with right:
+    grain = ui.page_select(
+        t("filter.grain", lang),
+        list(query.GRAINS),
+        key="xb_grain",
+        lang=lang,
+        index=query.GRAINS.index(f.grain),
+        format_func=lambda g: t(f"grain.{g}", lang),
+    )
+sections = ui.page_select(
+    t("export.sections", lang),
+    list(meeting.SECTIONS),
+    key="xb_sections",
+    lang=lang,
+    multi=True,
+    default=meeting.SECTIONS,
+    format_func=lambda s: t(f"section.{s}", lang),
+)
+if not sections:
+    st.info(t("notice.no_data", lang))
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def pack_for(folder: str, snapshot_id: str, unit: str, year: int, grain: str, sections: tuple[str, ...]):
+    return meeting.build_pack(
+        ui.load(folder, snapshot_id), ui.geography(), unit, year, grain, sections, lang="vi"
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def images_for(folder: str, snapshot_id: str, unit: str, year: int, grain: str, sections: tuple[str, ...]):
+    return deck.chart_images(pack_for(folder, snapshot_id, unit, year, grain, sections))
+
+
+key = (f.data_dir, f.snapshot_id, unit, int(year), grain, tuple(sections))
+try:
+    pack = pack_for(*key)
+except ValueError as exc:
+    st.warning(str(exc))
+    st.stop()
+
+st.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
+st.caption(pack.committee + " · " + pack.caption.source_line())
+if not pack.complete:
+    st.warning(t("period.incomplete", lang))
+
+probe = export.probe_browser()
+fonts = export.probe_fonts()
+if not probe.ok:
+    st.warning(probe.message + " " + t("export.in_browser", lang), icon=":material/warning:")
+if fonts:
+    st.warning(fonts, icon=":material/font_download_off:")
+
+stem = export.file_name(pack.unit_name, pack.period_label, ext="x")[:-2]
+c1, c2, c3 = st.columns(3)
+c1.download_button(
+    t("export.deck", lang),
+    lambda: deck.build_deck(pack, images_for(*key)),
+    file_name=deck.deck_file_name(pack),
+    mime=deck.PPTX_MIME,
+    key="xb_deck",
+    icon=":material/slideshow:",
+    disabled=not probe.ok,
+    on_click="ignore",
+)
+c2.download_button(
+    t("export.zip", lang),
+    lambda: deck.images_zip(pack, images_for(*key)),
+    file_name=f"anh_{stem}.zip",
+    mime="application/zip",
+    key="xb_zip",
+    icon=":material/photo_library:",
+    disabled=not probe.ok,
+    on_click="ignore",
+)
+c3.download_button(
+    t("export.word", lang),
+    lambda: report.report_docx(pack, images_for(*key) if probe.ok else None),
+    file_name=f"bao-cao_{stem}.docx",
+    mime=report.DOCX_MIME,
+    key="xb_word",
+    icon=":material/description:",
+    on_click="ignore",
+)
+if not probe.ok:
+    c3.caption(t("export.word_no_charts", lang))
+
+st.subheader(t("export.narrative", lang))
+st.code(report.report_text(pack), language=None, wrap_lines=True)
+
+st.subheader(t("export.charts", lang))
+for chart in pack.charts:
+    name = export.file_name(chart.key.replace(".", "-"), pack.unit_name, pack.period_label, ext="png")[:-4]
+    with st.expander(chart.title):
+        st.plotly_chart(
+            chart.figure, theme=None, key=f"xb_fig_{chart.key}", config=export.plotly_config(name)
+        )
+        b1, b2, _ = st.columns([1, 1, 3])
+        for column, fmt in ((b1, "png"), (b2, "svg")):
+            column.download_button(
+                t(f"export.{fmt}", lang),
+                lambda chart=chart, fmt=fmt: export.export_image(chart.figure, pack.caption, fmt),
+                file_name=f"{name}.{fmt}",
+                mime=export.FORMATS[fmt],
+                key=f"xb_{fmt}_{chart.key}",
+                disabled=not probe.ok,
+                on_click="ignore",
+            )

@@ -1,0 +1,105 @@
+"""Trình chiếu: the meeting pack one slide at a time, full width, large type, in deck order."""
+
+import streamlit as st
+
+from dashboard import deck, meeting, query, report, ui
+from dashboard.formatting import fmt_date
+from dashboard.geography import COUNTRY_CODE
+from dashboard.i18n import t
+
+f = ui.filters()
+lang = f.lang
+geo = ui.geography()
+info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+
+# The same choices as the export page (same keys), so the deck and the screen show one pack.
+units = [f.province] if f.province != COUNTRY_CODE else [COUNTRY_CODE, *info.provinces]
+if f.province != COUNTRY_CODE:
+    units += geo.descendants(f.province, "district")
+default_unit = f.districts[0] if len(f.districts) == 1 else units[0]
+with st.expander(t("present.choose", lang)):
+    unit = ui.page_select(
+        t("export.unit", lang), units, key="xb_unit", lang=lang, index=units.index(default_unit),
+        format_func=geo.name,
+    )  # fmt: skip
+    years = list(reversed(info.years))
+    year = ui.page_select(t("filter.year", lang), years, key="xb_year", lang=lang, index=years.index(f.year))
+    grain = ui.page_select(
+        t("filter.grain", lang), list(query.GRAINS), key="xb_grain", lang=lang,
+        index=query.GRAINS.index(f.grain), format_func=lambda g: t(f"grain.{g}", lang),
+    )  # fmt: skip
+    sections = ui.page_select(
+        t("export.sections", lang), list(meeting.SECTIONS), key="xb_sections", lang=lang, multi=True,
+        default=meeting.SECTIONS, format_func=lambda s: t(f"section.{s}", lang),
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def pack_for(folder: str, snapshot_id: str, unit: str, year: int, grain: str, sections: tuple[str, ...]):
+    return meeting.build_pack(
+        ui.load(folder, snapshot_id), ui.geography(), unit, year, grain, sections, lang="vi"
+    )
+
+
+try:
+    pack = pack_for(f.data_dir, f.snapshot_id, unit, int(year), grain, tuple(sections or meeting.SECTIONS))
+except ValueError as exc:
+    st.warning(str(exc))
+    st.stop()
+
+# Projector type: big metric values and labels.
+st.html(
+    "<style>[data-testid='stMetricValue']{font-size:3.4rem}"
+    "[data-testid='stMetricLabel'] p{font-size:1.3rem}"
+    "[data-testid='stMetricDelta']{font-size:1.2rem}"
+    "h1{font-size:2.6rem !important}"
+    ".slide-sub{font-size:1.6rem;color:#444}</style>"
+)
+
+order = meeting.slide_order(pack)
+position = st.session_state.get("slide", 0)
+position = min(max(position, 0), len(order) - 1)
+back, where, forward = st.columns([1, 4, 1])
+if back.button(
+    t("present.previous", lang), icon=":material/arrow_back:", disabled=position == 0, width="stretch"
+):
+    position -= 1
+if forward.button(
+    t("present.next", lang),
+    icon=":material/arrow_forward:",
+    disabled=position == len(order) - 1,
+    width="stretch",
+):
+    position += 1
+st.session_state["slide"] = position
+counter = t("present.position", lang, i=position + 1, n=len(order))
+where.markdown(f"<div style='text-align:center'>{counter}</div>", unsafe_allow_html=True)
+
+kind, key = order[position]
+if kind == "title":
+    st.title(pack.committee)
+    st.markdown(
+        f"<div class='slide-sub'>Giao ban {pack.period_label} — {pack.unit_name}<br>"
+        f"Số liệu tính đến ngày {fmt_date(pack.period_end)}</div>",
+        unsafe_allow_html=True,
+    )
+    st.caption(pack.caption.source_line())
+elif kind == "kpis":
+    st.title(f"{t('present.kpis', lang)}: {pack.unit_name}, {pack.period_label}")
+    for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):
+        row = pack.kpis[start : start + deck.KPI_COLUMNS]
+        for column, indicator in zip(st.columns(deck.KPI_COLUMNS), row, strict=False):
+            label, value, change = deck.kpi_texts(pack, indicator)
+            tone = pack.figures[indicator].tone
+            column.metric(label, value, change, delta_color={"good": "green", "bad": "red"}.get(tone, "gray"),
+                          border=True)  # fmt: skip
+    st.caption(pack.caption.source_line())
+elif kind == "goals":
+    st.title(f"{t('present.goals', lang)}: {pack.unit_name}, {pack.period_label}")
+    rows = report.goal_rows(pack)
+    table = "| " + " | ".join(report.GOAL_COLUMNS) + " |\n|" + "---|" * len(report.GOAL_COLUMNS) + "\n"
+    table += "\n".join("| " + " | ".join(row) + " |" for row in rows)
+    st.markdown(f"<div style='font-size:1.5rem'>\n\n{table}\n\n</div>", unsafe_allow_html=True)
+else:
+    figure = meeting.projector_figure(pack.chart(key).figure)
+    st.plotly_chart(figure, theme=None, key=f"slide_{key}", config={"displaylogo": False})
