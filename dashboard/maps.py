@@ -781,7 +781,7 @@ def _figure(value: float | None, lang: str) -> int | str:
     return fmt_number(value, lang)
 
 
-def view_state(frame: pl.DataFrame, width_px: int = 800, height_px: int = 600) -> pdk.ViewState:
+def view_state(frame: pl.DataFrame, width_px: int = 700, height_px: int = 560) -> pdk.ViewState:
     """A view that fits every commune of the frame."""
     points = frame.filter(pl.col("lat").is_not_null())
     if points.is_empty():
@@ -792,9 +792,10 @@ def view_state(frame: pl.DataFrame, width_px: int = 800, height_px: int = 600) -
     span_lon = max(lon1 - lon0, 0.02)
     # Web Mercator stretches latitude by 1/cos(lat).
     span_lat = max(lat1 - lat0, 0.02) / math.cos(math.radians(lat_c))
-    zoom = min(math.log2(width_px * 360 / (256 * span_lon)), math.log2(height_px * 360 / (256 * span_lat)))
+    # At zoom z deck.gl's world is 512 · 2^z pixels wide.
+    zoom = min(math.log2(width_px * 360 / (512 * span_lon)), math.log2(height_px * 360 / (512 * span_lat)))
     return pdk.ViewState(
-        latitude=round(lat_c, 4), longitude=round(lon_c, 4), zoom=round(max(3.0, min(zoom - 0.3, 13.0)), 2)
+        latitude=round(lat_c, 4), longitude=round(lon_c, 4), zoom=round(max(3.0, min(zoom - 0.2, 13.0)), 2)
     )
 
 
@@ -874,6 +875,8 @@ def build_deck(
     rows = _rows(frame, lang, with_value, with_radius)
     colour_of = {item.key: item.color for item in view.legend}
     layers: list[pdk.Layer] = []
+    # pydeck turns every plain string argument into a deck.gl expression ("@@=" + text), so
+    # accessors are written without the prefix and literal strings go through pdk.types.String.
     # The legend lists the most serious class first; draw it last so it stays on top.
     for item in reversed(view.legend):
         colour = hex_to_rgb(colour_of[item.key])
@@ -904,11 +907,13 @@ def build_deck(
                     "ScatterplotLayer",
                     id=f"c-{item.key}",
                     data=[rows[by_code[code]] for code in points],
-                    get_position="@@=[this[0],this[1]]",
-                    get_fill_color=[*colour, 230],
+                    get_position="[this[0],this[1]]",
+                    get_fill_color=colour,
+                    # deck.gl draws layers at 0.8 opacity by default; the colours are the legend's.
+                    opacity=1.0,
                     get_line_color=[255, 255, 255],
-                    get_radius=f"@@=this[{len(rows[0]) - 1}]" if with_radius else POINT_RADIUS_PX,
-                    radius_units="pixels",
+                    get_radius=f"this[{len(rows[0]) - 1}]" if with_radius else POINT_RADIUS_PX,
+                    radius_units=pdk.types.String("pixels"),
                     line_width_min_pixels=0.5,
                     stroked=True,
                     pickable=True,
@@ -924,13 +929,13 @@ def build_deck(
                 "TextLayer",
                 id=LABEL_LAYER,
                 data=label_rows,
-                get_position="@@=[this[0],this[1]]",
-                get_text="@@=this[2]",
+                get_position="[this[0],this[1]]",
+                get_text="this[2]",
                 get_size=12,
                 get_color=[33, 33, 33],
                 # deck.gl draws only ASCII glyphs unless told to collect the letters it needs.
-                character_set="auto",
-                font_family="sans-serif",
+                character_set=pdk.types.String("auto"),
+                font_family=pdk.types.String("sans-serif"),
                 background=True,
                 get_background_color=[255, 255, 255, 170],
                 pickable=True,
@@ -947,7 +952,7 @@ def build_deck(
     # draw no base map; map_style=None would make Streamlit fetch Carto tiles instead.
     return CompactDeck(
         layers=layers,
-        initial_view_state=view_state(frame),
+        initial_view_state=view_state(frame, height_px=height),
         tooltip=tooltip,
         height=height,
         **deck_args,

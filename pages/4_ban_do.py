@@ -67,8 +67,9 @@ def on_list_select(codes: list[str]) -> None:
 
 years = list(info.years)
 controls = st.columns([3, 2, 3])
+# Keyed by the sidebar's end year: moving the shared year range moves the map's year too.
 year = controls[0].select_slider(
-    t("filter.year", lang), years, value=f.year if f.year in years else years[-1], key="map_year"
+    t("filter.year", lang), years, value=f.year if f.year in years else years[-1], key=f"map_year_{f.year}"
 )
 view_kind = controls[1].radio(
     t("map.view", lang), maps.VIEWS, format_func=lambda v: t(f"map.view.{v}", lang), key="map_view"

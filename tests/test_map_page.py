@@ -87,7 +87,7 @@ def test_map_page_for_dien_bien_shows_every_commune_with_the_core_counts(
 def test_changing_the_year_changes_the_counts_and_the_map(demo_dir, monkeypatch, snap, geography):
     at = open_map(demo_dir, monkeypatch, province="11")
     before, spec_before = legend_counts(at), deck_spec(at)
-    at.select_slider(key="map_year").set_value(2015)
+    at.select_slider(key="map_year_2025").set_value(2015)
     at.run()
     assert not at.exception
     assert at.title[0].value.endswith("năm 2015")

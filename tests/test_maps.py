@@ -432,6 +432,16 @@ def test_deck_has_one_layer_per_class_and_a_text_tooltip_that_never_renders_html
     assert row[2] == 'Xã <img src=x onerror="alert(1)"> & Co\nQuận Một\nTrọng điểm loại II'
     assert row[3:] == ["1.234", "–", "–"]
     assert key_layer["getFillColor"][:3] == maps.hex_to_rgb(maps.CLASS_COLORS["key_2"])
+    # accessors are deck.gl expressions, literal strings are not
+    assert key_layer["getPosition"] == "@@=[this[0],this[1]]"
+    assert key_layer["radiusUnits"] == "pixels"
+    label_layer = spec["layers"][3]
+    assert (label_layer["getText"], label_layer["characterSet"], label_layer["fontFamily"]) == (
+        "@@=this[2]",
+        "auto",
+        "sans-serif",
+    )
+    assert "@@=@@" not in deck.to_json()
     # deck.gl puts a "text" tooltip into innerText: markup in a name shows as text.
     assert set(deck._tooltip) == {"text", "style"}
     assert deck._tooltip["text"].splitlines() == [
