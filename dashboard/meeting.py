@@ -490,6 +490,12 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     },
     "export.unit": {"vi": "Đơn vị", "en": "Unit"},
     "export.sections": {"vi": "Nội dung", "en": "Sections"},
+    "export.one_unit": {
+        "vi": "Bộ lọc đang chọn nhiều quận, huyện: báo cáo được lập cho {name}. Chọn một quận, huyện để lập"
+        " báo cáo của quận, huyện đó.",
+        "en": "Several districts are selected: the pack is made for {name}. Select one district for its"
+        " own pack.",
+    },
     "export.deck": {"vi": "Tải bản trình chiếu (PowerPoint)", "en": "Download the deck (PowerPoint)"},
     "export.zip": {"vi": "Tải ảnh các biểu đồ (ZIP)", "en": "Download chart images (ZIP)"},
     "export.word": {"vi": "Tải báo cáo (Word)", "en": "Download the report (Word)"},

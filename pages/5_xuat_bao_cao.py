@@ -2,41 +2,18 @@
 
 import streamlit as st
 
-from dashboard import deck, export, meeting, query, report, ui
-from dashboard.geography import COUNTRY_CODE
+from dashboard import deck, export, meeting, report, ui
 from dashboard.i18n import t
 
 f = ui.filters()
 lang = f.lang
 geo = ui.geography()
-info = ui.snapshot_info(f.data_dir, f.snapshot_id)
 
-units = [f.province] if f.province != COUNTRY_CODE else [COUNTRY_CODE, *info.provinces]
-if f.province != COUNTRY_CODE:
-    units += geo.descendants(f.province, "district")
-default_unit = f.districts[0] if len(f.districts) == 1 else units[0]
-left, middle, right = st.columns([2, 1, 1])
-with left:
-    unit = ui.page_select(
-        t("export.unit", lang),
-        units,
-        key="xb_unit",
-        lang=lang,
-        index=units.index(default_unit),
-        format_func=geo.name,
-    )
-with middle:
-    years = list(reversed(info.years))
-    year = ui.page_select(t("filter.year", lang), years, key="xb_year", lang=lang, index=years.index(f.year))
-with right:
-    grain = ui.page_select(
-        t("filter.grain", lang),
-        list(query.GRAINS),
-        key="xb_grain",
-        lang=lang,
-        index=query.GRAINS.index(f.grain),
-        format_func=lambda g: t(f"grain.{g}", lang),
-    )
+# Unit and period come from the shared sidebar: one selected district, else the province.
+unit = f.districts[0] if len(f.districts) == 1 else f.province
+if len(f.districts) > 1:
+    st.info(t("export.one_unit", lang, name=geo.name(unit)))
+year, grain = f.year, f.grain
 sections = ui.page_select(
     t("export.sections", lang),
     list(meeting.SECTIONS),

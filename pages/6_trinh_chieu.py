@@ -2,32 +2,17 @@
 
 import streamlit as st
 
-from dashboard import deck, meeting, query, report, ui
+from dashboard import deck, meeting, report, ui
 from dashboard.formatting import fmt_date
-from dashboard.geography import COUNTRY_CODE
 from dashboard.i18n import t
 
 f = ui.filters()
 lang = f.lang
-geo = ui.geography()
-info = ui.snapshot_info(f.data_dir, f.snapshot_id)
 
-# The same choices as the export page (same keys), so the deck and the screen show one pack.
-units = [f.province] if f.province != COUNTRY_CODE else [COUNTRY_CODE, *info.provinces]
-if f.province != COUNTRY_CODE:
-    units += geo.descendants(f.province, "district")
-default_unit = f.districts[0] if len(f.districts) == 1 else units[0]
+# Unit and period from the shared sidebar, sections as on the export page (same key): the deck
+# and the screen show one pack.
+unit = f.districts[0] if len(f.districts) == 1 else f.province
 with st.expander(t("present.choose", lang)):
-    unit = ui.page_select(
-        t("export.unit", lang), units, key="xb_unit", lang=lang, index=units.index(default_unit),
-        format_func=geo.name,
-    )  # fmt: skip
-    years = list(reversed(info.years))
-    year = ui.page_select(t("filter.year", lang), years, key="xb_year", lang=lang, index=years.index(f.year))
-    grain = ui.page_select(
-        t("filter.grain", lang), list(query.GRAINS), key="xb_grain", lang=lang,
-        index=query.GRAINS.index(f.grain), format_func=lambda g: t(f"grain.{g}", lang),
-    )  # fmt: skip
     sections = ui.page_select(
         t("export.sections", lang), list(meeting.SECTIONS), key="xb_sections", lang=lang, multi=True,
         default=meeting.SECTIONS, format_func=lambda s: t(f"section.{s}", lang),
@@ -42,7 +27,7 @@ def pack_for(folder: str, snapshot_id: str, unit: str, year: int, grain: str, se
 
 
 try:
-    pack = pack_for(f.data_dir, f.snapshot_id, unit, int(year), grain, tuple(sections or meeting.SECTIONS))
+    pack = pack_for(f.data_dir, f.snapshot_id, unit, f.year, f.grain, tuple(sections or meeting.SECTIONS))
 except ValueError as exc:
     st.warning(str(exc))
     st.stop()

@@ -14,7 +14,7 @@ PRESENT_PAGE = "pages/6_trinh_chieu.py"
 NAM_TU_LIEM_9M_2022 = {
     "province": "Thành phố Hà Nội",
     "district": "Quận Nam Từ Liêm",
-    "years": ["2015", "2022"],
+    "years": ["2015", "2022"],  # the end year is the report's year
     "grain": "9 tháng",
 }
 TIMEOUT = 180
