@@ -9,6 +9,7 @@ f = ui.filters()
 lang = f.lang
 geo = ui.geography()
 
+head = st.container()  # the heading goes above the choices once the pack is known
 # Unit and period come from the shared sidebar: one selected district, else the province.
 unit = f.districts[0] if len(f.districts) == 1 else f.province
 if len(f.districts) > 1:
@@ -47,8 +48,8 @@ except ValueError as exc:
     st.warning(str(exc))
     st.stop()
 
-st.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
-st.caption(pack.committee + " · " + pack.caption.source_line())
+head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
+head.caption(pack.committee + " · " + pack.caption.source_line())
 if not pack.complete:
     st.warning(t("period.incomplete", lang))
 
