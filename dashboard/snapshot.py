@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from dashboard import query, schema
+from dashboard.catalog import FACT_INDICATORS
 from dashboard.geography import Geography
 from dashboard.schema import Problem
 
@@ -145,9 +147,16 @@ def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None
     unit_codes = set(geography.units["unit_code"].to_list())
     commune_codes = set(geography.units_at("commune")["unit_code"].to_list())
     stats = None
-    if schema.FACTS in tables:
+    cache_key = _cache_key(manifest, geography) if manifest is not None and not problems else None
+    cached = _cached_facts_check(path, cache_key)
+    if cached is not None:
+        stats, found = cached
+        problems += found
+    elif schema.FACTS in tables:
         found, stats = schema.check_facts_stats(tables[schema.FACTS], unit_codes)
         problems += found
+        if cache_key is not None and not any(p.severity == "error" for p in found):
+            _store_facts_check(path, cache_key, stats, found)
     if schema.STATUS in tables:
         problems += schema.check_status(tables[schema.STATUS], commune_codes)
     if schema.TARGETS in tables:
@@ -171,6 +180,70 @@ def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None
         warnings=tuple(problems),
     )
     return snap, problems
+
+
+# The facts pass is the slow part of validation at national scale (seconds, for tens of millions
+# of rows). Its result depends only on the file's bytes, the geography and these checks, so it is
+# remembered beside the snapshots, keyed by the checksums check_manifest has just verified.
+FACTS_CHECKS_VERSION = 1
+VALIDATED_DIR = ".validated"
+
+
+def _cache_key(manifest: dict, geography: Geography) -> str:
+    digest = hashlib.sha256()
+    digest.update(
+        json.dumps(
+            {
+                "checks": FACTS_CHECKS_VERSION,
+                "schema": schema.SCHEMA_VERSION,
+                "indicators": sorted(FACT_INDICATORS),
+                "files": manifest.get("files"),
+            },
+            sort_keys=True,
+        ).encode()
+    )
+    digest.update(str(geography.units.hash_rows().sum()).encode())
+    return digest.hexdigest()
+
+
+def _cache_file(path: Path) -> Path:
+    return path.parent / VALIDATED_DIR / f"{path.name}.json"
+
+
+def _cached_facts_check(path: Path, key: str | None) -> tuple[schema.FactStats, list[Problem]] | None:
+    if key is None:
+        return None
+    try:
+        record = json.loads(_cache_file(path).read_text(encoding="utf-8"))
+        if record.get("key") != key:
+            return None
+        stats = schema.FactStats(
+            record["rows"],
+            dt.date.fromisoformat(record["first"]) if record["first"] else None,
+            dt.date.fromisoformat(record["last"]) if record["last"] else None,
+        )
+        warnings = [Problem(**w) for w in record.get("warnings", [])]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return stats, warnings
+
+
+def _store_facts_check(path: Path, key: str, stats: schema.FactStats, warnings: list[Problem]) -> None:
+    record = {
+        "key": key,
+        "rows": stats.rows,
+        "first": stats.first_period.isoformat() if stats.first_period else None,
+        "last": stats.last_period.isoformat() if stats.last_period else None,
+        "warnings": [vars(w) for w in warnings],
+    }
+    target = _cache_file(path)
+    try:
+        target.parent.mkdir(exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only data folder only costs the next start the full check
 
 
 def load_snapshot(path: Path, geography: Geography) -> Snapshot:

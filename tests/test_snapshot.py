@@ -308,3 +308,28 @@ def test_facts_are_written_sorted_so_duplicates_are_found_without_hashing(tmp_pa
     folder = _write(tmp_path)
     written = pl.read_parquet(folder / schema.FACTS)
     assert written.equals(written.sort(schema.FACTS_SORT))
+
+
+def test_facts_check_is_remembered_by_checksum_and_never_masks_a_change(tmp_path, geography, monkeypatch):
+    folder = _write(tmp_path / "snapshots")
+    first, _ = validate_snapshot(folder, geography)
+    assert (folder.parent / ".validated" / f"{folder.name}.json").is_file()
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the facts pass ran again for unchanged files")
+
+    monkeypatch.setattr(schema, "check_facts_stats", must_not_run)
+    again, problems = validate_snapshot(folder, geography)
+    assert again is not None and again.stats == first.stats and problems == []
+    monkeypatch.undo()
+    # Any change to the file changes its checksum: the manifest check refuses it.
+    _rewrite_parquet(folder, schema.FACTS, _facts_with(value=pl.lit(-1.0)))
+    snap, problems = validate_snapshot(folder, geography)
+    assert snap is None and any("giá trị âm" in p.message for p in problems)
+
+
+def test_remembered_check_is_ignored_for_another_geography(tmp_path, geography, small_geo):
+    folder = _write(tmp_path / "snapshots")
+    validate_snapshot(folder, geography)
+    snap, problems = validate_snapshot(folder, small_geo)
+    assert snap is None and any("không có trong danh mục" in p.message for p in problems)
