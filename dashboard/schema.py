@@ -343,13 +343,12 @@ def check_facts_stats(
             pl.len().alias("_rows"),
             p.min().alias("_first"),
             p.max().alias("_last"),
-            before.sum().alias("_unsorted"),
-            same.sum().alias("_adjacent"),
             *[mask.sum().alias(name) for name, (mask, *_rest) in masks.items()],
         )
         .collect(engine="streaming")
         .row(0, named=True)
     )
+    counts["_unsorted"], counts["_adjacent"] = _order_counts(lf, before, same)
     out: list[Problem] = []
     for name, (mask, column, message, severity) in masks.items():
         out += _problem(lf, FACTS, counts[name], mask, column, message, severity)
@@ -361,6 +360,36 @@ def check_facts_stats(
         duplicates = counts["_rows"] - lf.select(pl.struct(FACTS_KEY).n_unique()).collect().item()
         out += _problem(lf, FACTS, duplicates, pl.struct(FACTS_KEY).is_duplicated(), key_text, key_message)
     return out, FactStats(counts["_rows"], counts["_first"], counts["_last"])
+
+
+def _order_counts(
+    lf: pl.LazyFrame, before: pl.Expr, same: pl.Expr, chunk: int = 1_000_000
+) -> tuple[int, int]:
+    """Rows out of key order, and rows equal to the row before, read a slice at a time.
+
+    Comparing a row with the one before it does not stream, so the file is read in slices
+    (bounded memory); each slice's first row is compared with the previous slice's last row.
+    """
+    key = list(FACTS_SORT)
+    unsorted = adjacent = 0
+    previous: tuple | None = None
+    offset = 0
+    while True:
+        part = lf.slice(offset, chunk).select(key).collect()
+        if part.is_empty():
+            break
+        inside = part.select(before.sum().alias("b"), same.sum().alias("s")).row(0)
+        unsorted += inside[0] or 0
+        adjacent += inside[1] or 0
+        first = part.row(0)
+        if previous is not None and None not in first and None not in previous:
+            unsorted += first < previous
+            adjacent += first == previous
+        previous = part.row(part.height - 1)
+        offset += part.height
+        if part.height < chunk:
+            break
+    return unsorted, adjacent
 
 
 def check_status(status: pl.DataFrame, commune_codes: set[str]) -> list[Problem]:

@@ -333,3 +333,30 @@ def test_remembered_check_is_ignored_for_another_geography(tmp_path, geography, 
     validate_snapshot(folder, geography)
     snap, problems = validate_snapshot(folder, small_geo)
     assert snap is None and any("không có trong danh mục" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("units", "expected"),
+    [
+        (["00001", "00002", "00003", "00004", "00005"], (0, 0)),
+        # a duplicate straddling two slices, and one inside a slice
+        (["00001", "00002", "00002", "00003", "00003"], (0, 2)),
+        # out of order across the slice boundary
+        (["00001", "00003", "00002", "00004", "00005"], (1, 0)),
+    ],
+)
+def test_order_and_duplicates_are_counted_across_slices(units, expected):
+    frame = pl.DataFrame(
+        {
+            "period": [dt.date(2022, 1, 1)] * 5,
+            "unit_code": units,
+            "indicator": ["drug_users"] * 5,
+            "value": [1.0] * 5,
+        }
+    )
+    u, i, p = pl.col("unit_code"), pl.col("indicator"), pl.col("period")
+    same = (u == u.shift(1)) & (i == i.shift(1)) & (p == p.shift(1))
+    before = (u < u.shift(1)) | (
+        (u == u.shift(1)) & ((i < i.shift(1)) | ((i == i.shift(1)) & (p < p.shift(1))))
+    )
+    assert schema._order_counts(frame.lazy(), before, same, chunk=2) == expected
