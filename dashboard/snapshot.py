@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import polars as pl
@@ -103,6 +103,42 @@ class Snapshot:
         if not parts:
             return pl.DataFrame(schema=schema.FACTS_SCHEMA)
         return pl.concat(parts).cast(schema.FACTS_SCHEMA)
+
+    def summarize(
+        self,
+        geography: Geography,
+        codes: Sequence[str],
+        indicators: Sequence[str] | None = None,
+        grain: str = "year",
+        years: tuple[int, int] | None = None,
+        *,
+        combine_as: str | None = None,
+    ) -> pl.DataFrame:
+        """``query.summarize`` over this snapshot, read through ``monthly`` (never the whole facts file)."""
+        return query.summarize(
+            None,
+            self.status,
+            geography,
+            codes,
+            indicators,
+            grain,
+            years,
+            combine_as=combine_as,
+            last_period=self.last_period,
+            monthly=partial(self.monthly, geography),
+        )
+
+    def units_with_data(self, geography: Geography, level: str) -> list[str]:
+        """Units of ``level`` above the communes that have any fact (from the roll-ups)."""
+        codes = self.rollups(geography)["unit_code"].unique().to_list()
+        return sorted(c for c in codes if geography.has(c) and geography.level(c) == level)
+
+    @property
+    def years(self) -> list[int]:
+        """Every calendar year from the first to the last month with facts."""
+        if self.stats.first_period is None or self.stats.last_period is None:
+            return []
+        return list(range(self.stats.first_period.year, self.stats.last_period.year + 1))
 
 
 def _in_years(lf: pl.LazyFrame, years: tuple[int, int] | None) -> pl.LazyFrame:

@@ -360,3 +360,24 @@ def test_order_and_duplicates_are_counted_across_slices(units, expected):
         (u == u.shift(1)) & ((i < i.shift(1)) | ((i == i.shift(1)) & (p < p.shift(1))))
     )
     assert schema._order_counts(frame.lazy(), before, same, chunk=2) == expected
+
+
+def test_snapshot_summarize_equals_the_query_core_on_all_facts(demo_snapshots, geography):
+    from dashboard import demo, query
+
+    snap = demo_snapshots[demo.SNAPSHOTS[-1][0]]
+    for codes, grain in ((["49"], "9m"), (["019", "008"], "year"), (["00124"], "quarter"), (["VN"], "6m")):
+        direct = query.summarize(
+            snap.facts,
+            snap.status,
+            geography,
+            codes,
+            grain=grain,
+            years=(2017, 2022),
+            last_period=snap.last_period,
+        )
+        fast = snap.summarize(geography, codes, grain=grain, years=(2017, 2022))
+        key = ["unit_code", "indicator", "period"]
+        assert fast.sort(key).equals(direct.sort(key)), (codes, grain)
+    assert snap.units_with_data(geography, "province") == ["01", "11", "49"]
+    assert snap.years == list(range(demo.FIRST_YEAR, demo.LAST_YEAR + 1))
