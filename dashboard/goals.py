@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import partial
 
 import polars as pl
 
@@ -417,25 +418,58 @@ def _collect_values(
     fact_ids = query.needed_fact_indicators(
         m for m in metrics if CATALOG[m].kind in ("stock", "flow", "rate")
     )
-    cut = facts.filter(pl.col("period") <= as_of)
     if fact_ids and units:
-        yearly = query.summarize(
-            cut, status, geography, units, fact_ids, grain="year", years=years, last_period=as_of
-        )
+        prev = as_of.year - 1
+        if callable(facts):
+            # A snapshot's monthly source (roll-ups and a pushed-down scan), cut at ``as_of``.
+            def upto(codes, ids, yrs):
+                return facts(codes, ids, yrs).filter(pl.col("period") <= as_of)
+
+            def same_months(codes, ids, yrs):
+                return facts(codes, ids, (prev, prev)).filter(pl.col("period").dt.month() <= as_of.month)
+
+            yearly = query.summarize(
+                None,
+                status,
+                geography,
+                units,
+                fact_ids,
+                grain="year",
+                years=years,
+                last_period=as_of,
+                monthly=upto,
+            )
+        else:
+            cut = facts.filter(pl.col("period") <= as_of)
+            yearly = query.summarize(
+                cut, status, geography, units, fact_ids, grain="year", years=years, last_period=as_of
+            )
         for unit, indicator, period, value in yearly.select(
             "unit_code", "indicator", "period", "value"
         ).iter_rows():
             values.facts[(unit, indicator, period.year)] = to_fraction(value)
-        if as_of.month < 12 and years[0] <= as_of.year - 1 <= years[1]:
+        if as_of.month < 12 and years[0] <= prev <= years[1]:
             # For a year in progress, the year before is taken over the same months (cùng kỳ).
-            prev = as_of.year - 1
-            same = cut.filter(
-                (pl.col("period").dt.year() == prev) & (pl.col("period").dt.month() <= as_of.month)
-            )
-            frame = query.summarize(
-                same, status, geography, units, fact_ids, grain="year", years=(prev, prev),
-                last_period=dt.date(prev, as_of.month, 1),
-            )  # fmt: skip
+            if callable(facts):
+                frame = query.summarize(
+                    None,
+                    status,
+                    geography,
+                    units,
+                    fact_ids,
+                    grain="year",
+                    years=(prev, prev),
+                    last_period=dt.date(prev, as_of.month, 1),
+                    monthly=same_months,
+                )
+            else:
+                same = cut.filter(
+                    (pl.col("period").dt.year() == prev) & (pl.col("period").dt.month() <= as_of.month)
+                )
+                frame = query.summarize(
+                    same, status, geography, units, fact_ids, grain="year", years=(prev, prev),
+                    last_period=dt.date(prev, as_of.month, 1),
+                )  # fmt: skip
             for unit, indicator, value in frame.select("unit_code", "indicator", "value").iter_rows():
                 values.same_period[(unit, indicator)] = to_fraction(value)
     categories = {STATUS_CATEGORY[m] for m in metrics if m in STATUS_CATEGORY}
@@ -597,8 +631,8 @@ def evaluate_frames(
     return results
 
 
-def _default_as_of(facts: pl.DataFrame, as_of: dt.date | None) -> dt.date:
-    """``as_of`` as the first of its month; by default the newest month in ``facts``."""
+def _default_as_of(facts, as_of: dt.date | None) -> dt.date:
+    """``as_of`` as the first of its month; by default the newest month in ``facts`` (a frame)."""
     if as_of is None:
         if facts.is_empty():
             raise ValueError("Không có số liệu: cần chỉ rõ tháng đánh giá (as_of)")
@@ -695,7 +729,7 @@ def evaluate(
 ) -> list[TargetResult]:
     """Judge a snapshot's targets (see :func:`evaluate_frames`); ``as_of`` defaults to its last month."""
     return evaluate_frames(
-        snapshot.facts,
+        partial(snapshot.monthly, geography),
         snapshot.status,
         snapshot.targets,
         geography,
@@ -1102,7 +1136,7 @@ def project_goals(
 ) -> list[GoalProjection]:
     """The multi-year goals of a snapshot (see :func:`project_goals_frames`)."""
     return project_goals_frames(
-        snapshot.facts,
+        partial(snapshot.monthly, geography),
         snapshot.status,
         snapshot.targets,
         geography,
