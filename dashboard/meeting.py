@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import plotly.graph_objects as go
 import polars as pl
@@ -224,7 +225,7 @@ def build_pack(
 
     years = (year - TREND_YEARS + 1, year)
     frame = query.summarize(
-        snapshot.facts,
+        partial(snapshot.monthly, geography),
         snapshot.status,
         geography,
         [unit],
@@ -352,7 +353,7 @@ def _ranking(pack: Pack, snapshot, geography: Geography, note: str, rolled) -> C
     if not children:
         return None
     frame = query.summarize(
-        snapshot.facts,
+        partial(snapshot.monthly, geography),
         snapshot.status,
         geography,
         children,
@@ -432,7 +433,7 @@ def _section_charts(
 
 def _map_chart(pack: Pack, snapshot, geography: Geography) -> tuple[Chart, dict[str, int]]:
     frame = maps.map_frame(
-        snapshot.facts,
+        partial(snapshot.monthly, geography),
         snapshot.status,
         geography,
         pack.unit_code,

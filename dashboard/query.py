@@ -285,7 +285,7 @@ def status_as_facts(counts: pl.DataFrame, grain: str, last_period: dt.date | Non
 
 
 def summarize(
-    facts: pl.DataFrame | None,
+    facts: pl.DataFrame | Callable | None,
     status: pl.DataFrame,
     geography: Geography,
     codes: Sequence[str],
@@ -306,6 +306,9 @@ def summarize(
     read by a filter instead of rolled up again. ``monthly(codes, indicators, years)`` does the
     same from any store (``Snapshot.monthly``: precomputed roll-ups plus a pushed-down scan).
     """
+    if callable(facts) and monthly is None:
+        # A monthly source passed where the facts go (e.g. ``partial(snapshot.monthly, geography)``).
+        facts, monthly = None, facts
     if grain not in GRAINS:
         period_start(grain)  # raises the worded error
     if indicators is None:

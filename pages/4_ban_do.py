@@ -2,6 +2,7 @@
 
 import functools
 import time
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -26,7 +27,7 @@ def commune_frame(
 ) -> pl.DataFrame:
     snap = ui.load(folder, snapshot_id)
     return maps.map_frame(
-        snap.facts,
+        partial(snap.monthly, ui.geography()),
         snap.status,
         ui.geography(),
         area,
