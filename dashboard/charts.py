@@ -53,9 +53,9 @@ def _template() -> go.layout.Template:
             plot_bgcolor="white",
             xaxis=dict(showgrid=False, linecolor="#444", ticks="outside", automargin=True),
             yaxis=dict(gridcolor="#DDDDDD", zerolinecolor="#999", automargin=True, rangemode="tozero"),
-            legend=dict(orientation="v", yanchor="top", y=1, x=1.02, title=dict(text="")),
+            legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, title=dict(text="")),
             hoverlabel=dict(font=dict(size=15)),
-            margin=dict(l=70, r=30, t=80, b=110),
+            margin=dict(l=70, r=30, t=110, b=80),
         )
     )
 
@@ -90,7 +90,7 @@ def finish(
         fig: the figure to finish (changed in place and returned).
         lang: ``vi`` or ``en``.
         title: what, where and when.
-        note: source and date, written under the plot.
+        note: source and date, written under the title.
         percent: values are percentages (adds a % suffix to ticks and hovers).
         decimals: decimals in hover labels (default: 2 for percentages, else 0).
         height: figure height in pixels.
@@ -99,25 +99,14 @@ def finish(
     fig.update_layout(
         template=TEMPLATE_NAME,
         separators=plotly_separators(lang),
-        title=dict(text=title),
+        # The note rides under the title, so an exported image keeps its source and date.
+        title=dict(text=title, subtitle=dict(text=note, font=dict(size=13, color="#555555"))),
         height=height,
     )
     fig.update_yaxes(
         tickformat=AXIS_FORMAT,
         hoverformat=tick_format(decimals),
         ticksuffix="%" if percent else "",
-    )
-    fig.add_annotation(
-        text=note,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-95,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font=dict(size=12, color="#555555"),
     )
     return fig
 

@@ -576,7 +576,7 @@ def kpi_card(card: views.Kpi, lang: str) -> None:
             texts["value"],
             delta=texts["delta"],
             delta_color=_TONE_COLOR[card.tone],
-            delta_arrow="auto" if card.tone != "neutral" or card.change else "off",
+            delta_arrow="off" if card.change is None or views.is_negligible(card.change) else "auto",
             help=indicator_label(card.indicator, lang) + ", " + t("change.vs_same_period_last_year", lang),
             chart_data=list(card.history) if len(card.history) > 1 else None,
             chart_type="bar" if CATALOG[card.indicator].kind == "flow" else "line",

@@ -64,14 +64,18 @@ def default_period(grain: str, year: int, last_period: dt.date | None) -> dt.dat
     return starts[-1] if starts else None
 
 
+def is_negligible(change: float) -> bool:
+    """A change too small to show at two decimals (0,00) is no change."""
+    return abs(change) < 0.005
+
+
 def change_tone(indicator: str, change: float | None) -> str:
     """``good``, ``bad`` or ``neutral``: whether a change is welcome for this indicator.
 
     Fewer addicts is good (better = down); more people in methadone treatment is good (up).
     """
     better = CATALOG[indicator].better
-    # A change too small to show (0,00 at the card's 2 decimals) is no change.
-    if change is None or abs(change) < 0.005 or better == "neutral":
+    if change is None or is_negligible(change) or better == "neutral":
         return "neutral"
     return "good" if (change > 0) == (better == "up") else "bad"
 

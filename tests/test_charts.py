@@ -59,7 +59,7 @@ def test_every_chart_is_titled_noted_and_formatted(name, lang, separators):
     assert isinstance(fig, go.Figure)
     assert fig.layout.title.text == "Người nghiện: Hà Nội, 2020–2021"
     assert fig.layout.separators == separators
-    assert [a.text for a in fig.layout.annotations if a.text == NOTE] == [NOTE]
+    assert fig.layout.title.subtitle.text == NOTE
     assert fig.layout.template.layout.font.size >= 16, "legible on a projector"
     # Grouping in every numeric format: without "," plotly prints 1400, not 1.400.
     value_axis = fig.layout.xaxis if name == "ranking" else fig.layout.yaxis
