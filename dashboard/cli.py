@@ -296,6 +296,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="ghi thêm báo cáo Word (.docx)")
     p.add_argument("--images", type=Path, help="ghi thêm tệp ZIP các ảnh PNG")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("bench", help="đo hiệu năng trên số liệu giả lập quy mô toàn quốc hoặc một tỉnh")
+    p.add_argument("--scale", choices=("national", "province", "small"), default="national")
+    p.add_argument("--json", type=Path, help="ghi kết quả ra tệp JSON")
+    p.add_argument("--repeat", type=int, default=3, help="số lần lặp mỗi phép đo (lấy trung vị)")
+    p.add_argument("--no-pages", action="store_true", help="bỏ qua đo thời gian chạy các trang")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
