@@ -29,6 +29,10 @@ DEFAULT_UNITS_PATH = Path(__file__).resolve().parent.parent / "data" / "referenc
 
 # Level names from the top of the tree down; the pre-2025 structure has three of them.
 LEGACY_LEVELS: tuple[str, ...] = ("province", "district", "commune")
+# From 1 July 2025 there are no districts: provinces and communes only.
+LEVELS_2025: tuple[str, ...] = ("province", "commune")
+
+DEFAULT_UNITS_2025_PATH = DEFAULT_UNITS_PATH.with_name("units_2025.parquet")
 
 # The whole country is the root above every province.
 COUNTRY_CODE = "VN"
@@ -115,6 +119,46 @@ class Geography:
         )
         units = pl.concat([provinces, districts, communes]).cast(UNIT_TABLE_SCHEMA).sort("unit_code")
         return cls(units=units, levels=LEGACY_LEVELS, communes=ref)
+
+    @classmethod
+    def from_reference_2025(cls, path: Path | str = DEFAULT_UNITS_2025_PATH) -> Geography:
+        """Read the structure in force from 1 July 2025 (units_2025.parquet): province → commune."""
+        return cls.from_frame_2025(pl.read_parquet(path))
+
+    @classmethod
+    def from_frame_2025(cls, ref: pl.DataFrame) -> Geography:
+        """Build the two-level tree (levels ``province``, ``commune``) from a units_2025-shaped frame.
+
+        The codes are those of the 2025 structure; most commune codes were also old commune
+        codes naming another place, so this tree is never mixed with the pre-2025 one.
+        """
+        has_centroid = "province_lat" in ref.columns and "province_lon" in ref.columns
+        provinces = (
+            ref.group_by("province_code")
+            .agg(
+                pl.col("province_name").first().alias("unit_name"),
+                pl.col("province_lat").first().alias("lat") if has_centroid else pl.col("lat").mean(),
+                pl.col("province_lon").first().alias("lon") if has_centroid else pl.col("lon").mean(),
+            )
+            .select(
+                pl.col("province_code").alias("unit_code"),
+                "unit_name",
+                pl.lit("province").alias("level"),
+                pl.lit(COUNTRY_CODE).alias("parent_code"),
+                "lat",
+                "lon",
+            )
+        )
+        communes = ref.select(
+            pl.col("commune_code").alias("unit_code"),
+            pl.col("commune_name").alias("unit_name"),
+            pl.lit("commune").alias("level"),
+            pl.col("province_code").alias("parent_code"),
+            "lat",
+            "lon",
+        )
+        units = pl.concat([provinces, communes]).cast(UNIT_TABLE_SCHEMA).sort("unit_code")
+        return cls(units=units, levels=LEVELS_2025, communes=ref)
 
     @cached_property
     def _by_code(self) -> dict[str, tuple[str, str, str | None]]:
