@@ -27,7 +27,7 @@ data: $(STAMP)
 	fi
 
 run: $(STAMP) data
-	$(VENV_PY) -m streamlit run app.py --server.port 8501 --server.headless true
+	$(VENV_PY) -m dashboard serve --server.port 8501 --server.headless true
 
 test: $(STAMP)
 	$(VENV_PY) -m pytest

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import serve, ui
 from dashboard.i18n import t
 
+# Also when started with plain `streamlit run app.py`: from the next run on, only this file's
+# navigation routes (see dashboard/serve.py for why; `make run` sets it before the first run).
+serve.use_entry_file_navigation()
 st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
 
 filters = ui.sidebar_filters()

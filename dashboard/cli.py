@@ -303,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=3, help="số lần lặp mỗi phép đo (lấy trung vị)")
     p.add_argument("--no-pages", action="store_true", help="bỏ qua đo thời gian chạy các trang")
     p.set_defaults(func=cmd_bench)
+
+    # Handled in main() before parsing: its options are Streamlit's.
+    sub.add_parser("serve", help="chạy bảng điều khiển (Streamlit) trên app.py; tùy chọn như streamlit run")
     return parser
 
 
@@ -317,6 +320,12 @@ def _year(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        # Everything after "serve" belongs to Streamlit (--server.port …), not to this parser.
+        from dashboard import serve
+
+        return serve.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -89,9 +89,8 @@ def server(browser, demo_dir, tmp_path_factory):
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
+        "dashboard",
+        "serve",
         "--server.port",
         str(port),
         "--server.address",

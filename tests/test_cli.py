@@ -73,3 +73,17 @@ def test_module_entry_point_reports_a_bad_year_in_vietnamese(newest_demo):
     )
     assert done.returncode == 2
     assert "năm không hợp lệ" in done.stderr
+
+
+def test_serve_routes_only_through_the_entry_file(monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from dashboard import serve
+
+    calls = []
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
+    monkeypatch.setattr("streamlit.web.cli.main", lambda: calls.append(list(sys.argv)) or 0)
+    monkeypatch.setattr(sys, "argv", ["python"])
+    assert main(["serve", "--server.port", "8599"]) == 0
+    assert PagesManager.uses_pages_directory is False
+    assert calls == [["streamlit", "run", str(serve.APP), "--server.port", "8599"]]
