@@ -109,13 +109,9 @@ class SnapshotInfo:
 def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
     """Provinces and years that have data in the snapshot, its date, source and demo flag."""
     snap = load(folder, snapshot_id)
-    geo = geography()
-    units = snap.facts["unit_code"].unique().to_list()
-    provinces: set[str] = set()
-    for code in units:
-        chain = [code, *geo.ancestors(code)] if geo.has(code) else []
-        provinces.update(c for c in chain if geo.has(c) and geo.level(c) == "province")
-    years = snap.facts.select(pl.col("period").dt.year().unique().sort())["period"].to_list()
+    # From the roll-ups and the validation's statistics: the facts file is never read whole.
+    provinces = snap.units_with_data(geography(), "province")
+    years = snap.years
     return SnapshotInfo(
         snapshot_id=snap.snapshot_id,
         as_of=dt.date.fromisoformat(snap.as_of),
@@ -142,16 +138,13 @@ def summary(
     With ``combined`` the units are added up under ``views.SELECTION``.
     """
     snap = load(folder, snapshot_id)
-    frame = query.summarize(
-        snap.facts,
-        snap.status,
+    frame = snap.summarize(
         geography(),
         list(codes),
         list(indicators),
         grain,
         years,
         combine_as=views.SELECTION if combined else None,
-        last_period=snap.last_period,
     )
     return query.with_previous_year(frame)
 
