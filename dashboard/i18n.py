@@ -278,216 +278,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "goals.pace.over": {"vi": "vượt mức theo tiến độ", "en": "above the pro-rata limit"},
     "goals.more_than": {"vi": "trên {value}", "en": "more than {value}"},
     "goals.or_more": {"vi": "từ {value} trở lên", "en": "{value} or more"},
-    # Mục tiêu page (pages/5_muc_tieu.py, dashboard/ui_goals.py). The Vietnamese of statuses,
-    # verdicts, rules and column headers repeats dashboard.goals word for word.
-    "goals.heading": {"vi": "Mục tiêu: {area}, {period}", "en": "Goals: {area}, {period}"},
-    "goals.as_of": {
-        "vi": "Đánh giá trên số liệu đến hết tháng {month}.",
-        "en": "Judged on the figures up to the end of {month}.",
-    },
-    "goals.in_progress": {
-        "vi": "Năm {year} mới có số liệu {months} tháng: chỉ tiêu cả năm được so với tiến độ {share} năm.",
-        "en": "{year} has {months} months of figures so far: yearly quotas are compared with {share} of the "
-        "year.",
-    },
-    "goals.commune": {"vi": "Xã, phường, thị trấn", "en": "Commune"},
-    "goals.whole_district": {"vi": "Cả quận, huyện", "en": "Whole district"},
-    "goals.drill_hint": {
-        "vi": "Bấm vào một quận, huyện trong bảng (hoặc chọn ở thanh bên) để xem chỉ tiêu của quận, huyện "
-        "đó và từng xã.",
-        "en": "Click a district in the table (or pick it in the sidebar) to see its targets and those of "
-        "its communes.",
-    },
-    "goals.one_district_hint": {
-        "vi": "Chọn một quận, huyện duy nhất ở thanh bên để xem chỉ tiêu của từng xã.",
-        "en": "Pick a single district in the sidebar to see the targets of its communes.",
-    },
-    "goals.choose_province": {
-        "vi": "Chỉ tiêu do tỉnh, huyện, xã đặt ra: chọn một tỉnh, thành phố ở thanh bên.",
-        "en": "Targets are set by provinces, districts and communes: pick a province in the sidebar.",
-    },
-    "goals.no_targets": {
-        "vi": "{area} không có chỉ tiêu nào cho năm {year} trong bộ số liệu.",
-        "en": "{area} has no target for {year} in the snapshot.",
-    },
-    "goals.summary": {
-        "vi": "{total} chỉ tiêu: {counts}",
-        "en": "{total} targets: {counts}",
-    },
-    "goals.section.table": {"vi": "Kết quả thực hiện chỉ tiêu", "en": "Targets and results"},
-    "goals.section.quotas": {"vi": "Tỷ lệ hoàn thành chỉ tiêu", "en": "Quota achievement"},
-    "goals.section.trajectories": {
-        "vi": "Lộ trình các mục tiêu nhiều năm",
-        "en": "Multi-year goals: required path, actual values and trend",
-    },
-    "goals.section.communes": {
-        "vi": "Xã làm thay đổi kết quả chỉ tiêu",
-        "en": "Communes that made or broke a goal",
-    },
-    "goals.section.districts": {"vi": "Chỉ tiêu của các quận, huyện", "en": "Targets of the districts"},
-    "goals.section.below": {
-        "vi": "Chi tiết chỉ tiêu của các đơn vị cấp dưới",
-        "en": "Targets of the units below, in detail",
-    },
-    "goals.no_trajectories": {
-        "vi": "{area} không có mục tiêu nhiều năm (về số xã, tỷ lệ hoặc số người tại một thời điểm).",
-        "en": "{area} has no multi-year goal (on commune counts, rates or stocks).",
-    },
-    "goals.no_commune_changes": {
-        "vi": "Năm {year} không có xã nào vào hoặc ra khỏi danh sách được dùng để đánh giá chỉ tiêu.",
-        "en": "In {year} no commune entered or left a list that a target is judged on.",
-    },
-    "goals.method": {"vi": "Cách dự báo: {text}", "en": "How the projection is made: {text}"},
-    "goals.relapsed": {"vi": "Tái phát ({n}): {names}", "en": "Relapsed ({n}): {names}"},
-    "goals.entered": {"vi": "Mới vào danh sách ({n}): {names}", "en": "Newly listed ({n}): {names}"},
-    "goals.left": {"vi": "Ra khỏi danh sách ({n}): {names}", "en": "Left the list ({n}): {names}"},
-    "goals.months": {"vi": "{year} ({months} tháng)", "en": "{year} ({months} months)"},
-    "goals.status.met": {"vi": "đạt", "en": "met"},
-    "goals.status.not_met": {"vi": "chưa đạt", "en": "not met"},
-    "goals.status.at_risk": {"vi": "có nguy cơ", "en": "at risk"},
-    "goals.status.no_data": {"vi": "không đủ số liệu", "en": "not enough data"},
-    "goals.verdict.on_track": {"vi": "đúng tiến độ", "en": "on track"},
-    "goals.verdict.at_risk": {"vi": "có nguy cơ", "en": "at risk"},
-    "goals.verdict.off_track": {"vi": "chệch hướng", "en": "off track"},
-    "goals.col.unit": {"vi": "Địa bàn", "en": "Area"},
-    "goals.col.year": {"vi": "Năm", "en": "Year"},
-    "goals.col.metric": {"vi": "Chỉ số", "en": "Indicator"},
-    "goals.col.rule": {"vi": "Chỉ tiêu", "en": "Target"},
-    "goals.col.previous": {"vi": "Năm trước", "en": "Previous year"},
-    "goals.col.actual": {"vi": "Thực hiện", "en": "Actual"},
-    "goals.col.achievement": {"vi": "Tỷ lệ đạt", "en": "Achievement"},
-    "goals.col.status": {"vi": "Đánh giá", "en": "Status"},
-    "goals.col.verdict": {"vi": "Xu hướng", "en": "Trend verdict"},
-    "goals.col.note": {"vi": "Ghi chú", "en": "Note"},
-    "goals.col.commune": {"vi": "Xã", "en": "Commune"},
-    "goals.col.commune_code": {"vi": "Mã xã", "en": "Commune code"},
-    "goals.col.change": {"vi": "Thay đổi", "en": "Change"},
-    "goals.col.effect": {"vi": "Ảnh hưởng", "en": "Effect on the goal"},
-    "goals.col.targets": {"vi": "Số chỉ tiêu", "en": "Targets"},
-    "goals.change.entered": {"vi": "mới vào danh sách", "en": "newly listed"},
-    "goals.change.left": {"vi": "ra khỏi danh sách", "en": "left the list"},
-    "goals.change.relapsed": {"vi": "tái phát", "en": "relapsed"},
-    "goals.effect.helpful": {"vi": "có lợi", "en": "helps"},
-    "goals.effect.harmful": {"vi": "bất lợi", "en": "hurts"},
-    "goals.rule.at_least": {"vi": "Đạt ít nhất {value}", "en": "At least {value}"},
-    "goals.rule.at_most": {"vi": "Không vượt quá {value}", "en": "At most {value}"},
-    "goals.rule.reduce_more_than_pct": {
-        "vi": "Giảm trên {value}% so với năm trước",
-        "en": "Down by more than {value}% on the previous year",
-    },
-    "goals.rule.reduce_at_least_pct": {
-        "vi": "Giảm từ {value}% trở lên so với năm trước",
-        "en": "Down by {value}% or more on the previous year",
-    },
-    "goals.rule.new_at_least": {"vi": "Thêm mới ít nhất {value} {what}", "en": "At least {value} new {what}"},
-    "goals.rule.keep_all": {"vi": "Giữ vững toàn bộ, không để tái phát", "en": "Keep them all, no relapse"},
-    "goals.category.healthy": {"vi": "xã lành mạnh", "en": "healthy communes"},
-    "goals.category.complex": {"vi": "xã phức tạp", "en": "complex communes"},
-    "goals.category.key": {"vi": "xã trọng điểm", "en": "key communes"},
-    "goals.category.drug_free": {"vi": "xã không ma túy", "en": "drug-free communes"},
-    "goals.category.other": {"vi": "đơn vị", "en": "units"},
-    "goals.chart.quotas": {
-        "vi": "Thực hiện chỉ tiêu — {area}, {period}",
-        "en": "Quota achievement — {area}, {period}",
-    },
-    "goals.chart.by_district": {
-        "vi": "Kết quả chỉ tiêu theo quận, huyện — {area}, {period}",
-        "en": "Targets by district — {area}, {period}",
-    },
-    "goals.chart.trajectory": {
-        "vi": "{metric} — {area}, mục tiêu đến năm {deadline}",
-        "en": "{metric} — {area}, goal for {deadline}",
-    },
-    "goals.chart.selected_year": {"vi": "Năm đang xem", "en": "Year shown"},
-    "goals.chart.count": {"vi": "Số chỉ tiêu", "en": "Targets"},
-    "goals.trace.required": {"vi": "Lộ trình yêu cầu", "en": "Required path"},
-    "goals.trace.actual": {"vi": "Thực hiện", "en": "Actual"},
-    "goals.trace.projected": {"vi": "Dự báo", "en": "Projection"},
-    "goals.axis.year": {"vi": "Năm", "en": "Year"},
-    "goals.bound.up": {"vi": "ít nhất", "en": "at least"},
-    "goals.bound.down": {"vi": "không quá", "en": "at most"},
-    "goals.verdict_text.actual": {
-        "vi": "Thực tế năm {year}: {value}; yêu cầu {bound} {need} — {verdict}.",
-        "en": "Actual {year}: {value}; required {bound} {need} — {verdict}.",
-    },
-    "goals.verdict_text.projected": {
-        "vi": "Dự báo năm {year}: {value}; yêu cầu {bound} {need} — {verdict}.",
-        "en": "Projected {year}: {value}; required {bound} {need} — {verdict}.",
-    },
-    "goals.verdict_text.missing": {"vi": "Chưa đủ số liệu năm {year}.", "en": "Not enough data for {year}."},
-    "goals.method.linear": {
-        "vi": "Dự báo theo xu hướng tuyến tính (bình phương nhỏ nhất) của {n} năm gần nhất ({span}), kéo "
-        "dài từ số liệu năm {last} đến năm {deadline}.",
-        "en": "A least-squares linear trend over the last {n} years ({span}), extended from {last} to "
-        "{deadline}.",
-    },
-    "goals.method.compound": {
-        "vi": "Dự báo theo tốc độ thay đổi bình quân hằng năm (lũy kế) của {n} năm gần nhất ({span}), kéo "
-        "dài từ số liệu năm {last} đến năm {deadline}.",
-        "en": "The average yearly rate of change over the last {n} years ({span}), compounded from {last} "
-        "to {deadline}.",
-    },
-    "goals.method.flat": {
-        "vi": "Chỉ có số liệu năm {span}: dự báo giữ nguyên mức này đến năm {deadline}.",
-        "en": "Only {span} has figures: the projection holds that level until {deadline}.",
-    },
-    "goals.method.actual": {
-        "vi": "Đã đến năm {deadline}: đánh giá theo số liệu thực tế, không cần dự báo.",
-        "en": "{deadline} has been reached: judged on the actual figures, no projection needed.",
-    },
-    "goals.explain.when_year": {"vi": "Năm {year}", "en": "{year}"},
-    "goals.explain.when_partial": {
-        "vi": "Sau {months} tháng năm {year}",
-        "en": "After {months} months of {year}",
-    },
-    "goals.explain.no_year": {"vi": "Chưa có số liệu năm {year}.", "en": "No figures for {year} yet."},
-    "goals.explain.no_status": {
-        "vi": "{when}: chưa có phân loại xã của năm {year} hoặc năm {prev}.",
-        "en": "{when}: no commune classification for {year} or {prev}.",
-    },
-    "goals.explain.new": {
-        "vi": "{when}: {n} xã mới (yêu cầu ít nhất {target}): {names}.",
-        "en": "{when}: {n} new communes (at least {target} required): {names}.",
-    },
-    "goals.explain.kept": {
-        "vi": "{when}: giữ vững toàn bộ các xã của năm {prev}, không xã nào tái phát.",
-        "en": "{when}: every commune of {prev} was kept, none relapsed.",
-    },
-    "goals.explain.lost": {
-        "vi": "{when}: {n} xã không giữ được so với năm {prev}: {names}.",
-        "en": "{when}: {n} communes of {prev} were not kept: {names}.",
-    },
-    "goals.explain.none": {"vi": "không có", "en": "none"},
-    "goals.explain.no_data": {
-        "vi": "{when}: không đủ số liệu để đánh giá.",
-        "en": "{when}: not enough data to judge.",
-    },
-    "goals.explain.no_previous": {
-        "vi": "{when}: {actual}; không có số liệu năm {prev} để so sánh.",
-        "en": "{when}: {actual}; no figures for {prev} to compare with.",
-    },
-    "goals.explain.reduction": {
-        "vi": "{when}: từ {previous} (năm {prev}) còn {actual}, thay đổi {change}; yêu cầu giảm {need}.",
-        "en": "{when}: from {previous} ({prev}) to {actual}, a change of {change}; required: down by {need}.",
-    },
-    "goals.explain.quota": {
-        "vi": "{when}: thực hiện {actual} so với chỉ tiêu {target}.",
-        "en": "{when}: {actual} against a target of {target}.",
-    },
-    "goals.explain.quota_pct": {
-        "vi": "{when}: thực hiện {actual} so với chỉ tiêu {target}, đạt {pct}.",
-        "en": "{when}: {actual} against a target of {target}, {pct} achieved.",
-    },
-    "goals.explain.pace": {
-        "vi": " Theo tiến độ ({share} năm) cần {expected} — {pace}.",
-        "en": " Pro rata ({share} of the year): {expected} — {pace}.",
-    },
-    "goals.pace.on": {"vi": "đúng tiến độ", "en": "on pace"},
-    "goals.pace.behind": {"vi": "chậm tiến độ", "en": "behind pace"},
-    "goals.pace.within": {"vi": "trong giới hạn theo tiến độ", "en": "within the pro-rata limit"},
-    "goals.pace.over": {"vi": "vượt mức theo tiến độ", "en": "above the pro-rata limit"},
-    "goals.more_than": {"vi": "trên {value}", "en": "more than {value}"},
-    "goals.or_more": {"vi": "từ {value} trở lên", "en": "{value} or more"},
     # Table columns
     "column.unit": {"vi": "Địa bàn", "en": "Area"},
     "column.indicator": {"vi": "Chỉ số", "en": "Indicator"},
@@ -681,7 +471,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "column.classified_communes": {"vi": "Số xã đã phân loại", "en": "Classified communes"},
     "column.count": {"vi": "Số xã", "en": "Communes"},
     # Dữ liệu page: snapshot history, comparison, import
-    "page.data_title": {"vi": "Dữ liệu: bản chụp, so sánh và nhập báo cáo", "en": "Data: snapshots, comparison and import"},
+    "page.data_title": {
+        "vi": "Dữ liệu: bản chụp, so sánh và nhập báo cáo",
+        "en": "Data: snapshots, comparison and import",
+    },
     "common.yes": {"vi": "Có", "en": "Yes"},
     "common.no": {"vi": "Không", "en": "No"},
     "data.history": {"vi": "Các bản chụp số liệu", "en": "Snapshots"},
@@ -703,7 +496,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{revised} giá trị được sửa, {added} giá trị thêm mới, {removed} giá trị bị bỏ.",
         "en": "{revised} values revised, {added} added, {removed} removed.",
     },
-    "data.compare_same": {"vi": "Hai bản chụp có số liệu giống nhau.", "en": "The two snapshots hold the same figures."},
+    "data.compare_same": {
+        "vi": "Hai bản chụp có số liệu giống nhau.",
+        "en": "The two snapshots hold the same figures.",
+    },
     "data.compare_need_two": {
         "vi": "Cần ít nhất hai bản chụp hợp lệ để so sánh.",
         "en": "At least two valid snapshots are needed to compare.",
@@ -732,8 +528,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.check": {"vi": "Kiểm tra tệp", "en": "Check the file"},
     "data.do_import": {"vi": "Nhập thành bản chụp mới", "en": "Import as a new snapshot"},
     "data.check_ok": {
-        "vi": "Tệp hợp lệ: {facts} dòng được đọc, {warnings} cảnh báo. Bấm \"Nhập\" để tạo bản chụp mới.",
-        "en": "The file is valid: {facts} rows read, {warnings} warnings. Press \"Import\" to make a new snapshot.",
+        "vi": 'Tệp hợp lệ: {facts} dòng được đọc, {warnings} cảnh báo. Bấm "Nhập" để tạo bản chụp mới.',
+        "en": 'The file is valid: {facts} rows read, {warnings} warnings. Press "Import" to make a new snapshot.',
     },
     "data.check_failed": {
         "vi": "Tệp có {errors} lỗi: không ghi gì. Sửa các dòng dưới đây rồi tải lên lại.",
@@ -750,6 +546,45 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.col.message": {"vi": "Nội dung", "en": "Message"},
     "data.kind.error": {"vi": "Lỗi", "en": "Error"},
     "data.kind.warning": {"vi": "Cảnh báo", "en": "Warning"},
+    # Export and presentation pages (issue 6)
+    "export.heading": {
+        "vi": "Xuất báo cáo giao ban: {area}, {period}",
+        "en": "Meeting pack: {area}, {period}",
+    },
+    "export.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "export.sections": {"vi": "Nội dung", "en": "Sections"},
+    "export.one_unit": {
+        "vi": "Bộ lọc đang chọn nhiều quận, huyện: báo cáo được lập cho {name}. Chọn một quận, huyện để lập báo cáo của quận, huyện đó.",
+        "en": "Several districts are selected: the pack is made for {name}. Select one district for its own pack.",
+    },
+    "export.deck": {"vi": "Tải bản trình chiếu (PowerPoint)", "en": "Download the deck (PowerPoint)"},
+    "export.zip": {"vi": "Tải ảnh các biểu đồ (ZIP)", "en": "Download chart images (ZIP)"},
+    "export.word": {"vi": "Tải báo cáo (Word)", "en": "Download the report (Word)"},
+    "export.png": {"vi": "Tải ảnh PNG", "en": "Download PNG"},
+    "export.svg": {"vi": "Tải ảnh SVG", "en": "Download SVG"},
+    "export.narrative": {"vi": "Báo cáo bằng chữ (để sao chép)", "en": "Written report (to copy)"},
+    "export.charts": {"vi": "Các biểu đồ", "en": "Charts"},
+    "export.word_no_charts": {
+        "vi": "Không có trình duyệt trên máy chủ: báo cáo Word không kèm biểu đồ.",
+        "en": "No browser on the server: the Word report comes without charts.",
+    },
+    "export.in_browser": {
+        "vi": "Nút máy ảnh trên mỗi biểu đồ vẫn tải được ảnh PNG ngay trong trình duyệt.",
+        "en": "The camera button on each chart still downloads a PNG in your browser.",
+    },
+    "present.choose": {"vi": "Chọn nội dung trình chiếu", "en": "Choose what to present"},
+    "present.previous": {"vi": "Trước", "en": "Previous"},
+    "present.next": {"vi": "Tiếp", "en": "Next"},
+    "present.position": {"vi": "Trang {i}/{n}", "en": "Slide {i} of {n}"},
+    "present.kpis": {"vi": "Số liệu chính", "en": "Key figures"},
+    "present.goals": {"vi": "Bảng thực hiện chỉ tiêu", "en": "Goals table"},
+    "section.drugs": {"vi": "Tình hình ma túy", "en": "Drugs"},
+    "section.rehab": {"vi": "Cai nghiện và quản lý sau cai", "en": "Rehab and aftercare"},
+    "section.prostitution": {"vi": "Phòng, chống mại dâm", "en": "Prostitution"},
+    "section.trafficking": {"vi": "Phòng, chống mua bán người", "en": "Human trafficking"},
+    "section.hiv": {"vi": "Phòng, chống HIV/AIDS", "en": "HIV/AIDS"},
+    "section.goals": {"vi": "Thực hiện chỉ tiêu", "en": "Goals"},
+    "section.map": {"vi": "Bản đồ phân loại xã, phường", "en": "Commune map"},
 }
 
 
