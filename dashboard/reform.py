@@ -544,17 +544,23 @@ def to_old_structure(
 _CLASS_RANK = {name: rank for rank, name in enumerate(DRUG_CLASSES)}
 
 
-def status_to_new_structure(status: pl.DataFrame, crosswalk: pl.DataFrame | None = None) -> pl.DataFrame:
+def status_to_new_structure(
+    status: pl.DataFrame,
+    crosswalk: pl.DataFrame | None = None,
+    structure_from: dt.date | None = REFORM_DATE,
+) -> pl.DataFrame:
     """Old-unit classifications (years before ``FIRST_NEW_YEAR``) re-aggregated into new communes.
 
     ``STATUS_RULE``: through the default rows, a new commune takes the most serious drug class
     of its old communes, is complex if any was, and healthy only if all were. Only the old
-    communes that have a row for that year count. Rows of later years are returned as they are.
+    communes that have a row for that year count. Rows of later years are returned as they are;
+    with ``structure_from`` None (a version 1 snapshot) every year is converted.
     """
     crosswalk = load_crosswalk() if crosswalk is None else crosswalk
     status = status.select(list(STATUS_SCHEMA)).cast(STATUS_SCHEMA)
-    old = status.filter(pl.col("year") < FIRST_NEW_YEAR)
-    later = status.filter(pl.col("year") >= FIRST_NEW_YEAR)
+    is_old = pl.lit(True) if structure_from is None else pl.col("year") < FIRST_NEW_YEAR
+    old = status.filter(is_old)
+    later = status.filter(~is_old)
     ranks = pl.DataFrame(
         {"drug_class": list(_CLASS_RANK), "_rank": list(_CLASS_RANK.values())},
         schema={"drug_class": pl.String, "_rank": pl.Int32},

@@ -454,6 +454,12 @@ def test_classifications_from_2025_are_kept_and_earlier_split_communes_go_to_the
     ]
 
 
+def test_a_version_1_list_is_converted_in_every_year():
+    status = pl.DataFrame([(2025, "00002", "co_te_nan", False, False)], schema=STATUS_SCHEMA, orient="row")
+    got = reform.status_to_new_structure(status, crafted_crosswalk(), structure_from=None)
+    assert got.rows() == [(2025, "00001", "co_te_nan", False, False)]
+
+
 def test_the_rules_are_worded_in_both_languages():
     for rule in (reform.SPLIT_RULE, reform.DISTRICT_RULE, reform.STRADDLE_RULE, reform.STATUS_RULE):
         assert set(rule) == {"vi", "en"} and all(rule.values())
