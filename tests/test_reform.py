@@ -460,6 +460,24 @@ def test_a_version_1_list_is_converted_in_every_year():
     assert got.rows() == [(2025, "00001", "co_te_nan", False, False)]
 
 
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [
+        ({"schema_version": 1}, None),
+        ({"schema_version": 1, "structure_from": "2025-07-01"}, None),
+        ({"schema_version": 2, "structure_from": "2025-07-01"}, JULY),
+    ],
+)
+def test_the_manifest_says_where_the_new_structure_starts(manifest, expected):
+    assert reform.structure_from_manifest(manifest) == expected
+
+
+@pytest.mark.parametrize("value", [None, "2025-06-01", "01/07/2025"])
+def test_a_version_2_manifest_must_state_the_reform_month(value):
+    with pytest.raises(ValueError, match="structure_from"):
+        reform.structure_from_manifest({"schema_version": 2, "structure_from": value})
+
+
 def test_the_rules_are_worded_in_both_languages():
     for rule in (reform.SPLIT_RULE, reform.DISTRICT_RULE, reform.STRADDLE_RULE, reform.STATUS_RULE):
         assert set(rule) == {"vi", "en"} and all(rule.values())
