@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import query, tables, views
+from dashboard import export, query, tables, views
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
 from dashboard.geography import COUNTRY_CODE, Geography
@@ -492,9 +492,40 @@ def caption(f: Filters) -> None:
     st.caption(source_note(f))
 
 
-def plot(fig: go.Figure, key: str | None = None) -> None:
-    """Show a figure with our template (Streamlit's theme would override it)."""
-    st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False})
+@st.cache_resource(show_spinner=False)
+def browser_probe() -> export.BrowserProbe:
+    """Whether a Chrome/Chromium is there for server-side image export (checked once per process)."""
+    return export.probe_browser()
+
+
+def plot(fig: go.Figure, key: str | None = None, period: str | None = None) -> None:
+    """Show a figure with our template, and PNG/SVG download buttons rendered on the server.
+
+    The exported image carries the chart's title, the area and period (``period``, default the
+    year range), the snapshot date and the source. The camera button of the chart itself saves
+    a slide-ready PNG in the browser, also without a browser on the server.
+    """
+    f = filters()
+    info = snapshot_info(f.data_dir, f.snapshot_id)
+    area, when = area_name(f), period or years_label(f)
+    title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
+    name = export.file_name(title, area, when, ext="png")[:-4][:120]
+    st.plotly_chart(fig, theme=None, key=key, config=export.plotly_config(name))
+    ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
+    probe = browser_probe()
+    columns = st.columns([1, 1, 4])
+    for column, fmt in zip(columns, ("png", "svg"), strict=False):
+        column.download_button(
+            t(f"export.{fmt}", f.lang),
+            lambda fmt=fmt: export.export_image(fig, ctx, fmt),
+            file_name=f"{name}.{fmt}",
+            mime=export.FORMATS[fmt],
+            key=f"{key or name}_{fmt}",
+            disabled=not probe.ok,
+            help=None if probe.ok else probe.message,
+            on_click="ignore",
+            icon=":material/image:",
+        )
 
 
 def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
