@@ -585,6 +585,48 @@ STRINGS: dict[str, dict[str, str]] = {
     "section.hiv": {"vi": "Phòng, chống HIV/AIDS", "en": "HIV/AIDS"},
     "section.goals": {"vi": "Thực hiện chỉ tiêu", "en": "Goals"},
     "section.map": {"vi": "Bản đồ phân loại xã, phường", "en": "Commune map"},
+    # Sign-in and access (issue 9)
+    "auth.title": {"vi": "Đăng nhập", "en": "Sign in"},
+    "auth.intro": {
+        "vi": "Bảng điều khiển chỉ dành cho người được cấp quyền. Vui lòng đăng nhập.",
+        "en": "The dashboard is for authorised users only. Please sign in.",
+    },
+    "auth.login": {"vi": "Đăng nhập", "en": "Sign in"},
+    "auth.logout": {"vi": "Đăng xuất", "en": "Sign out"},
+    "auth.username": {"vi": "Tên đăng nhập", "en": "User name"},
+    "auth.password": {"vi": "Mật khẩu", "en": "Password"},
+    "auth.wrong_password": {
+        "vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "en": "Wrong user name or password.",
+    },
+    "auth.not_listed": {
+        "vi": "Tài khoản {user} chưa được phân quyền xem bảng điều khiển. Liên hệ người quản trị.",
+        "en": "Account {user} has no access to the dashboard. Contact the administrator.",
+    },
+    "auth.signed_in": {"vi": "Đăng nhập: {user}", "en": "Signed in: {user}"},
+    "auth.scope": {"vi": "{role} · Phạm vi: {units}", "en": "{role} · Scope: {units}"},
+    "auth.role.viewer": {"vi": "Người xem", "en": "Viewer"},
+    "auth.role.data_manager": {"vi": "Quản lý dữ liệu", "en": "Data manager"},
+    "auth.config_error": {
+        "vi": "Cấu hình đăng nhập không dùng được: {error}",
+        "en": "The sign-in configuration cannot be used: {error}",
+    },
+    "notice.out_of_scope": {
+        "vi": "Bạn không có quyền xem {name}; đang hiển thị địa bàn được phân quyền.",
+        "en": "You may not see {name}; showing the area you are assigned.",
+    },
+    "notice.small_counts": {
+        "vi": 'Số liệu cấp xã về số người dưới {threshold} được ẩn (ghi "<{threshold}") trong bảng tải về.',
+        "en": 'Commune-level counts of people below {threshold} are hidden (shown as "<{threshold}") in downloads.',
+    },
+    "data.import_outside": {
+        "vi": "Tệp có số liệu của đơn vị ngoài phạm vi được phân quyền: {units}. Không nhập.",
+        "en": "The file has figures for units outside your scope: {units}. Not imported.",
+    },
+    "data.import_managers_only": {
+        "vi": "Chỉ người quản lý dữ liệu được nhập báo cáo.",
+        "en": "Only data managers may import reports.",
+    },
 }
 
 

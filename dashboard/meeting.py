@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, goal_charts, maps, query, views
+from dashboard.access import suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.export import CaptionContext
 from dashboard.formatting import period_label
@@ -193,6 +194,7 @@ def build_pack(
     *,
     lang: str = "vi",
     rolled: pl.DataFrame | None = None,
+    small_counts: int | None = None,
 ) -> Pack:
     """Assemble the pack of ``unit`` for the period of ``grain`` in ``year`` from a snapshot.
 
@@ -203,12 +205,17 @@ def build_pack(
             complete one of the year (the newest begun one if none is complete).
         sections: which of :data:`SECTIONS` to include, in any order (deck order is kept).
         rolled: ``query.rollup_all`` of the snapshot when the caller has it (faster).
+        small_counts: a threshold: a commune's counts of people below it are left out of the
+            figures and charts (``access.suppress_small_counts``); None keeps them.
 
     Raises:
-        ValueError: unknown unit, grain or section, or no data for the year.
+        ValueError: unknown unit, grain or section, no data for the year, or a unit outside
+            the scope of a restricted snapshot (``access.ScopedSnapshot``).
     """
     if not geography.has(unit):
         raise ValueError(f"Không có đơn vị mã {unit!r}")
+    if not snapshot.allows(unit):
+        raise ValueError(f"Không có quyền xem số liệu của {geography.name(unit)}")
     if grain not in query.GRAINS:
         raise ValueError(f"Kỳ báo cáo không hợp lệ: {grain!r} (chọn một trong {', '.join(query.GRAINS)})")
     unknown = [s for s in sections if s not in SECTIONS]
@@ -236,6 +243,8 @@ def build_pack(
         rolled=rolled,
     )
     frame = query.with_previous_year(frame).filter(pl.col("period").dt.year() >= years[0])
+    if small_counts is not None:
+        frame = suppress_small_counts(frame, geography, small_counts)
     # Same period each year: the trend of "9 tháng" compares nine months with nine months.
     same_period = frame.filter(pl.col("period").dt.month() == period.month)
     figures = _figures(frame, unit, period)

@@ -128,6 +128,16 @@ class Snapshot:
             monthly=partial(self.monthly, geography),
         )
 
+    def restricted(self, access, geography: Geography):
+        """This snapshot through an ``access.Access``: in-scope rows only (itself for the whole country)."""
+        from dashboard.access import restrict  # access.py builds on this module
+
+        return restrict(self, access, geography)
+
+    def allows(self, code: str) -> bool:
+        """Every unit is in scope of an unrestricted snapshot (``ScopedSnapshot`` says otherwise)."""
+        return True
+
     def units_with_data(self, geography: Geography, level: str) -> list[str]:
         """Units of ``level`` above the communes that have any fact (from the roll-ups)."""
         codes = self.rollups(geography)["unit_code"].unique().to_list()

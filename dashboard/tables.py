@@ -47,8 +47,17 @@ def escape_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def localize(frame: pl.DataFrame, columns: Mapping[str, str] | list[str], lang: str) -> pl.DataFrame:
-    """Keep ``columns`` (ids of HEADERS, or id → i18n key) in order, renamed to headers in ``lang``."""
+    """Keep ``columns`` (ids of HEADERS, or id → i18n key) in order, renamed to headers in ``lang``.
+
+    A column with a ``<column>_shown`` companion (``access.suppress_small_counts``) becomes text:
+    the companion where it has one ("<5"), else the number.
+    """
     keys = {c: HEADERS[c] for c in columns} if isinstance(columns, list) else dict(columns)
+    shown = [c for c in keys if f"{c}_shown" in frame.columns]
+    frame = frame.with_columns(
+        pl.coalesce(pl.col(f"{c}_shown"), pl.col(c).map_elements(_plain, return_dtype=pl.String)).alias(c)
+        for c in shown
+    )
     out = frame.select(list(keys))
     if "complete" in out.columns:
         out = out.with_columns(
@@ -58,6 +67,11 @@ def localize(frame: pl.DataFrame, columns: Mapping[str, str] | list[str], lang: 
             .alias("complete")
         )
     return out.rename({c: t(k, lang) for c, k in keys.items()})
+
+
+def _plain(value: float) -> str:
+    # A whole count as "12", not "12.0"; the column is text once a cell in it reads "<5".
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def display(

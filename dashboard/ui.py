@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import export, query, tables, views
+from dashboard import export, query, tables, ui_auth, views
+from dashboard.access import Access, SmallCounts, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
 from dashboard.geography import COUNTRY_CODE, Geography
@@ -87,9 +88,52 @@ def catalogue(folder: str) -> Catalogue:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def load(folder: str, snapshot_id: str) -> Snapshot:
-    """One snapshot, read and validated once per process (about 1,5 s), then shared by sessions."""
+def _load_whole(folder: str, snapshot_id: str) -> Snapshot:
+    # One snapshot, read and validated once per process (about 1,5 s), then shared by sessions.
     return load_snapshot(Path(folder) / "snapshots" / snapshot_id, geography())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load_scoped(folder: str, snapshot_id: str, scope: Access):
+    return _load_whole(folder, snapshot_id).restricted(scope, geography())
+
+
+def access() -> Access:
+    """The signed-in user's role and units (the whole country when sign-in is off)."""
+    return ui_auth.current(geography())
+
+
+def load(folder: str, snapshot_id: str, scope: Access | None = None):
+    """A snapshot as this user may see it: every read returns in-scope rows only.
+
+    A cached function that calls this must take the user's ``scope`` (``ui.access()``) as an
+    argument and pass it on, so that its cache is keyed by it (tests/test_access.py checks).
+    """
+    return _load_scoped(folder, snapshot_id, scope if scope is not None else access())
+
+
+def whole_snapshot(folder: str, snapshot_id: str, scope: Access) -> Snapshot:
+    """The unrestricted snapshot, for an import's base only (the new snapshot is base + file).
+
+    Data managers only; ``access.changes_outside`` then refuses a file that changes other units.
+    """
+    if not scope.can_import:
+        raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
+    return _load_whole(folder, snapshot_id)
+
+
+def small_counts() -> SmallCounts:
+    """The small-count suppression setting (threshold 5, on for downloads and exports by default)."""
+    cfg = ui_auth.config(geography())
+    return cfg.small_counts if cfg is not None else SmallCounts()
+
+
+def protect(frame: pl.DataFrame, indicator: str | None = None) -> pl.DataFrame:
+    """A table to offer for download, with small commune-level counts of people shown as "<5"."""
+    setting = small_counts()
+    if not setting.exports:
+        return frame
+    return suppress_small_counts(frame, geography(), setting.threshold, indicator=indicator)
 
 
 @dataclass(frozen=True)
@@ -108,7 +152,7 @@ class SnapshotInfo:
 @st.cache_data(show_spinner=False, max_entries=8)
 def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
     """Provinces and years that have data in the snapshot, its date, source and demo flag."""
-    snap = load(folder, snapshot_id)
+    snap = _load_whole(folder, snapshot_id)  # no counts: the sidebar narrows the provinces per user
     # From the roll-ups and the validation's statistics: the facts file is never read whole.
     provinces = snap.units_with_data(geography(), "province")
     years = snap.years
@@ -123,7 +167,6 @@ def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def summary(
     folder: str,
     snapshot_id: str,
@@ -133,11 +176,35 @@ def summary(
     years: tuple[int, int],
     combined: bool = False,
 ) -> pl.DataFrame:
-    """``query.summarize`` + ``query.with_previous_year`` for the arguments, cached on them.
+    """``query.summarize`` + ``query.with_previous_year``, cached on the arguments and the user's scope.
 
-    With ``combined`` the units are added up under ``views.SELECTION``.
+    With ``combined`` the units are added up under ``views.SELECTION``. Units outside the scope
+    give no rows, and a notice says so.
     """
-    snap = load(folder, snapshot_id)
+    scope = access()
+    _notice_denied(scope.denied(codes, geography()))
+    return _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+
+
+def _notice_denied(codes: Sequence[str]) -> None:
+    lang = st.session_state.get(P_LANG, "vi")
+    for code in codes:
+        name = t("scope.country", lang) if code == COUNTRY_CODE else geography().name(code)
+        notice(t("notice.out_of_scope", lang if lang in LANGUAGES else "vi", name=name))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _summary(
+    folder: str,
+    snapshot_id: str,
+    scope: Access,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    grain: str,
+    years: tuple[int, int],
+    combined: bool,
+) -> pl.DataFrame:
+    snap = load(folder, snapshot_id, scope)
     frame = snap.summarize(
         geography(),
         list(codes),
@@ -149,7 +216,6 @@ def summary(
     return query.with_previous_year(frame)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def per_population(
     folder: str,
     snapshot_id: str,
@@ -169,12 +235,18 @@ def per_population(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def quotas(
     folder: str, snapshot_id: str, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
 ) -> dict[str, views.Quota | None]:
     """The summed yearly quota of the selected units for each metric (None: none assigned)."""
-    snap = load(folder, snapshot_id)
+    return _quotas(folder, snapshot_id, access(), codes, metrics, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _quotas(
+    folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
+) -> dict[str, views.Quota | None]:
+    snap = load(folder, snapshot_id, scope)
     return {m: views.selection_quota(snap.targets, geography(), codes, m, year) for m in metrics}
 
 
@@ -193,6 +265,8 @@ class Filters:
         years: first and last year (inclusive); pages that show one year use ``year``.
         grain: ``month``, ``quarter``, ``6m``, ``9m`` or ``year``.
         lang: ``vi`` or ``en``.
+        units: the user's own units inside the selection, when they may not see all of it (a
+            commune viewer who picked their district); empty otherwise.
     """
 
     data_dir: str
@@ -202,6 +276,7 @@ class Filters:
     years: tuple[int, int]
     grain: str
     lang: str
+    units: tuple[str, ...] = ()
 
     @property
     def year(self) -> int:
@@ -211,7 +286,14 @@ class Filters:
     @property
     def codes(self) -> tuple[str, ...]:
         """The units that make up the selected area: the districts, else the province (or VN)."""
-        return self.districts or (self.province,)
+        return self.units or self.districts or (self.province,)
+
+    @property
+    def unit(self) -> str:
+        """The one unit single-unit pages (export, presentation) show: one district, else the province."""
+        if len(self.units) == 1:
+            return self.units[0]
+        return self.districts[0] if len(self.districts) == 1 else self.province
 
 
 def area_name(f: Filters) -> str:
@@ -219,6 +301,8 @@ def area_name(f: Filters) -> str:
     geo = geography()
     if f.province == COUNTRY_CODE:
         return t("scope.country", f.lang)
+    if f.units:
+        return ", ".join(geo.name(u) for u in f.units)
     if len(f.districts) == 1:
         return geo.name(f.districts[0])
     if f.districts:
@@ -254,15 +338,27 @@ def _clear_notices() -> None:
     st.session_state[_NOTICES] = []
 
 
-def _check_url(key: str, labels: Sequence[str], lang: str, *, max_values: int | None = 1) -> None:
+def _check_url(
+    key: str,
+    labels: Sequence[str],
+    lang: str,
+    *,
+    max_values: int | None = 1,
+    out_of_scope: Collection[str] = (),
+) -> None:
     """Queue ``notice.bad_url_param`` when the URL holds a value for ``key`` that is not a label.
 
-    Runs before the widget: the widget then drops the bad value itself and uses its default.
+    A value in ``out_of_scope`` (a unit that exists but the user may not see) gets
+    ``notice.out_of_scope`` instead. Runs before the widget: the widget then drops the value
+    itself and uses its default.
     """
     values = st.query_params.get_all(key)
     if not values:
         return
-    bad = [v for v in values if v not in labels]
+    for value in values:
+        if value not in labels and value in out_of_scope:
+            notice(t("notice.out_of_scope", lang, name=value))
+    bad = [v for v in values if v not in labels and v not in out_of_scope]
     if max_values is not None and len(values) > max_values:
         bad = bad or values
     if bad:
@@ -301,6 +397,7 @@ def sidebar_filters() -> Filters:
         on_change=_clear_notices,
     )
 
+    scope = ui_auth.sign_in(geography(), lang)
     cat = catalogue(folder)
     for snapshot_id, problems in cat.skipped:
         listed = "; ".join(str(p) for p in problems[:3]) + (" …" if len(problems) > 3 else "")
@@ -323,17 +420,23 @@ def sidebar_filters() -> Filters:
         info = snapshot_info(folder, snapshot_id)
         geo = geography()
 
-        provinces = [COUNTRY_CODE, *info.provinces]
+        # Only provinces the user may see, or that hold one of their units.
+        if scope.whole_country:
+            provinces = [COUNTRY_CODE, *info.provinces]
+        else:
+            own = [u if geo.level(u) == "province" else geo.ancestors(u)[-2] for u in scope.units]
+            provinces = sorted(set(own))
 
         def province_label(code: str) -> str:
             return t("scope.country", lang) if code == COUNTRY_CODE else geo.name(code)
 
-        default_province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in info.provinces else provinces[-1]
-        _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang)
+        default_province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in provinces else provinces[-1]
+        hidden = () if scope.whole_country else _hidden_names(geo, "province", provinces, lang)
+        _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang, out_of_scope=hidden)
         province = st.selectbox(
             t("filter.province", lang),
             provinces,
-            index=provinces.index(default_province) if info.provinces else 0,
+            index=provinces.index(default_province) if len(provinces) > 1 else 0,
             format_func=province_label,
             key=P_PROVINCE,
             bind="query-params",
@@ -342,9 +445,11 @@ def sidebar_filters() -> Filters:
         )
 
         districts: tuple[str, ...] = ()
+        units: tuple[str, ...] = ()
         if province != COUNTRY_CODE:
-            options = geo.descendants(province, "district")
-            _check_url(P_DISTRICT, [geo.name(c) for c in options], lang, max_values=None)
+            options = [d for d in geo.descendants(province, "district") if scope.touches(d, geo)]
+            hidden = () if scope.whole_country else _hidden_names(geo, "district", options, lang)
+            _check_url(P_DISTRICT, [geo.name(c) for c in options], lang, max_values=None, out_of_scope=hidden)
             districts = tuple(
                 st.multiselect(
                     t("filter.district", lang),
@@ -357,6 +462,12 @@ def sidebar_filters() -> Filters:
                     on_change=_clear_notices,
                 )
             )
+            if not scope.allows(province, geo):
+                # The user may not see the whole province: their own districts stand for it, and
+                # in a district they may not see whole, their own communes.
+                districts = districts or tuple(options)
+                if not all(scope.allows(d, geo) for d in districts):
+                    units = tuple(u for d in districts for u in scope.units_within(d, geo) or [d])
 
         years = list(info.years)
         _check_url(P_YEARS, [str(y) for y in years], lang, max_values=2)
@@ -394,9 +505,17 @@ def sidebar_filters() -> Filters:
         years=year_range,
         grain=grain,
         lang=lang,
+        units=units,
     )
     st.session_state[_FILTERS] = filters
     return filters
+
+
+def _hidden_names(geo: Geography, level: str, shown: Sequence[str], lang: str) -> frozenset[str]:
+    """Names of the units of ``level`` that exist but are not offered (for the out-of-scope notice)."""
+    names = geo.units.filter(pl.col("level") == level)["unit_name"].to_list()
+    offered = {geo.name(c) for c in shown}
+    return frozenset(n for n in names if n not in offered) | {t("scope.country", lang)}
 
 
 def _province_changed() -> None:

@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import goal_charts, goals, ui
+from dashboard.access import Access
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
 from dashboard.goals import GoalProjection, TargetResult
@@ -46,19 +47,32 @@ _EFFECT_WORDS = {"có lợi": "helpful", "bất lợi": "harmful"}
 # --------------------------------------------------------------------------- cached calls
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def evaluate(
     folder: str, snapshot_id: str, unit: str, year: int, as_of: dt.date, below: bool = False
 ) -> list[TargetResult]:
-    """``goals.evaluate`` for one unit (and with ``below`` the units under it) and year, as of a month."""
-    snap = ui.load(folder, snapshot_id)
+    """``goals.evaluate`` for one unit (and with ``below`` the units under it) and year, as of a month.
+
+    Only the targets and figures inside the user's scope are judged.
+    """
+    return _evaluate(folder, snapshot_id, ui.access(), unit, year, as_of, below)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _evaluate(
+    folder: str, snapshot_id: str, scope: Access, unit: str, year: int, as_of: dt.date, below: bool
+) -> list[TargetResult]:
+    snap = ui.load(folder, snapshot_id, scope)
     return goals.evaluate(snap, ui.geography(), unit=unit, year=year, as_of=as_of, descendants=below)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
 def project(folder: str, snapshot_id: str, unit: str, as_of: dt.date) -> list[GoalProjection]:
-    """``goals.project_goals`` for one unit, as of a month."""
-    snap = ui.load(folder, snapshot_id)
+    """``goals.project_goals`` for one unit, as of a month (inside the user's scope)."""
+    return _project(folder, snapshot_id, ui.access(), unit, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _project(folder: str, snapshot_id: str, scope: Access, unit: str, as_of: dt.date) -> list[GoalProjection]:
+    snap = ui.load(folder, snapshot_id, scope)
     return goals.project_goals(snap, ui.geography(), unit=unit, as_of=as_of)
 
 

@@ -111,7 +111,7 @@ for indicator in indicators:
     ui.caption(f)
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(
-            views.label_indicators(table, lang),
+            ui.protect(views.label_indicators(table, lang)),
             ["unit_name", "indicator_label", "period_label", "value", "previous", "change_pct", "complete"],
             lang,
         )

@@ -66,7 +66,7 @@ else:
     ui.caption(f)
     with st.expander(t("heading.data", lang)):
         columns = ["rank", "unit_code", "unit_name", "period_label", "value", "population", "per_population"]
-        shown = tables.localize(ranked, columns, lang)
+        shown = tables.localize(ui.protect(ranked), columns, lang)
         pct = (t("column.value", lang),) if percent else ()
         st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
         ui.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")

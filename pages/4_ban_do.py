@@ -23,9 +23,15 @@ area = f.codes
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def commune_frame(
-    folder: str, snapshot_id: str, area: tuple[str, ...], year: int, indicator: str | None, per_1000: bool
+    folder: str,
+    snapshot_id: str,
+    scope: ui.Access,
+    area: tuple[str, ...],
+    year: int,
+    indicator: str | None,
+    per_1000: bool,
 ) -> pl.DataFrame:
-    snap = ui.load(folder, snapshot_id)
+    snap = ui.load(folder, snapshot_id, scope)
     return maps.map_frame(
         partial(snap.monthly, ui.geography()),
         snap.status,
@@ -39,8 +45,10 @@ def commune_frame(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def districts(folder: str, snapshot_id: str, area: tuple[str, ...], year: int) -> pl.DataFrame:
-    return maps.district_summary(ui.load(folder, snapshot_id).status, ui.geography(), area, year)
+def districts(
+    folder: str, snapshot_id: str, scope: ui.Access, area: tuple[str, ...], year: int
+) -> pl.DataFrame:
+    return maps.district_summary(ui.load(folder, snapshot_id, scope).status, ui.geography(), area, year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -98,7 +106,7 @@ with controls[2]:
 
 st.title(t("map.heading", lang, area=ui.area_name(f), year=year))
 
-frame = commune_frame(f.data_dir, f.snapshot_id, area, year, indicator, per_1000)
+frame = commune_frame(f.data_dir, f.snapshot_id, ui.access(), area, year, indicator, per_1000)
 if view_kind == "change":
     snap = ui.load(f.data_dir, f.snapshot_id)
     view = maps.change_view(frame, snap.status, year, base_year, lang)
@@ -120,7 +128,7 @@ ids = maps.layer_ids(view, shapes)
 deck = maps.build_deck(
     view, lang=lang, labels=maps.label_units(geo, area), boundaries=shapes, basemap=maps.basemap_from_env()
 )
-summary = districts(f.data_dir, f.snapshot_id, area, year)
+summary = districts(f.data_dir, f.snapshot_id, ui.access(), area, year)
 map_column, legend_column = st.columns([3, 1])
 with map_column:
     st.pydeck_chart(

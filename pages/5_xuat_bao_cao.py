@@ -11,7 +11,7 @@ geo = ui.geography()
 
 head = st.container()  # the heading goes above the choices once the pack is known
 # Unit and period come from the shared sidebar: one selected district, else the province.
-unit = f.districts[0] if len(f.districts) == 1 else f.province
+unit = f.unit
 if len(f.districts) > 1:
     st.info(t("export.one_unit", lang, name=geo.name(unit)))
 year, grain = f.year, f.grain
@@ -30,18 +30,42 @@ if not sections:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def pack_for(folder: str, snapshot_id: str, unit: str, year: int, grain: str, sections: tuple[str, ...]):
+def pack_for(
+    folder: str,
+    snapshot_id: str,
+    scope: ui.Access,
+    unit: str,
+    year: int,
+    grain: str,
+    sections: tuple[str, ...],
+):
+    setting = ui.small_counts()
     return meeting.build_pack(
-        ui.load(folder, snapshot_id), ui.geography(), unit, year, grain, sections, lang="vi"
+        ui.load(folder, snapshot_id, scope),
+        ui.geography(),
+        unit,
+        year,
+        grain,
+        sections,
+        lang="vi",
+        small_counts=setting.threshold if setting.exports else None,
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def images_for(folder: str, snapshot_id: str, unit: str, year: int, grain: str, sections: tuple[str, ...]):
-    return deck.chart_images(pack_for(folder, snapshot_id, unit, year, grain, sections))
+def images_for(
+    folder: str,
+    snapshot_id: str,
+    scope: ui.Access,
+    unit: str,
+    year: int,
+    grain: str,
+    sections: tuple[str, ...],
+):
+    return deck.chart_images(pack_for(folder, snapshot_id, scope, unit, year, grain, sections))
 
 
-key = (f.data_dir, f.snapshot_id, unit, int(year), grain, tuple(sections))
+key = (f.data_dir, f.snapshot_id, ui.access(), unit, int(year), grain, tuple(sections))
 try:
     pack = pack_for(*key)
 except ValueError as exc:

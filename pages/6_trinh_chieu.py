@@ -11,7 +11,7 @@ lang = f.lang
 
 # Unit and period from the shared sidebar, sections as on the export page (same key): the deck
 # and the screen show one pack.
-unit = f.districts[0] if len(f.districts) == 1 else f.province
+unit = f.unit
 with st.expander(t("present.choose", lang)):
     sections = ui.page_select(
         t("export.sections", lang), list(meeting.SECTIONS), key="xb_sections", lang=lang, multi=True,
@@ -20,14 +20,32 @@ with st.expander(t("present.choose", lang)):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def pack_for(folder: str, snapshot_id: str, unit: str, year: int, grain: str, sections: tuple[str, ...]):
+def pack_for(
+    folder: str,
+    snapshot_id: str,
+    scope: ui.Access,
+    unit: str,
+    year: int,
+    grain: str,
+    sections: tuple[str, ...],
+):
+    setting = ui.small_counts()
     return meeting.build_pack(
-        ui.load(folder, snapshot_id), ui.geography(), unit, year, grain, sections, lang="vi"
+        ui.load(folder, snapshot_id, scope),
+        ui.geography(),
+        unit,
+        year,
+        grain,
+        sections,
+        lang="vi",
+        small_counts=setting.threshold if setting.exports else None,
     )
 
 
 try:
-    pack = pack_for(f.data_dir, f.snapshot_id, unit, f.year, f.grain, tuple(sections or meeting.SECTIONS))
+    pack = pack_for(
+        f.data_dir, f.snapshot_id, ui.access(), unit, f.year, f.grain, tuple(sections or meeting.SECTIONS)
+    )
 except ValueError as exc:
     st.warning(str(exc))
     st.stop()

@@ -26,7 +26,7 @@ else:
     left, right = st.columns(2)
     old_id = left.selectbox(t("data.compare_old", lang), catalogue.valid, index=1, key="compare_old")
     new_id = right.selectbox(t("data.compare_new", lang), catalogue.valid, index=0, key="compare_new")
-    diff = ui_data.snapshot_diff(f.data_dir, old_id, new_id)
+    diff = ui_data.snapshot_diff(f.data_dir, old_id, new_id, ui.access())
     counts = history.change_counts(diff)
     if diff.is_empty():
         st.success(t("data.compare_same", lang))
@@ -36,7 +36,11 @@ else:
         st.dataframe(tables.escape_frame(table.head(1000)), hide_index=True, width="stretch")
         ui.downloads(table, f"so-sanh-{old_id}-{new_id}", lang, key="compare")
 
-# --- Import
+# --- Import: data managers only
+scope = ui.access()
+if not scope.can_import:
+    st.caption(t("data.import_managers_only", lang))
+    st.stop()
 st.header(t("data.import", lang))
 limit_mb = importing.DEFAULT_MAX_BYTES // (1024 * 1024)
 st.caption(t("data.import_help", lang, limit=limit_mb))
@@ -58,8 +62,12 @@ base_id = (
 
 if upload is not None:
     data = upload.getvalue()
-    base = ui.load(f.data_dir, base_id) if base_id else None
-    report = ui_data.check_upload(data, upload.name, f.data_dir, base_id)
+    base = ui.whole_snapshot(f.data_dir, base_id, scope) if base_id else None
+    report = ui_data.check_upload(data, upload.name, f.data_dir, base_id, scope)
+    outside = ui_data.changes_outside(report, base, scope)
+    if outside:
+        st.error(t("data.import_outside", lang, units=", ".join(ui.geography().name(u) for u in outside)))
+        st.stop()
     problems = [*report.errors, *report.warnings]
     if report.ok:
         st.success(t("data.check_ok", lang, facts=report.imported_rows, warnings=len(report.warnings)))

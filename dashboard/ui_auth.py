@@ -1,0 +1,160 @@
+"""Sign-in and the signed-in user's Access (may import Streamlit, like ui.py).
+
+Without an access file sign-in is off and everyone is a data manager for the whole country (the
+bundled demo). With one (``.streamlit/access.toml`` or ``$DASHBOARD_ACCESS_FILE``):
+
+- ``mode = "oidc"``: Streamlit's own ``st.login``/``st.user`` (OpenID Connect; the provider's
+  settings live in ``.streamlit/secrets.toml [auth]``); users are keyed by e-mail.
+- ``mode = "password"``: streamlit-authenticator, bcrypt-hashed passwords in its YAML file; users
+  are keyed by user name. Passwords are never handled here beyond checking they are hashes.
+
+The user's Access is worked out again on every run from who is signed in; a run that has not
+got that far sees nothing (``NO_ACCESS``), so a forgotten check fails closed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.access import (
+    FULL_ACCESS,
+    VIEWER,
+    Access,
+    AccessConfig,
+    AccessConfigError,
+    access_file,
+    load_config,
+)
+from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.i18n import t
+
+NO_ACCESS = Access(VIEWER, ())
+_ACCESS = "_auth_access"  # session state; no widget has this key, so a browser cannot set it
+_USER = "_auth_user"
+_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _config(path: str, stamp: int, _geography: Geography) -> AccessConfig:
+    return load_config(Path(path), _geography)
+
+
+def config(geography: Geography) -> AccessConfig | None:
+    """The access configuration, re-read when the file changes; None when sign-in is off."""
+    path = access_file()
+    if path is None:
+        return None
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise AccessConfigError(f"Không đọc được tệp phân quyền {path}: {exc}") from exc
+    return _config(str(path), stamp, geography)
+
+
+def current(geography: Geography) -> Access:
+    """The Access of this run's user: full without sign-in, else what ``sign_in`` found (or nothing)."""
+    try:
+        cfg = config(geography)
+    except AccessConfigError:
+        return NO_ACCESS
+    if cfg is None:
+        return FULL_ACCESS
+    found = st.session_state.get(_ACCESS)
+    return found if isinstance(found, Access) else NO_ACCESS
+
+
+def sign_in(geography: Geography, lang: str) -> Access:
+    """Make sure someone allowed is signed in (else show the sign-in form and stop); return their Access.
+
+    Draws the signed-in user, their role and units, and a sign-out button in the sidebar.
+    """
+    st.session_state.pop(_ACCESS, None)
+    try:
+        cfg = config(geography)
+    except AccessConfigError as exc:
+        st.error(t("auth.config_error", lang, error=str(exc)))
+        st.stop()
+    if cfg is None:
+        return FULL_ACCESS
+    if cfg.mode == "oidc":
+        user, sign_out = _oidc_user(cfg, lang)
+    else:
+        user, sign_out = _password_user(cfg, lang)
+    access = cfg.access_for(user)
+    if access is None:
+        st.error(t("auth.not_listed", lang, user=user))
+        sign_out()
+        st.stop()
+    st.session_state[_ACCESS] = access
+    st.session_state[_USER] = user
+    units = ", ".join(
+        t("scope.country", lang) if u == COUNTRY_CODE else geography.name(u) for u in access.units
+    )
+    st.sidebar.caption(
+        t("auth.signed_in", lang, user=user)
+        + "  \n"
+        + t("auth.scope", lang, role=t(f"auth.role.{access.role}", lang), units=units)
+    )
+    sign_out()
+    return access
+
+
+def _oidc_user(cfg: AccessConfig, lang: str):
+    if not st.user.get("is_logged_in", False):
+        st.title(t("auth.title", lang))
+        st.write(t("auth.intro", lang))
+        if st.button(t("auth.login", lang), type="primary", key="_auth_login"):
+            st.login(cfg.provider) if cfg.provider else st.login()
+        st.stop()
+
+    def sign_out() -> None:
+        if st.sidebar.button(t("auth.logout", lang), key="_auth_logout", icon=":material/logout:"):
+            st.logout()
+
+    return str(st.user.get("email") or ""), sign_out
+
+
+def _password_user(cfg: AccessConfig, lang: str):
+    import streamlit_authenticator as stauth
+    import yaml
+
+    try:
+        settings = yaml.safe_load(cfg.credentials.read_text(encoding="utf-8"))
+        users = settings["credentials"]["usernames"]
+        cookie = settings["cookie"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        st.error(t("auth.config_error", lang, error=f"{cfg.credentials}: {exc}"))
+        st.stop()
+    plain = [name for name, u in users.items() if not str(u.get("password", "")).startswith(_BCRYPT_PREFIXES)]
+    if plain:
+        # Only bcrypt hashes: a plain password in the file would be a password kept in clear.
+        error = f"{cfg.credentials}: mật khẩu chưa được băm (bcrypt) cho {', '.join(plain)}"
+        st.error(t("auth.config_error", lang, error=error))
+        st.stop()
+    authenticator = stauth.Authenticate(
+        {"usernames": users},
+        cookie["name"],
+        cookie["key"],
+        float(cookie.get("expiry_days", 1)),
+        auto_hash=False,
+    )
+    fields = {
+        "Form name": t("auth.title", lang),
+        "Username": t("auth.username", lang),
+        "Password": t("auth.password", lang),
+        "Login": t("auth.login", lang),
+    }
+    authenticator.login(location="main", fields=fields, key="_auth_form")
+    status = st.session_state.get("authentication_status")
+    if status is False:
+        st.error(t("auth.wrong_password", lang))
+    if not status:
+        st.info(t("auth.intro", lang))
+        st.stop()
+
+    def sign_out() -> None:
+        authenticator.logout(t("auth.logout", lang), "sidebar", key="_auth_logout")
+
+    return str(st.session_state.get("username") or ""), sign_out
