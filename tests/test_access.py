@@ -1,0 +1,301 @@
+"""Who may see what: Access, the scoped data path (query core, goals, map, exports), config, small counts."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from functools import partial
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard import goals, importing, maps, meeting, tables
+from dashboard.access import (
+    DATA_MANAGER,
+    FULL_ACCESS,
+    PERSON_INDICATORS,
+    VIEWER,
+    Access,
+    AccessConfigError,
+    ScopedSnapshot,
+    changes_outside,
+    parse_config,
+    suppress_small_counts,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+HOANG_MAI, NAM_TU_LIEM, HA_NOI, QUANG_NAM = "008", "019", "01", "49"
+HOANG_MAI_VIEWER = Access(VIEWER, (HOANG_MAI,))
+INDICATORS = ["addicts_managed", "compulsory_rehab", "trafficking_victims_returned", "hiv_prevalence"]
+
+
+@pytest.fixture(scope="module")
+def snap(demo_snapshots):
+    return demo_snapshots["2025-12-31"]
+
+
+@pytest.fixture(scope="module")
+def scoped(snap, geography):
+    return snap.restricted(HOANG_MAI_VIEWER, geography)
+
+
+@pytest.mark.parametrize(
+    "units,code,expected",
+    [
+        ((HOANG_MAI,), HOANG_MAI, True),
+        ((HOANG_MAI,), "00301", True),  # Phường Thanh Trì, a ward of Hoàng Mai
+        ((HOANG_MAI,), NAM_TU_LIEM, False),
+        ((HOANG_MAI,), "00610", False),  # a ward of Nam Từ Liêm
+        ((HOANG_MAI,), HA_NOI, False),  # the province above: not a unit of theirs
+        ((HOANG_MAI,), "VN", False),
+        ((HOANG_MAI,), "nonsense", False),
+        ((HA_NOI,), NAM_TU_LIEM, True),
+        ((HA_NOI,), QUANG_NAM, False),
+        (("00301",), HOANG_MAI, False),
+        (("00301",), "00301", True),
+        (("VN",), QUANG_NAM, True),
+        ((HOANG_MAI, "49"), "49", True),
+    ],
+)
+def test_allows_a_unit_and_what_is_below_it(geography, units, code, expected):
+    assert Access(VIEWER, units).allows(code, geography) is expected
+
+
+def test_clip_denied_and_the_units_to_pick(geography):
+    assert HOANG_MAI_VIEWER.clip([NAM_TU_LIEM, HOANG_MAI, HA_NOI], geography) == [HOANG_MAI]
+    assert HOANG_MAI_VIEWER.denied([NAM_TU_LIEM, HOANG_MAI, HA_NOI], geography) == [NAM_TU_LIEM, HA_NOI]
+    assert HOANG_MAI_VIEWER.touches(HA_NOI, geography)  # the province holds their district
+    assert not HOANG_MAI_VIEWER.touches(QUANG_NAM, geography)
+    assert Access(VIEWER, ("00301",)).units_within(HOANG_MAI, geography) == ["00301"]
+    assert FULL_ACCESS.whole_country and FULL_ACCESS.can_import
+    assert not HOANG_MAI_VIEWER.can_import
+
+
+def test_full_access_is_the_snapshot_itself(snap, geography):
+    assert snap.restricted(FULL_ACCESS, geography) is snap
+    assert isinstance(snap.restricted(HOANG_MAI_VIEWER, geography), ScopedSnapshot)
+
+
+def test_another_district_gets_nothing_from_the_query_core(snap, scoped, geography):
+    # By code, alone or beside the user's own, at any grain, combined or not.
+    for codes in ([NAM_TU_LIEM], [HA_NOI], ["VN"], geography.descendants(NAM_TU_LIEM, "commune")):
+        assert scoped.summarize(geography, codes, INDICATORS, "year", (2021, 2022)).is_empty()
+        assert scoped.monthly(geography, codes, ["addicts_managed"], (2021, 2021)).is_empty()
+    both = scoped.summarize(geography, [HOANG_MAI, NAM_TU_LIEM], INDICATORS, "9m", (2022, 2022))
+    own = snap.summarize(geography, [HOANG_MAI], INDICATORS, "9m", (2022, 2022))
+    assert_frame_equal(both, own)
+    combined = scoped.summarize(geography, [HOANG_MAI, NAM_TU_LIEM], INDICATORS, "year", (2021, 2021),
+                                combine_as="_sel")  # fmt: skip
+    alone = snap.summarize(geography, [HOANG_MAI], INDICATORS, "year", (2021, 2021), combine_as="_sel")
+    assert_frame_equal(combined, alone)
+    counts = scoped.summarize(geography, [HA_NOI, HOANG_MAI], ["key_communes"], "year", (2021, 2021))
+    assert counts["unit_code"].unique().to_list() == [HOANG_MAI]
+
+
+def test_every_table_of_a_scoped_snapshot_holds_in_scope_rows_only(scoped, geography):
+    visible = HOANG_MAI_VIEWER.visible(geography)
+    assert set(scoped.status["commune_code"]) <= visible and scoped.status.height > 0
+    assert set(scoped.targets["unit_code"]) <= visible and scoped.targets.height > 0
+    assert set(scoped.rollups(geography)["unit_code"]) == {HOANG_MAI}
+    assert set(scoped.scan().select("unit_code").unique().collect()["unit_code"]) <= visible
+    assert scoped.units_with_data(geography, "province") == []
+    with pytest.raises(AttributeError):
+        scoped._inner_snapshot_that_does_not_exist  # noqa: B018 - reads nothing it does not know
+
+
+def test_goals_see_only_in_scope_targets(scoped, geography):
+    assert goals.evaluate(scoped, geography, unit=NAM_TU_LIEM, year=2022) == []
+    below = goals.evaluate(scoped, geography, unit=HA_NOI, year=2022, descendants=True)
+    assert below and {r.unit_code for r in below} <= HOANG_MAI_VIEWER.visible(geography)
+    assert goals.project_goals(scoped, geography, unit=NAM_TU_LIEM) == []
+
+
+def test_map_of_another_district_has_no_figures(scoped, geography):
+    frame = maps.map_frame(partial(scoped.monthly, geography), scoped.status, geography, (NAM_TU_LIEM,), 2021)
+    assert frame.height > 0  # the communes are where they are: the reference geography is public
+    assert frame["category"].unique().to_list() == ["no_data"]
+    figures = [c for c in maps.MAIN_FIGURES if c in frame.columns]
+    assert all(frame[c].null_count() == frame.height for c in figures)
+    assert (
+        maps.district_summary(scoped.status, geography, (NAM_TU_LIEM,), 2021)["classified_communes"].sum()
+        == 0
+    )
+
+
+def test_export_pack_refuses_another_unit_and_builds_the_own_one(scoped, geography):
+    for unit in (NAM_TU_LIEM, HA_NOI, "00610"):
+        with pytest.raises(ValueError, match="quyền"):
+            meeting.build_pack(scoped, geography, unit, 2022, "9m", ("drugs",))
+    pack = meeting.build_pack(scoped, geography, HOANG_MAI, 2022, "9m", ("drugs", "goals"))
+    assert pack.unit_name == "Quận Hoàng Mai" and pack.figures
+    assert {r.unit_code for r in pack.goals} <= {HOANG_MAI}
+
+
+def test_snapshot_comparison_is_scoped(demo_snapshots, geography):
+    old, new = (
+        demo_snapshots[s].restricted(HOANG_MAI_VIEWER, geography) for s in ("2024-12-31", "2025-12-31")
+    )
+    diff = importing.compare(old, new)
+    assert set(diff["unit_code"]) <= HOANG_MAI_VIEWER.visible(geography)
+
+
+def _result(rows):
+    return pl.DataFrame(
+        rows, schema=["unit_code", "indicator", "value", "previous", "change", "change_pct"], orient="row"
+    )
+
+
+@pytest.mark.parametrize(
+    "row,value,previous,shown",
+    [
+        # commune, a count of people, 1–4: hidden, and the change that would give it away
+        (("00301", "trafficking_victims_returned", 3.0, 6.0, -3.0, -50.0), None, 6.0, "<5"),
+        (("00301", "trafficking_victims_returned", 4.0, 0.0, 4.0, None), None, 0.0, "<5"),
+        # zero tells nobody apart; 5 is not below 5
+        (("00301", "trafficking_victims_returned", 0.0, 0.0, 0.0, None), 0.0, 0.0, None),
+        (("00301", "compulsory_rehab", 5.0, 7.0, -2.0, -28.6), 5.0, 7.0, None),
+        # a district, a rate, a count of places: kept
+        ((HOANG_MAI, "trafficking_victims_returned", 2.0, 1.0, 1.0, 100.0), 2.0, 1.0, None),
+        (("00301", "hiv_prevalence", 0.2, 0.1, 0.1, 100.0), 0.2, 0.1, None),
+        (("00301", "drug_hotspots", 2.0, 3.0, -1.0, -33.3), 2.0, 3.0, None),
+        (("00301", "population", 3.0, 3.0, 0.0, 0.0), 3.0, 3.0, None),
+    ],
+)
+def test_small_counts_of_people_in_a_commune_are_suppressed(geography, row, value, previous, shown):
+    out = suppress_small_counts(_result([row]), geography)
+    assert out["value"][0] == value
+    assert out["previous"][0] == previous
+    assert (out["value_shown"][0] if "value_shown" in out.columns else None) == shown
+    if shown:
+        assert out["change"][0] is None and out["change_pct"][0] is None
+
+
+def test_suppressed_previous_year_and_per_population(geography):
+    frame = pl.DataFrame(
+        {
+            "unit_code": ["00301"],
+            "value": [12.0],
+            "previous": [2.0],
+            "population": [9000.0],
+            "per_population": [13.3],
+        }  # fmt: skip
+    )
+    out = suppress_small_counts(frame, geography, indicator="compulsory_rehab")
+    assert out.row(0, named=True) | {} == {
+        "unit_code": "00301", "value": 12.0, "previous": None, "population": 9000.0,
+        "per_population": None, "previous_shown": "<5",
+    }  # fmt: skip
+
+
+def test_suppressed_cells_read_less_than_five_in_downloads(geography):
+    out = suppress_small_counts(
+        _result(
+            [
+                ("00301", "trafficking_victims_returned", 3.0, 8.0, -5.0, -62.5),
+                ("00304", "trafficking_victims_returned", 7.0, 6.0, 1.0, 16.7),
+            ]
+        ),  # fmt: skip
+        geography,
+    )
+    shown = tables.localize(out, ["unit_code", "value", "previous"], "vi")
+    assert shown["Giá trị"].to_list() == ["<5", "7"]
+    csv = tables.to_csv_bytes(shown).decode("utf-8-sig")
+    assert "00301,<5,8" in csv and "00304,7,6" in csv
+    assert tables.to_excel_bytes(shown)[:2] == b"PK"
+
+
+def test_person_indicators_are_the_counts_of_people():
+    assert {"trafficking_victims_returned", "addicts_managed", "hiv_cases"} <= PERSON_INDICATORS
+    assert not {"population", "drug_hotspots", "hiv_prevalence", "key_communes"} & PERSON_INDICATORS
+
+
+def test_config_is_parsed_and_checked(geography, tmp_path):
+    cfg = parse_config(
+        {
+            "mode": "password",
+            "credentials": "auth.yaml",
+            "users": {
+                "hoangmai": {"role": "viewer", "units": ["008"]},
+                "hanoi": {"role": "data_manager", "units": ["01"]},
+            },
+            "small_counts": {"threshold": 10},
+        },
+        tmp_path / "access.toml",
+        geography,
+    )
+    assert cfg.access_for("hoangmai") == Access(VIEWER, ("008",))
+    assert cfg.access_for("hanoi") == Access(DATA_MANAGER, ("01",))
+    assert cfg.access_for("stranger") is None and cfg.access_for("") is None
+    assert cfg.credentials == tmp_path / "auth.yaml"
+    assert cfg.small_counts.threshold == 10 and cfg.small_counts.exports
+    oidc = parse_config(
+        {"mode": "oidc", "users": {"Ban.CD@HaNoi.gov.vn": {"role": "viewer", "units": ["01"]}}}
+    )
+    assert oidc.access_for("ban.cd@hanoi.gov.vn") == Access(VIEWER, ("01",))
+
+
+@pytest.mark.parametrize(
+    "raw,message",
+    [
+        ({"mode": "ldap"}, "mode"),
+        ({"mode": "oidc", "users": {"a": {"role": "admin", "units": ["01"]}}}, "role"),
+        ({"mode": "oidc", "users": {"a": {"role": "viewer", "units": "01"}}}, "units"),
+        ({"mode": "oidc", "users": {"a": {"role": "viewer", "units": []}}}, "units"),
+        ({"mode": "oidc", "users": {"a": {"role": "viewer", "units": ["999"]}}}, "999"),
+        ({"mode": "password", "users": {}}, "credentials"),
+        ({"mode": "oidc", "small_counts": {"threshold": 0}}, "threshold"),
+    ],
+)
+def test_bad_config_is_refused_with_a_reason(geography, raw, message):
+    with pytest.raises(AccessConfigError, match=message):
+        parse_config(raw, None, geography)
+
+
+def test_import_outside_the_managers_units_is_found(snap, geography):
+    class Report:
+        facts = snap.facts.with_columns(
+            pl.when(
+                pl.col("unit_code").is_in(["00610", "00301"]) & (pl.col("period") == dt.date(2025, 12, 1))
+            )
+            .then(pl.col("value") + 1)
+            .otherwise(pl.col("value"))
+            .alias("value")
+        )
+        status, targets = snap.status, snap.targets
+
+    manager = Access(DATA_MANAGER, (HOANG_MAI,))
+    assert changes_outside(Report, snap, manager, geography) == ["00610"]
+    assert changes_outside(Report, snap, Access(DATA_MANAGER, (HA_NOI,)), geography) == []
+    assert changes_outside(Report, snap, FULL_ACCESS, geography) == []
+
+
+def _cached_functions_reading_snapshots(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        cached = any("cache_" in ast.unparse(d) for d in node.decorator_list)
+        reads = any(
+            isinstance(c, ast.Call) and ast.unparse(c.func) in ("ui.load", "load") for c in ast.walk(node)
+        )
+        if cached and reads:
+            yield node
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard").glob("ui*.py")]),
+    ids=lambda p: p.name,
+)
+def test_every_cached_data_call_is_keyed_by_the_users_scope(path):
+    # st.cache_* keys on the arguments only: a cached function that reads a snapshot without the
+    # scope among them would hand one user's rows to the next.
+    for fn in _cached_functions_reading_snapshots(path):
+        params = [a.arg for a in fn.args.args]
+        assert "scope" in params, f"{path.name}: {fn.name} reads a snapshot but is not keyed by scope"
+        calls = [
+            c for c in ast.walk(fn) if isinstance(c, ast.Call) and ast.unparse(c.func) in ("ui.load", "load")
+        ]
+        assert all("scope" in ast.unparse(c) for c in calls), f"{path.name}: {fn.name} does not pass scope on"
