@@ -142,6 +142,18 @@ def _generate_in_child(root: Path, scale: str) -> Path:
     return root / "snapshots" / "2025-12-31"
 
 
+def map_payload(snap, geography: Geography, area: str) -> int:
+    """Bytes of the status map's JSON for ``area`` in the snapshot's last year, as the map page sends it."""
+    from dashboard import maps
+
+    year = snap.last_period.year
+    frame = maps.map_frame(
+        partial(snap.monthly, geography), snap.status, geography, area, year, last_period=snap.last_period
+    )
+    deck = maps.build_deck(maps.category_view(frame), labels=maps.label_units(geography, area))
+    return maps.payload_bytes(deck)
+
+
 def _timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
     """Median wall time in seconds over ``repeat`` runs, and the last result."""
     times, result = [], None
@@ -246,6 +258,8 @@ def run(
             "district_communes_month": lambda: ask(communes, "month"),
         }
         results["queries"] = {name: {"ours_s": _timed(fn, repeat)[0]} for name, fn in ours.items()}
+        seconds, payload = _timed(lambda: map_payload(snap, geography, area), repeat)
+        results["map_s"], results["map_payload_bytes"] = seconds, payload
         if pages:
             views = {
                 "province": {"province": geography.name(province)},
@@ -318,6 +332,8 @@ def table(results: dict) -> str:
         f"Quy mô: {results['scale']} — {results.get('communes', 0)} xã, {results.get('fact_rows', 0):,} dòng"
     ]
     for key in (
+        "map_payload_bytes",
+        "map_s",
         "generate_s",
         "size_bytes",
         "load_cold_s",

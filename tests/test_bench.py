@@ -17,7 +17,14 @@ def test_small_benchmark_measures_everything(geography, tmp_path, capsys):
     communes = len(geography.descendants(demo.DIEN_BIEN, "commune"))
     assert results["communes"] == communes
     assert results["fact_rows"] == communes * len(demo.MONTHS) * len(FACT_INDICATORS)
-    for key in ("generate_s", "load_cold_s", "load_warm_s", "rollups_read_s", "peak_memory_mb"):
+    for key in (
+        "generate_s",
+        "load_cold_s",
+        "load_warm_s",
+        "rollups_read_s",
+        "peak_memory_mb",
+        "map_payload_bytes",
+    ):
         assert results[key] > 0, key
     assert set(results["queries"]) >= {"province_by_district_year", "district_year", "country_year"}
     for name, row in results["queries"].items():
