@@ -462,6 +462,11 @@ def sidebar_filters() -> Filters:
                     on_change=_clear_notices,
                 )
             )
+            forced = [d for d in districts if d not in options]  # a widget state sent by hand
+            if forced:
+                districts = tuple(d for d in districts if d in options)
+                for code in forced:
+                    notice(t("notice.out_of_scope", lang, name=geo.name(code) if geo.has(code) else code))
             if not scope.allows(province, geo):
                 # The user may not see the whole province: their own districts stand for it, and
                 # in a district they may not see whole, their own communes.

@@ -133,6 +133,11 @@ def _password_user(cfg: AccessConfig, lang: str):
         error = f"{cfg.credentials}: mật khẩu chưa được băm (bcrypt) cho {', '.join(plain)}"
         st.error(t("auth.config_error", lang, error=error))
         st.stop()
+    if len(str(cookie.get("key", ""))) < 32:
+        # The cookie is a JWT signed with this key (HMAC-SHA256): shorter keys are guessable.
+        error = f"{cfg.credentials}: cookie.key phải dài ít nhất 32 ký tự"
+        st.error(t("auth.config_error", lang, error=error))
+        st.stop()
     authenticator = stauth.Authenticate(
         {"usernames": users},
         cookie["name"],
