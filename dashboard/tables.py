@@ -53,12 +53,7 @@ def localize(frame: pl.DataFrame, columns: Mapping[str, str] | list[str], lang: 
     the companion where it has one ("<5"), else the number.
     """
     keys = {c: HEADERS[c] for c in columns} if isinstance(columns, list) else dict(columns)
-    shown = [c for c in keys if f"{c}_shown" in frame.columns]
-    frame = frame.with_columns(
-        pl.coalesce(pl.col(f"{c}_shown"), pl.col(c).map_elements(_plain, return_dtype=pl.String)).alias(c)
-        for c in shown
-    )
-    out = frame.select(list(keys))
+    out = with_shown(frame, list(keys)).select(list(keys))
     if "complete" in out.columns:
         out = out.with_columns(
             pl.when(pl.col("complete"))
@@ -67,6 +62,15 @@ def localize(frame: pl.DataFrame, columns: Mapping[str, str] | list[str], lang: 
             .alias("complete")
         )
     return out.rename({c: t(k, lang) for c, k in keys.items()})
+
+
+def with_shown(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Each of ``columns`` that has a ``<column>_shown`` companion as text: "<5" there, else the number."""
+    shown = [c for c in columns if f"{c}_shown" in frame.columns]
+    return frame.with_columns(
+        pl.coalesce(pl.col(f"{c}_shown"), pl.col(c).map_elements(_plain, return_dtype=pl.String)).alias(c)
+        for c in shown
+    )
 
 
 def _plain(value: float) -> str:

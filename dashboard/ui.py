@@ -53,6 +53,7 @@ DEFAULT_GRAIN = "year"
 _NOTICES = "_ui_notices"  # session state: notices shown until the user changes a filter
 _NOTICE_BOX = "_ui_notice_box"
 _FILTERS = "_ui_filters"
+_ROUTED = "_ui_routed_page"
 # Page-level URL parameters seen in this process (names only): a link to another page's view
 # carries them, and they should not be called unknown there.
 _PAGE_PARAMS: set[str] = set()
@@ -128,12 +129,14 @@ def small_counts() -> SmallCounts:
     return cfg.small_counts if cfg is not None else SmallCounts()
 
 
-def protect(frame: pl.DataFrame, indicator: str | None = None) -> pl.DataFrame:
+def protect(
+    frame: pl.DataFrame, indicator: str | None = None, columns: Sequence[str] = ("value", "previous")
+) -> pl.DataFrame:
     """A table to offer for download, with small commune-level counts of people shown as "<5"."""
     setting = small_counts()
     if not setting.exports:
         return frame
-    return suppress_small_counts(frame, geography(), setting.threshold, indicator=indicator)
+    return suppress_small_counts(frame, geography(), setting.threshold, columns=columns, indicator=indicator)
 
 
 @dataclass(frozen=True)
@@ -369,7 +372,7 @@ def _label_in(lang: str, key: str) -> Callable[[str], str]:
     return lambda option: t(f"{key}.{option}", lang)
 
 
-def sidebar_filters() -> Filters:
+def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
     """Draw the shared sidebar and return the chosen filters. Called once per run, by ``app.py``.
 
     Contract: call it before ``st.navigation`` (the page titles need the language) and before
@@ -378,6 +381,10 @@ def sidebar_filters() -> Filters:
     warnings, and stops the script with a message when there is no valid snapshot.
     Each widget is bound to the URL parameter of the same name (``lang``, ``snapshot``,
     ``province``, ``district``, ``years``, ``grain``) and persists across pages.
+
+    ``route(lang)`` (the entry file's ``st.navigation``) is called right after the language is
+    known and before sign-in, which may stop the run behind its form: a link to a page then
+    survives signing in. Its result is ``routed_page()``.
     """
     st.session_state[_NOTICE_BOX] = st.container()
     folder = data_dir()
@@ -397,6 +404,8 @@ def sidebar_filters() -> Filters:
         on_change=_clear_notices,
     )
 
+    if route is not None:
+        st.session_state[_ROUTED] = route(lang)
     scope = ui_auth.sign_in(geography(), lang)
     cat = catalogue(folder)
     for snapshot_id, problems in cat.skipped:
@@ -455,7 +464,10 @@ def sidebar_filters() -> Filters:
                     t("filter.district", lang),
                     options,
                     format_func=geo.name,
-                    placeholder=t("scope.all_districts", lang),
+                    # A user who may not see the whole province sees their own districts, not "all".
+                    placeholder=t("scope.all_districts", lang)
+                    if scope.allows(province, geo)
+                    else ", ".join(geo.name(d) for d in options),
                     key=P_DISTRICT,
                     bind="query-params",
                     persist_state="session",
@@ -527,6 +539,11 @@ def _province_changed() -> None:
     # The districts belong to the old province; keep none rather than a stale list.
     st.session_state[P_DISTRICT] = []
     _clear_notices()
+
+
+def routed_page():
+    """The page ``st.navigation`` chose in this run (see ``sidebar_filters``'s ``route``)."""
+    return st.session_state.pop(_ROUTED)
 
 
 def filters() -> Filters:

@@ -27,6 +27,10 @@ else:
     old_id = left.selectbox(t("data.compare_old", lang), catalogue.valid, index=1, key="compare_old")
     new_id = right.selectbox(t("data.compare_new", lang), catalogue.valid, index=0, key="compare_new")
     diff = ui_data.snapshot_diff(f.data_dir, old_id, new_id, ui.access())
+    if not ui.access().can_import:  # a viewer's copy: small commune counts of people as "<5"
+        diff = tables.with_shown(
+            ui.protect(diff, columns=("old_value", "new_value")), ["old_value", "new_value"]
+        )
     counts = history.change_counts(diff)
     if diff.is_empty():
         st.success(t("data.compare_same", lang))
