@@ -86,6 +86,12 @@ def change_counts(diff: pl.DataFrame) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in ("revised", "added", "removed")}
 
 
+def change_summary(diff: pl.DataFrame, lang: str = "vi") -> str:
+    """ "159 giá trị được sửa, 351.648 giá trị thêm mới, 0 giá trị bị bỏ." """
+    counts = change_counts(diff)
+    return t("data.compare_counts", lang, **{k: fmt_number(v, lang) for k, v in counts.items()})
+
+
 def problems_table(problems, lang: str = "vi") -> pl.DataFrame:
     """An import's errors and warnings as a table: kind, sheet, column, row, message."""
     return pl.DataFrame(

@@ -144,6 +144,7 @@ class ImportReport:
     written: Path | None = None
     message: str = ""
     imported_rows: int = 0  # rows read from the file (all sheets), before merging with the base
+    latest_month: dt.date | None = None  # the newest month among the imported figures
 
     @property
     def ok(self) -> bool:
@@ -924,6 +925,8 @@ def check_import(
         targets = parse_targets(sheets[SHEET_TARGETS], resolver, report)
         _duplicates(targets, schema.TARGETS_KEY, SHEET_TARGETS, report)
     report.imported_rows = facts.height + status.height + targets.height
+    if not facts.is_empty():
+        report.latest_month = facts["period"].max()
     if facts.is_empty() and status.is_empty() and targets.is_empty() and not typed and not report.errors:
         report.errors.append(Problem("error", filename, "tệp không có dòng số liệu nào"))
     if report.errors:
@@ -951,6 +954,15 @@ def check_import(
         _check_achievement(targets, merged, merged_status, geography, report)
     report.facts, report.status, report.targets = merged, merged_status, merged_targets
     return report
+
+
+def suggested_as_of(report: ImportReport, today: dt.date | None = None) -> dt.date:
+    """The date an import's figures stand at: the last day of its newest month (else today)."""
+    if report.latest_month is None:
+        return today or dt.date.today()
+    month = report.latest_month
+    following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def _next_id(root: Path, as_of: str) -> str:

@@ -670,23 +670,29 @@ def plot(fig: go.Figure, key: str | None = None, period: str | None = None) -> N
 
 
 def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
-    """CSV and Excel download buttons for a localized table; text cells escaped against formulas."""
+    """CSV and Excel download buttons for a localized table; text cells escaped against formulas.
+
+    The files are built only when a button is clicked: a large table (a comparison of two
+    snapshots can have hundreds of thousands of rows) must not slow every run of the page.
+    """
     left, right = st.columns(2)
     left.download_button(
         t("download.csv", lang),
-        tables.to_csv_bytes(frame),
+        lambda: tables.to_csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         icon=":material/download:",
+        on_click="ignore",
     )
     right.download_button(
         t("download.excel", lang),
-        tables.to_excel_bytes(frame),
+        lambda: tables.to_excel_bytes(frame),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         icon=":material/download:",
+        on_click="ignore",
     )
 
 

@@ -1,6 +1,5 @@
 """Dữ liệu: the snapshots on disk, what changed between two of them, and the import of a report."""
 
-import datetime as dt
 from pathlib import Path
 
 import streamlit as st
@@ -31,11 +30,10 @@ else:
         diff = tables.with_shown(
             ui.protect(diff, columns=("old_value", "new_value")), ["old_value", "new_value"]
         )
-    counts = history.change_counts(diff)
     if diff.is_empty():
         st.success(t("data.compare_same", lang))
     else:
-        st.write(t("data.compare_counts", lang, **counts))
+        st.write(history.change_summary(diff, lang))
         table = history.comparison_table(diff, ui.geography(), lang)
         st.dataframe(tables.escape_frame(table.head(1000)), hide_index=True, width="stretch")
         ui.downloads(table, f"so-sanh-{old_id}-{new_id}", lang, key="compare")
@@ -55,14 +53,12 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
 )
-upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
-left, right = st.columns(2)
-as_of = left.date_input(t("data.as_of", lang), value=dt.date.today(), format="DD/MM/YYYY", key="import_as_of")
 base_id = (
-    right.selectbox(t("data.base", lang), catalogue.valid, index=0, key="import_base")
+    st.selectbox(t("data.base", lang), catalogue.valid, index=0, key="import_base")
     if catalogue.valid
     else None
 )
+upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
 
 if upload is not None:
     data = upload.getvalue()
@@ -72,13 +68,21 @@ if upload is not None:
     if outside:
         st.error(t("data.import_outside", lang, units=", ".join(ui.geography().name(u) for u in outside)))
         st.stop()
+    # The figures stand at the end of the newest month in the file, unless the user says otherwise.
+    as_of = st.date_input(
+        t("data.as_of", lang),
+        value=importing.suggested_as_of(report),
+        format="DD/MM/YYYY",
+        key=f"import_as_of_{importing.file_digest(data)[:12]}",
+    )
     problems = [*report.errors, *report.warnings]
     if report.ok:
         st.success(t("data.check_ok", lang, facts=report.imported_rows, warnings=len(report.warnings)))
     else:
         st.error(t("data.check_failed", lang, errors=len(report.errors)))
     if problems:
-        st.dataframe(history.problems_table(problems, lang), hide_index=True, width="stretch")
+        # A static table: every message is read in full, wrapped, without scrolling a grid.
+        st.table(history.problems_table(problems, lang))
     if report.ok and st.button(t("data.do_import", lang), type="primary", key="do_import"):
         done = importing.import_file(
             data, upload.name, Path(f.data_dir), as_of.isoformat(), base, ui.geography()

@@ -31,8 +31,10 @@ def test_lists_snapshots_and_compares_them(demo_dir, demo_snapshots, monkeypatch
     assert listing[t("data.col.snapshot")].tolist() == ids
     assert set(listing[t("data.col.valid")]) == {t("common.yes")}
     old, new = (demo_snapshots[sid] for sid, _ in demo.SNAPSHOTS)
-    counts = history.change_counts(importing.compare(old, new))
-    assert any(t("data.compare_counts", **counts) == m.value for m in at.markdown)
+    diff = importing.compare(old, new)
+    counts = history.change_counts(diff)
+    assert any(history.change_summary(diff) == m.value for m in at.markdown)
+    assert f"{counts['added']:,}".replace(",", ".") in history.change_summary(diff)
     assert counts["revised"] > 0 and counts["added"] > 0
 
 

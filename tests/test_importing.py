@@ -468,3 +468,23 @@ def test_killing_an_import_mid_write_leaves_no_partial_snapshot(data_dir, geogra
     assert catalogue.valid == (BASE_ID,) and catalogue.skipped == ()
     assert not (data_dir / "snapshots" / "2022-09-30").exists()
     assert tree_digest(data_dir / "snapshots" / BASE_ID) == before
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([(CAU_DIEN, "09/2022", "addicts_managed", "41")], dt.date(2022, 9, 30)),
+        ([(NAM_TU_LIEM, "năm 2022", "compulsory_rehab", "30")], dt.date(2022, 12, 31)),
+        ([(CAU_DIEN, "02/2024", "addicts_managed", "41")], dt.date(2024, 2, 29)),
+    ],
+)
+def test_suggested_as_of_is_the_end_of_the_newest_month(rows, expected, base, geography):
+    report = importing.check_import(workbook(facts=rows), "a.xlsx", base, geography)
+    assert report.ok and importing.suggested_as_of(report) == expected
+
+
+def test_suggested_as_of_without_figures_is_today(base, geography):
+    report = importing.check_import(
+        workbook(status=[("2022", CAU_DIEN, "Không ma túy", "Không", "Có")]), "a.xlsx", base, geography
+    )
+    assert importing.suggested_as_of(report, today=dt.date(2026, 11, 25)) == dt.date(2026, 11, 25)
