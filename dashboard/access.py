@@ -228,11 +228,13 @@ def suppress_small_counts(
     small = {c: sensitive & (pl.col(c) > 0) & (pl.col(c) < threshold) for c in columns}
     label = f"<{threshold}"
     any_small = pl.any_horizontal(*small.values())
-    derived = [c for c in _DERIVED if c in frame.columns]
+    value_small = small.get("value", pl.lit(False))
+    # The change needs both years; the rate per population only this year's value.
+    derived = {c: value_small if c == "per_population" else any_small for c in _DERIVED if c in frame.columns}
     out = frame.with_columns(
         *(pl.when(cond).then(pl.lit(label)).alias(f"{c}_shown") for c, cond in small.items()),
         *(pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in small.items()),
-        *(pl.when(any_small).then(None).otherwise(pl.col(c)).alias(c) for c in derived),
+        *(pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in derived.items()),
     )
     return out.drop([f"{c}_shown" for c in columns if out[f"{c}_shown"].null_count() == out.height])
 

@@ -182,10 +182,13 @@ def test_suppressed_previous_year_and_per_population(geography):
             "per_population": [13.3],
         }  # fmt: skip
     )
+    kept = suppress_small_counts(frame, geography, indicator="compulsory_rehab")["per_population"]
+    assert kept.to_list() == [13.3]  # this year's 12 is not small: its rate stays
+    frame = frame.with_columns(pl.lit(3.0).alias("value"), pl.lit(12.0).alias("previous"))
     out = suppress_small_counts(frame, geography, indicator="compulsory_rehab")
     assert out.row(0, named=True) | {} == {
-        "unit_code": "00301", "value": 12.0, "previous": None, "population": 9000.0,
-        "per_population": None, "previous_shown": "<5",
+        "unit_code": "00301", "value": None, "previous": 12.0, "population": 9000.0,
+        "per_population": None, "value_shown": "<5",
     }  # fmt: skip
 
 
