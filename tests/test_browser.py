@@ -42,7 +42,8 @@ _ROUTES = re.findall(
 # The default page is served at "/", not at its url_path.
 PAGES = [(path, "" if default else url_path) for path, url_path, default in _ROUTES]
 # Pages that show tables or downloads only, by design: no chart is expected there.
-CHARTLESS = {"7_du_lieu"}
+# The presentation opens on its title slide; its charts come one at a time with "next".
+CHARTLESS = {"7_du_lieu", "6_trinh_chieu"}
 RUN_TIMEOUT_MS = 90_000
 TIMINGS: dict[str, float] = {}
 
@@ -81,11 +82,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(browser, demo_dir, tmp_path_factory):
+@contextlib.contextmanager
+def running_server(data_dir: Path, log: Path):
+    """``python -m dashboard serve`` on a free localhost port over ``data_dir``; yields its base URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(demo_dir)}
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir)}
     command = [
         sys.executable,
         "-m",
@@ -123,9 +124,16 @@ def server(browser, demo_dir, tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        if TIMINGS:
-            (ARTIFACTS / "browser_timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
+
+
+@pytest.fixture(scope="module")
+def server(browser, demo_dir, tmp_path_factory):
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with running_server(demo_dir, log) as base:
+        yield base
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if TIMINGS:
+        (ARTIFACTS / "browser_timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
 
 
 @pytest.fixture
@@ -161,10 +169,14 @@ def assert_no_error_box(tab) -> None:
 
 
 def assert_charts_drawn(tab) -> int:
+    # The export page folds each chart in an expander: open the first one, as a user would.
+    folded = tab.locator("[data-testid=stExpander] details:not([open]) > summary")
+    if folded.count() and not tab.locator("[data-testid=stPlotlyChart]:visible").count():
+        folded.first.click()
     # Chart components are loaded lazily, a moment after the script run ends.
     tab.wait_for_selector("[data-testid=stPlotlyChart], [data-testid=stDeckGlJsonChart]", timeout=60_000)
     tab.wait_for_timeout(500)
-    plotly = tab.locator("[data-testid=stPlotlyChart]")
+    plotly = tab.locator("[data-testid=stPlotlyChart]:visible")
     decks = tab.locator("[data-testid=stDeckGlJsonChart]")
     assert plotly.count() + decks.count() > 0, "no chart on the page"
     for i in range(plotly.count()):

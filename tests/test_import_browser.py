@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import shutil
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -37,48 +33,9 @@ def data_copy(demo_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def import_server(browser, data_copy, tmp_path_factory):
-    port = test_browser._free_port()
     log = tmp_path_factory.mktemp("streamlit-import") / "server.log"
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_copy)}
-    command = [
-        sys.executable,
-        "-m",
-        "dashboard",
-        "serve",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            command, cwd=test_browser.ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log.read_text())
-            time.sleep(0.3)
+    with test_browser.running_server(data_copy, log) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def tree(root: Path) -> dict[str, str]:
