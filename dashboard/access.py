@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -335,18 +335,8 @@ class ScopedSnapshot:
         allowed = self._codes(codes)
         if not allowed:
             return pl.DataFrame(schema=query.RESULT_SCHEMA)
-        return query.summarize(
-            None,
-            self.status,
-            geography,
-            allowed,
-            indicators,
-            grain,
-            years,
-            combine_as=combine_as,
-            last_period=self.last_period,
-            monthly=partial(self.monthly, geography),
-        )
+        # Every allowed unit lies wholly inside the scope, so the whole snapshot answers for them.
+        return self._inner.summarize(geography, allowed, indicators, grain, years, combine_as=combine_as)
 
     def units_with_data(self, geography: Geography, level: str) -> list[str]:
         codes = self.rollups(geography)["unit_code"].unique().to_list()
