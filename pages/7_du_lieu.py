@@ -52,6 +52,7 @@ st.download_button(
     file_name="mau-bao-cao.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
+    on_click="ignore",  # a download needs no rerun of the page
 )
 base_id = (
     st.selectbox(t("data.base", lang), catalogue.valid, index=0, key="import_base")

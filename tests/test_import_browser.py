@@ -56,7 +56,12 @@ def upload(tab, name: str, data: bytes, mime: str) -> None:
     tab.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
         {"name": name, "mimeType": mime, "buffer": data}
     )
-    test_browser.wait_idle(tab, after_action=True)
+    # The check's verdict (a success or an error box) is what the user waits for.
+    tab.wait_for_selector(
+        "[data-testid=stAlertContentSuccess], [data-testid=stAlertContentError]",
+        timeout=test_browser.RUN_TIMEOUT_MS,
+    )
+    test_browser.wait_idle(tab)
 
 
 def test_a_broken_file_is_refused_row_by_row_and_nothing_changes(import_server, page, data_copy):
