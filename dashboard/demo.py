@@ -132,6 +132,28 @@ def calibrate_stock(
     series[rows] = block.astype(series.dtype)
 
 
+def redraw_at_level(
+    series: np.ndarray,
+    rows: np.ndarray,
+    months: slice,
+    total: int,
+    drivers: np.ndarray,
+    seed: int,
+    stream: int,
+) -> None:
+    """Draw the rows' events again so that the reported period's level holds across the years.
+
+    Monthly means follow ``drivers`` (the addicts with records of each commune), scaled so that
+    ``months`` expect ``total`` events; the exact total is then set by ``calibrate_flow``.
+    """
+    base = drivers[rows].astype(float)
+    expected = base[:, months].sum()
+    if expected <= 0:
+        return
+    rng = np.random.default_rng([seed, stream, int(total), int(rows[0])])
+    series[rows] = rng.poisson(base * (total / expected))
+
+
 def calibrate_flow(series: np.ndarray, rows: np.ndarray, months: slice, target: int) -> None:
     """Scale the rows' events in ``months`` so that they add up to ``target``, exactly."""
     block = series[rows, months].astype(float)
@@ -320,6 +342,17 @@ def calibrate_nam_tu_liem(series: dict[str, np.ndarray], communes: pl.DataFrame)
     calibrate_stock(series["prostitution_prone_businesses"], rows, sep, 5, cap=series["service_businesses"])
     calibrate_stock(series["public_prostitution_hotspots"], rows, sep, 0)
     series["prostitution_model_wards"][rows, _month_index(2020, 1) :] = 1
+    # The district's whole history of each flow is brought to the level of the reported period
+    # first, so that the reported year does not stand out from the years around it.
+    for stream, (name, months, total) in enumerate(
+        (
+            ("commune_education_cases", _year_slice(2022, 1, 9), 64),
+            ("compulsory_rehab", _year_slice(2021), 38),
+            ("home_community_rehab", _year_slice(2021), 54),
+            ("voluntary_rehab_center", _year_slice(2022, 1, 9), 64),
+        )
+    ):
+        redraw_at_level(series[name], rows, months, total, series["addicts_managed"], DEMO_SEED, stream)
     calibrate_flow(series["commune_education_cases"], rows, _year_slice(2022, 1, 9), 64)
     calibrate_flow(series["compulsory_rehab"], rows, _year_slice(2021), 38)
     calibrate_flow(series["home_community_rehab"], rows, _year_slice(2021), 54)

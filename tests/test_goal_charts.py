@@ -44,8 +44,13 @@ def test_quota_bullets_show_the_engine_numbers(nam_tu_liem_9m):
     assert values["compulsory_rehab"] == 68.75 and values["voluntary_rehab_center"] == 106.67
     assert fig.layout.separators == plotly_separators("vi")
     assert fig.layout.title.text == "Thực hiện chỉ tiêu — Quận Nam Từ Liêm, 9 tháng năm 2022"
-    # Vietnamese formats in the captions: 56,25 people expected (75% of 75).
-    assert any("56,25" in t.title.text for t in fig.data)
+    # Vietnamese formats in the captions: a fractional pro-rata expectation (75% of a quota that
+    # is not a multiple of 4) is written with a decimal comma.
+    fractional = [q for q in quotas if q.expected_so_far is not None and q.expected_so_far % 1]
+    assert fractional
+    for q in fractional:
+        text = f"{int(q.expected_so_far)},{round(q.expected_so_far % 1 * 100):02d}"
+        assert any(text in t.title.text for t in fig.data), text
 
 
 def test_quota_bullets_without_quotas():
