@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import deck, export, meeting, report, ui
+from dashboard import deck, export, meeting, report, ui, ui_export
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -28,46 +28,9 @@ if not sections:
     st.info(t("notice.no_data", lang))
     st.stop()
 
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def pack_for(
-    folder: str,
-    snapshot_id: str,
-    scope: ui.Access,
-    unit: str,
-    year: int,
-    grain: str,
-    sections: tuple[str, ...],
-):
-    setting = ui.small_counts()
-    return meeting.build_pack(
-        ui.load(folder, snapshot_id, scope),
-        ui.geography(),
-        unit,
-        year,
-        grain,
-        sections,
-        lang="vi",
-        small_counts=setting.threshold if setting.exports else None,
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def images_for(
-    folder: str,
-    snapshot_id: str,
-    scope: ui.Access,
-    unit: str,
-    year: int,
-    grain: str,
-    sections: tuple[str, ...],
-):
-    return deck.chart_images(pack_for(folder, snapshot_id, scope, unit, year, grain, sections))
-
-
 key = (f.data_dir, f.snapshot_id, ui.access(), unit, int(year), grain, tuple(sections))
 try:
-    pack = pack_for(*key)
+    pack = ui_export.pack(*key)
 except ValueError as exc:
     st.warning(str(exc))
     st.stop()
@@ -88,7 +51,7 @@ stem = export.file_name(pack.unit_name, pack.period_label, ext="x")[:-2]
 c1, c2, c3 = st.columns(3)
 c1.download_button(
     t("export.deck", lang),
-    lambda: deck.build_deck(pack, images_for(*key)),
+    lambda: deck.build_deck(pack, ui_export.images(*key)),
     file_name=deck.deck_file_name(pack),
     mime=deck.PPTX_MIME,
     key="xb_deck",
@@ -98,7 +61,7 @@ c1.download_button(
 )
 c2.download_button(
     t("export.zip", lang),
-    lambda: deck.images_zip(pack, images_for(*key)),
+    lambda: deck.images_zip(pack, ui_export.images(*key)),
     file_name=f"anh_{stem}.zip",
     mime="application/zip",
     key="xb_zip",
@@ -108,7 +71,7 @@ c2.download_button(
 )
 c3.download_button(
     t("export.word", lang),
-    lambda: report.report_docx(pack, images_for(*key) if probe.ok else None),
+    lambda: report.report_docx(pack, ui_export.images(*key) if probe.ok else None),
     file_name=f"bao-cao_{stem}.docx",
     mime=report.DOCX_MIME,
     key="xb_word",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import deck, meeting, report, ui
+from dashboard import deck, meeting, report, ui, ui_export
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 
@@ -18,32 +18,8 @@ with st.expander(t("present.choose", lang)):
         default=meeting.SECTIONS, format_func=lambda s: t(f"section.{s}", lang),
     )  # fmt: skip
 
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def pack_for(
-    folder: str,
-    snapshot_id: str,
-    scope: ui.Access,
-    unit: str,
-    year: int,
-    grain: str,
-    sections: tuple[str, ...],
-):
-    setting = ui.small_counts()
-    return meeting.build_pack(
-        ui.load(folder, snapshot_id, scope),
-        ui.geography(),
-        unit,
-        year,
-        grain,
-        sections,
-        lang="vi",
-        small_counts=setting.threshold if setting.exports else None,
-    )
-
-
 try:
-    pack = pack_for(
+    pack = ui_export.pack(
         f.data_dir, f.snapshot_id, ui.access(), unit, f.year, f.grain, tuple(sections or meeting.SECTIONS)
     )
 except ValueError as exc:

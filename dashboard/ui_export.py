@@ -1,0 +1,46 @@
+"""The meeting pack, cached for the export and presentation pages (may import Streamlit, like ui.py)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import deck, meeting, ui
+from dashboard.access import Access
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def pack(
+    folder: str,
+    snapshot_id: str,
+    scope: Access,
+    unit: str,
+    year: int,
+    grain: str,
+    sections: tuple[str, ...],
+) -> meeting.Pack:
+    """One pack for both pages (the deck and the screen show the same), keyed by plain arguments."""
+    setting = ui.small_counts()
+    return meeting.build_pack(
+        ui.load(folder, snapshot_id, scope),
+        ui.geography(),
+        unit,
+        year,
+        grain,
+        sections,
+        lang="vi",
+        small_counts=setting.threshold if setting.exports else None,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def images(
+    folder: str,
+    snapshot_id: str,
+    scope: Access,
+    unit: str,
+    year: int,
+    grain: str,
+    sections: tuple[str, ...],
+) -> dict:
+    """The pack's chart images (PNG), rendered once in one browser for the deck, the ZIP and Word."""
+    return deck.chart_images(pack(folder, snapshot_id, scope, unit, year, grain, sections))
