@@ -9,7 +9,7 @@ and every format string groups thousands: without "," plotly prints 1400, not 1.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -129,6 +129,7 @@ def time_series(
     note: str,
     percent: bool = False,
     decimals: int | None = None,
+    colors: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Values over time, one trace per ``color`` group, as lines or (grouped or stacked) bars.
 
@@ -137,6 +138,8 @@ def time_series(
         x: category labels of the periods ("Quý 1/2021"), ordered by ``order_by``.
         kind: ``line`` or ``bar``.
         stacked: stack the bars (only meaningful for additive indicators).
+        colors: a fixed colour per ``color`` group (e.g. the map's category colours); others
+            take the template's colorway.
     Returns:
         The finished figure.
     """
@@ -145,8 +148,17 @@ def time_series(
     hover = "%{fullData.name}<br>%{x}: " + value_hover(percent, decimals) + "<extra></extra>"
     for name in data.sort(order_by, color)[color].unique(maintain_order=True).to_list():
         part = data.filter(pl.col(color) == name).sort(order_by)
+        fixed = (colors or {}).get(name)
         if kind == "bar":
-            fig.add_trace(go.Bar(x=part[x].to_list(), y=part[y].to_list(), name=name, hovertemplate=hover))
+            fig.add_trace(
+                go.Bar(
+                    x=part[x].to_list(),
+                    y=part[y].to_list(),
+                    name=name,
+                    hovertemplate=hover,
+                    marker_color=fixed,
+                )
+            )
         else:
             fig.add_trace(
                 go.Scatter(
@@ -154,8 +166,8 @@ def time_series(
                     y=part[y].to_list(),
                     name=name,
                     mode="lines+markers",
-                    line=dict(width=3),
-                    marker=dict(size=6),
+                    line=dict(width=3, color=fixed),
+                    marker=dict(size=6, color=fixed),
                     hovertemplate=hover,
                 )
             )

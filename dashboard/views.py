@@ -236,6 +236,14 @@ def heatmap_matrix(frame: pl.DataFrame, indicator: str, by: str = "value") -> pl
     return wide.sort("unit_code")
 
 
+def commune_count_colors(lang: str) -> dict[str, str]:
+    """The map's category colours for the commune-count series, by their label in ``lang``."""
+    from dashboard.maps import CATEGORY_COLORS
+
+    category = {"key_communes": "key", "complex_communes": "complex", "healthy_communes": "healthy"}
+    return {CATALOG[i].label(lang): CATEGORY_COLORS[category[i]] for i in COMMUNE_CATEGORIES}
+
+
 def commune_counts(frame: pl.DataFrame) -> pl.DataFrame:
     """Counts of key, complex and healthy communes, long (period, indicator, value)."""
     return frame.filter(pl.col("indicator").is_in(COMMUNE_CATEGORIES)).sort("period", "indicator")

@@ -43,6 +43,7 @@ else:
             counts,
             color="indicator_label",
             kind="bar",
+            colors=views.commune_count_colors(lang),
             lang=lang,
             title=t(
                 "chart.title",

@@ -114,3 +114,32 @@ def test_ranking_puts_the_highest_at_the_top():
     # Plotly draws the first category at the bottom of a horizontal bar chart.
     assert list(fig.data[0].y) == ["Quận Hoàng Mai", "Quận Nam Từ Liêm"]
     assert list(fig.data[0].x) == [850.0, 1456.0]
+
+
+def test_commune_count_series_take_the_map_category_colours():
+    from dashboard import maps
+    from dashboard.catalog import CATALOG
+
+    labels = {i: CATALOG[i].label("vi") for i in views.COMMUNE_CATEGORIES}
+    data = pl.DataFrame(
+        {
+            "period_label": ["Năm 2021"] * 3,
+            "period": [1, 1, 1],
+            "indicator_label": list(labels.values()),
+            "value": [4.0, 2.0, 0.0],
+        }
+    )
+    fig = charts.time_series(
+        data,
+        color="indicator_label",
+        kind="bar",
+        title="t",
+        note="n",
+        colors=views.commune_count_colors("vi"),
+    )
+    got = {trace.name: trace.marker.color for trace in fig.data}
+    assert got == {
+        labels["key_communes"]: maps.CATEGORY_COLORS["key"],
+        labels["complex_communes"]: maps.CATEGORY_COLORS["complex"],
+        labels["healthy_communes"]: maps.CATEGORY_COLORS["healthy"],
+    }
