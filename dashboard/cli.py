@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard import demo, importing, query
+from dashboard import access, demo, importing, query
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number
 from dashboard.geography import COUNTRY_CODE, Geography
@@ -181,7 +181,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     snap = load_snapshot(Path(args.snapshot), geography)
     started = time.perf_counter()
     try:
-        pack = meeting.build_pack(snap, geography, args.unit, args.year, args.grain)
+        # Small commune counts of people are hidden in exports unless asked otherwise (issue 9).
+        threshold = None if args.show_small_counts else args.small_count_threshold
+        pack = meeting.build_pack(snap, geography, args.unit, args.year, args.grain, small_counts=threshold)
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
@@ -295,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="tệp .pptx")
     p.add_argument("--report", type=Path, help="ghi thêm báo cáo Word (.docx)")
     p.add_argument("--images", type=Path, help="ghi thêm tệp ZIP các ảnh PNG")
+    p.add_argument(
+        "--small-count-threshold",
+        type=int,
+        default=access.DEFAULT_THRESHOLD,
+        help='ẩn số đếm người cấp xã nhỏ hơn ngưỡng này, ghi "<5" (mặc định 5)',
+    )
+    p.add_argument("--show-small-counts", action="store_true", help="không ẩn số đếm nhỏ")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", help="đo hiệu năng trên số liệu giả lập quy mô toàn quốc hoặc một tỉnh")

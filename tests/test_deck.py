@@ -125,3 +125,37 @@ def test_cli_export_rejects_an_unknown_unit(newest_demo, tmp_path, capsys):
     code = cli.main(["export", "--snapshot", str(newest_demo), "--unit", "999", "--year", "2022",
                      "--out", str(tmp_path / "d.pptx")])  # fmt: skip
     assert code == 1 and "999" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"), [([], 5), (["--small-count-threshold", "10"], 10), (["--show-small-counts"], None)]
+)
+def test_cli_export_hides_small_counts_by_default(newest_demo, tmp_path, monkeypatch, extra, expected):
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def capture(*args, **kwargs):
+        seen.update(kwargs)
+        raise Stop
+
+    monkeypatch.setattr(meeting, "build_pack", capture)
+    # The wiring is under test, not the browser: a machine without one must reach build_pack too.
+    monkeypatch.setattr(export, "probe_browser", lambda: export.BrowserProbe("/bin/true"))
+    with pytest.raises(Stop):
+        cli.main(
+            [
+                "export",
+                "--snapshot",
+                str(newest_demo),
+                "--unit",
+                NAM_TU_LIEM,
+                "--year",
+                "2022",
+                "--out",
+                str(tmp_path / "d.pptx"),
+                *extra,
+            ]
+        )
+    assert seen["small_counts"] == expected
