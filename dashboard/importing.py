@@ -559,25 +559,27 @@ def _expand_ranges(rows: list[tuple], report: ImportReport, base_monthly) -> pl.
     )
 
 
+def _year_cell(rec: dict, cols: dict[str, str], sheet: str, where: str, report: ImportReport) -> int | None:
+    """The row's year (2000–2100, a whole number), or None with the error reported."""
+    year = parse_number(rec[cols["year"]])
+    if year is None or year != int(year) or not 2000 <= year <= 2100:
+        report.errors.append(
+            Problem(
+                "error", sheet, f"năm '{rec[cols['year']]}' không hợp lệ", column=cols["year"], where=where
+            )
+        )
+        return None
+    return int(year)
+
+
 def parse_status(frame: pl.DataFrame, resolver: UnitResolver, report: ImportReport) -> pl.DataFrame:
     cols = _columns(frame, SHEET_STATUS, report)
     rows = []
     if cols is not None:
         for i, rec in enumerate(frame.iter_rows(named=True), start=2):
             where = _where(SHEET_STATUS, i)
-            bad = False
-            year = parse_number(rec[cols["year"]])
-            if year is None or year != int(year) or not 2000 <= year <= 2100:
-                report.errors.append(
-                    Problem(
-                        "error",
-                        SHEET_STATUS,
-                        f"năm '{rec[cols['year']]}' không hợp lệ",
-                        column=cols["year"],
-                        where=where,
-                    )
-                )
-                bad = True
+            year = _year_cell(rec, cols, SHEET_STATUS, where, report)
+            bad = year is None
             code, reason = resolver.resolve(rec[cols["unit"]] or "", level="commune")
             if code is None:
                 report.errors.append(Problem("error", SHEET_STATUS, reason, column=cols["unit"], where=where))
@@ -631,19 +633,8 @@ def parse_targets(frame: pl.DataFrame, resolver: UnitResolver, report: ImportRep
     if cols is not None:
         for i, rec in enumerate(frame.iter_rows(named=True), start=2):
             where = _where(SHEET_TARGETS, i)
-            bad = False
-            year = parse_number(rec[cols["year"]])
-            if year is None or year != int(year) or not 2000 <= year <= 2100:
-                report.errors.append(
-                    Problem(
-                        "error",
-                        SHEET_TARGETS,
-                        f"năm '{rec[cols['year']]}' không hợp lệ",
-                        column=cols["year"],
-                        where=where,
-                    )
-                )
-                bad = True
+            year = _year_cell(rec, cols, SHEET_TARGETS, where, report)
+            bad = year is None
             code, reason = resolver.resolve(rec[cols["unit"]] or "")
             if code is None:
                 report.errors.append(
