@@ -8,6 +8,7 @@ and every format string groups thousands: without "," plotly prints 1400, not 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 
@@ -18,6 +19,11 @@ from plotly.subplots import make_subplots
 
 from dashboard.formatting import plotly_separators, tick_format
 from dashboard.i18n import t
+from dashboard.schema import STRUCTURE_FROM
+
+# The month the 2025 administrative reform took effect: charts that run across it mark it.
+REFORM_MONTH: dt.date = STRUCTURE_FROM
+REFORM_COLOR = "#6A3D9A"
 
 TEMPLATE_NAME = "ban_chi_dao"
 
@@ -115,6 +121,51 @@ def _ordered(data: pl.DataFrame, x: str, order_by: str) -> list[str]:
     return data.sort(order_by).unique(subset=[x], maintain_order=True)[x].to_list()
 
 
+def reform_position(data: pl.DataFrame, x: str = "period_label", order_by: str = "period") -> float | None:
+    """Where the reform month falls on a category axis of periods, or None when the data do not span it.
+
+    Periods start at ``order_by`` (and end at ``period_end`` when the frame has it). A period
+    starting in July 2025 puts the mark between it and the one before (index − 0,5); a period
+    containing July 2025 (the year 2025, 9 months of 2025) puts it on that period.
+    """
+    if data.is_empty() or order_by not in data.columns or x not in data.columns:
+        return None
+    periods = data.sort(order_by).unique(subset=[x], maintain_order=True)
+    starts = periods[order_by].to_list()
+    if not isinstance(starts[0], dt.date):
+        return None
+    ends = periods["period_end"].to_list() if "period_end" in periods.columns else starts
+    if starts[0] >= REFORM_MONTH or ends[-1] < REFORM_MONTH:
+        return None
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if start == REFORM_MONTH:
+            return index - 0.5
+        if start < REFORM_MONTH <= end:
+            return float(index)
+        if start > REFORM_MONTH:
+            return index - 0.5
+    return None
+
+
+def mark_reform(
+    fig: go.Figure, data: pl.DataFrame, lang: str, x: str = "period_label", order_by: str = "period"
+) -> go.Figure:
+    """A dotted vertical line labelled "Sắp xếp ĐVHC 01/7/2025" where the periods cross the reform."""
+    position = reform_position(data, x, order_by)
+    if position is not None:
+        fig.add_vline(
+            x=position,
+            line=dict(color=REFORM_COLOR, width=2, dash="dot"),
+            annotation=dict(
+                text=t("chart.reform_marker", lang),
+                font=dict(size=13, color=REFORM_COLOR),
+                bgcolor="rgba(255,255,255,0.8)",
+            ),
+            annotation_position="top left",
+        )
+    return fig
+
+
 def time_series(
     data: pl.DataFrame,
     *,
@@ -175,6 +226,7 @@ def time_series(
     if kind == "bar":
         fig.update_layout(barmode="stack" if stacked else "group")
     fig.update_layout(showlegend=len(fig.data) > 1)
+    mark_reform(fig, data, lang, x, order_by)
     return finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals)
 
 

@@ -23,6 +23,55 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter.snapshot": {"vi": "Bộ số liệu", "en": "Data snapshot"},
     "filter.province": {"vi": "Tỉnh, thành phố", "en": "Province"},
     "filter.district": {"vi": "Quận, huyện", "en": "District"},
+    "filter.commune": {"vi": "Xã, phường, đặc khu", "en": "Commune, ward, special zone"},
+    "filter.structure": {"vi": "Đơn vị hành chính", "en": "Administrative units"},
+    "structure.2025": {"vi": "Mới (từ 01/7/2025)", "en": "New (from 1 Jul 2025)"},
+    "structure.legacy": {"vi": "Cũ (trước 01/7/2025)", "en": "Former (before 1 Jul 2025)"},
+    "structure.help": {
+        "vi": "Từ 01/7/2025 cả nước có 34 tỉnh, thành phố và 3.321 xã, phường, đặc khu, không còn cấp "
+        "huyện. Chọn cơ cấu đơn vị để xem số liệu; số liệu của cơ cấu kia được quy đổi theo bảng chuyển đổi.",
+        "en": "From 1 July 2025 Vietnam has 34 provinces and 3,321 communes and no districts. Choose "
+        "the units to view; figures kept in the other structure are converted through the crosswalk.",
+    },
+    "structure.new_note": {
+        "vi": "Đang xem theo đơn vị hành chính mới (từ 01/7/2025).",
+        "en": "Viewing the new administrative units (from 1 July 2025).",
+    },
+    "structure.legacy_note": {
+        "vi": "Đang xem theo đơn vị hành chính cũ (trước 01/7/2025); số liệu từ 01/7/2025 được tính theo huyện cũ.",
+        "en": "Viewing the former administrative units (before 1 July 2025); figures from 1 July 2025 "
+        "are shown by former district.",
+    },
+    "structure.rules": {"vi": "Quy tắc quy đổi số liệu", "en": "How figures are converted"},
+    "structure.unplaced": {
+        "vi": "{n} dòng số liệu báo cáo riêng ở cấp huyện không đặt được vào xã mới; chúng vẫn được "
+        "tính trong tổng của tỉnh.",
+        "en": "{n} figures reported at district level could not be placed on a new commune; they "
+        "still count in the province total.",
+    },
+    "structure.flagged": {
+        "vi": "{n} xã, phường mới gồm xã cũ của nhiều huyện (số liệu theo huyện cũ là gần đúng):",
+        "en": "{n} new communes were formed from old communes of several districts (figures by "
+        "former district are approximate):",
+    },
+    "structure.restricted": {
+        "vi": "Tài khoản được phân quyền theo đơn vị cũ: số liệu hiển thị theo đơn vị hành chính cũ.",
+        "en": "Your account is scoped to former units: figures are shown in the former units.",
+    },
+    "structure.targets_new": {
+        "vi": 'Mục tiêu từ năm 2025 được giao cho đơn vị hành chính mới: chọn "Đơn vị hành chính: Mới" để xem.',
+        "en": 'Targets from 2025 are set for the new units: choose "Administrative units: New" to see them.',
+    },
+    "structure.targets_old": {
+        "vi": 'Mục tiêu trước năm 2025 được giao cho đơn vị hành chính cũ: chọn "Đơn vị hành chính: Cũ" để xem.',
+        "en": 'Targets before 2025 were set for the former units: choose "Administrative units: '
+        'Former" to see them.',
+    },
+    "structure.no_lists": {
+        "vi": 'Phân loại xã từ năm 2025 theo đơn vị hành chính mới: chọn "Đơn vị hành chính: Mới" để xem bản đồ năm {year}.',
+        "en": 'Commune classifications from 2025 are in the new units: choose "Administrative units: '
+        'New" to see the {year} map.',
+    },
     "filter.year_range": {"vi": "Khoảng thời gian (năm)", "en": "Year range"},
     "filter.year": {"vi": "Năm", "en": "Year"},
     "filter.grain": {"vi": "Kỳ báo cáo", "en": "Reporting period"},
@@ -49,6 +98,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "scope.country": {"vi": "Toàn quốc", "en": "Nationwide"},
     "scope.province": {"vi": "Toàn tỉnh", "en": "Whole province"},
     "scope.all_districts": {"vi": "Tất cả quận, huyện", "en": "All districts"},
+    "scope.all_communes": {"vi": "Tất cả xã, phường", "en": "All communes"},
     # Commune categories (the ids match dashboard.query.CATEGORIES)
     "category.key": {"vi": "Trọng điểm", "en": "Key"},
     "category.complex": {"vi": "Phức tạp", "en": "Complex"},
@@ -331,6 +381,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter.breakdown": {"vi": "Chia theo địa bàn", "en": "Breakdown by area"},
     "filter.per_population": {"vi": "Tính trên 10.000 dân", "en": "Per 10,000 inhabitants"},
     "chart.line": {"vi": "Đường", "en": "Line"},
+    "chart.reform_marker": {"vi": "Sắp xếp ĐVHC 01/7/2025", "en": "Administrative reform 1 Jul 2025"},
     "chart.bar": {"vi": "Cột", "en": "Bar"},
     "breakdown.none": {"vi": "Không chia", "en": "None"},
     "breakdown.stacked": {"vi": "Cột chồng", "en": "Stacked bars"},

@@ -145,9 +145,16 @@ def area_codes(area: Area) -> list[str]:
     return [area] if isinstance(area, str) else list(dict.fromkeys(area))
 
 
+def group_level(geo: Geography) -> str:
+    """The level communes are grouped by on the map: the district, or the province in the 2025
+    structure (no districts there)."""
+    return geo.levels[-2] if len(geo.levels) > 1 else geo.levels[0]
+
+
 def area_communes(geo: Geography, area: Area) -> pl.DataFrame:
     """Every commune of the area (one unit or several) with its district and centroid.
 
+    In the 2025 structure the "district" columns hold the commune's province (``group_level``).
     Columns: commune_code, commune_name, district_code, district_name, province_code, lat, lon.
     """
     codes: list[str] = []
@@ -161,10 +168,13 @@ def area_communes(geo: Geography, area: Area) -> pl.DataFrame:
         "lat",
         "lon",
     )
-    districts = units.filter(pl.col("level") == "district").select(
+    districts = units.filter(pl.col("level") == group_level(geo)).select(
         pl.col("unit_code").alias("district_code"),
         pl.col("unit_name").alias("district_name"),
-        pl.col("parent_code").alias("province_code"),
+        pl.when(pl.col("level") == "province")
+        .then(pl.col("unit_code"))
+        .otherwise(pl.col("parent_code"))
+        .alias("province_code"),
     )
     return (
         communes.join(districts, on="district_code", how="left")
@@ -607,16 +617,20 @@ def size_legend_html(sizes: Sequence[tuple[float, float]], lang: str = "vi") -> 
 
 
 def area_districts(geo: Geography, area: Area) -> list[str]:
-    """The districts the area covers: its own, its parent's (a commune) or those below it."""
+    """The districts the area covers: its own, its parent's (a commune) or those below it.
+
+    In the 2025 structure, the provinces (``group_level``).
+    """
+    group = group_level(geo)
     found: list[str] = []
     for code in area_codes(area):
         level = geo.level(code)
-        if level == "district":
+        if level == group:
             found.append(code)
         elif level == "commune":
             found.append(geo.parent(code))
         else:
-            found += geo.descendants(code, "district")
+            found += geo.descendants(code, group)
     return sorted(dict.fromkeys(found))
 
 
@@ -976,7 +990,9 @@ def selected_district(selection: Mapping | None, ids: Mapping[str, list[str]], g
             return None
         codes = ids.get(layer_id)
         if codes and 0 <= index < len(codes):
-            return geo.parent(codes[index])
+            parent = geo.parent(codes[index])
+            # The 2025 structure has no districts to narrow the sidebar to.
+            return parent if parent is not None and geo.level(parent) == "district" else None
     return None
 
 

@@ -21,15 +21,16 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard import schema
 from dashboard.geography import COUNTRY_CODE, DEFAULT_UNITS_2025_PATH, Geography
 from dashboard.schema import DRUG_CLASSES, FACTS_KEY, FACTS_SCHEMA, STATUS_SCHEMA
 
 # The first month in the new structure, and the same as the manifest field ``structure_from``.
-REFORM_DATE = dt.date(2025, 7, 1)
+REFORM_DATE = schema.STRUCTURE_FROM
 STRUCTURE_FROM = REFORM_DATE.isoformat()
 # Commune classifications and targets of this year and later are keyed in the new units: the
 # 2025 list is set at the end of 2025, after the reform.
-FIRST_NEW_YEAR = 2025
+FIRST_NEW_YEAR = schema.FIRST_NEW_YEAR
 
 # Structure ids.
 LEGACY = "legacy"

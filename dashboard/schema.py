@@ -1,4 +1,9 @@
-"""The data contract (version 1): file names, column types, allowed values, and its checks."""
+"""The data contract (versions 1 and 2): file names, column types, allowed values, and its checks.
+
+Version 2 (docs/REFORM.md) holds both administrative structures by period: facts of months before
+``structure_from`` (2025-07-01) in the old units, from it in the 2025 units; classifications and
+targets of years from ``FIRST_NEW_YEAR`` in the 2025 units.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,13 @@ import polars as pl
 from dashboard.catalog import CATALOG, FACT_INDICATORS, STATUS_INDICATORS
 
 SCHEMA_VERSION = 1
+# Version 2: both structures, split by period (manifest field ``structure_from``).
+SCHEMA_VERSION_2025 = 2
+SUPPORTED_VERSIONS: tuple[int, ...] = (SCHEMA_VERSION, SCHEMA_VERSION_2025)
+# The only first month of the new structure a version 2 manifest may state, and the first year
+# whose commune lists and targets are keyed in the new units.
+STRUCTURE_FROM = dt.date(2025, 7, 1)
+FIRST_NEW_YEAR = 2025
 
 MANIFEST = "manifest.json"
 FACTS = "facts.parquet"
@@ -127,9 +139,15 @@ def sha256_of(path: Path) -> str:
 
 
 def make_manifest(
-    snapshot_id: str, as_of: str, created_at: str, source: str, demo: bool, folder: Path
+    snapshot_id: str,
+    as_of: str,
+    created_at: str,
+    source: str,
+    demo: bool,
+    folder: Path,
+    structure_from: dt.date | None = None,
 ) -> dict:
-    """A manifest for the data files already written in ``folder``."""
+    """A manifest for the data files already written in ``folder`` (version 2 with ``structure_from``)."""
     files = {}
     for name in DATA_FILES + tuple(n for n in OPTIONAL_FILES if (folder / n).is_file()):
         path = folder / name
@@ -137,8 +155,8 @@ def make_manifest(
             "rows": pl.scan_parquet(path).select(pl.len()).collect().item(),
             "sha256": sha256_of(path),
         }
-    return {
-        "schema_version": SCHEMA_VERSION,
+    manifest = {
+        "schema_version": SCHEMA_VERSION if structure_from is None else SCHEMA_VERSION_2025,
         "snapshot_id": snapshot_id,
         "as_of": as_of,
         "created_at": created_at,
@@ -146,6 +164,16 @@ def make_manifest(
         "demo": demo,
         "files": files,
     }
+    if structure_from is not None:
+        manifest["structure_from"] = structure_from.isoformat()
+    return manifest
+
+
+def manifest_structure_from(manifest: dict) -> dt.date | None:
+    """The first month in the 2025 structure a (checked) manifest declares; None for version 1."""
+    if manifest.get("schema_version") == SCHEMA_VERSION_2025:
+        return STRUCTURE_FROM
+    return None
 
 
 def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
@@ -167,14 +195,28 @@ def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
             problems.append(Problem("error", MANIFEST, "sai kiểu dữ liệu", column=name))
     if problems:
         return None, problems
-    if manifest["schema_version"] != SCHEMA_VERSION:
+    if manifest["schema_version"] not in SUPPORTED_VERSIONS:
         problems.append(
             Problem(
                 "error",
                 MANIFEST,
                 f"phiên bản lược đồ {manifest['schema_version']} không được hỗ trợ "
-                f"(hỗ trợ: {SCHEMA_VERSION})",
+                f"(hỗ trợ: {', '.join(str(v) for v in SUPPORTED_VERSIONS)})",
                 column="schema_version",
+            )
+        )
+    elif (
+        manifest["schema_version"] == SCHEMA_VERSION_2025
+        and manifest.get("structure_from") != STRUCTURE_FROM.isoformat()
+    ):
+        problems.append(
+            Problem(
+                "error",
+                MANIFEST,
+                f"lược đồ phiên bản 2 phải ghi tháng đầu tiên theo đơn vị hành chính mới: "
+                f'structure_from = "{STRUCTURE_FROM.isoformat()}" '
+                f"(nhận được {manifest.get('structure_from')!r})",
+                column="structure_from",
             )
         )
     if not SNAPSHOT_ID.match(manifest["snapshot_id"]):
@@ -301,16 +343,40 @@ class FactStats:
     last_period: dt.date | None
 
 
-def check_facts(facts: pl.DataFrame | pl.LazyFrame, unit_codes: set[str]) -> list[Problem]:
+def check_facts(
+    facts: pl.DataFrame | pl.LazyFrame,
+    unit_codes: set[str],
+    new_unit_codes: set[str] | None = None,
+    structure_from: dt.date | None = None,
+) -> list[Problem]:
     """Contract checks on facts.parquet: nulls, units, indicators, values, duplicates."""
-    return check_facts_stats(facts, unit_codes)[0]
+    return check_facts_stats(facts, unit_codes, new_unit_codes, structure_from)[0]
+
+
+def _unknown_unit(
+    column: pl.Expr,
+    unit_codes: set[str],
+    new_unit_codes: set[str] | None,
+    new_from: pl.Expr | None,
+) -> pl.Expr:
+    """True where the code is not a unit of the structure its row is keyed in (version 2: by ``new_from``)."""
+    old = ~column.is_in(list(unit_codes))
+    if new_unit_codes is None or new_from is None:
+        return old & column.is_not_null()
+    new = ~column.is_in(list(new_unit_codes))
+    return pl.when(new_from).then(new).otherwise(old) & column.is_not_null()
 
 
 def check_facts_stats(
-    facts: pl.DataFrame | pl.LazyFrame, unit_codes: set[str]
+    facts: pl.DataFrame | pl.LazyFrame,
+    unit_codes: set[str],
+    new_unit_codes: set[str] | None = None,
+    structure_from: dt.date | None = None,
 ) -> tuple[list[Problem], FactStats]:
     """The facts checks in one streaming pass (bounded memory at national scale), and the stats.
 
+    ``unit_codes``: the old structure's codes. Version 2 (``structure_from`` given): rows of
+    months from ``structure_from`` are checked against ``new_unit_codes`` instead.
     Rows are only looked up again, to name them, for a check that failed.
     """
     lf = facts.lazy()
@@ -320,9 +386,12 @@ def check_facts_stats(
         masks[f"null_{column}"] = (pl.col(column).is_null(), column, "giá trị trống", "error")
     masks["day"] = (p.dt.day() != 1, "period", "kỳ phải là ngày đầu tháng", "error")
     masks["unit"] = (
-        ~u.is_in(list(unit_codes)) & u.is_not_null(),
+        _unknown_unit(u, unit_codes, new_unit_codes, None if structure_from is None else p >= structure_from),
         "unit_code",
-        "mã đơn vị hành chính không có trong danh mục",
+        "mã đơn vị hành chính không có trong danh mục"
+        if structure_from is None
+        else "mã đơn vị hành chính không có trong danh mục của thời kỳ (trước 01/7/2025: đơn vị cũ; "
+        "từ 01/7/2025: đơn vị mới)",
         "error",
     )
     masks["indicator"] = (
@@ -392,17 +461,26 @@ def _order_counts(
     return unsorted, adjacent
 
 
-def check_status(status: pl.DataFrame, commune_codes: set[str]) -> list[Problem]:
-    """Contract checks on commune_status.parquet."""
+def _new_from_year(versioned: bool) -> pl.Expr | None:
+    return pl.col("year") >= FIRST_NEW_YEAR if versioned else None
+
+
+def check_status(
+    status: pl.DataFrame, commune_codes: set[str], new_commune_codes: set[str] | None = None
+) -> list[Problem]:
+    """Contract checks on commune_status.parquet (version 2: lists from 2025 in the new communes)."""
     out: list[Problem] = []
     for column in STATUS_SCHEMA:
         out += _count_problem(status, STATUS, pl.col(column).is_null(), column, "giá trị trống")
+    versioned = new_commune_codes is not None
     out += _count_problem(
         status,
         STATUS,
-        ~pl.col("commune_code").is_in(list(commune_codes)) & pl.col("commune_code").is_not_null(),
+        _unknown_unit(pl.col("commune_code"), commune_codes, new_commune_codes, _new_from_year(versioned)),
         "commune_code",
-        "mã xã không có trong danh mục",
+        "mã xã không có trong danh mục"
+        if not versioned
+        else "mã xã không có trong danh mục của năm (trước 2025: xã cũ; từ 2025: xã, phường mới)",
     )
     out += _count_problem(
         status,
@@ -424,17 +502,23 @@ def check_status(status: pl.DataFrame, commune_codes: set[str]) -> list[Problem]
     return out
 
 
-def check_targets(targets: pl.DataFrame, unit_codes: set[str]) -> list[Problem]:
-    """Contract checks on targets.parquet."""
+def check_targets(
+    targets: pl.DataFrame, unit_codes: set[str], new_unit_codes: set[str] | None = None
+) -> list[Problem]:
+    """Contract checks on targets.parquet (version 2: targets from 2025 for the new units)."""
     out: list[Problem] = []
     for column in ("year", "unit_code", "metric", "rule", "value"):
         out += _count_problem(targets, TARGETS, pl.col(column).is_null(), column, "giá trị trống")
+    versioned = new_unit_codes is not None
     out += _count_problem(
         targets,
         TARGETS,
-        ~pl.col("unit_code").is_in(list(unit_codes)) & pl.col("unit_code").is_not_null(),
+        _unknown_unit(pl.col("unit_code"), unit_codes, new_unit_codes, _new_from_year(versioned)),
         "unit_code",
-        "mã đơn vị hành chính không có trong danh mục",
+        "mã đơn vị hành chính không có trong danh mục"
+        if not versioned
+        else "mã đơn vị hành chính không có trong danh mục của năm "
+        "(trước 2025: đơn vị cũ; từ 2025: đơn vị mới)",
     )
     out += _count_problem(
         targets,

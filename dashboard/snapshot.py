@@ -17,8 +17,22 @@ import polars as pl
 
 from dashboard import query, schema
 from dashboard.catalog import FACT_INDICATORS
-from dashboard.geography import Geography
+from dashboard.geography import LEVELS_2025, Geography
 from dashboard.schema import Problem
+
+
+def is_2025(geography: Geography) -> bool:
+    """Whether ``geography`` is the structure in force from 1 July 2025 (province → commune)."""
+    return geography.levels == LEVELS_2025
+
+
+def _structure_rows(lf: pl.LazyFrame, structure_from: dt.date | None, geography: Geography) -> pl.LazyFrame:
+    """Only the rows keyed in ``geography``'s structure: a version 2 file holds both, by period."""
+    if structure_from is None:
+        return lf
+    if is_2025(geography):
+        return lf.filter(pl.col("period") >= structure_from)
+    return lf.filter(pl.col("period") < structure_from)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +71,11 @@ class Snapshot:
         """The newest month that has any fact."""
         return self.stats.last_period
 
+    @property
+    def structure_from(self) -> dt.date | None:
+        """Version 2: the first month keyed in the 2025 units (docs/REFORM.md); None for version 1."""
+        return schema.manifest_structure_from(self.manifest)
+
     def scan(self) -> pl.LazyFrame:
         """The facts file as a lazy scan (filters are pushed down into the reader)."""
         return pl.scan_parquet(self.path / schema.FACTS)
@@ -67,14 +86,20 @@ class Snapshot:
         return self.scan().collect()
 
     def rollups(self, geography: Geography) -> pl.DataFrame:
-        """Monthly values of every unit above the communes (own values win), read or computed once."""
+        """Monthly values of every unit above the communes (own values win), read or computed once.
+
+        Version 2: only the months keyed in ``geography``'s structure.
+        """
         key = ("rollups", id(geography))
         if key not in self._memo:
             path = self.path / schema.ROLLUPS
             if schema.ROLLUPS in self.manifest.get("files", {}) and path.is_file():
-                self._memo[key] = pl.read_parquet(path)
+                rolled = pl.scan_parquet(path)
             else:
-                self._memo[key] = compute_rollups(self.facts, geography)
+                rolled = compute_rollups(
+                    _structure_rows(self.facts.lazy(), self.structure_from, geography), geography
+                ).lazy()
+            self._memo[key] = _structure_rows(rolled, self.structure_from, geography).collect()
         return self._memo[key]
 
     def monthly(
@@ -96,7 +121,7 @@ class Snapshot:
             )
             parts.append(_in_years(lf, years).collect())
         if communes:
-            lf = self.scan().filter(
+            lf = _structure_rows(self.scan(), self.structure_from, geography).filter(
                 pl.col("unit_code").is_in(communes) & pl.col("indicator").is_in(list(indicators))
             )
             parts.append(_in_years(lf, years).select(list(schema.FACTS_SCHEMA)).collect())
@@ -164,6 +189,25 @@ def compute_rollups(facts: pl.DataFrame | pl.LazyFrame, geography: Geography) ->
     return rolled.filter(~pl.col("unit_code").is_in(communes.implode())).cast(schema.FACTS_SCHEMA)
 
 
+def _rollups_by_structure(
+    facts: pl.DataFrame,
+    geography: Geography,
+    structure_from: dt.date | None,
+    geography_2025: Geography | None,
+) -> pl.DataFrame:
+    """Version 1: one roll-up. Version 2: months before ``structure_from`` rolled up the old tree,
+    later months the 2025 tree (a code such as 48 names a different area in each)."""
+    if structure_from is None:
+        return compute_rollups(facts, geography)
+    if geography_2025 is None:
+        from dashboard.reform import geography_2025 as reference_2025
+
+        geography_2025 = reference_2025()
+    before = facts.filter(pl.col("period") < structure_from)
+    after = facts.filter(pl.col("period") >= structure_from)
+    return pl.concat([compute_rollups(before, geography), compute_rollups(after, geography_2025)])
+
+
 class SnapshotError(Exception):
     """A snapshot that breaks the contract; ``problems`` lists every finding."""
 
@@ -174,8 +218,15 @@ class SnapshotError(Exception):
         super().__init__(f"Bản chụp {path.name} không hợp lệ:\n{lines}")
 
 
-def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None, list[Problem]]:
-    """Check a snapshot folder against the contract; return it (if it has no errors) and the findings."""
+def validate_snapshot(
+    path: Path, geography: Geography, geography_2025: Geography | None = None
+) -> tuple[Snapshot | None, list[Problem]]:
+    """Check a snapshot folder against the contract; return it (if it has no errors) and the findings.
+
+    ``geography``: the old structure. A version 2 snapshot is also checked against the 2025
+    structure (``geography_2025``, read from the reference data when not given): each fact by
+    its month, each list and target by its year.
+    """
     path = Path(path)
     if not path.is_dir():
         return None, [Problem("error", str(path), "không tìm thấy thư mục bản chụp")]
@@ -192,21 +243,36 @@ def validate_snapshot(path: Path, geography: Geography) -> tuple[Snapshot | None
             tables[name] = frame
     unit_codes = set(geography.units["unit_code"].to_list())
     commune_codes = set(geography.units_at("commune")["unit_code"].to_list())
+    structure_from = schema.manifest_structure_from(manifest) if manifest is not None else None
+    new_codes = new_communes = None
+    if structure_from is not None:
+        if geography_2025 is None:
+            from dashboard.reform import geography_2025 as reference_2025  # reform builds on this module
+
+            geography_2025 = reference_2025()
+        new_codes = set(geography_2025.units["unit_code"].to_list())
+        new_communes = set(geography_2025.units_at("commune")["unit_code"].to_list())
     stats = None
-    cache_key = _cache_key(manifest, geography) if manifest is not None and not problems else None
+    cache_key = (
+        _cache_key(manifest, geography, geography_2025 if structure_from is not None else None)
+        if manifest is not None and not problems
+        else None
+    )
     cached = _cached_facts_check(path, cache_key)
     if cached is not None:
         stats, found = cached
         problems += found
     elif schema.FACTS in tables:
-        found, stats = schema.check_facts_stats(tables[schema.FACTS], unit_codes)
+        found, stats = schema.check_facts_stats(tables[schema.FACTS], unit_codes, new_codes, structure_from)
         problems += found
         if cache_key is not None and not any(p.severity == "error" for p in found):
             _store_facts_check(path, cache_key, stats, found)
     if schema.STATUS in tables:
-        problems += schema.check_status(tables[schema.STATUS], commune_codes)
+        problems += schema.check_status(tables[schema.STATUS], commune_codes, new_communes)
     if schema.TARGETS in tables:
-        problems += schema.check_targets(tables[schema.TARGETS], unit_codes | {"VN"})
+        problems += schema.check_targets(
+            tables[schema.TARGETS], unit_codes | {"VN"}, None if new_codes is None else new_codes | {"VN"}
+        )
     if manifest is not None:
         for name, frame in tables.items():
             rows = manifest["files"].get(name, {}).get("rows")
@@ -235,13 +301,13 @@ FACTS_CHECKS_VERSION = 1
 VALIDATED_DIR = ".validated"
 
 
-def _cache_key(manifest: dict, geography: Geography) -> str:
+def _cache_key(manifest: dict, geography: Geography, geography_2025: Geography | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(
         json.dumps(
             {
                 "checks": FACTS_CHECKS_VERSION,
-                "schema": schema.SCHEMA_VERSION,
+                "schema": manifest.get("schema_version"),
                 "indicators": sorted(FACT_INDICATORS),
                 "files": manifest.get("files"),
             },
@@ -249,6 +315,8 @@ def _cache_key(manifest: dict, geography: Geography) -> str:
         ).encode()
     )
     digest.update(str(geography.units.hash_rows().sum()).encode())
+    if geography_2025 is not None:
+        digest.update(str(geography_2025.units.hash_rows().sum()).encode())
     return digest.hexdigest()
 
 
@@ -350,10 +418,15 @@ def write_snapshot(
     demo: bool,
     extra: dict | None = None,
     geography: Geography | None = None,
+    structure_from: dt.date | None = None,
+    geography_2025: Geography | None = None,
 ) -> Path:
     """Write a new snapshot folder under ``root`` atomically: a temporary folder, then a rename.
 
-    An existing snapshot is never overwritten.
+    An existing snapshot is never overwritten. ``structure_from`` (2025-07-01) writes contract
+    version 2: facts from that month, and lists and targets from 2025, keyed in the 2025 units;
+    the roll-ups are then computed per structure (``geography_2025`` read from the reference
+    data when not given).
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -375,10 +448,12 @@ def write_snapshot(
         }
         if geography is not None:
             # Derived, to answer district and province queries without rolling communes up again.
-            tables[schema.ROLLUPS] = compute_rollups(tables[schema.FACTS], geography).sort(schema.FACTS_SORT)
+            tables[schema.ROLLUPS] = _rollups_by_structure(
+                tables[schema.FACTS], geography, structure_from, geography_2025
+            ).sort(schema.FACTS_SORT)
         for name, frame in tables.items():
             frame.write_parquet(tmp / name, compression="zstd", statistics=True)
-        manifest = schema.make_manifest(snapshot_id, as_of, created_at, source, demo, tmp)
+        manifest = schema.make_manifest(snapshot_id, as_of, created_at, source, demo, tmp, structure_from)
         # Optional manifest fields (e.g. which file an import came from); the contract allows extensions.
         manifest.update({k: v for k, v in (extra or {}).items() if k not in manifest})
         (tmp / schema.MANIFEST).write_text(

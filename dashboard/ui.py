@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import export, query, tables, ui_auth, views
+from dashboard import export, query, reform, structure, tables, ui_auth, views
 from dashboard.access import Access, SmallCounts, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
@@ -35,15 +35,32 @@ DATA_DIR_ENV = "DASHBOARD_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # URL parameter names of the shared filters; each is also the widget's key in session state.
-P_LANG, P_SNAPSHOT, P_PROVINCE, P_DISTRICT, P_YEARS, P_GRAIN = (
+P_LANG, P_SNAPSHOT, P_STRUCTURE, P_PROVINCE, P_DISTRICT, P_COMMUNE, P_YEARS, P_GRAIN = (
     "lang",
     "snapshot",
+    "structure",
     "province",
     "district",
+    "communes_2025",
     "years",
     "grain",
 )
-SHARED_PARAMS: tuple[str, ...] = (P_LANG, P_SNAPSHOT, P_PROVINCE, P_DISTRICT, P_YEARS, P_GRAIN)
+SHARED_PARAMS: tuple[str, ...] = (
+    P_LANG,
+    P_SNAPSHOT,
+    P_STRUCTURE,
+    P_PROVINCE,
+    P_DISTRICT,
+    P_COMMUNE,
+    P_YEARS,
+    P_GRAIN,
+)
+# A view of a snapshot in the 2025 units is loaded under "<snapshot id>@2025"; the old units
+# under the snapshot id itself. Every cached loader is keyed by it, so switching structure
+# never serves the other structure's figures.
+VIEW_SEPARATOR = "@"
+LEGACY, NEW = structure.LEGACY, structure.NEW
+FIRST_NEW_YEAR = reform.FIRST_NEW_YEAR
 # Streamlit's own parameters, never ours to judge.
 _STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 
@@ -68,9 +85,39 @@ def data_dir() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def geography() -> Geography:
-    """The reference geography (pre-2025 structure), read once per process."""
+def reference_geography() -> Geography:
+    """The pre-2025 structure, read once per process: validation, sign-in scopes and imports use it."""
     return Geography.from_reference()
+
+
+@st.cache_resource(show_spinner=False)
+def geography_2025() -> Geography:
+    """The structure in force from 1 July 2025 (province → commune), read once per process."""
+    return reform.geography_2025()
+
+
+def view_id(snapshot_id: str, structure_id: str) -> str:
+    """The key a snapshot seen in a structure is loaded and cached under."""
+    return snapshot_id if structure_id == structure.LEGACY else f"{snapshot_id}{VIEW_SEPARATOR}{structure_id}"
+
+
+def parse_view(view: str) -> tuple[str, str]:
+    """(snapshot id, structure) of a ``view_id``."""
+    snapshot_id, _, structure_id = view.partition(VIEW_SEPARATOR)
+    return snapshot_id, structure_id or structure.LEGACY
+
+
+def geography_of(view: str) -> Geography:
+    """The unit tree of the structure a view is in."""
+    return geography_2025() if parse_view(view)[1] == structure.NEW else reference_geography()
+
+
+def geography() -> Geography:
+    """The unit tree of the structure the user is viewing (the old one before the sidebar is drawn)."""
+    found = st.session_state.get(_FILTERS)
+    if isinstance(found, Filters):
+        return geography_of(found.snapshot_id)
+    return reference_geography()
 
 
 def _folder_stamp(folder: str) -> tuple[tuple[str, int], ...]:
@@ -80,7 +127,7 @@ def _folder_stamp(folder: str) -> tuple[tuple[str, int], ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _survey(folder: str, stamp: tuple[tuple[str, int], ...]) -> Catalogue:
-    return survey(Path(folder), geography())
+    return survey(Path(folder), reference_geography())
 
 
 def catalogue(folder: str) -> Catalogue:
@@ -89,19 +136,26 @@ def catalogue(folder: str) -> Catalogue:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load_whole(folder: str, snapshot_id: str) -> Snapshot:
+def _load_raw(folder: str, snapshot_id: str) -> Snapshot:
     # One snapshot, read and validated once per process (about 1,5 s), then shared by sessions.
-    return load_snapshot(Path(folder) / "snapshots" / snapshot_id, geography())
+    return load_snapshot(Path(folder) / "snapshots" / snapshot_id, reference_geography())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_whole(folder: str, view: str) -> Snapshot:
+    # The snapshot in the structure of ``view`` (converting one takes about a second), shared by sessions.
+    snapshot_id, structure_id = parse_view(view)
+    return structure.view(_load_raw(folder, snapshot_id), structure_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _load_scoped(folder: str, snapshot_id: str, scope: Access):
-    return _load_whole(folder, snapshot_id).restricted(scope, geography())
+    return _load_whole(folder, snapshot_id).restricted(scope, geography_of(snapshot_id))
 
 
 def access() -> Access:
     """The signed-in user's role and units (the whole country when sign-in is off)."""
-    return ui_auth.current(geography())
+    return ui_auth.current(reference_geography())
 
 
 def load(folder: str, snapshot_id: str, scope: Access | None = None):
@@ -120,12 +174,12 @@ def whole_snapshot(folder: str, snapshot_id: str, scope: Access) -> Snapshot:
     """
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
-    return _load_whole(folder, snapshot_id)
+    return _load_raw(folder, parse_view(snapshot_id)[0])
 
 
 def small_counts() -> SmallCounts:
     """The small-count suppression setting (threshold 5, on for downloads and exports by default)."""
-    cfg = ui_auth.config(geography())
+    cfg = ui_auth.config(reference_geography())
     return cfg.small_counts if cfg is not None else SmallCounts()
 
 
@@ -150,15 +204,21 @@ class SnapshotInfo:
     last_period: dt.date
     provinces: tuple[str, ...]
     years: tuple[int, ...]
+    structure: str = structure.LEGACY  # the structure of the view
+    versioned: bool = False  # contract version 2: the snapshot holds both structures
+    unplaced: tuple[tuple[str, int], ...] = ()  # rows the view could not place at unit level, by reason
+    flagged: tuple[tuple[str, str], ...] = ()  # (new commune, former district it is counted for)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
-    """Provinces and years that have data in the snapshot, its date, source and demo flag."""
+    """Provinces and years that have data in the snapshot (view), its date, source and demo flag."""
     snap = _load_whole(folder, snapshot_id)  # no counts: the sidebar narrows the provinces per user
     # From the roll-ups and the validation's statistics: the facts file is never read whole.
-    provinces = snap.units_with_data(geography(), "province")
+    provinces = snap.units_with_data(geography_of(snapshot_id), "province")
     years = snap.years
+    raw = _load_raw(folder, parse_view(snapshot_id)[0])
+    flagged = getattr(snap, "flagged", None)
     return SnapshotInfo(
         snapshot_id=snap.snapshot_id,
         as_of=dt.date.fromisoformat(snap.as_of),
@@ -167,6 +227,12 @@ def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
         last_period=snap.last_period,
         provinces=tuple(sorted(provinces)),
         years=tuple(int(y) for y in years),
+        structure=structure.structure_of(snap),
+        versioned=raw.structure_from is not None,
+        unplaced=tuple(structure.unplaced_summary(snap).items()),
+        flagged=tuple(flagged.select("unit_code", "old_district_code").iter_rows())
+        if flagged is not None and "old_district_code" in flagged.columns
+        else (),
     )
 
 
@@ -185,14 +251,14 @@ def summary(
     give no rows, and a notice says so.
     """
     scope = access()
-    _notice_denied(scope.denied(codes, geography()))
+    _notice_denied(scope.denied(codes, geography_of(snapshot_id)), geography_of(snapshot_id))
     return _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
 
 
-def _notice_denied(codes: Sequence[str]) -> None:
+def _notice_denied(codes: Sequence[str], geo: Geography) -> None:
     lang = st.session_state.get(P_LANG, "vi")
     for code in codes:
-        name = t("scope.country", lang) if code == COUNTRY_CODE else geography().name(code)
+        name = t("scope.country", lang) if code == COUNTRY_CODE else geo.name(code)
         notice(t("notice.out_of_scope", lang if lang in LANGUAGES else "vi", name=name))
 
 
@@ -209,7 +275,7 @@ def _summary(
 ) -> pl.DataFrame:
     snap = load(folder, snapshot_id, scope)
     frame = snap.summarize(
-        geography(),
+        geography_of(snapshot_id),
         list(codes),
         list(indicators),
         grain,
@@ -250,7 +316,8 @@ def _quotas(
     folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
 ) -> dict[str, views.Quota | None]:
     snap = load(folder, snapshot_id, scope)
-    return {m: views.selection_quota(snap.targets, geography(), codes, m, year) for m in metrics}
+    geo = geography_of(snapshot_id)
+    return {m: views.selection_quota(snap.targets, geo, codes, m, year) for m in metrics}
 
 
 # --------------------------------------------------------------------------- filters
@@ -262,14 +329,17 @@ class Filters:
 
     Attributes:
         data_dir: the data folder the snapshot comes from.
-        snapshot_id: the snapshot shown (default: the newest valid one).
+        snapshot_id: the snapshot shown (default: the newest valid one), in the chosen structure:
+            the key every loader takes (``view_id``); ``snapshot`` is the snapshot's own id.
         province: a province code, or ``"VN"`` for the whole country.
-        districts: selected district codes of ``province``; empty means all of them.
+        districts: selected units of ``province`` one level down — districts in the old
+            structure, communes in the 2025 one; empty means all of them.
         years: first and last year (inclusive); pages that show one year use ``year``.
         grain: ``month``, ``quarter``, ``6m``, ``9m`` or ``year``.
         lang: ``vi`` or ``en``.
         units: the user's own units inside the selection, when they may not see all of it (a
             commune viewer who picked their district); empty otherwise.
+        structure: ``legacy`` (the units before 1 July 2025) or ``2025``.
     """
 
     data_dir: str
@@ -280,6 +350,12 @@ class Filters:
     grain: str
     lang: str
     units: tuple[str, ...] = ()
+    structure: str = structure.LEGACY
+
+    @property
+    def snapshot(self) -> str:
+        """The snapshot's own id (without the structure)."""
+        return parse_view(self.snapshot_id)[0]
 
     @property
     def year(self) -> int:
@@ -406,7 +482,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
 
     if route is not None:
         st.session_state[_ROUTED] = route(lang)
-    scope = ui_auth.sign_in(geography(), lang)
+    scope = ui_auth.sign_in(reference_geography(), lang)
     cat = catalogue(folder)
     for snapshot_id, problems in cat.skipped:
         listed = "; ".join(str(p) for p in problems[:3]) + (" …" if len(problems) > 3 else "")
@@ -418,7 +494,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
 
     with filters_box:
         _check_url(P_SNAPSHOT, list(cat.valid), lang)
-        snapshot_id = st.selectbox(
+        raw_id = st.selectbox(
             t("filter.snapshot", lang),
             list(cat.valid),
             key=P_SNAPSHOT,
@@ -426,8 +502,10 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             persist_state="session",
             on_change=_clear_notices,
         )
+        structure_id = _structure_choice(folder, raw_id, scope, lang)
+        snapshot_id = view_id(raw_id, structure_id)
         info = snapshot_info(folder, snapshot_id)
-        geo = geography()
+        geo = geography_of(snapshot_id)
 
         # Only provinces the user may see, or that hold one of their units.
         if scope.whole_country:
@@ -440,6 +518,9 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             return t("scope.country", lang) if code == COUNTRY_CODE else geo.name(code)
 
         default_province = DEFAULT_PROVINCE if DEFAULT_PROVINCE in provinces else provinces[-1]
+        if st.session_state.get(P_PROVINCE, default_province) not in provinces:
+            # A province of the other structure (or one without data in this snapshot).
+            st.session_state.pop(P_PROVINCE, None)
         hidden = () if scope.whole_country else _hidden_names(geo, "province", provinces, lang)
         _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang, out_of_scope=hidden)
         province = st.selectbox(
@@ -456,19 +537,22 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         districts: tuple[str, ...] = ()
         units: tuple[str, ...] = ()
         if province != COUNTRY_CODE:
-            options = [d for d in geo.descendants(province, "district") if scope.touches(d, geo)]
-            hidden = () if scope.whole_country else _hidden_names(geo, "district", options, lang)
-            _check_url(P_DISTRICT, [geo.name(c) for c in options], lang, max_values=None, out_of_scope=hidden)
+            # One level below the province: districts in the old structure, communes in the new one.
+            sub_level = geo.levels[1]
+            sub_key = P_DISTRICT if sub_level == "district" else P_COMMUNE
+            options = [d for d in geo.descendants(province, sub_level) if scope.touches(d, geo)]
+            hidden = () if scope.whole_country else _hidden_names(geo, sub_level, options, lang)
+            _check_url(sub_key, [geo.name(c) for c in options], lang, max_values=None, out_of_scope=hidden)
             districts = tuple(
                 st.multiselect(
-                    t("filter.district", lang),
+                    t(f"filter.{sub_level}", lang),
                     options,
                     format_func=geo.name,
                     # A user who may not see the whole province sees their own districts, not "all".
-                    placeholder=t("scope.all_districts", lang)
+                    placeholder=t(f"scope.all_{sub_level}s", lang)
                     if scope.allows(province, geo)
                     else ", ".join(geo.name(d) for d in options),
-                    key=P_DISTRICT,
+                    key=sub_key,
                     bind="query-params",
                     persist_state="session",
                     on_change=_clear_notices,
@@ -523,9 +607,91 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         grain=grain,
         lang=lang,
         units=units,
+        structure=structure_id,
     )
     st.session_state[_FILTERS] = filters
+    if info.versioned or structure_id == structure.NEW:
+        _structure_note(info, geo, lang)
     return filters
+
+
+def _structure_choice(folder: str, snapshot_id: str, scope: Access, lang: str) -> str:
+    """The structure radio (bound to ``structure``): the 2025 units or the old ones.
+
+    Sign-in scopes are set in old units, so a user who may not see the whole country stays in
+    the old structure, with a caption saying so.
+    """
+    raw = _load_raw(folder, snapshot_id)
+    default = structure.default_structure(raw)
+    if not scope.whole_country:
+        st.caption(t("structure.restricted", lang))
+        return structure.LEGACY
+    label = _label_in(lang, "structure")
+    _check_url(P_STRUCTURE, [label(s) for s in structure.STRUCTURES], lang)
+    return st.radio(
+        t("filter.structure", lang),
+        list(structure.STRUCTURES),
+        index=structure.STRUCTURES.index(default),
+        format_func=label,
+        key=P_STRUCTURE,
+        help=t("structure.help", lang),
+        horizontal=True,
+        bind="query-params",
+        persist_state="session",
+        on_change=_structure_changed,
+    )
+
+
+def _structure_changed() -> None:
+    # A province keeps its place where it can (Quảng Nam is part of Thành phố Đà Nẵng from
+    # 1 July 2025; Hà Nội is Hà Nội in both); districts and communes belong to one structure only.
+    chosen = st.session_state.get(P_STRUCTURE)
+    province = st.session_state.get(P_PROVINCE)
+    if isinstance(province, str) and province != COUNTRY_CODE:
+        st.session_state[P_PROVINCE] = _province_in(province, chosen)
+    st.session_state[P_DISTRICT] = []
+    st.session_state[P_COMMUNE] = []
+    _clear_notices()
+
+
+def _province_in(province: str, structure_id: str | None) -> str:
+    """The province of the other structure that holds (or held) ``province``; the country if none."""
+    pairs = reform.province_map(reform.load_crosswalk())
+    if structure_id == structure.NEW:
+        found = pairs.filter(pl.col("old_province_code") == province)["new_province_code"]
+    else:
+        found = pairs.filter(pl.col("new_province_code") == province)["old_province_code"]
+        found = found.filter(found == province) if province in found.to_list() else found
+    return found[0] if len(found) else COUNTRY_CODE
+
+
+def _structure_note(info: SnapshotInfo, geo: Geography, lang: str) -> None:
+    """Under the banner: which units are shown, and the conversion rules behind the figures."""
+    note = "structure.new_note" if info.structure == structure.NEW else "structure.legacy_note"
+    with st.expander(t(note, lang) + " " + t("structure.rules", lang), icon=":material/swap_horiz:"):
+        if info.structure == structure.NEW:
+            st.markdown(reform.SPLIT_RULE[lang])
+            st.markdown(reform.DISTRICT_RULE[lang])
+            st.markdown(reform.STATUS_RULE[lang])
+            unplaced = sum(n for _, n in info.unplaced)
+            if unplaced:
+                st.caption(t("structure.unplaced", lang, n=fmt_number(unplaced, lang)))
+        else:
+            st.markdown(reform.STRADDLE_RULE[lang])
+            if info.flagged:
+                st.caption(t("structure.flagged", lang, n=fmt_number(len(info.flagged), lang)))
+                legacy = reference_geography()
+                new = geography_2025()
+                st.dataframe(
+                    pl.DataFrame(
+                        {
+                            t("filter.commune", lang): [new.name(c) for c, _ in info.flagged],
+                            t("filter.district", lang): [legacy.name(d) for _, d in info.flagged],
+                        }
+                    ),
+                    hide_index=True,
+                    height=200,
+                )
 
 
 def _hidden_names(geo: Geography, level: str, shown: Sequence[str], lang: str) -> frozenset[str]:
@@ -538,6 +704,7 @@ def _hidden_names(geo: Geography, level: str, shown: Sequence[str], lang: str) -
 def _province_changed() -> None:
     # The districts belong to the old province; keep none rather than a stale list.
     st.session_state[P_DISTRICT] = []
+    st.session_state[P_COMMUNE] = []
     _clear_notices()
 
 

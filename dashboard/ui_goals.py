@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import goal_charts, goals, ui
+from dashboard import goal_charts, goals, reform, structure, ui
 from dashboard.access import Access
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
@@ -96,6 +96,17 @@ def judged_units(province: str, districts: Sequence[str], commune: str | None) -
     if commune:
         return (commune,)
     return tuple(districts) or (province,)
+
+
+def structure_notice(f: ui.Filters, info: ui.SnapshotInfo) -> None:
+    """Say where targets of the chosen year are, when they are set in the other structure.
+
+    Targets from 2025 are set for the 2025 units (contract version 2); earlier ones for the old.
+    """
+    if f.structure == structure.NEW and f.year < reform.FIRST_NEW_YEAR:
+        st.info(t("structure.targets_old", f.lang), icon=":material/swap_horiz:")
+    elif f.structure == structure.LEGACY and info.versioned and f.year >= reform.FIRST_NEW_YEAR:
+        st.info(t("structure.targets_new", f.lang), icon=":material/swap_horiz:")
 
 
 def forget_stale_choice(key: str, options: Sequence[str], default: str) -> None:

@@ -189,15 +189,16 @@ def kpis(
 def compare_units(
     geography: Geography, province: str, districts: Sequence[str], provinces: Sequence[str]
 ) -> list[str]:
-    """The units a comparison ranks: the provinces with data nationwide, a province's districts,
-    the selected districts, or the communes of a single selected district."""
+    """The units a comparison ranks: the provinces with data nationwide, a province's units one
+    level down (districts; communes in the 2025 structure), the selected units, or the communes
+    of a single selected district."""
     if province == COUNTRY_CODE:
         return list(provinces)
-    if len(districts) == 1:
+    if len(districts) == 1 and geography.children(districts[0]):
         return geography.descendants(districts[0], "commune")
     if districts:
         return list(districts)
-    return geography.descendants(province, "district")
+    return geography.descendants(province, geography.levels[1])
 
 
 def label_periods(frame: pl.DataFrame, grain: str, lang: str) -> pl.DataFrame:

@@ -75,6 +75,10 @@ def on_list_select(codes: list[str]) -> None:
 
 
 years = list(info.years)
+if info.versioned and f.structure == ui.LEGACY:
+    # Lists from 2025 are kept for the 2025 communes only.
+    years = [y for y in years if y < ui.FIRST_NEW_YEAR] or years
+    st.caption(t("structure.no_lists", lang, year=ui.FIRST_NEW_YEAR))
 controls = st.columns([3, 2, 3])
 # Keyed by the sidebar's end year: moving the shared year range moves the map's year too.
 year = controls[0].select_slider(

@@ -35,7 +35,7 @@ controls = st.columns([1, 2])
 with controls[0]:
     period = ui.period_picker(f)
 commune = None
-if len(f.districts) == 1:
+if len(f.districts) == 1 and geo.level(f.districts[0]) == "district":
     options = ["", *geo.descendants(f.districts[0], "commune")]
     ui_goals.forget_stale_choice(COMMUNE, options, "")  # a commune of the district chosen before
     with controls[1]:
@@ -58,6 +58,7 @@ if f.province == COUNTRY_CODE:
     st.info(t("goals.choose_province", lang))
     st.stop()
 
+ui_goals.structure_notice(f, info)
 units = ui_goals.judged_units(f.province, f.districts, commune)
 results = [r for u in units for r in ui_goals.evaluate(f.data_dir, f.snapshot_id, u, f.year, as_of)]
 partial = next((r for r in results if r.partial), None)
