@@ -360,9 +360,9 @@ def _store_facts_check(path: Path, key: str, stats: schema.FactStats, warnings: 
         pass  # a read-only data folder only costs the next start the full check
 
 
-def load_snapshot(path: Path, geography: Geography) -> Snapshot:
+def load_snapshot(path: Path, geography: Geography, geography_2025: Geography | None = None) -> Snapshot:
     """Read and validate a snapshot; raise SnapshotError listing every problem."""
-    snap, problems = validate_snapshot(Path(path), geography)
+    snap, problems = validate_snapshot(Path(path), geography, geography_2025)
     if snap is None:
         raise SnapshotError(Path(path), problems)
     return snap

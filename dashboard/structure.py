@@ -92,7 +92,12 @@ def _stats(facts: pl.DataFrame) -> schema.FactStats:
     return schema.FactStats(facts.height, facts["period"].min(), facts["period"].max())
 
 
-def view(snap: Snapshot, structure: str, crosswalk: pl.DataFrame | None = None) -> Snapshot:
+def view(
+    snap: Snapshot,
+    structure: str,
+    crosswalk: pl.DataFrame | None = None,
+    legacy: Geography | None = None,
+) -> Snapshot:
     """``snap`` in ``structure`` (``NEW`` or ``LEGACY``).
 
     - ``LEGACY`` of a version 1 snapshot is the snapshot itself.
@@ -103,6 +108,8 @@ def view(snap: Snapshot, structure: str, crosswalk: pl.DataFrame | None = None) 
       (``reform.to_new_structure``, ``SPLIT_RULE``) and later months as reported; the lists of
       years before 2025 converted (``STATUS_RULE``); the targets of 2025 and later (a version 1
       snapshot has none in the new units).
+
+    ``crosswalk`` and ``legacy`` (the old structure) default to the reference data.
     """
     if structure not in STRUCTURES:
         raise ValueError(f"cơ cấu đơn vị hành chính không hợp lệ: {structure!r}")
@@ -111,7 +118,7 @@ def view(snap: Snapshot, structure: str, crosswalk: pl.DataFrame | None = None) 
         return snap
     crosswalk = reform.load_crosswalk() if crosswalk is None else crosswalk
     if structure == NEW:
-        moved = reform.to_new_structure(snap.scan(), crosswalk, structure_from=sf)
+        moved = reform.to_new_structure(snap.scan(), crosswalk, legacy, structure_from=sf)
         status = reform.status_to_new_structure(snap.status, crosswalk, structure_from=sf)
         targets = (
             snap.targets.filter(pl.col("year") >= reform.FIRST_NEW_YEAR)
