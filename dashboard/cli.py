@@ -8,15 +8,33 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard import access, demo, importing, query
+from dashboard import access, demo, importing, query, reform, structure
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.snapshot import SnapshotError, load_snapshot, survey, validate_snapshot
+from dashboard.snapshot import Snapshot, SnapshotError, load_snapshot, survey, validate_snapshot
 
 
 def _geography(args: argparse.Namespace) -> Geography:
     return Geography.from_reference(args.units) if args.units else Geography.from_reference()
+
+
+def _in_structure(args: argparse.Namespace, geography: Geography) -> tuple[Snapshot, Geography]:
+    """The snapshot of ``--snapshot`` in the structure of ``--structure`` (default: the snapshot's own
+    newest one: the 2025 units for contract version 2), and that structure's unit tree."""
+    snap = load_snapshot(Path(args.snapshot), geography)
+    chosen = args.structure or structure.default_structure(snap)
+    seen = structure.view(snap, chosen)
+    return seen, reform.geography_2025() if chosen == structure.NEW else geography
+
+
+def _add_structure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--structure",
+        choices=structure.STRUCTURES,
+        help="đơn vị hành chính: 2025 (mới, từ 01/7/2025) hoặc legacy (cũ); mặc định: 2025 cho bản chụp "
+        "phiên bản 2, legacy cho phiên bản 1",
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -42,7 +60,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def summary_rows(args: argparse.Namespace, geography: Geography) -> list[dict]:
     """The rows ``summary`` prints: the selected unit itself, plus its children when asked."""
-    snap = load_snapshot(Path(args.snapshot), geography)
+    snap, geography = _in_structure(args, geography)
+    if args.district and "district" not in geography.levels:
+        raise SystemExit(
+            "Lỗi: đơn vị hành chính mới (từ 01/7/2025) không có cấp huyện; dùng --structure legacy."
+        )
+    if args.by and args.by not in geography.levels:
+        raise SystemExit(f"Lỗi: đơn vị hành chính mới (từ 01/7/2025) không có cấp {args.by}.")
     unit = args.district or args.province or COUNTRY_CODE
     if not geography.has(unit):
         raise SystemExit(f"Lỗi: mã đơn vị '{unit}' không có trong danh mục hành chính.")
@@ -102,9 +126,9 @@ def cmd_goals(args: argparse.Namespace) -> int:
             raise SystemExit(
                 f"Lỗi: tháng đánh giá không hợp lệ: {args.as_of!r} (cần dạng YYYY-MM)."
             ) from None
+    snap, geography = _in_structure(args, geography)
     if args.unit and not geography.has(args.unit):
         raise SystemExit(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục hành chính.")
-    snap = load_snapshot(Path(args.snapshot), geography)
     if args.projections:
         found = goals.project_goals(snap, geography, unit=args.unit, as_of=as_of, descendants=args.below)
     else:
@@ -170,7 +194,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from dashboard import deck, export, meeting, report
 
-    geography = _geography(args)
+    snap, geography = _in_structure(args, _geography(args))
     if not geography.has(args.unit):
         print(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục hành chính.", file=sys.stderr)
         return 1
@@ -178,7 +202,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not probe.ok:
         print(f"Lỗi: {probe.message}", file=sys.stderr)
         return 1
-    snap = load_snapshot(Path(args.snapshot), geography)
     started = time.perf_counter()
     try:
         # Small commune counts of people are hidden in exports unless asked otherwise (issue 9).
@@ -260,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grain", choices=query.GRAINS, default="year")
     p.add_argument("--by", choices=("district", "commune"))
     p.add_argument("--json", action="store_true", help="in danh sách JSON")
+    _add_structure(p)
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("goals", help="đánh giá kết quả thực hiện các chỉ tiêu")
@@ -270,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", dest="as_of", metavar="YYYY-MM", help="đánh giá theo số liệu đến hết tháng này")
     p.add_argument("--projections", action="store_true", help="in dự báo các mục tiêu nhiều năm")
     p.add_argument("--json", action="store_true", help="in danh sách JSON")
+    _add_structure(p)
     p.set_defaults(func=cmd_goals)
 
     p = sub.add_parser("template", help="ghi tệp mẫu báo cáo Excel để điền số liệu")
@@ -304,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='ẩn số đếm người cấp xã nhỏ hơn ngưỡng này, ghi "<5" (mặc định 5)',
     )
     p.add_argument("--show-small-counts", action="store_true", help="không ẩn số đếm nhỏ")
+    _add_structure(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", help="đo hiệu năng trên số liệu giả lập quy mô toàn quốc hoặc một tỉnh")

@@ -990,6 +990,19 @@ def import_file(
         report = ImportReport()
         report.errors.append(Problem("error", filename, f"ngày số liệu '{as_of}' không có thật"))
         return report
+    if base is not None and base.structure_from is not None:
+        # The template's units are the old structure's; a version 2 base holds both (docs/REFORM.md).
+        report = ImportReport()
+        report.errors.append(
+            Problem(
+                "error",
+                filename,
+                f"bản chụp nền {base.snapshot_id} theo hợp đồng dữ liệu phiên bản 2 (từ 01/7/2025 theo đơn "
+                "vị hành chính mới); mẫu báo cáo chỉ nhận số liệu theo đơn vị hành chính cũ — chọn bản "
+                "chụp nền phiên bản 1",
+            )
+        )
+        return report
     if base is not None and as_of < base.as_of:
         report = ImportReport()
         report.errors.append(
