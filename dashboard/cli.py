@@ -168,9 +168,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.base:
         base = load_snapshot(Path(args.data_dir) / "snapshots" / args.base, geography)
     else:
+        # The newest valid snapshot in the old units: the template's units (a version 2 snapshot
+        # holds the 2025 units from July 2025 and is refused as a base).
         catalogue = survey(Path(args.data_dir), geography)
-        if catalogue.valid:
-            base = load_snapshot(Path(args.data_dir) / "snapshots" / catalogue.valid[0], geography)
+        for snapshot_id in catalogue.valid:
+            candidate = load_snapshot(Path(args.data_dir) / "snapshots" / snapshot_id, geography)
+            if candidate.structure_from is None:
+                base = candidate
+                break
     report = importing.import_file(
         path.read_bytes(),
         path.name,
@@ -305,7 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--data-dir", type=Path, default=Path("data"))
     p.add_argument("--as-of", required=True, help="ngày số liệu YYYY-MM-DD (mã bản chụp mới)")
-    p.add_argument("--base", help="mã bản chụp nền (mặc định: bản chụp hợp lệ mới nhất)")
+    p.add_argument(
+        "--base", help="mã bản chụp nền (mặc định: bản chụp hợp lệ mới nhất theo đơn vị hành chính cũ)"
+    )
     p.add_argument(
         "--max-bytes",
         type=int,

@@ -468,6 +468,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.scale": {"vi": "Thang giá trị: {what}", "en": "Scale: {what}"},
     "map.size_scale": {"vi": "Kích thước điểm theo {what}", "en": "Point size by {what}"},
     "map.district_summary": {"vi": "Tổng hợp theo quận, huyện", "en": "Summary by district"},
+    "map.province_summary": {"vi": "Tổng hợp theo tỉnh, thành phố", "en": "Summary by province"},
+    "map.pick_hint_2025": {
+        "vi": "Đơn vị hành chính mới không có cấp huyện: chọn xã, phường ở thanh bên để thu hẹp bản đồ.",
+        "en": "The new units have no districts: choose communes in the sidebar to narrow the map.",
+    },
     "map.district_summary_note": {
         "vi": "Một xã có thể vừa là xã trọng điểm vừa là xã phức tạp; trên bản đồ xã đó mang màu trọng điểm.",
         "en": "A commune may be both key and complex; on the map it takes the key colour.",
@@ -513,6 +518,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "column.commune": {"vi": "Xã, phường, thị trấn", "en": "Commune"},
     "column.district": {"vi": "Quận, huyện", "en": "District"},
+    "column.province": {"vi": "Tỉnh, thành phố", "en": "Province"},
     "column.category": {"vi": "Phân loại", "en": "Category"},
     "column.category_base": {"vi": "Phân loại năm {year}", "en": "Category in {year}"},
     "column.change": {"vi": "Thay đổi", "en": "Change"},

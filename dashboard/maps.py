@@ -666,11 +666,14 @@ def listed_totals(summary: pl.DataFrame) -> dict[str, int]:
     return {c: int(summary[f"{c}_communes"].sum()) for c in ("key", "complex", "healthy")}
 
 
-def district_table(summary: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
-    """The district summary with the reader's column names, for display and download."""
+def district_table(summary: pl.DataFrame, lang: str = "vi", level: str = "district") -> pl.DataFrame:
+    """The district summary with the reader's column names, for display and download.
+
+    ``level``: what the rows are (``group_level``): districts, or provinces in the 2025 structure.
+    """
     return summary.select(
         pl.col("district_code").alias(t("column.unit_code", lang)),
-        pl.col("district_name").alias(t("column.district", lang)),
+        pl.col("district_name").alias(t(f"column.{level}", lang)),
         pl.col("communes").alias(t("map.total", lang)),
         pl.col("classified_communes").alias(t("column.classified_communes", lang)),
         pl.col("key_communes").alias(t("column.key_communes", lang)),

@@ -17,7 +17,7 @@ def snapshot_diff(folder: str, old_id: str, new_id: str, scope: Access) -> pl.Da
 
 def changes_outside(report: importing.ImportReport, base, scope: Access) -> list[str]:
     """Units outside the data manager's scope that the import would change."""
-    return access.changes_outside(report, base, scope, ui.geography())
+    return access.changes_outside(report, base, scope, ui.reference_geography())
 
 
 @st.cache_data(show_spinner=False, max_entries=4, hash_funcs={bytes: lambda b: importing.file_digest(b)})
@@ -32,4 +32,4 @@ def check_upload(
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
     base = ui.whole_snapshot(folder, base_id, scope) if base_id else None
-    return importing.check_import(data, filename, base, ui.geography())
+    return importing.check_import(data, filename, base, ui.reference_geography())

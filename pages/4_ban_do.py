@@ -74,6 +74,7 @@ def on_list_select(codes: list[str]) -> None:
     pick_district(codes[rows[0]] if rows else None)
 
 
+group = maps.group_level(geo)  # districts; provinces in the 2025 structure
 years = list(info.years)
 if info.versioned and f.structure == ui.LEGACY:
     # Lists from 2025 are kept for the 2025 communes only.
@@ -143,7 +144,7 @@ with map_column:
         key="map_deck",
         alt=t("map.heading", lang, area=ui.area_name(f), year=year),
     )
-    st.caption(t("map.pick_hint", lang))
+    st.caption(t("map.pick_hint" if group == "district" else "map.pick_hint_2025", lang))
 with legend_column:
     if view_kind == "indicator":
         st.markdown(f"**{t('map.scale', lang, what=view.value_label)}**")
@@ -181,8 +182,8 @@ if view_kind == "change":
         st.dataframe(changed, hide_index=True)
         ui.downloads(changed, f"xa_thay_doi_{base_year}_{year}", lang, key="dl_map_changes")
 
-st.subheader(t("map.district_summary", lang))
-shown = maps.district_table(summary, lang)
+st.subheader(t(f"map.{group}_summary", lang))
+shown = maps.district_table(summary, lang, group)
 st.dataframe(
     shown,
     hide_index=True,

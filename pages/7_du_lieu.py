@@ -25,7 +25,10 @@ else:
     left, right = st.columns(2)
     old_id = left.selectbox(t("data.compare_old", lang), catalogue.valid, index=1, key="compare_old")
     new_id = right.selectbox(t("data.compare_new", lang), catalogue.valid, index=0, key="compare_new")
-    diff = ui_data.snapshot_diff(f.data_dir, old_id, new_id, ui.access())
+    # Both in the units the user is viewing (a version 2 snapshot holds the new units from July 2025).
+    diff = ui_data.snapshot_diff(
+        f.data_dir, ui.view_id(old_id, f.structure), ui.view_id(new_id, f.structure), ui.access()
+    )
     if not ui.access().can_import:  # a viewer's copy: small commune counts of people as "<5"
         diff = tables.with_shown(
             ui.protect(diff, columns=("old_value", "new_value")), ["old_value", "new_value"]
@@ -54,11 +57,9 @@ st.download_button(
     icon=":material/download:",
     on_click="ignore",  # a download needs no rerun of the page
 )
-base_id = (
-    st.selectbox(t("data.base", lang), catalogue.valid, index=0, key="import_base")
-    if catalogue.valid
-    else None
-)
+# The template is in the old units: a version 2 snapshot (new units from July 2025) is no base.
+bases = [sid for sid in catalogue.valid if not ui.is_versioned(f.data_dir, sid)]
+base_id = st.selectbox(t("data.base", lang), bases, index=0, key="import_base") if bases else None
 upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
 
 if upload is not None:
@@ -67,7 +68,8 @@ if upload is not None:
     report = ui_data.check_upload(data, upload.name, f.data_dir, base_id, scope)
     outside = ui_data.changes_outside(report, base, scope)
     if outside:
-        st.error(t("data.import_outside", lang, units=", ".join(ui.geography().name(u) for u in outside)))
+        names = ", ".join(ui.reference_geography().name(u) for u in outside)
+        st.error(t("data.import_outside", lang, units=names))
         st.stop()
     # The figures stand at the end of the newest month in the file, unless the user says otherwise.
     as_of = st.date_input(
@@ -86,7 +88,7 @@ if upload is not None:
         st.table(history.problems_table(problems, lang))
     if report.ok and st.button(t("data.do_import", lang), type="primary", key="do_import"):
         done = importing.import_file(
-            data, upload.name, Path(f.data_dir), as_of.isoformat(), base, ui.geography()
+            data, upload.name, Path(f.data_dir), as_of.isoformat(), base, ui.reference_geography()
         )
         if done.written is not None:
             st.success(t("data.imported", lang, snapshot=done.written.name))
