@@ -1,0 +1,157 @@
+"""AppTest of the 2025 reform views on the demo data with the version 2 snapshot (2026-10-31).
+
+The user switches to the new units, picks Thành phố Đà Nẵng and sees one addicts trend from
+2017 to 2026 joining the old Quảng Nam and Đà Nẵng history to the new communes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import demo, reform, structure
+from dashboard.formatting import period_label
+from dashboard.geography import Geography
+from dashboard.i18n import t
+from dashboard.snapshot import load_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+TIMEOUT = 180
+DA_NANG, QUANG_NAM = "48", "49"  # new 48 = old 48 (Đà Nẵng) + old 49 (Quảng Nam)
+
+
+@pytest.fixture
+def reform_env(reform_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(reform_dir))
+    return reform_dir
+
+
+@pytest.fixture(scope="module")
+def raw(reform_snapshot: Path):
+    return load_snapshot(reform_snapshot, Geography.from_reference())
+
+
+def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if query_params:
+        at.query_params.update(query_params)
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def expected_addicts(raw) -> list[tuple[dt.date, str, float]]:
+    """(month, label, addicts with records) of new Đà Nẵng, from the snapshot without the app:
+    old 48 + old 49 totals (old tree) before July 2025, the new communes' sum from then on."""
+    legacy, new = Geography.from_reference(), reform.geography_2025()
+    before = (
+        raw.monthly(legacy, [DA_NANG, QUANG_NAM], ["addicts_managed"])
+        .group_by("period")
+        .agg(pl.col("value").sum())
+    )
+    communes = new.descendants(DA_NANG, "commune")
+    after = raw.monthly(new, communes, ["addicts_managed"]).group_by("period").agg(pl.col("value").sum())
+    rows = pl.concat([before, after]).sort("period")
+    return [(p, period_label(p, "month", "vi"), v) for p, v in rows.iter_rows()]
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_runs_in_the_new_units(reform_env, page):
+    at = run_app(page, {"structure": t("structure.2025"), "province": "Thành phố Đà Nẵng"})
+    assert_clean(at)
+    assert at.radio(key="structure").value == structure.NEW
+    for spec in chart_specs(at):
+        assert spec["data"], "a chart without traces"
+        # Lines and bars carry x/y, heatmaps z, gauges (type "indicator") a value.
+        assert any(
+            trace.get("y") or trace.get("z") or trace.get("x") or trace.get("value") is not None
+            for trace in spec["data"]
+        ), "an empty chart"
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_runs_in_the_old_units_of_a_version_2_snapshot(reform_env, page):
+    at = run_app(page, {"structure": t("structure.legacy"), "province": "Tỉnh Quảng Nam"})
+    assert_clean(at)
+    assert at.radio(key="structure").value == structure.LEGACY
+    for spec in chart_specs(at):
+        assert spec["data"], "a chart without traces"
+
+
+def test_a_version_2_snapshot_opens_in_the_new_units(reform_env):
+    at = run_app()
+    assert_clean(at)
+    assert at.selectbox(key="snapshot").value == demo.REFORM_SNAPSHOT[0]
+    assert at.radio(key="structure").value == structure.NEW
+    # Provinces of the new structure (AppTest lists the options' labels): Quảng Nam is no longer one.
+    labels = at.selectbox(key="province").options
+    assert "Thành phố Đà Nẵng" in labels and "Tỉnh Quảng Nam" not in labels
+
+
+def test_switching_to_the_new_units_gives_one_da_nang_addicts_trend_2017_to_2026(reform_env, raw):
+    # A user in the old units on Quảng Nam switches to the new ones: the province becomes
+    # Thành phố Đà Nẵng, which now holds Quảng Nam.
+    at = run_app("pages/2_xu_huong.py", {"structure": t("structure.legacy"), "province": "Tỉnh Quảng Nam"})
+    assert_clean(at)
+    at.radio(key="structure").set_value(structure.NEW).run()
+    assert at.selectbox(key="province").value == DA_NANG
+    at.select_slider(key="years").set_value((2017, 2026)).run()
+    at.selectbox(key="grain").set_value("month").run()
+    at.multiselect(key="indicators").set_value(["addicts_managed"]).run()
+    assert_clean(at)
+
+    series = chart_specs(at)[0]
+    assert len(series["data"]) == 1, "one trend, not one line per structure"
+    trace = series["data"][0]
+    expected = [row for row in expected_addicts(raw) if row[0].year >= 2017]
+    assert trace["x"] == [label for _, label, _ in expected]
+    assert trace["y"] == [value for _, _, value in expected]
+    # No jump at July 2025: the step into the new communes is no larger than the largest
+    # month-to-month step of the old history.
+    values = [value for _, _, value in expected]
+    july = [p for p, _, _ in expected].index(reform.REFORM_DATE)
+    steps = [abs(b - a) for a, b in zip(values[: july - 1], values[1:july], strict=True)]
+    assert abs(values[july] - values[july - 1]) <= max(steps)
+    # The reform month is marked between June and July 2025.
+    lines = [s for s in series["layout"].get("shapes", []) if s.get("type") == "line"]
+    assert lines and lines[0]["x0"] == july - 0.5
+    # The split rule is stated on screen.
+    rules = " ".join(m.value for m in at.markdown)
+    assert reform.SPLIT_RULE["vi"] in rules
+
+
+def test_the_new_units_offer_communes_not_districts(reform_env):
+    at = run_app(None, {"structure": t("structure.2025"), "province": "Thành phố Đà Nẵng"})
+    assert_clean(at)
+    communes = at.multiselect(key="communes_2025")
+    new = reform.geography_2025()
+    assert set(communes.options) == {new.name(c) for c in new.descendants(DA_NANG, "commune")}
+    assert not [w for w in at.multiselect if w.key == "district"]
+
+
+def test_the_old_units_flag_communes_that_straddle_former_districts(reform_env, raw):
+    at = run_app(None, {"structure": t("structure.legacy"), "province": "Thành phố Hà Nội"})
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert reform.STRADDLE_RULE["vi"] in text
+    seen = structure.view(raw, structure.LEGACY)
+    n = seen.flagged.height
+    assert n > 0
+    assert t("structure.flagged", "vi", n=f"{n:,}".replace(",", ".")) in text
