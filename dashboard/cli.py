@@ -38,7 +38,7 @@ def _add_structure(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    written = demo.write_demo(Path(args.out), _geography(args), seed=args.seed)
+    written = demo.write_demo(Path(args.out), _geography(args), seed=args.seed, reform=not args.no_reform)
     for path in written:
         print(f"Đã ghi bản chụp minh họa: {path}")
     if not written:
@@ -274,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="sinh các bản chụp dữ liệu minh họa")
     p.add_argument("--out", type=Path, default=Path("data/snapshots"))
     p.add_argument("--seed", type=int, default=demo.DEMO_SEED)
+    p.add_argument(
+        "--no-reform",
+        action="store_true",
+        help=f"chỉ sinh các bản chụp phiên bản 1, không sinh bản chụp {demo.REFORM_SNAPSHOT[0]} "
+        "theo đơn vị hành chính sau ngày 01/7/2025",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("validate", help="kiểm tra một bản chụp theo hợp đồng dữ liệu")

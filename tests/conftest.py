@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -22,15 +23,43 @@ def geography() -> Geography:
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory, geography: Geography) -> Path:
-    """A data folder with the demo snapshots, generated once per test session."""
+    """A data folder with the two version 1 demo snapshots, generated once per test session."""
     root = tmp_path_factory.mktemp("data")
-    demo.write_demo(root / "snapshots", geography)
+    demo.write_demo(root / "snapshots", geography, reform=False)
     return root
 
 
 @pytest.fixture(scope="session")
 def newest_demo(demo_dir: Path) -> Path:
     return demo_dir / "snapshots" / demo.SNAPSHOTS[-1][0]
+
+
+@pytest.fixture(scope="session")
+def reform_dir(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path, geography: Geography) -> Path:
+    """A data folder with every demo snapshot: the two of version 1 and the version 2 one.
+
+    The version 1 folders are copied from ``demo_dir``; the version 2 snapshot is built from the
+    newest of them, as ``demo.write_demo`` builds it from the same tables in memory.
+    """
+    root = tmp_path_factory.mktemp("reform")
+    snapshots = root / "snapshots"
+    for sid, _ in demo.SNAPSHOTS:
+        shutil.copytree(demo_dir / "snapshots" / sid, snapshots / sid)
+    newest = snapshots / demo.SNAPSHOTS[-1][0]
+    data = demo.build_reform(
+        pl.read_parquet(newest / "facts.parquet"),
+        pl.read_parquet(newest / "commune_status.parquet"),
+        pl.read_parquet(newest / "targets.parquet"),
+        geography,
+    )
+    demo.write_reform_snapshot(snapshots, data, geography)
+    return root
+
+
+@pytest.fixture(scope="session")
+def reform_snapshot(reform_dir: Path) -> Path:
+    """The version 2 demo snapshot (``demo.REFORM_SNAPSHOT``)."""
+    return reform_dir / "snapshots" / demo.REFORM_SNAPSHOT[0]
 
 
 def small_reference() -> pl.DataFrame:
