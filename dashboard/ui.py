@@ -71,6 +71,7 @@ _NOTICES = "_ui_notices"  # session state: notices shown until the user changes 
 _NOTICE_BOX = "_ui_notice_box"
 _FILTERS = "_ui_filters"
 _ROUTED = "_ui_routed_page"
+_SWITCHED = "_ui_structure_switched"  # the structure changed in this run's callback
 # Page-level URL parameters seen in this process (names only): a link to another page's view
 # carries them, and they should not be called unknown there.
 _PAGE_PARAMS: set[str] = set()
@@ -511,6 +512,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         snapshot_id = view_id(raw_id, structure_id)
         info = snapshot_info(folder, snapshot_id)
         geo = geography_of(snapshot_id)
+        switched = bool(st.session_state.pop(_SWITCHED, False))
 
         # Only provinces the user may see, or that hold one of their units.
         if scope.whole_country:
@@ -527,7 +529,8 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             # A province of the other structure (or one without data in this snapshot).
             st.session_state.pop(P_PROVINCE, None)
         hidden = () if scope.whole_country else _hidden_names(geo, "province", provinces, lang)
-        _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang, out_of_scope=hidden)
+        if not switched:
+            _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang, out_of_scope=hidden)
         province = st.selectbox(
             t("filter.province", lang),
             provinces,
@@ -547,7 +550,10 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             sub_key = P_DISTRICT if sub_level == "district" else P_COMMUNE
             options = [d for d in geo.descendants(province, sub_level) if scope.touches(d, geo)]
             hidden = () if scope.whole_country else _hidden_names(geo, sub_level, options, lang)
-            _check_url(sub_key, [geo.name(c) for c in options], lang, max_values=None, out_of_scope=hidden)
+            if not switched:
+                _check_url(
+                    sub_key, [geo.name(c) for c in options], lang, max_values=None, out_of_scope=hidden
+                )
             districts = tuple(
                 st.multiselect(
                     t(f"filter.{sub_level}", lang),
@@ -656,6 +662,9 @@ def _structure_changed() -> None:
         st.session_state[P_PROVINCE] = _province_in(province, chosen)
     st.session_state[P_DISTRICT] = []
     st.session_state[P_COMMUNE] = []
+    # The address still names the other structure's units until the widgets write theirs: in
+    # this run they are no bad link.
+    st.session_state[_SWITCHED] = True
     _clear_notices()
 
 

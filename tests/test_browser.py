@@ -170,7 +170,9 @@ def assert_no_error_box(tab) -> None:
 
 def assert_charts_drawn(tab) -> int:
     # The export page folds each chart in an expander: open the first one, as a user would.
-    folded = tab.locator("[data-testid=stExpander] details:not([open]) > summary")
+    folded = tab.locator(
+        "[data-testid=stExpander]:has([data-testid=stPlotlyChart]) details:not([open]) > summary"
+    )
     if folded.count() and not tab.locator("[data-testid=stPlotlyChart]:visible").count():
         folded.first.click()
     # Chart components are loaded lazily, a moment after the script run ends.
