@@ -798,11 +798,36 @@ def _figure(value: float | None, lang: str) -> int | str:
     return fmt_number(value, lang)
 
 
-def view_state(frame: pl.DataFrame, width_px: int = 700, height_px: int = 560) -> pdk.ViewState:
-    """A view that fits every commune of the frame."""
+# A commune this far (degrees) from the area's median, and farther than OUTLIER_MADS median
+# absolute deviations, is left out of the initial view of a province: an offshore special zone
+# (Đặc khu Hoàng Sa of Thành phố Đà Nẵng lies 4° east of the city) would shrink the city to a dot.
+OUTLIER_MIN_DEGREES = 1.5
+OUTLIER_MADS = 5.0
+
+
+def main_body(points: pl.DataFrame) -> pl.DataFrame:
+    """The points of ``points`` (lat, lon) without the far outliers (``OUTLIER_MIN_DEGREES``)."""
+    if points.height < 5:
+        return points
+    keep = pl.lit(True)
+    for column in ("lat", "lon"):
+        median = points[column].median()
+        mad = (points[column] - median).abs().median()
+        limit = max(OUTLIER_MIN_DEGREES, OUTLIER_MADS * mad)
+        keep = keep & ((pl.col(column) - median).abs() <= limit)
+    kept = points.filter(keep)
+    return kept if not kept.is_empty() else points
+
+
+def view_state(
+    frame: pl.DataFrame, width_px: int = 700, height_px: int = 560, whole: bool = True
+) -> pdk.ViewState:
+    """A view that fits every commune of the frame (``whole``), or its main body (``main_body``)."""
     points = frame.filter(pl.col("lat").is_not_null())
     if points.is_empty():
         return pdk.ViewState(latitude=16.0, longitude=106.0, zoom=4.5)
+    if not whole:
+        points = main_body(points)
     lat0, lat1 = points["lat"].min(), points["lat"].max()
     lon0, lon1 = points["lon"].min(), points["lon"].max()
     lat_c, lon_c = (lat0 + lat1) / 2, (lon0 + lon1) / 2
@@ -877,12 +902,15 @@ def build_deck(
     boundaries: Mapping[str, dict] | None = None,
     basemap: Basemap = Basemap(),
     height: int = 560,
+    whole: bool = True,
 ) -> pdk.Deck:
     """The map as a pydeck Deck: one layer per legend class, district labels on top.
 
     Communes with a boundary in ``boundaries`` are drawn as filled polygons, the others as
     points at their centroid. Without a base map provider nothing is fetched from a tile
-    server: the points draw on the page's plain background.
+    server: the points draw on the page's plain background. ``whole`` False opens on the main
+    body of the communes (a province's offshore special zone is drawn but not fitted); the
+    whole country is always shown whole, islands included.
     """
     frame = view.frame.filter(pl.col("lat").is_not_null())
     with_value = view.value_label is not None and "value_text" in frame.columns
@@ -969,7 +997,7 @@ def build_deck(
     # draw no base map; map_style=None would make Streamlit fetch Carto tiles instead.
     return CompactDeck(
         layers=layers,
-        initial_view_state=view_state(frame, height_px=height),
+        initial_view_state=view_state(frame, height_px=height, whole=whole),
         tooltip=tooltip,
         height=height,
         **deck_args,

@@ -131,7 +131,12 @@ if found is not None:
 
 ids = maps.layer_ids(view, shapes)
 deck = maps.build_deck(
-    view, lang=lang, labels=maps.label_units(geo, area), boundaries=shapes, basemap=maps.basemap_from_env()
+    view,
+    lang=lang,
+    labels=maps.label_units(geo, area),
+    boundaries=shapes,
+    basemap=maps.basemap_from_env(),
+    whole=ui.COUNTRY_CODE in area,  # the country with its islands; a province without far outliers
 )
 summary = districts(f.data_dir, f.snapshot_id, ui.access(), area, year)
 map_column, legend_column = st.columns([3, 1])

@@ -13,7 +13,7 @@ import pydeck as pdk
 import pytest
 from conftest import small_reference
 
-from dashboard import maps, query, snapshot
+from dashboard import maps, query, reform, snapshot
 from dashboard.geography import Geography
 from dashboard.schema import DRUG_CLASSES, STATUS_SCHEMA
 
@@ -658,3 +658,21 @@ def test_static_image_of_dien_bien(dien_bien, geography):
     assert fig.layout.yaxis.scaleanchor == "x"
     english = maps.status_figure(maps.category_view(frame, "en"), title="x", lang="en")
     assert english.data[0].name.startswith("Key, type I (")
+
+
+def test_a_province_map_opens_on_its_mainland_and_the_country_map_keeps_its_islands():
+    new = reform.geography_2025()
+    da_nang = maps.area_communes(new, "48")
+    hoang_sa = da_nang.filter(pl.col("commune_name") == "Đặc khu Hoàng Sa")
+    assert hoang_sa.height == 1
+    body = maps.main_body(da_nang)
+    # Only the offshore special zone is left out of the initial view; it is still on the map.
+    assert set(da_nang["commune_code"]) - set(body["commune_code"]) == set(hoang_sa["commune_code"])
+    fitted = maps.view_state(da_nang, whole=False)
+    whole = maps.view_state(da_nang, whole=True)
+    assert fitted.zoom > whole.zoom + 1
+    assert body["lon"].min() <= fitted.longitude <= body["lon"].max()
+    # The whole country: every island commune is inside the fitted bounds.
+    country = maps.area_communes(new, "VN")
+    view = maps.view_state(country, whole=True)
+    assert view.longitude == pytest.approx((country["lon"].min() + country["lon"].max()) / 2, abs=1e-3)
