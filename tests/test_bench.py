@@ -24,6 +24,10 @@ def test_small_benchmark_measures_everything(geography, tmp_path, capsys):
         "rollups_read_s",
         "peak_memory_mb",
         "map_payload_bytes",
+        "view_2025_s",
+        "view_2025_rows",
+        "view_2025_rollups_s",
+        "view_2025_query_s",
     ):
         assert results[key] > 0, key
     assert set(results["queries"]) >= {"province_by_district_year", "district_year", "country_year"}

@@ -169,7 +169,11 @@ def assert_no_error_box(tab) -> None:
 
 
 def assert_charts_drawn(tab) -> int:
-    # The export page folds each chart in an expander: open the first one, as a user would.
+    # The export page folds each chart in an expander: open the first one, as a user would
+    # (once the charts are in the page; other expanders, such as the rules, stay closed).
+    tab.wait_for_selector(
+        "[data-testid=stPlotlyChart], [data-testid=stDeckGlJsonChart]", state="attached", timeout=60_000
+    )
     folded = tab.locator(
         "[data-testid=stExpander]:has([data-testid=stPlotlyChart]) details:not([open]) > summary"
     )

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from dashboard import reform
 from dashboard.cli import main
 
 
@@ -87,3 +88,28 @@ def test_serve_routes_only_through_the_entry_file(monkeypatch):
     assert main(["serve", "--server.port", "8599"]) == 0
     assert PagesManager.uses_pages_directory is False
     assert calls == [["streamlit", "run", str(serve.APP), "--server.port", "8599"]]
+
+
+def test_summary_of_a_version_2_snapshot_is_in_the_new_units_by_default(capsys, reform_snapshot):
+    args = ("--snapshot", str(reform_snapshot), "--province", "48", "--grain", "month")
+    new = {r["period"]: r["value"] for r in _summary(capsys, *args) if r["indicator"] == "addicts_managed"}
+    # Before July 2025 the new Thành phố Đà Nẵng is the old Đà Nẵng (48) plus Quảng Nam (49).
+    old = {}
+    for province in ("48", "49"):
+        legacy = _summary(
+            capsys, *args[:2], "--province", province, "--grain", "month", "--structure", "legacy"
+        )
+        for r in legacy:
+            if r["indicator"] == "addicts_managed" and r["period"] < reform.STRUCTURE_FROM:
+                old[r["period"]] = old.get(r["period"], 0) + r["value"]
+    assert old and all(new[p] == v for p, v in old.items())
+    # From July 2025 the new province's own communes.
+    assert max(new) == "2026-10-01"
+    communes = _summary(capsys, *args, "--by", "commune", "--year", "2026")
+    july = [r for r in communes if r["indicator"] == "addicts_managed" and r["period"] == "2026-07-01"]
+    assert sum(r["value"] for r in july if r["unit_code"] != "48") == new["2026-07-01"]
+
+
+def test_the_new_units_have_no_districts_on_the_command_line(capsys, reform_snapshot):
+    with pytest.raises(SystemExit, match="không có cấp huyện"):
+        main(["summary", "--snapshot", str(reform_snapshot), "--district", "019", "--json"])
