@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from dashboard import demo, query, reform, schema, structure
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.snapshot import compute_rollups, load_snapshot
+from dashboard.snapshot import compute_rollups, load_snapshot, write_view_2025
 
 BENCH_SEED = 42
 # Which provinces each scale covers: every one, one large one, one small one (for CI).
@@ -116,6 +116,7 @@ def generate(root: Path, scale: str, geography: Geography, seed: int = BENCH_SEE
     pl.DataFrame(quota_parts, schema=schema.TARGETS_SCHEMA, orient="row").write_parquet(
         folder / schema.TARGETS
     )
+    unplaced = write_view_2025(folder, geography)  # as write_snapshot(view_2025=True) does
     manifest = schema.make_manifest(
         snapshot_id,
         snapshot_id,
@@ -124,6 +125,7 @@ def generate(root: Path, scale: str, geography: Geography, seed: int = BENCH_SEE
         True,
         folder,
     )
+    manifest[schema.VIEW_2025] = {"unplaced": unplaced}
     (folder / schema.MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )

@@ -1247,6 +1247,7 @@ def write_reform_snapshot(out: Path, data: ReformData, geography: Geography) -> 
         demo=True,
         geography=geography,
         structure_from=reform.REFORM_DATE,
+        view_2025=True,  # the new units open on derived files, not a conversion in memory
     )
 
 
@@ -1284,6 +1285,7 @@ def write_demo(out: Path, geography: Geography, seed: int = DEMO_SEED, reform: b
                 source=DEMO_SOURCE,
                 demo=True,
                 geography=geography,
+                view_2025=True,
             )
         )
     if reform and not (Path(out) / REFORM_SNAPSHOT[0]).exists():

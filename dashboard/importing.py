@@ -1056,6 +1056,7 @@ def import_file(
             "base_snapshot": base.snapshot_id if base else None,
         },
         geography=geography,
+        view_2025=True,  # the figures in the 2025 units too, for the structure switch
     )
     report.written = path
     report.message = f"Đã tạo bản chụp mới {snapshot_id}."

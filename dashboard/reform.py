@@ -161,7 +161,8 @@ def geography_2025(path: Path | str = DEFAULT_UNITS_2025_PATH) -> Geography:
 
 
 @lru_cache(maxsize=2)
-def _legacy_geography() -> Geography:
+def legacy_geography() -> Geography:
+    """The structure until 30 June 2025: country → province → district → commune."""
     return Geography.from_reference()
 
 
@@ -271,7 +272,7 @@ def resolve_unit(
         structure = structure_of_year(period, structure_from)
     else:
         structure = structure_of_period(period, structure_from)
-    geo = (new or geography_2025()) if structure == NEW else (legacy or _legacy_geography())
+    geo = (new or geography_2025()) if structure == NEW else (legacy or legacy_geography())
     if not geo.has(code):
         when = period if isinstance(period, int) else period.strftime("%m/%Y")
         raise KeyError(f"Mã {code} không phải đơn vị hành chính nào vào {when}")
@@ -444,7 +445,7 @@ def to_new_structure(
     if not needed.is_empty():
         from dashboard.query import rollup_months  # the old structure's own-values-win roll-up
 
-        legacy = _legacy_geography() if legacy is None else legacy
+        legacy = legacy_geography() if legacy is None else legacy
         olds = needed.join(pmap.rename({"old_province_code": "_old", "new_province_code": "_new"}), on="_new")
         old_codes = sorted(olds["_old"].unique().to_list())
         indicators = sorted(needed["indicator"].unique().to_list())

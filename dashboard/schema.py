@@ -36,7 +36,14 @@ DATA_FILES: tuple[str, ...] = (FACTS, STATUS, TARGETS)
 # Optional, derived when the snapshot is written: monthly values of every unit above the
 # communes, own values winning (extension of the contract; listed in the manifest when present).
 ROLLUPS = "rollups.parquet"
-OPTIONAL_FILES: tuple[str, ...] = (ROLLUPS,)
+# Optional, derived: the facts in the 2025 units (months before 1 July 2025 re-aggregated through
+# the crosswalk, docs/REFORM.md) and their roll-ups, so that switching to the new units reads
+# files instead of converting the whole snapshot in memory.
+FACTS_2025 = "facts_2025.parquet"
+ROLLUPS_2025 = "rollups_2025.parquet"
+OPTIONAL_FILES: tuple[str, ...] = (ROLLUPS, FACTS_2025, ROLLUPS_2025)
+# Manifest field of the derived 2025 files: {"unplaced": {reason: rows}}.
+VIEW_2025 = "view_2025"
 
 FACTS_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.Date,

@@ -208,6 +208,65 @@ def _rollups_by_structure(
     return pl.concat([compute_rollups(before, geography), compute_rollups(after, geography_2025)])
 
 
+def write_view_2025(
+    folder: Path,
+    geography: Geography,
+    structure_from: dt.date | None = None,
+    geography_2025: Geography | None = None,
+    crosswalk: pl.DataFrame | None = None,
+) -> dict[str, int]:
+    """Write ``facts_2025.parquet`` and ``rollups_2025.parquet`` beside ``folder``'s facts file.
+
+    The facts in the 2025 units: ``reform.to_new_structure`` of the months before
+    ``structure_from`` (every month for version 1), the later months as they are. Done one new
+    province at a time (each old province lies wholly in one new province, and communes merge
+    only within a new province), so memory stays bounded at national scale. Returns the rows
+    that could not be placed at unit level, by reason.
+    """
+    from dashboard import reform
+
+    geography_2025 = reform.geography_2025() if geography_2025 is None else geography_2025
+    crosswalk = reform.load_crosswalk() if crosswalk is None else crosswalk
+    scan = pl.scan_parquet(folder / schema.FACTS)
+    before = scan if structure_from is None else scan.filter(pl.col("period") < structure_from)
+    after = None if structure_from is None else scan.filter(pl.col("period") >= structure_from)
+    pairs = reform.province_map(crosswalk)
+    parts: list[pl.DataFrame] = []
+    unplaced: dict[str, int] = {}
+
+    def convert(old_part: pl.LazyFrame) -> None:
+        moved = reform.to_new_structure(old_part, crosswalk, geography, structure_from=None)
+        parts.append(moved.facts)
+        for reason, n in moved.unplaced.group_by("reason").len().iter_rows():
+            unplaced[reason] = unplaced.get(reason, 0) + n
+
+    present = set(scan.select(pl.col("unit_code").unique()).collect()["unit_code"].to_list())
+    placed: set[str] = set()
+    for new_province in sorted(pairs["new_province_code"].unique().to_list()):
+        olds = pairs.filter(pl.col("new_province_code") == new_province)["old_province_code"].to_list()
+        codes = [c for old in olds if geography.has(old) for c in (old, *geography.descendants(old))]
+        placed.update(codes)
+        if present.isdisjoint(codes):
+            continue  # no old-unit rows here (the new-unit rows below cannot be either)
+        convert(before.filter(pl.col("unit_code").is_in(codes)))
+    # Codes no old province holds (reported as unplaced), and the months already in new units.
+    convert(before.filter(~pl.col("unit_code").is_in(list(placed))))
+    if after is not None:
+        parts.append(after.collect())
+    facts = (
+        pl.concat([p.select(list(schema.FACTS_SCHEMA)).cast(schema.FACTS_SCHEMA) for p in parts])
+        .group_by(list(schema.FACTS_KEY))
+        .agg(pl.col("value").sum())
+        .select(list(schema.FACTS_SCHEMA))
+        .sort(schema.FACTS_SORT)
+    )
+    facts.write_parquet(folder / schema.FACTS_2025, compression="zstd", statistics=True)
+    compute_rollups(facts, geography_2025).sort(schema.FACTS_SORT).write_parquet(
+        folder / schema.ROLLUPS_2025, compression="zstd", statistics=True
+    )
+    return unplaced
+
+
 class SnapshotError(Exception):
     """A snapshot that breaks the contract; ``problems`` lists every finding."""
 
@@ -420,13 +479,16 @@ def write_snapshot(
     geography: Geography | None = None,
     structure_from: dt.date | None = None,
     geography_2025: Geography | None = None,
+    view_2025: bool = False,
+    crosswalk: pl.DataFrame | None = None,
 ) -> Path:
     """Write a new snapshot folder under ``root`` atomically: a temporary folder, then a rename.
 
     An existing snapshot is never overwritten. ``structure_from`` (2025-07-01) writes contract
     version 2: facts from that month, and lists and targets from 2025, keyed in the 2025 units;
     the roll-ups are then computed per structure (``geography_2025`` read from the reference
-    data when not given).
+    data when not given). ``view_2025`` (with ``geography``) also derives the facts in the 2025
+    units and their roll-ups (``write_view_2025``), read when a user switches to the new units.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -453,13 +515,20 @@ def write_snapshot(
             ).sort(schema.FACTS_SORT)
         for name, frame in tables.items():
             frame.write_parquet(tmp / name, compression="zstd", statistics=True)
+        derived: dict = {}
+        written = list(tables)
+        if view_2025 and geography is not None:
+            unplaced = write_view_2025(tmp, geography, structure_from, geography_2025, crosswalk)
+            derived[schema.VIEW_2025] = {"unplaced": unplaced}
+            written += [schema.FACTS_2025, schema.ROLLUPS_2025]
         manifest = schema.make_manifest(snapshot_id, as_of, created_at, source, demo, tmp, structure_from)
+        manifest.update(derived)
         # Optional manifest fields (e.g. which file an import came from); the contract allows extensions.
         manifest.update({k: v for k, v in (extra or {}).items() if k not in manifest})
         (tmp / schema.MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        for name in (*tables, schema.MANIFEST):
+        for name in (*written, schema.MANIFEST):
             with (tmp / name).open("rb") as fh:
                 os.fsync(fh.fileno())
         os.rename(tmp, final)

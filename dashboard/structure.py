@@ -37,15 +37,18 @@ def default_structure(snap: Snapshot) -> str:
 class StructureView(Snapshot):
     """A snapshot's data moved into one structure; read like the ``Snapshot`` it comes from.
 
-    ``converted``: the facts in this structure (in memory). ``unplaced``: rows that could not be
-    placed at unit level (``reform.Reaggregated.unplaced``). ``flagged``: units whose figures are
+    ``lazy_facts``: the facts in this structure, lazily (derived files on disk, the snapshot's own
+    file, or frames converted in memory). ``rolled``: their roll-ups when they were derived
+    ahead (else computed on first use). ``unplaced``: fact rows that could not be placed at unit
+    level, by reason (``reform.Reaggregated.unplaced``). ``flagged``: units whose figures are
     approximate (old structure: new communes that straddle former districts, with data).
     """
 
     structure: str = LEGACY
     source_structure_from: dt.date | None = None
-    converted: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=schema.FACTS_SCHEMA))
-    unplaced: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=reform.UNPLACED_SCHEMA))
+    lazy_facts: pl.LazyFrame = field(default_factory=lambda: pl.LazyFrame(schema=schema.FACTS_SCHEMA))
+    rolled: pl.LazyFrame | None = None
+    unplaced: tuple[tuple[str, int], ...] = ()
     flagged: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"unit_code": pl.String}))
 
     @property
@@ -73,23 +76,36 @@ class StructureView(Snapshot):
         )
 
     def scan(self) -> pl.LazyFrame:
-        return self.converted.lazy()
+        return self.lazy_facts
 
     @cached_property
     def facts(self) -> pl.DataFrame:
-        return self.converted
+        return self.lazy_facts.collect()
 
     def rollups(self, geography: Geography) -> pl.DataFrame:
         key = ("rollups", id(geography))
         if key not in self._memo:
-            self._memo[key] = compute_rollups(self.converted, geography)
+            if self.rolled is not None:
+                self._memo[key] = self.rolled.collect()
+            else:
+                self._memo[key] = compute_rollups(self.facts, geography)
         return self._memo[key]
 
 
-def _stats(facts: pl.DataFrame) -> schema.FactStats:
-    if facts.is_empty():
-        return schema.FactStats(0, None, None)
-    return schema.FactStats(facts.height, facts["period"].min(), facts["period"].max())
+def _stats(source: pl.LazyFrame) -> schema.FactStats:
+    row = (
+        source.select(pl.len(), pl.col("period").min().alias("first"), pl.col("period").max().alias("last"))
+        .collect()
+        .row(0)
+    )
+    return schema.FactStats(row[0], row[1], row[2])
+
+
+def _derived(snap: Snapshot, name: str) -> pl.LazyFrame | None:
+    path = snap.path / name
+    if name in snap.manifest.get("files", {}) and path.is_file():
+        return pl.scan_parquet(path)
+    return None
 
 
 def view(
@@ -101,13 +117,15 @@ def view(
     """``snap`` in ``structure`` (``NEW`` or ``LEGACY``).
 
     - ``LEGACY`` of a version 1 snapshot is the snapshot itself.
-    - ``LEGACY`` of a version 2 snapshot: months from July 2025 by former district
-      (``reform.to_old_structure``, ``STRADDLE_RULE``); the commune lists and targets of years
-      before 2025 (later ones are in the new units and have no old-unit equivalent).
+    - ``LEGACY`` of a version 2 snapshot: its own months before July 2025, and the later months
+      by former district (``reform.to_old_structure``, ``STRADDLE_RULE``); the commune lists and
+      targets of years before 2025 (later ones are in the new units and have no old-unit
+      equivalent).
     - ``NEW``: months before the reform re-aggregated into the 2025 units
-      (``reform.to_new_structure``, ``SPLIT_RULE``) and later months as reported; the lists of
-      years before 2025 converted (``STATUS_RULE``); the targets of 2025 and later (a version 1
-      snapshot has none in the new units).
+      (``reform.to_new_structure``, ``SPLIT_RULE``) and later months as reported — read from the
+      snapshot's derived ``facts_2025.parquet`` when it has one, else converted in memory; the
+      lists of years before 2025 converted (``STATUS_RULE``); the targets of 2025 and later (a
+      version 1 snapshot has none in the new units).
 
     ``crosswalk`` and ``legacy`` (the old structure) default to the reference data.
     """
@@ -117,33 +135,64 @@ def view(
     if structure == LEGACY and sf is None:
         return snap
     crosswalk = reform.load_crosswalk() if crosswalk is None else crosswalk
+    rolled = None
+    flagged = pl.DataFrame(schema={"unit_code": pl.String})
     if structure == NEW:
-        moved = reform.to_new_structure(snap.scan(), crosswalk, legacy, structure_from=sf)
         status = reform.status_to_new_structure(snap.status, crosswalk, structure_from=sf)
         targets = (
             snap.targets.filter(pl.col("year") >= reform.FIRST_NEW_YEAR)
             if sf is not None
             else snap.targets.clear()
         )
+        source = _derived(snap, schema.FACTS_2025)
+        if source is not None:
+            rolled = _derived(snap, schema.ROLLUPS_2025)
+            counts = snap.manifest.get(schema.VIEW_2025, {}).get("unplaced", {})
+            unplaced = tuple(sorted((str(k), int(v)) for k, v in counts.items()))
+        else:
+            moved = reform.to_new_structure(snap.scan(), crosswalk, legacy, structure_from=sf)
+            source = moved.facts.sort(schema.FACTS_SORT).lazy()
+            unplaced = _counts(moved.unplaced)
     else:
-        moved = reform.to_old_structure(snap.scan(), crosswalk, structure_from=sf)
         status = snap.status.filter(pl.col("year") < reform.FIRST_NEW_YEAR)
         targets = snap.targets.filter(pl.col("year") < reform.FIRST_NEW_YEAR)
-    facts = moved.facts.sort(schema.FACTS_SORT)
+        # Only the months from the reform are moved; the earlier ones are read from the file.
+        moved = reform.to_old_structure(
+            snap.scan().filter(pl.col("period") >= sf), crosswalk, structure_from=sf
+        )
+        after = moved.facts.sort(schema.FACTS_SORT)
+        source = pl.concat(
+            [snap.scan().filter(pl.col("period") < sf).select(list(schema.FACTS_SCHEMA)), after.lazy()]
+        )
+        unplaced, flagged = _counts(moved.unplaced), moved.flagged
+        old_rollups = _derived(snap, schema.ROLLUPS)
+        if old_rollups is not None:
+            geo = legacy if legacy is not None else reform.legacy_geography()
+            rolled = pl.concat(
+                [old_rollups.filter(pl.col("period") < sf), compute_rollups(after, geo).lazy()]
+            )
     return StructureView(
         snapshot_id=snap.snapshot_id,
         path=snap.path,
         manifest=snap.manifest,
         status=status,
         targets=targets,
-        stats=_stats(facts),
+        stats=_stats(source),
         warnings=snap.warnings,
         structure=structure,
         source_structure_from=sf,
-        converted=facts,
-        unplaced=moved.unplaced,
-        flagged=moved.flagged,
+        lazy_facts=source,
+        rolled=rolled,
+        unplaced=unplaced,
+        flagged=flagged,
     )
+
+
+def _counts(unplaced: pl.DataFrame) -> tuple[tuple[str, int], ...]:
+    if unplaced.is_empty():
+        return ()
+    counts = unplaced.group_by("reason").len().sort("reason")
+    return tuple(zip(counts["reason"].to_list(), counts["len"].to_list(), strict=True))
 
 
 def structure_of(snap: Snapshot) -> str:
@@ -155,7 +204,4 @@ def structure_of(snap: Snapshot) -> str:
 
 def unplaced_summary(snap: Snapshot) -> dict[str, int]:
     """How many fact rows of a view could not be placed at unit level, by reason."""
-    if not isinstance(snap, StructureView) or snap.unplaced.is_empty():
-        return {}
-    counts = snap.unplaced.group_by("reason").len().sort("reason")
-    return dict(zip(counts["reason"].to_list(), counts["len"].to_list(), strict=True))
+    return dict(snap.unplaced) if isinstance(snap, StructureView) else {}

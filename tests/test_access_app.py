@@ -186,3 +186,25 @@ def test_password_mode_signed_in_viewer(demo_dir, tmp_path, monkeypatch):
     assert HOANG_MAI in at.title[0].value, [e.value for e in at.title]
     assert at.metric
     assert NAM_TU_LIEM not in texts(at)
+
+
+@pytest.fixture
+def oidc_reform_env(reform_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "access.toml"
+    path.write_text(ACCESS_TOML, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(reform_dir))
+    monkeypatch.setenv(ACCESS_FILE_ENV, str(path))
+    return path
+
+
+@pytest.mark.parametrize("page", [None, "pages/2_xu_huong.py", "pages/4_ban_do.py", "pages/5_muc_tieu.py"])
+def test_a_viewer_scoped_to_old_units_stays_in_them_on_a_version_2_snapshot(oidc_reform_env, page):
+    # Scopes are set in old units: the viewer of Quận Hoàng Mai reads the 2026 snapshot by
+    # former district, with no structure switch and a caption saying why.
+    at = run_as(VIEWER_EMAIL, page, query_params={"structure": t("structure.2025")})
+    assert_clean(at)
+    assert not [r for r in at.radio if r.key == "structure"]
+    assert at.multiselect(key="district").options == [HOANG_MAI]
+    shown = texts(at)
+    assert t("structure.restricted") in shown
+    assert HOANG_MAI in at.title[0].value and NAM_TU_LIEM not in shown

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import goals, query, reform, structure
+from dashboard import goals, query, reform, schema, structure
 from dashboard.geography import Geography
 from dashboard.snapshot import load_snapshot
 
@@ -95,3 +95,12 @@ def test_the_old_units_keep_the_targets_set_for_them(raw):
     assert not goals.evaluate(old_view, legacy, year=2026)
     monthly = query.rollup_months(old_view.facts, legacy, [QUANG_NAM], ["addicts_managed"])
     assert monthly["period"].max() == raw.last_period  # shown by former district after the reform
+
+
+def test_the_demo_opens_the_new_units_on_derived_files_equal_to_converting_in_memory(raw, new_view, new_geo):
+    assert new_view.rolled is not None  # read from rollups_2025.parquet
+    moved = reform.to_new_structure(raw.scan(), structure_from=raw.structure_from)
+    assert new_view.facts.equals(moved.facts.sort(schema.FACTS_SORT))
+    key = list(schema.FACTS_SORT)
+    recomputed = structure.compute_rollups(moved.facts, new_geo).sort(key)
+    assert new_view.rollups(new_geo).sort(key).equals(recomputed)

@@ -59,6 +59,7 @@ def v2_facts() -> pl.DataFrame:
 
 
 def write_v2(root: Path, legacy, new, **tables) -> Path:
+    derived = {k: tables.pop(k) for k in ("view_2025", "crosswalk") if k in tables}
     return write_snapshot(
         root,
         tables.pop("snapshot_id", "2025-12-31"),
@@ -72,6 +73,7 @@ def write_v2(root: Path, legacy, new, **tables) -> Path:
         geography=legacy,
         structure_from=reform.REFORM_DATE,
         geography_2025=new,
+        **derived,
     )
 
 
@@ -325,3 +327,50 @@ def test_charts_mark_the_reform_month_where_the_periods_cross_it(starts, ends, e
     else:
         assert len(lines) == 1 and lines[0].x0 == expected
         assert any("01/7/2025" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_the_derived_2025_files_give_the_same_view_as_converting_in_memory(tmp_path, legacy, new):
+    rows = v2_facts().vstack(
+        facts([(JUNE, "002", "compulsory_rehab", 4.0), (JUNE, "02", "drug_users", 99.0)])
+    )
+    common = dict(
+        as_of="2025-12-31",
+        created_at="2025-12-31T17:00:00+07:00",
+        source="thử",
+        demo=True,
+        geography=legacy,
+        structure_from=reform.REFORM_DATE,
+        geography_2025=new,
+    )
+    plain = write_snapshot(tmp_path, "2025-12-31", rows, EMPTY_STATUS, EMPTY_TARGETS, **common)
+    derived = write_snapshot(
+        tmp_path,
+        "2025-12-31-2",
+        rows,
+        EMPTY_STATUS,
+        EMPTY_TARGETS,
+        **common,
+        view_2025=True,
+        crosswalk=crafted_crosswalk(),
+    )
+    manifest = json.loads((derived / schema.MANIFEST).read_text(encoding="utf-8"))
+    assert {schema.FACTS_2025, schema.ROLLUPS_2025} <= set(manifest["files"])
+    assert manifest[schema.VIEW_2025]["unplaced"] == {reform.REASON_DISTRICT: 1}
+    in_memory = structure.view(load_snapshot(plain, legacy, new), structure.NEW, crafted_crosswalk(), legacy)
+    from_files = structure.view(
+        load_snapshot(derived, legacy, new), structure.NEW, crafted_crosswalk(), legacy
+    )
+    assert from_files.rolled is not None and in_memory.rolled is None
+    assert from_files.facts.equals(in_memory.facts)
+    key = list(schema.FACTS_SORT)
+    assert from_files.rollups(new).sort(key).equals(in_memory.rollups(new).sort(key))
+    assert structure.unplaced_summary(from_files) == structure.unplaced_summary(in_memory)
+    assert from_files.stats == in_memory.stats
+
+
+def test_a_changed_derived_file_is_refused_like_any_other(tmp_path, legacy, new):
+    path = write_v2(tmp_path, legacy, new, view_2025=True, crosswalk=crafted_crosswalk())
+    (path / schema.FACTS_2025).write_bytes(b"not parquet")
+    snap, problems = validate_snapshot(path, legacy, new)
+    assert snap is None
+    assert any(p.file == schema.FACTS_2025 and "SHA-256" in p.message for p in problems)
