@@ -622,7 +622,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
     )
     st.session_state[_FILTERS] = filters
     if info.versioned or structure_id == structure.NEW:
-        _structure_note(info, geo, lang)
+        _structure_note(info, filters)
     return filters
 
 
@@ -679,8 +679,12 @@ def _province_in(province: str, structure_id: str | None) -> str:
     return found[0] if len(found) else COUNTRY_CODE
 
 
-def _structure_note(info: SnapshotInfo, geo: Geography, lang: str) -> None:
-    """Under the banner: which units are shown, and the conversion rules behind the figures."""
+def _structure_note(info: SnapshotInfo, f: Filters) -> None:
+    """Under the banner: which units are shown, and the conversion rules behind the figures.
+
+    In the old units, the straddling new communes counted for a district of the selected area.
+    """
+    lang = f.lang
     note = "structure.new_note" if info.structure == structure.NEW else "structure.legacy_note"
     with st.expander(t(note, lang) + " " + t("structure.rules", lang), icon=":material/swap_horiz:"):
         if info.structure == structure.NEW:
@@ -692,15 +696,21 @@ def _structure_note(info: SnapshotInfo, geo: Geography, lang: str) -> None:
                 st.caption(t("structure.unplaced", lang, n=fmt_number(unplaced, lang)))
         else:
             st.markdown(reform.STRADDLE_RULE[lang])
-            if info.flagged:
-                st.caption(t("structure.flagged", lang, n=fmt_number(len(info.flagged), lang)))
-                legacy = reference_geography()
+            legacy = reference_geography()
+            if f.province == COUNTRY_CODE:
+                flagged = list(info.flagged)
+            else:
+                area = set(f.districts) or set(legacy.descendants(f.province, "district"))
+                area = {legacy.parent(u) if legacy.level(u) == "commune" else u for u in f.units} or area
+                flagged = [(c, d) for c, d in info.flagged if d in area]
+            if flagged:
+                st.caption(t("structure.flagged", lang, n=fmt_number(len(flagged), lang)))
                 new = geography_2025()
                 st.dataframe(
                     pl.DataFrame(
                         {
-                            t("filter.commune", lang): [new.name(c) for c, _ in info.flagged],
-                            t("filter.district", lang): [legacy.name(d) for _, d in info.flagged],
+                            t("filter.commune", lang): [new.name(c) for c, _ in flagged],
+                            t("filter.district", lang): [legacy.name(d) for _, d in flagged],
                         }
                     ),
                     hide_index=True,
