@@ -12,6 +12,7 @@ import pytest
 
 from dashboard import schema
 from dashboard.cli import main as cli_main
+from dashboard.formatting import fmt_number
 from dashboard.snapshot import SnapshotError, load_snapshot, survey, validate_snapshot, write_snapshot
 
 
@@ -201,6 +202,8 @@ def test_problems_name_the_row_and_key(tmp_path, geography):
 def test_cli_validate_exit_codes(tmp_path, geography, capsys):
     good = _write(tmp_path)
     assert cli_main(["validate", str(good)]) == 0
+    rows = pl.scan_parquet(good / schema.FACTS).select(pl.len()).collect().item()
+    assert f"hợp lệ ({fmt_number(rows)} dòng số liệu)" in capsys.readouterr().out
     bad = _write(tmp_path, "2022-10-31")
     _rewrite_parquet(bad, schema.FACTS, _facts_with(value=pl.lit(-1.0), unit_code=pl.lit("99999")))
     assert cli_main(["validate", str(bad)]) == 1
