@@ -148,11 +148,21 @@ def reform_position(data: pl.DataFrame, x: str = "period_label", order_by: str =
 
 
 def mark_reform(
-    fig: go.Figure, data: pl.DataFrame, lang: str, x: str = "period_label", order_by: str = "period"
+    fig: go.Figure,
+    data: pl.DataFrame,
+    lang: str,
+    x: str = "period_label",
+    order_by: str = "period",
+    facets: bool = False,
 ) -> go.Figure:
-    """A dotted vertical line labelled "Sắp xếp ĐVHC 01/7/2025" where the periods cross the reform."""
+    """A dotted vertical line labelled "Sắp xếp ĐVHC 01/7/2025" where the periods cross the reform.
+
+    ``facets``: a line in every subplot of a small-multiples figure, the label once in the note.
+    """
     position = reform_position(data, x, order_by)
-    if position is not None:
+    if position is not None and facets:
+        fig.add_vline(x=position, line=dict(color=REFORM_COLOR, width=1, dash="dot"), row="all", col="all")
+    elif position is not None:
         fig.add_vline(
             x=position,
             line=dict(color=REFORM_COLOR, width=2, dash="dot"),
@@ -277,6 +287,10 @@ def small_multiples(
         )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories, showticklabels=False)
     fig.update_annotations(font=dict(size=13))
+    if reform_position(data, x, order_by) is not None:
+        # Lines in every facet; their meaning said once, beside the source.
+        mark_reform(fig, data, lang, x, order_by, facets=True)
+        note = f"{note} {t('chart.reform_facets', lang)}."
     finish(
         fig,
         lang=lang,
@@ -313,6 +327,7 @@ def yoy_change(
     )
     fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="normal")
+    mark_reform(fig, part, lang, x, order_by)
     return finish(fig, lang=lang, title=title, note=note, percent=True, height=380)
 
 

@@ -382,6 +382,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter.per_population": {"vi": "Tính trên 10.000 dân", "en": "Per 10,000 inhabitants"},
     "chart.line": {"vi": "Đường", "en": "Line"},
     "chart.reform_marker": {"vi": "Sắp xếp ĐVHC 01/7/2025", "en": "Administrative reform 1 Jul 2025"},
+    "chart.reform_facets": {
+        "vi": "Đường chấm: sắp xếp đơn vị hành chính 01/7/2025",
+        "en": "Dotted line: administrative reform, 1 July 2025",
+    },
     "chart.bar": {"vi": "Cột", "en": "Bar"},
     "breakdown.none": {"vi": "Không chia", "en": "None"},
     "breakdown.stacked": {"vi": "Cột chồng", "en": "Stacked bars"},

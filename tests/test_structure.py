@@ -374,3 +374,17 @@ def test_a_changed_derived_file_is_refused_like_any_other(tmp_path, legacy, new)
     snap, problems = validate_snapshot(path, legacy, new)
     assert snap is None
     assert any(p.file == schema.FACTS_2025 and "SHA-256" in p.message for p in problems)
+
+
+def test_change_bars_and_small_multiples_mark_the_reform_too():
+    months = [JUNE, JULY, dt.date(2025, 8, 1)]
+    frame = _series(months).with_columns(pl.lit(1.5).alias("change_pct"), pl.lit("good").alias("tone"))
+    bars = charts.yoy_change(frame, lang="vi", title="t", note="n")
+    assert [s.x0 for s in bars.layout.shapes if s.type == "line"] == [0.5]
+    two_units = pl.concat([frame, frame.with_columns(pl.lit("B").alias("unit_name"))])
+    facets = charts.small_multiples(two_units, lang="vi", title="t", note="n")
+    lines = [s for s in facets.layout.shapes if s.type == "line"]
+    assert len(lines) == 2 and {s.x0 for s in lines} == {0.5}  # one per facet
+    assert "01/7/2025" in facets.layout.title.subtitle.text
+    before = charts.small_multiples(two_units.filter(pl.col("period") < JULY), lang="vi", title="t", note="n")
+    assert not before.layout.shapes and "01/7/2025" not in before.layout.title.subtitle.text
