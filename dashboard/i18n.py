@@ -13,7 +13,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "page.overview": {"vi": "Tổng quan", "en": "Overview"},
     "page.trends": {"vi": "Xu hướng", "en": "Trends"},
-    "page.districts": {"vi": "So sánh địa bàn", "en": "District comparison"},
+    "page.districts": {"vi": "So sánh địa bàn", "en": "Area comparison"},
     "page.map": {"vi": "Bản đồ", "en": "Map"},
     "page.goals": {"vi": "Mục tiêu", "en": "Goals"},
     "page.data": {"vi": "Dữ liệu", "en": "Data"},

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, views
+from dashboard import charts, ui, ui_goals, views
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -24,6 +24,7 @@ if all(card.value is None for card in cards):
     st.stop()
 
 st.caption(t("kpi.legend", lang))
+ui_goals.structure_notice(f, ui.snapshot_info(f.data_dir, f.snapshot_id))  # quotas of the other units
 for start in range(0, len(cards), 3):
     for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
         with column:

@@ -157,3 +157,16 @@ def test_the_old_units_flag_communes_that_straddle_former_districts(reform_env, 
     n = seen.flagged.filter(pl.col("old_district_code").is_in(hanoi)).height
     assert 0 < n < seen.flagged.height
     assert t("structure.flagged", "vi", n=f"{n:,}".replace(",", ".")) in text
+
+
+def test_quotas_set_for_the_other_units_are_explained_on_the_overview(reform_env):
+    # 2026 in the old units: its quotas are the new provinces'; the overview says where they are.
+    at = run_app(None, {"structure": t("structure.legacy"), "province": "Tỉnh Quảng Nam"})
+    assert_clean(at)
+    assert t("structure.targets_new") in [i.value for i in at.info]
+    assert t("kpi.no_quota") in " ".join(m.value for m in at.markdown)
+    # 2026 in the new units: the quotas are there, and no such notice.
+    at = run_app(None, {"structure": t("structure.2025"), "province": "Thành phố Đà Nẵng"})
+    assert_clean(at)
+    assert t("structure.targets_new") not in [i.value for i in at.info]
+    assert t("kpi.no_quota") not in " ".join(m.value for m in at.markdown)
