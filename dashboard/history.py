@@ -48,6 +48,13 @@ def snapshot_list(data_dir: Path, catalogue: Catalogue, lang: str = "vi") -> pl.
                 t("data.col.rows", lang): fmt_number(facts_rows, lang)
                 if isinstance(facts_rows, int)
                 else "–",
+                # Contract version 2 holds the 2025 units from July 2025 (docs/REFORM.md).
+                t("data.col.units", lang): t(
+                    "data.units_v2"
+                    if manifest.get("schema_version") == schema.SCHEMA_VERSION_2025
+                    else "data.units_v1",
+                    lang,
+                ),
                 t("data.col.demo", lang): t("common.yes" if manifest.get("demo") else "common.no", lang),
                 t("data.col.valid", lang): t("common.yes" if valid else "common.no", lang),
                 t("data.col.problems", lang): "; ".join(str(p) for p in problems[:3])

@@ -548,6 +548,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.col.source": {"vi": "Nguồn", "en": "Source"},
     "data.col.rows": {"vi": "Số dòng số liệu", "en": "Fact rows"},
     "data.col.demo": {"vi": "Minh họa", "en": "Demo"},
+    "data.col.units": {"vi": "Đơn vị hành chính", "en": "Administrative units"},
+    "data.units_v1": {"vi": "Đơn vị cũ", "en": "Former units"},
+    "data.units_v2": {
+        "vi": "Đơn vị cũ đến 30/6/2025, đơn vị mới từ 01/7/2025",
+        "en": "Former units to 30 Jun 2025, new units from 1 Jul 2025",
+    },
     "data.col.valid": {"vi": "Hợp lệ", "en": "Valid"},
     "data.col.problems": {"vi": "Lỗi", "en": "Problems"},
     "data.compare": {"vi": "So sánh hai bản chụp", "en": "Compare two snapshots"},

@@ -170,3 +170,16 @@ def test_quotas_set_for_the_other_units_are_explained_on_the_overview(reform_env
     assert_clean(at)
     assert t("structure.targets_new") not in [i.value for i in at.info]
     assert t("kpi.no_quota") not in " ".join(m.value for m in at.markdown)
+
+
+def test_the_data_page_says_which_units_each_snapshot_holds(reform_env):
+    at = run_app("pages/7_du_lieu.py")
+    assert_clean(at)
+    listing = at.dataframe[0].value
+    units = dict(zip(listing[t("data.col.snapshot")], listing[t("data.col.units")], strict=True))
+    assert units[demo.REFORM_SNAPSHOT[0]] == t("data.units_v2")
+    assert {units[sid] for sid, _ in demo.SNAPSHOTS} == {t("data.units_v1")}
+    # Only version 1 snapshots are offered as an import base (the template is in old units).
+    base = at.selectbox(key="import_base")
+    assert demo.REFORM_SNAPSHOT[0] not in base.options
+    assert base.options == [sid for sid, _ in reversed(demo.SNAPSHOTS)]
