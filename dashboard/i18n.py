@@ -390,6 +390,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "breakdown.none": {"vi": "Không chia", "en": "None"},
     "breakdown.stacked": {"vi": "Cột chồng", "en": "Stacked bars"},
     "breakdown.small_multiples": {"vi": "Nhiều biểu đồ nhỏ", "en": "Small multiples"},
+    "breakdown.others": {"vi": "{n} địa bàn khác", "en": "{n} other areas"},
+    "notice.breakdown_limit": {
+        "vi": "Hiển thị {n} địa bàn có số liệu kỳ mới nhất cao nhất; {left} địa bàn khác có trong bảng số liệu bên dưới.",
+        "en": "Showing the {n} areas with the highest figure in the newest period; {left} more are in the data table below.",
+    },
     "area.selection": {"vi": "{n} quận, huyện đã chọn", "en": "{n} selected districts"},
     "heading.overview": {"vi": "Tổng quan: {area}, {period}", "en": "Overview: {area}, {period}"},
     "heading.trends": {"vi": "Xu hướng: {area}, {years}", "en": "Trends: {area}, {years}"},

@@ -201,6 +201,45 @@ def compare_units(
     return geography.descendants(province, geography.levels[1])
 
 
+# A breakdown draws at most this many units (a province of the 2025 structure has up to 126
+# communes: 126 small charts do not fit a slide); the others are named as left out.
+BREAKDOWN_LIMIT = 30
+
+
+def top_units(frame: pl.DataFrame, limit: int = BREAKDOWN_LIMIT) -> tuple[pl.DataFrame, int]:
+    """The rows of the ``limit`` units with the highest value in the newest period, and how many
+    units were left out. Ties keep the lower code first."""
+    units = frame["unit_code"].unique()
+    if units.len() <= limit:
+        return frame, 0
+    newest = frame.filter(pl.col("period") == pl.col("period").max())
+    ranked = (
+        newest.group_by("unit_code")
+        .agg(pl.col("value").max().fill_null(0))
+        .sort(["value", "unit_code"], descending=[True, False], nulls_last=True)
+        .head(limit)["unit_code"]
+    )
+    return frame.filter(pl.col("unit_code").is_in(ranked.implode())), units.len() - limit
+
+
+OTHERS = "_others"  # unit_code of the folded remainder of a stacked breakdown
+
+
+def fold_others(shown: pl.DataFrame, whole: pl.DataFrame, label: str) -> pl.DataFrame:
+    """``shown`` plus one series ``label`` summing, per period, the units of ``whole`` left out of
+    it, so that a stack of an additive indicator still adds up to the area's total."""
+    rest = whole.filter(~pl.col("unit_code").is_in(shown["unit_code"].unique().implode()))
+    if rest.is_empty():
+        return shown
+    keys = [c for c in ("indicator", "period", "period_end", "period_label") if c in rest.columns]
+    folded = (
+        rest.group_by(keys)
+        .agg(pl.col("value").sum())
+        .with_columns(pl.lit(OTHERS).alias("unit_code"), pl.lit(label).alias("unit_name"))
+    )
+    return pl.concat([shown, folded], how="diagonal_relaxed")
+
+
 def label_periods(frame: pl.DataFrame, grain: str, lang: str) -> pl.DataFrame:
     """Add ``period_label`` ("Quý 1/2021", "Q1 2021") for the period starts in ``frame``."""
     starts = frame["period"].unique().to_list()

@@ -95,10 +95,14 @@ for indicator in indicators:
     )
     table = series
     if parts is not None:
-        unit_rows = parts.filter(parts["indicator"] == indicator)
+        all_rows = parts.filter(parts["indicator"] == indicator)
+        unit_rows, left_out = views.top_units(all_rows)
+        if left_out:
+            st.caption(t("notice.breakdown_limit", lang, n=views.BREAKDOWN_LIMIT, left=left_out))
         if breakdown == "stacked" and views.is_additive(indicator):
+            stacked = views.fold_others(unit_rows, all_rows, t("breakdown.others", lang, n=left_out))
             fig = charts.time_series(
-                unit_rows, kind="bar", stacked=True, lang=lang, title=title, note=note, percent=percent
+                stacked, kind="bar", stacked=True, lang=lang, title=title, note=note, percent=percent
             )
         else:
             if breakdown == "stacked":
@@ -107,7 +111,7 @@ for indicator in indicators:
                 unit_rows, kind=kind, lang=lang, title=title, note=note, percent=percent
             )
         ui.plot(fig, key=f"parts_{indicator}")
-        table = views.stack_tables(series, unit_rows)
+        table = views.stack_tables(series, all_rows)
     ui.caption(f)
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import demo, reform, structure
+from dashboard import demo, reform, structure, views
 from dashboard.formatting import period_label
 from dashboard.geography import Geography
 from dashboard.i18n import t
@@ -183,3 +183,22 @@ def test_the_data_page_says_which_units_each_snapshot_holds(reform_env):
     base = at.selectbox(key="import_base")
     assert demo.REFORM_SNAPSHOT[0] not in base.options
     assert base.options == [sid for sid, _ in reversed(demo.SNAPSHOTS)]
+
+
+def test_a_breakdown_by_commune_of_a_new_province_stays_readable(reform_env):
+    # Hà Nội has 126 new communes: the stack shows the 30 highest and folds the rest into one
+    # series, so that it still adds up to the city's total.
+    at = run_app(
+        "pages/2_xu_huong.py",
+        {"structure": t("structure.2025"), "province": "Thành phố Hà Nội", "years": ["2026", "2026"]},
+    )
+    at.multiselect(key="indicators").set_value(["drug_users"]).run()
+    at.radio(key="breakdown").set_value("stacked").run()
+    assert_clean(at)
+    communes = len(reform.geography_2025().descendants("01", "commune"))
+    left = communes - views.BREAKDOWN_LIMIT
+    assert t("notice.breakdown_limit", n=views.BREAKDOWN_LIMIT, left=left) in [c.value for c in at.caption]
+    total, stack = chart_specs(at)[0], chart_specs(at)[2]
+    assert len(stack["data"]) == views.BREAKDOWN_LIMIT + 1
+    assert t("breakdown.others", n=left) in [trace["name"] for trace in stack["data"]]
+    assert sum(trace["y"][0] for trace in stack["data"]) == total["data"][0]["y"][0]

@@ -194,3 +194,38 @@ def test_every_catalog_indicator_has_both_labels_and_units(indicator):
     entry = CATALOG[indicator]
     assert entry.label("vi").strip() and entry.label("en").strip()
     assert entry.unit("vi").strip() and entry.unit("en").strip()
+
+
+def _breakdown(n_units: int) -> pl.DataFrame:
+    rows = []
+    for i in range(n_units):
+        for year in (2025, 2026):
+            # Unit i has i people in 2026 and 1 in 2025.
+            rows.append((f"{i:05d}", "drug_users", dt.date(year, 1, 1), float(i if year == 2026 else 1)))
+    return pl.DataFrame(
+        rows, schema=["unit_code", "indicator", "period", "value"], orient="row"
+    ).with_columns(
+        pl.col("period").dt.year().cast(pl.String).alias("period_label"),
+        pl.col("unit_code").alias("unit_name"),
+    )
+
+
+def test_a_breakdown_keeps_the_units_highest_in_the_newest_period():
+    frame = _breakdown(40)
+    shown, left_out = views.top_units(frame, limit=30)
+    assert left_out == 10
+    assert sorted(shown["unit_code"].unique().to_list()) == [f"{i:05d}" for i in range(10, 40)]
+    everything, none_left = views.top_units(frame, limit=40)
+    assert none_left == 0 and everything.equals(frame)
+
+
+def test_a_stacked_breakdown_folds_the_rest_so_the_stack_adds_up():
+    frame = _breakdown(40)
+    shown, _ = views.top_units(frame, limit=30)
+    stacked = views.fold_others(shown, frame, "10 địa bàn khác")
+    totals = stacked.group_by("period").agg(pl.col("value").sum()).sort("period")
+    expected = frame.group_by("period").agg(pl.col("value").sum()).sort("period")
+    assert totals.equals(expected)
+    others = stacked.filter(pl.col("unit_code") == views.OTHERS)
+    assert others["unit_name"].unique().to_list() == ["10 địa bàn khác"]
+    assert others.sort("period")["value"].to_list() == [10.0, float(sum(range(10)))]
