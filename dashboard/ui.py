@@ -534,7 +534,10 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         province = st.selectbox(
             t("filter.province", lang),
             provinces,
-            index=provinces.index(default_province) if len(provinces) > 1 else 0,
+            # Given only when the session holds no choice yet (a switch of structure sets one).
+            index=(provinces.index(default_province) if len(provinces) > 1 else 0)
+            if P_PROVINCE not in st.session_state
+            else None,
             format_func=province_label,
             key=P_PROVINCE,
             bind="query-params",
@@ -548,6 +551,11 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             # One level below the province: districts in the old structure, communes in the new one.
             sub_level = geo.levels[1]
             sub_key = P_DISTRICT if sub_level == "district" else P_COMMUNE
+            other_key = P_COMMUNE if sub_key == P_DISTRICT else P_DISTRICT
+            if not switched and st.query_params.get_all(other_key):
+                # A link naming units of the other structure (districts in the new one).
+                values = ", ".join(st.query_params.get_all(other_key))
+                notice(t("notice.bad_url_param", lang, name=other_key, value=values))
             options = [d for d in geo.descendants(province, sub_level) if scope.touches(d, geo)]
             hidden = () if scope.whole_country else _hidden_names(geo, sub_level, options, lang)
             if not switched:

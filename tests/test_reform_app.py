@@ -202,3 +202,20 @@ def test_a_breakdown_by_commune_of_a_new_province_stays_readable(reform_env):
     assert len(stack["data"]) == views.BREAKDOWN_LIMIT + 1
     assert t("breakdown.others", n=left) in [trace["name"] for trace in stack["data"]]
     assert sum(trace["y"][0] for trace in stack["data"]) == total["data"][0]["y"][0]
+
+
+@pytest.mark.parametrize(
+    ("params", "name", "value"),
+    [
+        ({"structure": "Năm 1975"}, "structure", "Năm 1975"),
+        ({"structure": t("structure.2025"), "communes_2025": "Xã Không Có"}, "communes_2025", "Xã Không Có"),
+        # A district is no unit of the new structure.
+        ({"structure": t("structure.2025"), "district": "Quận Nam Từ Liêm"}, "district", "Quận Nam Từ Liêm"),
+    ],
+)
+def test_an_odd_structure_link_falls_back_with_a_notice(reform_env, params, name, value):
+    at = run_app(None, {"province": "Thành phố Hà Nội", **params})
+    assert_clean(at)
+    warnings = [w.value for w in at.warning]
+    assert t("notice.bad_url_param", name=name, value=value) in warnings, warnings
+    assert at.radio(key="structure").value == structure.NEW  # the snapshot's default
