@@ -117,6 +117,54 @@ def finish(
     return fig
 
 
+# On screen (about 1.100 px wide) a title longer than this, or a note longer than that, is
+# broken onto a second line instead of being cut at the right edge. Exported images are wider
+# and carry their own caption band (export.with_caption), so only the screen copy is wrapped.
+LEGEND_ROW_PX = 24
+SCREEN_TITLE_CHARS = 90
+SCREEN_NOTE_CHARS = 150
+_TITLE_LINE_PX = 26
+_NOTE_LINE_PX = 18
+
+
+def _break_once(text: str, limit: int, separators: Sequence[str]) -> str | None:
+    """``text`` with one line break after the last separator that leaves the first line within
+    ``limit`` (or the first separator at all); None when it fits or cannot be broken."""
+    if len(text) <= limit or "<br>" in text:
+        return None
+    # The first separator (in order of preference) that keeps the first line within the limit;
+    # failing that, the first place any separator occurs.
+    cuts = [(text.rfind(sep, 0, limit), sep) for sep in separators]
+    cuts += [(text.find(sep), sep) for sep in separators]
+    for cut, separator in cuts:
+        if cut > 0:
+            head, tail = text[: cut + len(separator)].rstrip(), text[cut + len(separator) :].lstrip()
+            if tail:
+                return f"{head}<br>{tail}"
+    return None
+
+
+def for_screen(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` whose long title and note wrap onto a second line, with room made above."""
+    title = fig.layout.title.text or ""
+    note = fig.layout.title.subtitle.text if fig.layout.title.subtitle else None
+    new_title = _break_once(title, SCREEN_TITLE_CHARS, (": ", " – ", ", ", " "))
+    new_note = _break_once(note or "", SCREEN_NOTE_CHARS, (". ", ", ", " "))
+    if new_title is None and new_note is None:
+        return fig
+    out = go.Figure(fig)
+    extra = 0
+    if new_title is not None:
+        out.layout.title.text = new_title
+        extra += _TITLE_LINE_PX
+    if new_note is not None:
+        out.layout.title.subtitle.text = new_note
+        extra += _NOTE_LINE_PX
+    top = out.layout.margin.t if out.layout.margin.t is not None else 110
+    out.update_layout(margin=dict(t=top + extra), height=(out.layout.height or 460) + extra)
+    return out
+
+
 def _ordered(data: pl.DataFrame, x: str, order_by: str) -> list[str]:
     return data.sort(order_by).unique(subset=[x], maintain_order=True)[x].to_list()
 
@@ -237,7 +285,11 @@ def time_series(
         fig.update_layout(barmode="stack" if stacked else "group")
     fig.update_layout(showlegend=len(fig.data) > 1)
     mark_reform(fig, data, lang, x, order_by)
-    return finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals)
+    # The legend sits under the plot, about three names a row: room for every row of it, so a
+    # breakdown into 30 areas does not squeeze the plot to a strip.
+    legend_rows = -(-len(fig.data) // 3) if len(fig.data) > 1 else 0
+    height = 460 + max(0, legend_rows - 2) * LEGEND_ROW_PX
+    return finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals, height=height)
 
 
 def small_multiples(

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import export, query, reform, structure, tables, ui_auth, views
+from dashboard import charts, export, query, reform, structure, tables, ui_auth, views
 from dashboard.access import Access, SmallCounts, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
@@ -850,7 +850,7 @@ def plot(fig: go.Figure, key: str | None = None, period: str | None = None) -> N
     area, when = area_name(f), period or years_label(f)
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
-    st.plotly_chart(fig, theme=None, key=key, config=export.plotly_config(name))
+    st.plotly_chart(charts.for_screen(fig), theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
     probe = browser_probe()
     columns = st.columns([1, 1, 4])

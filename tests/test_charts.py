@@ -143,3 +143,44 @@ def test_commune_count_series_take_the_map_category_colours():
         labels["complex_communes"]: maps.CATEGORY_COLORS["complex"],
         labels["healthy_communes"]: maps.CATEGORY_COLORS["healthy"],
     }
+
+
+def test_a_long_title_and_note_wrap_on_screen_and_make_room():
+    title = (
+        "Người sử dụng trái phép chất ma túy (người) – Thay đổi so với cùng kỳ năm trước (%): "
+        "Thành phố Đà Nẵng, 2015–2026"
+    )
+    note = (
+        "Dữ liệu minh họa (demo), không phải số liệu thật. Nguồn: Dữ liệu minh họa do máy sinh (demo), "
+        "khớp với số liệu các báo cáo mẫu. Số liệu tính đến ngày 31/10/2026."
+    )
+    fig = charts.finish(go.Figure(go.Scatter(x=[1], y=[1])), lang="vi", title=title, note=note)
+    shown = charts.for_screen(fig)
+    head, tail = shown.layout.title.text.split("<br>")
+    assert head.endswith("(%):") and tail == "Thành phố Đà Nẵng, 2015–2026"
+    assert len(head) <= charts.SCREEN_TITLE_CHARS
+    assert shown.layout.title.subtitle.text.replace("<br>", " ") == note
+    assert shown.layout.margin.t > 110 and shown.layout.height > fig.layout.height
+    # The figure itself (what the image export captions) keeps its one-line title.
+    assert fig.layout.title.text == title
+
+
+def test_a_short_title_is_shown_as_it_is():
+    fig = charts.finish(
+        go.Figure(go.Scatter(x=[1], y=[1])), lang="vi", title="Người nghiện: Hà Nội, 2020", note=NOTE
+    )
+    assert charts.for_screen(fig) is fig
+
+
+def test_a_time_series_with_many_areas_grows_to_hold_its_legend():
+    rows = [(f"Xã {i}", dt.date(2025, 1, 1), float(i)) for i in range(31)]
+    frame = pl.DataFrame(rows, schema=["unit_name", "period", "value"], orient="row").with_columns(
+        pl.lit("2025").alias("period_label")
+    )
+    many = charts.time_series(frame, kind="bar", stacked=True, lang="vi", title="t", note="n")
+    few = charts.time_series(
+        frame.filter(pl.col("value") < 3), kind="bar", stacked=True, lang="vi", title="t", note="n"
+    )
+    assert few.layout.height == 460
+    # 31 names, three a row: 11 rows, 9 more than the two the default height holds.
+    assert many.layout.height == 460 + 9 * charts.LEGEND_ROW_PX
