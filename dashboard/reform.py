@@ -123,19 +123,6 @@ def structure_of_year(year: int, structure_from: dt.date | None = REFORM_DATE) -
     return NEW if structure_from is not None and year >= FIRST_NEW_YEAR else LEGACY
 
 
-def structure_from_manifest(manifest: dict) -> dt.date | None:
-    """The first month in the new structure a snapshot declares: None for version 1 (all old).
-
-    Version 2 requires ``structure_from`` and, for now, only ``2025-07-01`` (docs/REFORM.md).
-    """
-    if manifest.get("schema_version", 1) < 2:
-        return None
-    value = manifest.get("structure_from")
-    if value != STRUCTURE_FROM:
-        raise ValueError(f"structure_from phải là {STRUCTURE_FROM} (nhận được {value!r})")
-    return REFORM_DATE
-
-
 # --- reference tables -------------------------------------------------------------------------
 
 

@@ -177,10 +177,20 @@ def make_manifest(
 
 
 def manifest_structure_from(manifest: dict) -> dt.date | None:
-    """The first month in the 2025 structure a (checked) manifest declares; None for version 1."""
-    if manifest.get("schema_version") == SCHEMA_VERSION_2025:
-        return STRUCTURE_FROM
-    return None
+    """The first month in the 2025 structure a manifest declares: None for version 1 (all old).
+
+    Version 2 must state ``structure_from`` and, for now, only ``2025-07-01`` (docs/REFORM.md);
+    otherwise ValueError, its message naming the field (``check_manifest`` reports it).
+    """
+    if manifest.get("schema_version", SCHEMA_VERSION) < SCHEMA_VERSION_2025:
+        return None
+    value = manifest.get("structure_from")
+    if value != STRUCTURE_FROM.isoformat():
+        raise ValueError(
+            "lược đồ phiên bản 2 phải ghi tháng đầu tiên theo đơn vị hành chính mới: "
+            f'structure_from = "{STRUCTURE_FROM.isoformat()}" (nhận được {value!r})'
+        )
+    return STRUCTURE_FROM
 
 
 def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
@@ -212,20 +222,11 @@ def check_manifest(folder: Path) -> tuple[dict | None, list[Problem]]:
                 column="schema_version",
             )
         )
-    elif (
-        manifest["schema_version"] == SCHEMA_VERSION_2025
-        and manifest.get("structure_from") != STRUCTURE_FROM.isoformat()
-    ):
-        problems.append(
-            Problem(
-                "error",
-                MANIFEST,
-                f"lược đồ phiên bản 2 phải ghi tháng đầu tiên theo đơn vị hành chính mới: "
-                f'structure_from = "{STRUCTURE_FROM.isoformat()}" '
-                f"(nhận được {manifest.get('structure_from')!r})",
-                column="structure_from",
-            )
-        )
+    else:
+        try:
+            manifest_structure_from(manifest)
+        except ValueError as exc:
+            problems.append(Problem("error", MANIFEST, str(exc), column="structure_from"))
     if not SNAPSHOT_ID.match(manifest["snapshot_id"]):
         problems.append(
             Problem("error", MANIFEST, "mã bản chụp phải có dạng YYYY-MM-DD[-n]", column="snapshot_id")

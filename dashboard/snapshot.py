@@ -302,7 +302,10 @@ def validate_snapshot(
             tables[name] = frame
     unit_codes = set(geography.units["unit_code"].to_list())
     commune_codes = set(geography.units_at("commune")["unit_code"].to_list())
-    structure_from = schema.manifest_structure_from(manifest) if manifest is not None else None
+    try:
+        structure_from = schema.manifest_structure_from(manifest) if manifest is not None else None
+    except ValueError:
+        structure_from = None  # check_manifest has reported it: the snapshot is refused
     new_codes = new_communes = None
     if structure_from is not None:
         if geography_2025 is None:

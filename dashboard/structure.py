@@ -45,7 +45,6 @@ class StructureView(Snapshot):
     """
 
     structure: str = LEGACY
-    source_structure_from: dt.date | None = None
     lazy_facts: pl.LazyFrame = field(default_factory=lambda: pl.LazyFrame(schema=schema.FACTS_SCHEMA))
     rolled: pl.LazyFrame | None = None
     unplaced: tuple[tuple[str, int], ...] = ()
@@ -55,25 +54,6 @@ class StructureView(Snapshot):
     def structure_from(self) -> dt.date | None:
         # The view's facts are all in one structure: nothing to split by period any more.
         return None
-
-    @property
-    def reform_month(self) -> dt.date | None:
-        """The month the structure changed, when the view's period reaches across it."""
-        first, last = self.stats.first_period, self.stats.last_period
-        if first is None or last is None or not first < reform.REFORM_DATE <= last:
-            return None
-        return reform.REFORM_DATE
-
-    @property
-    def converted_history(self) -> bool:
-        """Whether some of the view's months were moved from the other structure."""
-        if self.structure == NEW:
-            return self.stats.first_period is not None and (
-                self.source_structure_from is None or self.stats.first_period < self.source_structure_from
-            )
-        return self.source_structure_from is not None and (
-            self.stats.last_period is not None and self.stats.last_period >= self.source_structure_from
-        )
 
     def scan(self) -> pl.LazyFrame:
         return self.lazy_facts
@@ -180,7 +160,6 @@ def view(
         stats=_stats(source),
         warnings=snap.warnings,
         structure=structure,
-        source_structure_from=sf,
         lazy_facts=source,
         rolled=rolled,
         unplaced=unplaced,

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, export, query, reform, structure, tables, ui_auth, views
+from dashboard import charts, export, maps, query, reform, structure, tables, ui_auth, views
 from dashboard.access import Access, SmallCounts, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
@@ -705,12 +705,8 @@ def _structure_note(info: SnapshotInfo, f: Filters) -> None:
         else:
             st.markdown(reform.STRADDLE_RULE[lang])
             legacy = reference_geography()
-            if f.province == COUNTRY_CODE:
-                flagged = list(info.flagged)
-            else:
-                area = set(f.districts) or set(legacy.descendants(f.province, "district"))
-                area = {legacy.parent(u) if legacy.level(u) == "commune" else u for u in f.units} or area
-                flagged = [(c, d) for c, d in info.flagged if d in area]
+            area = set(maps.area_districts(legacy, f.codes))
+            flagged = [(c, d) for c, d in info.flagged if d in area]
             if flagged:
                 st.caption(t("structure.flagged", lang, n=fmt_number(len(flagged), lang)))
                 new = geography_2025()

@@ -71,7 +71,7 @@ def test_reform_snapshot_is_a_valid_version_2_demo_snapshot(reform_dir, reform_s
     manifest = json.loads((reform_snapshot / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema_version"] == 2
     assert manifest["structure_from"] == reform.STRUCTURE_FROM
-    assert reform.structure_from_manifest(manifest) == REFORM
+    assert schema.manifest_structure_from(manifest) == REFORM
     assert manifest["demo"] is True
     assert manifest["as_of"] == demo.REFORM_SNAPSHOT[0]
     assert v2.last_period == demo.REFORM_SNAPSHOT[1]

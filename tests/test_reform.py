@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import query, reform
+from dashboard import query, reform, schema
 from dashboard.geography import COUNTRY_CODE, LEVELS_2025, Geography
 from dashboard.schema import FACTS_SCHEMA, STATUS_SCHEMA
 
@@ -469,13 +469,13 @@ def test_a_version_1_list_is_converted_in_every_year():
     ],
 )
 def test_the_manifest_says_where_the_new_structure_starts(manifest, expected):
-    assert reform.structure_from_manifest(manifest) == expected
+    assert schema.manifest_structure_from(manifest) == expected
 
 
 @pytest.mark.parametrize("value", [None, "2025-06-01", "01/07/2025"])
 def test_a_version_2_manifest_must_state_the_reform_month(value):
     with pytest.raises(ValueError, match="structure_from"):
-        reform.structure_from_manifest({"schema_version": 2, "structure_from": value})
+        schema.manifest_structure_from({"schema_version": 2, "structure_from": value})
 
 
 def test_the_rules_are_worded_in_both_languages():

@@ -203,7 +203,6 @@ def test_the_new_view_runs_one_trend_across_july_2025(v2, legacy, new):
     assert monthly["value"].to_list() == [sum(OLD_SHARE.values())] * 12
     year = seen.summarize(new, ["01"], ["drug_users"], "year")
     assert year["value"].to_list() == [sum(NEW_SHARE.values())]
-    assert seen.reform_month == reform.REFORM_DATE and seen.converted_history
 
 
 def test_the_new_view_puts_old_history_on_the_new_communes(v2, legacy):
