@@ -34,13 +34,18 @@ units = ["VN"]
 """
 
 
-@pytest.fixture
-def oidc_env(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _sign_in_on(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Sign-in on (ACCESS_TOML) over the data folder ``data_dir``; returns the access file."""
     path = tmp_path / "access.toml"
     path.write_text(ACCESS_TOML, encoding="utf-8")
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(demo_dir))
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
     monkeypatch.setenv(ACCESS_FILE_ENV, str(path))
     return path
+
+
+@pytest.fixture
+def oidc_env(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return _sign_in_on(demo_dir, tmp_path, monkeypatch)
 
 
 def run_as(email: str | None, page: str | None = None, query_params: dict | None = None) -> AppTest:
@@ -190,11 +195,7 @@ def test_password_mode_signed_in_viewer(demo_dir, tmp_path, monkeypatch):
 
 @pytest.fixture
 def oidc_reform_env(reform_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "access.toml"
-    path.write_text(ACCESS_TOML, encoding="utf-8")
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(reform_dir))
-    monkeypatch.setenv(ACCESS_FILE_ENV, str(path))
-    return path
+    return _sign_in_on(reform_dir, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("page", [None, "pages/2_xu_huong.py", "pages/4_ban_do.py", "pages/5_muc_tieu.py"])

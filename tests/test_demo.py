@@ -86,23 +86,28 @@ def test_every_actual_seed_row_is_a_stored_or_counted_indicator():
 RULE_ROWS = [r for r in SEED_ROWS if r["kind"] in TARGET_RULES and CATALOG[r["indicator"]].kind != "rating"]
 
 
+def assert_seed_target(targets: pl.DataFrame, row: dict, code: str, year: int) -> None:
+    """The seed report's target ``row`` stands once in ``targets`` for ``code`` and ``year``."""
+    rule = TARGET_RULES[row["kind"]]
+    found = targets.filter(
+        (pl.col("year") == year)
+        & (pl.col("unit_code") == code)
+        & (pl.col("metric") == row["indicator"])
+        & (pl.col("rule") == rule)
+    )
+    assert found.height == 1, (year, row)
+    if rule != "keep_all":
+        assert found["value"].item() == pytest.approx(float(row["value"]))
+
+
 @pytest.mark.parametrize("row", RULE_ROWS, ids=[f"{r['indicator']}@{r['period']}" for r in RULE_ROWS])
 def test_every_seed_target_is_in_the_targets(row, demo_snapshots, geography):
     snap = demo_snapshots[demo.SNAPSHOTS[-1][0]]
     code = unit_code(geography, row)
     first = int(row["period"][:4])
     years = range(first, demo.LAST_YEAR + 1) if row["period"].endswith("+") else [first]
-    rule = TARGET_RULES[row["kind"]]
     for year in years:
-        found = snap.targets.filter(
-            (pl.col("year") == year)
-            & (pl.col("unit_code") == code)
-            & (pl.col("metric") == row["indicator"])
-            & (pl.col("rule") == rule)
-        )
-        assert found.height == 1, (year, row)
-        if rule != "keep_all":
-            assert found["value"].item() == pytest.approx(float(row["value"]))
+        assert_seed_target(snap.targets, row, code, year)
 
 
 def test_every_demo_district_has_yearly_quotas(demo_snapshots, geography):

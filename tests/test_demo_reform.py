@@ -13,7 +13,14 @@ import pytest
 from dashboard import demo, goals, query, reform, schema
 from dashboard.catalog import CATALOG, FACT_INDICATORS, FLOW_INDICATORS, PARTS_OF_WHOLE
 from dashboard.snapshot import load_snapshot, survey
-from tests.test_demo import ACTUAL_ROWS, RULE_ROWS, TARGET_RULES, seed_grain, status_year, unit_code
+from tests.test_demo import (
+    ACTUAL_ROWS,
+    RULE_ROWS,
+    assert_seed_target,
+    seed_grain,
+    status_year,
+    unit_code,
+)
 
 REFORM = reform.REFORM_DATE
 JUNE = dt.date(2025, 6, 1)
@@ -154,21 +161,12 @@ def test_seed_targets_are_kept_and_ongoing_plans_run_on_in_the_new_units(row, v2
     code = unit_code(geography, row)
     first = int(row["period"][:4])
     last = demo.REFORM_SNAPSHOT[1].year if row["period"].endswith("+") else first
-    rule = TARGET_RULES[row["kind"]]
     for year in range(first, last + 1):
         unit = reform.resolve_unit(code, year, legacy=geography, new=geography_2025)
         if year >= reform.FIRST_NEW_YEAR:
             # A plan running on past the reform belongs to the unit of the same name in the new structure.
             assert unit.name == geography.name(code)
-        found = v2.targets.filter(
-            (pl.col("year") == year)
-            & (pl.col("unit_code") == code)
-            & (pl.col("metric") == row["indicator"])
-            & (pl.col("rule") == rule)
-        )
-        assert found.height == 1, (year, row)
-        if rule != "keep_all":
-            assert found["value"].item() == pytest.approx(float(row["value"]))
+        assert_seed_target(v2.targets, row, code, year)
 
 
 # --- no seam at the reform ---------------------------------------------------------------------

@@ -7,23 +7,18 @@ The user switches to the new units, picks Thành phố Đà Nẵng and sees one 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import polars as pl
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import demo, reform, structure, views
 from dashboard.formatting import period_label
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
+from tests.test_app import PAGE_FILES, assert_clean, chart_specs, run_app
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app.py"
-PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
-TIMEOUT = 180
 DA_NANG, QUANG_NAM = "48", "49"  # new 48 = old 48 (Đà Nẵng) + old 49 (Quảng Nam)
 
 
@@ -36,25 +31,6 @@ def reform_env(reform_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def raw(reform_snapshot: Path):
     return load_snapshot(reform_snapshot, Geography.from_reference())
-
-
-def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    if query_params:
-        at.query_params.update(query_params)
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def expected_addicts(raw) -> list[tuple[dt.date, str, float]]:
@@ -72,11 +48,15 @@ def expected_addicts(raw) -> list[tuple[dt.date, str, float]]:
     return [(p, period_label(p, "month", "vi"), v) for p, v in rows.iter_rows()]
 
 
+@pytest.mark.parametrize(
+    ("structure_id", "province"),
+    [(structure.NEW, "Thành phố Đà Nẵng"), (structure.LEGACY, "Tỉnh Quảng Nam")],
+)
 @pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_runs_in_the_new_units(reform_env, page):
-    at = run_app(page, {"structure": t("structure.2025"), "province": "Thành phố Đà Nẵng"})
+def test_every_page_runs_in_both_structures_of_a_version_2_snapshot(reform_env, page, structure_id, province):
+    at = run_app(page, {"structure": t(f"structure.{structure_id}"), "province": province})
     assert_clean(at)
-    assert at.radio(key="structure").value == structure.NEW
+    assert at.radio(key="structure").value == structure_id
     for spec in chart_specs(at):
         assert spec["data"], "a chart without traces"
         # Lines and bars carry x/y, heatmaps z, gauges (type "indicator") a value.
@@ -84,15 +64,6 @@ def test_every_page_runs_in_the_new_units(reform_env, page):
             trace.get("y") or trace.get("z") or trace.get("x") or trace.get("value") is not None
             for trace in spec["data"]
         ), "an empty chart"
-
-
-@pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_runs_in_the_old_units_of_a_version_2_snapshot(reform_env, page):
-    at = run_app(page, {"structure": t("structure.legacy"), "province": "Tỉnh Quảng Nam"})
-    assert_clean(at)
-    assert at.radio(key="structure").value == structure.LEGACY
-    for spec in chart_specs(at):
-        assert spec["data"], "a chart without traces"
 
 
 def test_a_version_2_snapshot_opens_in_the_new_units(reform_env):

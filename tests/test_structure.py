@@ -77,6 +77,22 @@ def write_v2(root: Path, legacy, new, **tables) -> Path:
     )
 
 
+def write_v1(root: Path, legacy) -> Path:
+    """A version 1 snapshot of the months before the reform."""
+    return write_snapshot(
+        root,
+        "2025-06-30",
+        v2_facts().filter(pl.col("period") < JULY),
+        EMPTY_STATUS,
+        EMPTY_TARGETS,
+        as_of="2025-06-30",
+        created_at="2025-06-30T17:00:00+07:00",
+        source="thử",
+        demo=True,
+        geography=legacy,
+    )
+
+
 @pytest.fixture
 def v2(tmp_path, legacy, new) -> Snapshot:
     return load_snapshot(write_v2(tmp_path, legacy, new), legacy, new)
@@ -92,18 +108,7 @@ def test_a_version_2_manifest_states_where_the_new_structure_starts(v2):
 
 
 def test_a_version_1_snapshot_is_written_as_before(tmp_path, legacy):
-    path = write_snapshot(
-        tmp_path,
-        "2025-06-30",
-        v2_facts().filter(pl.col("period") < JULY),
-        EMPTY_STATUS,
-        EMPTY_TARGETS,
-        as_of="2025-06-30",
-        created_at="2025-06-30T17:00:00+07:00",
-        source="thử",
-        demo=True,
-        geography=legacy,
-    )
+    path = write_v1(tmp_path, legacy)
     manifest = json.loads((path / schema.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["schema_version"] == 1 and "structure_from" not in manifest
     assert load_snapshot(path, legacy).structure_from is None
@@ -228,18 +233,7 @@ def test_the_old_view_shows_later_months_by_former_district(v2, legacy):
 
 
 def test_the_old_view_of_a_version_1_snapshot_is_the_snapshot(tmp_path, legacy):
-    path = write_snapshot(
-        tmp_path,
-        "2025-06-30",
-        v2_facts().filter(pl.col("period") < JULY),
-        EMPTY_STATUS,
-        EMPTY_TARGETS,
-        as_of="2025-06-30",
-        created_at="2025-06-30T17:00:00+07:00",
-        source="thử",
-        demo=True,
-        geography=legacy,
-    )
+    path = write_v1(tmp_path, legacy)
     snap = load_snapshot(path, legacy)
     assert structure.view(snap, structure.LEGACY) is snap
     with pytest.raises(ValueError, match="cơ cấu"):
@@ -332,23 +326,13 @@ def test_the_derived_2025_files_give_the_same_view_as_converting_in_memory(tmp_p
     rows = v2_facts().vstack(
         facts([(JUNE, "002", "compulsory_rehab", 4.0), (JUNE, "02", "drug_users", 99.0)])
     )
-    common = dict(
-        as_of="2025-12-31",
-        created_at="2025-12-31T17:00:00+07:00",
-        source="thử",
-        demo=True,
-        geography=legacy,
-        structure_from=reform.REFORM_DATE,
-        geography_2025=new,
-    )
-    plain = write_snapshot(tmp_path, "2025-12-31", rows, EMPTY_STATUS, EMPTY_TARGETS, **common)
-    derived = write_snapshot(
+    plain = write_v2(tmp_path, legacy, new, facts=rows)
+    derived = write_v2(
         tmp_path,
-        "2025-12-31-2",
-        rows,
-        EMPTY_STATUS,
-        EMPTY_TARGETS,
-        **common,
+        legacy,
+        new,
+        snapshot_id="2025-12-31-2",
+        facts=rows,
         view_2025=True,
         crosswalk=crafted_crosswalk(),
     )
