@@ -1232,22 +1232,37 @@ def _reform_targets(
     return pl.DataFrame(rows, schema=schema.TARGETS_SCHEMA, orient="row")
 
 
-def write_reform_snapshot(out: Path, data: ReformData, geography: Geography) -> Path:
-    """Write the version 2 demo snapshot (``REFORM_SNAPSHOT``) under ``out``."""
-    snapshot_id = REFORM_SNAPSHOT[0]
+def _write_demo_snapshot(
+    out: Path,
+    snapshot_id: str,
+    facts: pl.DataFrame,
+    status: pl.DataFrame,
+    targets: pl.DataFrame,
+    geography: Geography,
+    structure_from: dt.date | None = None,
+) -> Path:
+    """One demo snapshot, dated its id at 17:00, with the figures in the 2025 units derived too
+    (the new units open on those files, not on a conversion in memory)."""
     return write_snapshot(
         out,
         snapshot_id,
-        data.facts,
-        data.status,
-        data.targets,
+        facts,
+        status,
+        targets,
         as_of=snapshot_id,
         created_at=f"{snapshot_id}T17:00:00+07:00",
         source=DEMO_SOURCE,
         demo=True,
         geography=geography,
-        structure_from=reform.REFORM_DATE,
-        view_2025=True,  # the new units open on derived files, not a conversion in memory
+        structure_from=structure_from,
+        view_2025=True,
+    )
+
+
+def write_reform_snapshot(out: Path, data: ReformData, geography: Geography) -> Path:
+    """Write the version 2 demo snapshot (``REFORM_SNAPSHOT``) under ``out``."""
+    return _write_demo_snapshot(
+        out, REFORM_SNAPSHOT[0], data.facts, data.status, data.targets, geography, reform.REFORM_DATE
     )
 
 
@@ -1273,21 +1288,7 @@ def write_demo(out: Path, geography: Geography, seed: int = DEMO_SEED, reform: b
         status = data.status.filter(pl.col("year") <= last_year)
         if (Path(out) / snapshot_id).exists():
             continue
-        written.append(
-            write_snapshot(
-                out,
-                snapshot_id,
-                facts,
-                status,
-                data.targets,
-                as_of=snapshot_id,
-                created_at=f"{snapshot_id}T17:00:00+07:00",
-                source=DEMO_SOURCE,
-                demo=True,
-                geography=geography,
-                view_2025=True,
-            )
-        )
+        written.append(_write_demo_snapshot(out, snapshot_id, facts, status, data.targets, geography))
     if reform and not (Path(out) / REFORM_SNAPSHOT[0]).exists():
         reformed = build_reform(newest, data.status, data.targets, geography, seed)
         written.append(write_reform_snapshot(out, reformed, geography))
