@@ -22,7 +22,7 @@ def pack(
     setting = ui.small_counts()
     return meeting.build_pack(
         ui.load(folder, snapshot_id, scope),
-        ui.geography(),
+        ui.geography_of(snapshot_id),
         unit,
         year,
         grain,

@@ -33,9 +33,9 @@ def commune_frame(
 ) -> pl.DataFrame:
     snap = ui.load(folder, snapshot_id, scope)
     return maps.map_frame(
-        partial(snap.monthly, ui.geography()),
+        partial(snap.monthly, ui.geography_of(snapshot_id)),
         snap.status,
-        ui.geography(),
+        ui.geography_of(snapshot_id),
         area,
         year,
         last_period=snap.last_period,
@@ -48,7 +48,8 @@ def commune_frame(
 def districts(
     folder: str, snapshot_id: str, scope: ui.Access, area: tuple[str, ...], year: int
 ) -> pl.DataFrame:
-    return maps.district_summary(ui.load(folder, snapshot_id, scope).status, ui.geography(), area, year)
+    geography = ui.geography_of(snapshot_id)  # the structure the cached view is in
+    return maps.district_summary(ui.load(folder, snapshot_id, scope).status, geography, area, year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
