@@ -12,8 +12,9 @@ import pytest
 from dashboard import demo
 from dashboard.geography import Geography
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_FACTS = SHARED / "domain" / "seed_facts.csv"
+# The figures of the five source reports the demo data must reproduce (column ``source`` names the
+# report each comes from). The project keeps its own copy: nothing reads outside the repository.
+SEED_FACTS = Path(__file__).resolve().parent / "data" / "seed_facts.csv"
 
 
 @pytest.fixture(scope="session")
