@@ -12,7 +12,7 @@ from dashboard import access, demo, importing, query, reform, structure
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.snapshot import Snapshot, SnapshotError, load_snapshot, survey, validate_snapshot
+from dashboard.snapshot import Snapshot, SnapshotError, load_snapshot, validate_snapshot
 
 
 def _geography(args: argparse.Namespace) -> Geography:
@@ -165,18 +165,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Lỗi: không tìm thấy tệp {path}", file=sys.stderr)
         return 1
-    base = None
-    if args.base:
-        base = load_snapshot(Path(args.data_dir) / "snapshots" / args.base, geography)
-    else:
-        # The newest valid snapshot in the old units: the template's units (a version 2 snapshot
-        # holds the 2025 units from July 2025 and is refused as a base).
-        catalogue = survey(Path(args.data_dir), geography)
-        for snapshot_id in catalogue.valid:
-            candidate = load_snapshot(Path(args.data_dir) / "snapshots" / snapshot_id, geography)
-            if candidate.structure_from is None:
-                base = candidate
-                break
+    # No --base: the newest valid snapshot, found under the write lock (importing.NEWEST).
+    base = args.base if args.base else importing.NEWEST
     report = importing.import_file(
         path.read_bytes(),
         path.name,
@@ -316,9 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="nhập tệp báo cáo (Excel/CSV) thành một bản chụp mới")
     p.add_argument("file", type=Path)
     p.add_argument("--data-dir", type=Path, default=Path("data"))
-    p.add_argument("--as-of", required=True, help="ngày số liệu YYYY-MM-DD (mã bản chụp mới)")
     p.add_argument(
-        "--base", help="mã bản chụp nền (mặc định: bản chụp hợp lệ mới nhất theo đơn vị hành chính cũ)"
+        "--as-of",
+        help="số liệu của tệp tính đến ngày YYYY-MM-DD (mặc định: ngày cuối tháng mới nhất trong tệp); "
+        "mã bản chụp mới là ngày tạo",
+    )
+    p.add_argument(
+        "--base",
+        help="mã bản chụp nền; none: không dùng nền (dữ liệu thật bắt đầu từ đầu); mặc định: bản chụp "
+        "hợp lệ mới nhất (nếu đó là dữ liệu minh họa thì phải ghi rõ --base)",
     )
     p.add_argument(
         "--max-bytes",

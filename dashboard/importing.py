@@ -23,12 +23,19 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from dashboard import query, schema
+from dashboard import query, reform, schema
 from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, STOCK_INDICATORS
-from dashboard.formatting import fmt_number, fmt_pct
+from dashboard.formatting import fmt_date, fmt_number, fmt_pct
 from dashboard.geography import Geography
 from dashboard.schema import Problem
-from dashboard.snapshot import Snapshot, snapshot_dirs, write_snapshot
+from dashboard.snapshot import (
+    Snapshot,
+    next_snapshot_id,
+    snapshot_dirs,
+    validate_snapshot,
+    write_lock,
+    write_snapshot,
+)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the same 20 MB as Streamlit's maxUploadSize in .streamlit/config.toml
 JUMP_FACTOR = 5.0  # a value more than 5 times the previous period's (or under a fifth) is flagged
@@ -145,6 +152,7 @@ class ImportReport:
     message: str = ""
     imported_rows: int = 0  # rows read from the file (all sheets), before merging with the base
     latest_month: dt.date | None = None  # the newest month among the imported figures
+    structure_from: dt.date | None = None  # the result is contract version 2 (docs/REFORM.md)
 
     @property
     def ok(self) -> bool:
@@ -166,6 +174,7 @@ class UnitResolver:
     """Resolve a GSO code or a name (with optional parent names after commas) to one unit."""
 
     geography: Geography
+    catalogue: str = "danh mục hành chính"  # the list named in messages
 
     def _names(self) -> dict[str, list[str]]:
         cached = getattr(self, "_cache", None)
@@ -187,7 +196,7 @@ class UnitResolver:
         raw = str(text).strip()
         if re.fullmatch(r"\d{2}|\d{3}|\d{5}", raw):
             if not self.geography.has(raw):
-                return None, f"mã đơn vị '{raw}' không có trong danh mục hành chính"
+                return None, f"mã đơn vị '{raw}' không có trong {self.catalogue}"
             if level and self.geography.level(raw) != level:
                 return None, f"mã '{raw}' là {self.geography.name(raw)}, không phải cấp {_LEVEL_VI[level]}"
             return raw, None
@@ -215,12 +224,79 @@ class UnitResolver:
             if close:
                 options = [self.path(c) for key in close for c in names[key][:2]]
                 hint = "; gần giống: " + "; ".join(options[:4])
-            return None, f"không tìm thấy đơn vị '{raw}'{hint}"
+            return None, f"không tìm thấy đơn vị '{raw}' trong {self.catalogue}{hint}"
         listed = "; ".join(f"{self.path(c)} (mã {c})" for c in sorted(candidates)[:6])
-        return None, f"tên '{raw}' khớp nhiều đơn vị: {listed} — ghi thêm tên cấp trên hoặc dùng mã"
+        return None, f"tên '{raw}' {AMBIGUOUS} {listed} — ghi thêm tên cấp trên hoặc dùng mã"
 
 
+AMBIGUOUS = "khớp nhiều đơn vị:"
 _LEVEL_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
+OLD_UNITS = "đơn vị hành chính cũ (đến 30/6/2025)"
+NEW_UNITS = "đơn vị hành chính mới (từ 01/7/2025)"
+
+
+def _when_label(when: dt.date | int) -> str:
+    return f"năm {when}" if isinstance(when, int) else f"kỳ {when:%m/%Y}"
+
+
+@dataclass(frozen=True)
+class PeriodResolver:
+    """Resolve a unit in the structure in force for its period (docs/REFORM.md).
+
+    A month before 07/2025 (a list or target of a year before 2025) names an old unit; from
+    07/2025 (from 2025) a new one. The same code or name can exist in both, naming different
+    places: the period decides. A unit found only in the other structure is refused, saying so.
+    """
+
+    legacy: UnitResolver
+    new: UnitResolver
+
+    @classmethod
+    def of(cls, geography: Geography, geography_2025: Geography) -> PeriodResolver:
+        return cls(
+            UnitResolver(geography, f"danh mục {OLD_UNITS}"),
+            UnitResolver(geography_2025, f"danh mục {NEW_UNITS}"),
+        )
+
+    def is_new(self, when: dt.date | int) -> bool:
+        if isinstance(when, int):
+            return reform.structure_of_year(when) == reform.NEW
+        return reform.structure_of_period(when) == reform.NEW
+
+    def geography(self, when: dt.date | int) -> Geography:
+        return (self.new if self.is_new(when) else self.legacy).geography
+
+    def resolve(
+        self, text: str, when: dt.date | int | None, level: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """The unit's code in the structure of ``when`` (a month or a year), or None and the reason.
+
+        ``when`` None (the period itself is unreadable): the unit is only checked to exist in
+        either structure, so that its own mistake is reported too.
+        """
+        raw = str(text).strip()
+        if when is None:
+            code, reason = self.legacy.resolve(raw, level)
+            if code is None and self.new.resolve(raw, level)[0] is not None:
+                return None, None
+            return (None, reason) if code is None else (None, None)
+        is_new = self.is_new(when)
+        own, other = (self.new, self.legacy) if is_new else (self.legacy, self.new)
+        code, reason = own.resolve(raw, level)
+        if code is not None or not raw or AMBIGUOUS in (reason or ""):
+            return code, reason
+        in_force = f"từ 01/7/2025 ghi theo {NEW_UNITS}" if is_new else f"trước 01/7/2025 ghi theo {OLD_UNITS}"
+        rule = f"{_when_label(when)}: {in_force}"
+        elsewhere, _ = other.resolve(raw, level)
+        if elsewhere is None:
+            return None, f"{reason} ({rule})"
+        if is_new and other.geography.level(elsewhere) == "district":
+            return None, (
+                f"'{raw}' là {other.path(elsewhere)} — cấp huyện đã bỏ từ 01/7/2025; {_when_label(when)} "
+                "ghi theo xã, phường, đặc khu hoặc tỉnh, thành phố mới"
+            )
+        kind = OLD_UNITS if is_new else NEW_UNITS
+        return None, f"'{raw}' là {other.path(elsewhere)}, {kind}, không có trong danh mục của {rule}"
 
 
 # ---------------------------------------------------------------- reading
@@ -289,7 +365,12 @@ def _read_csv(data: bytes, filename: str) -> pl.DataFrame:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ImportRefused(
+            f"Tệp {filename} không đọc được như tệp CSV: có ký tự xuống dòng hoặc dấu ngoặc kép đặt sai chỗ."
+        ) from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 1:
         raise ImportRefused(f"Tệp {filename} không có dòng tiêu đề.")
@@ -447,7 +528,7 @@ def _where(sheet: str, row: int) -> str:
 
 
 def parse_facts(
-    frame: pl.DataFrame, resolver: UnitResolver, report: ImportReport, base_monthly
+    frame: pl.DataFrame, resolver: PeriodResolver, report: ImportReport, base_monthly
 ) -> tuple[pl.DataFrame, list[tuple]]:
     """Rows of the figures sheet → monthly facts; also the typed rates to check later."""
     cols = _columns(frame, SHEET_FACTS, report)
@@ -459,11 +540,13 @@ def parse_facts(
     for i, rec in enumerate(frame.iter_rows(named=True), start=2):
         where = _where(SHEET_FACTS, i)
         bad = False
-        code, reason = resolver.resolve(rec[header["unit"]] or "")
-        if code is None:
+        period = parse_period(rec[header["period"]])
+        # The unit is read in the structure of the period's last month (a stock stands there, and
+        # a flow's months must all be in one structure, checked below).
+        code, reason = resolver.resolve(rec[header["unit"]] or "", period[1] if period else None)
+        if reason is not None:
             report.errors.append(Problem("error", SHEET_FACTS, reason, column=header["unit"], where=where))
             bad = True
-        period = parse_period(rec[header["period"]])
         if period is None:
             report.errors.append(
                 Problem(
@@ -508,7 +591,20 @@ def parse_facts(
                 )
             )
             bad = True
-        if bad:
+        if not bad and indicator in FLOW_INDICATORS and period[0] < schema.STRUCTURE_FROM <= period[1]:
+            report.errors.append(
+                Problem(
+                    "error",
+                    SHEET_FACTS,
+                    f"kỳ báo cáo '{rec[header['period']]}' vắt qua ngày 01/7/2025: số phát sinh trước đó "
+                    f"tính theo {OLD_UNITS}, từ đó theo {NEW_UNITS} — ghi hai dòng, đến 06/2025 và "
+                    "từ 07/2025 (ví dụ 01/2025-06/2025 và 07/2025-09/2025)",
+                    column=header["period"],
+                    where=where,
+                )
+            )
+            bad = True
+        if bad or code is None:
             continue
         first, last = period
         if CATALOG[indicator].kind == "rate":
@@ -572,7 +668,7 @@ def _year_cell(rec: dict, cols: dict[str, str], sheet: str, where: str, report: 
     return int(year)
 
 
-def parse_status(frame: pl.DataFrame, resolver: UnitResolver, report: ImportReport) -> pl.DataFrame:
+def parse_status(frame: pl.DataFrame, resolver: PeriodResolver, report: ImportReport) -> pl.DataFrame:
     cols = _columns(frame, SHEET_STATUS, report)
     rows = []
     if cols is not None:
@@ -580,8 +676,8 @@ def parse_status(frame: pl.DataFrame, resolver: UnitResolver, report: ImportRepo
             where = _where(SHEET_STATUS, i)
             year = _year_cell(rec, cols, SHEET_STATUS, where, report)
             bad = year is None
-            code, reason = resolver.resolve(rec[cols["unit"]] or "", level="commune")
-            if code is None:
+            code, reason = resolver.resolve(rec[cols["unit"]] or "", year, level="commune")
+            if reason is not None:
                 report.errors.append(Problem("error", SHEET_STATUS, reason, column=cols["unit"], where=where))
                 bad = True
             drug_class = _code_or_words(rec[cols["drug_class"]], schema.DRUG_CLASSES, DRUG_CLASS_WORDS)
@@ -622,12 +718,12 @@ def parse_status(frame: pl.DataFrame, resolver: UnitResolver, report: ImportRepo
                     )
                 )
                 bad = True
-            if not bad:
+            if not bad and code is not None:
                 rows.append((int(year), code, drug_class, flags["complex"], flags["healthy"], i))
     return pl.DataFrame(rows, schema=schema.STATUS_SCHEMA | {"_row": pl.Int64}, orient="row")
 
 
-def parse_targets(frame: pl.DataFrame, resolver: UnitResolver, report: ImportReport) -> pl.DataFrame:
+def parse_targets(frame: pl.DataFrame, resolver: PeriodResolver, report: ImportReport) -> pl.DataFrame:
     cols = _columns(frame, SHEET_TARGETS, report)
     rows = []
     if cols is not None:
@@ -635,8 +731,8 @@ def parse_targets(frame: pl.DataFrame, resolver: UnitResolver, report: ImportRep
             where = _where(SHEET_TARGETS, i)
             year = _year_cell(rec, cols, SHEET_TARGETS, where, report)
             bad = year is None
-            code, reason = resolver.resolve(rec[cols["unit"]] or "")
-            if code is None:
+            code, reason = resolver.resolve(rec[cols["unit"]] or "", year)
+            if reason is not None:
                 report.errors.append(
                     Problem("error", SHEET_TARGETS, reason, column=cols["unit"], where=where)
                 )
@@ -679,7 +775,7 @@ def parse_targets(frame: pl.DataFrame, resolver: UnitResolver, report: ImportRep
                 bad = True
             note = rec.get(cols["note"]) if "note" in cols else None
             reported = parse_number(rec.get(cols["reported_pct"])) if "reported_pct" in cols else None
-            if not bad:
+            if not bad and code is not None:
                 rows.append((int(year), code, metric, rule, value, note, reported, i))
     return pl.DataFrame(
         rows, schema=schema.TARGETS_SCHEMA | {"reported_pct": pl.Float64, "_row": pl.Int64}, orient="row"
@@ -880,23 +976,32 @@ def check_import(
     base: Snapshot | None,
     geography: Geography,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    geography_2025: Geography | None = None,
 ) -> ImportReport:
-    """Read and check a report file against the base snapshot; write nothing."""
+    """Read and check a report file against the base snapshot; write nothing.
+
+    Each row's unit is read in the structure of its period (``PeriodResolver``). The result is
+    contract version 2 (``report.structure_from``) when the base is, or when the file has rows
+    from 07/2025 (lists and targets from 2025); a version 1 base is then carried over unchanged,
+    provided it holds nothing of those periods in the old units.
+    """
     report = ImportReport()
     try:
         sheets = read_sheets(data, filename, max_bytes)
     except ImportRefused as exc:
         report.errors.append(Problem("error", filename, str(exc)))
         return report
-    resolver = UnitResolver(geography)
+    geo_new = reform.geography_2025() if geography_2025 is None else geography_2025
+    resolver = PeriodResolver.of(geography, geo_new)
     base_facts = base.facts if base is not None else pl.DataFrame(schema=schema.FACTS_SCHEMA)
     base_status = base.status if base is not None else pl.DataFrame(schema=schema.STATUS_SCHEMA)
     base_targets = base.targets if base is not None else pl.DataFrame(schema=schema.TARGETS_SCHEMA)
 
     def base_monthly(code: str, indicator: str, first: dt.date, last: dt.date) -> dict[dt.date, float]:
+        # A range lies in one structure (parse_facts refuses flows across 07/2025).
         months = query.rollup_months(
             base_facts.filter(pl.col("period").is_between(first, last, closed="left")),
-            geography,
+            resolver.geography(first),
             [code],
             [indicator],
         )
@@ -923,6 +1028,29 @@ def check_import(
     if report.errors:
         return report
 
+    new_rows = (
+        facts.filter(pl.col("period") >= schema.STRUCTURE_FROM).height
+        + status.filter(pl.col("year") >= schema.FIRST_NEW_YEAR).height
+        + targets.filter(pl.col("year") >= schema.FIRST_NEW_YEAR).height
+        + sum(last >= schema.STRUCTURE_FROM for *_, last, _ in typed)
+    )
+    versioned = (base is not None and base.structure_from is not None) or new_rows > 0
+    if versioned and base is not None and base.structure_from is None:
+        held = _old_units_after_reform(base)
+        if held:
+            report.errors.append(
+                Problem(
+                    "error",
+                    filename,
+                    f"tệp có {fmt_number(new_rows)} dòng từ 07/2025 (danh sách, chỉ tiêu từ năm 2025) theo "
+                    f"{NEW_UNITS}, nên bản chụp mới theo hợp đồng dữ liệu phiên bản 2; nhưng bản chụp nền "
+                    f"{base.snapshot_id} (phiên bản 1) giữ {held} theo {OLD_UNITS}, không chuyển được mà "
+                    "không mất số liệu — chọn bản chụp nền phiên bản 2 hoặc không dùng bản chụp nền",
+                )
+            )
+            return report
+    report.structure_from = schema.STRUCTURE_FROM if versioned else None
+
     merged = _merge_facts(base_facts, facts)
     merged_status = pl.concat(
         [
@@ -936,15 +1064,71 @@ def check_import(
             targets.select(list(schema.TARGETS_SCHEMA)),
         ]
     )
+    # Checks that read the unit tree run in each structure on that structure's rows only.
+    for is_new, geo in ((False, geography), (True, geo_new)):
+        if is_new and not versioned:
+            continue
+        in_months = _in_structure("period", schema.STRUCTURE_FROM, is_new, versioned)
+        in_years = _in_structure("year", schema.FIRST_NEW_YEAR, is_new, versioned)
+        part, imported = merged.filter(in_months), facts.filter(in_months)
+        part_status = merged_status.filter(in_years)
+        if not imported.is_empty():
+            _check_parent_sums(part, imported, geo, report)
+        _check_typed_rates(
+            [r for r in typed if not versioned or _typed_in(r, is_new)],
+            part,
+            part_status,
+            geo,
+            report,
+        )
+        # A 2025 target in the new units is judged on the whole year, converted (the goals page
+        # does it); the months from July alone would understate it, so it is not checked here.
+        judged = targets.filter(in_years)
+        if is_new:
+            judged = judged.filter(pl.col("year") > schema.FIRST_NEW_YEAR)
+        if not judged.is_empty():
+            _check_achievement(judged, part, part_status, geo, report)
     if not facts.is_empty():
         _check_parts(merged, facts, report)
-        _check_jumps(base_facts, facts, report)
-        _check_parent_sums(merged, facts, geography, report)
-    _check_typed_rates(typed, merged, merged_status, geography, report)
-    if not targets.is_empty():
-        _check_achievement(targets, merged, merged_status, geography, report)
+        # June 2025 and July 2025 name different units under one code: no jump across them.
+        _check_jumps(
+            base_facts,
+            facts.filter(pl.col("period") != schema.STRUCTURE_FROM) if versioned else facts,
+            report,
+        )
     report.facts, report.status, report.targets = merged, merged_status, merged_targets
     return report
+
+
+def _typed_in(typed_rate: tuple, is_new: bool) -> bool:
+    """Whether a typed rate's months all lie in the new (or all in the old) structure."""
+    first, last = typed_rate[3], typed_rate[4]
+    if first < schema.STRUCTURE_FROM <= last:
+        return False  # straddles the reform: not compared with one structure's figures
+    return (first >= schema.STRUCTURE_FROM) == is_new
+
+
+def _in_structure(column: str, cut, is_new: bool, versioned: bool) -> pl.Expr:
+    if not versioned:
+        return pl.lit(True)
+    return pl.col(column) >= cut if is_new else pl.col(column) < cut
+
+
+def _old_units_after_reform(base: Snapshot) -> str:
+    """What a version 1 snapshot holds of the periods a version 2 one keys in the new units ('' if none)."""
+    facts = base.scan().filter(pl.col("period") >= schema.STRUCTURE_FROM).select(pl.len()).collect().item()
+    lists = base.status.filter(pl.col("year") >= schema.FIRST_NEW_YEAR).height
+    targets = base.targets.filter(pl.col("year") >= schema.FIRST_NEW_YEAR).height
+    held = [
+        f"{fmt_number(n)} {what}"
+        for n, what in (
+            (facts, "dòng số liệu từ 07/2025"),
+            (lists, "dòng phân loại xã từ năm 2025"),
+            (targets, "chỉ tiêu từ năm 2025"),
+        )
+        if n
+    ]
+    return ", ".join(held)
 
 
 def suggested_as_of(report: ImportReport, today: dt.date | None = None) -> dt.date:
@@ -956,70 +1140,121 @@ def suggested_as_of(report: ImportReport, today: dt.date | None = None) -> dt.da
     return following - dt.timedelta(days=1)
 
 
-def _next_id(root: Path, as_of: str) -> str:
-    taken = {p.name for p in root.iterdir()} if root.is_dir() else set()
-    if as_of not in taken:
-        return as_of
-    n = 2
-    while f"{as_of}-{n}" in taken:
-        n += 1
-    return f"{as_of}-{n}"
-
-
 def _same(a: pl.DataFrame, b: pl.DataFrame, key: tuple[str, ...]) -> bool:
     return a.height == b.height and a.sort(key).equals(b.select(a.columns).sort(key))
+
+
+# ``import_file``'s base: the newest valid snapshot, found once the write lock is held (so an
+# import waiting for another builds on it), or none at all (real data started from nothing).
+NEWEST = "newest"
+NO_BASE = "none"
+
+
+def _refused(filename: str, message: str) -> ImportReport:
+    report = ImportReport()
+    report.errors.append(Problem("error", filename, message))
+    report.message = "Không ghi gì."
+    return report
+
+
+def newest_snapshot(data_dir: Path, geography: Geography) -> Snapshot | None:
+    """The newest valid snapshot under ``data_dir`` (the one the app opens), or None."""
+    for folder in snapshot_dirs(data_dir):
+        snap, _ = validate_snapshot(folder, geography)
+        if snap is not None:
+            return snap
+    return None
+
+
+def _find_base(
+    base: Snapshot | str | None, data_dir: Path, geography: Geography, filename: str, demo_ok: bool
+) -> tuple[Snapshot | None, ImportReport | None]:
+    """The base snapshot ``base`` stands for, or a refusal naming why."""
+    if base is None or base == NO_BASE or isinstance(base, Snapshot):
+        return (None if base == NO_BASE else base), None
+    root = Path(data_dir) / "snapshots"
+    if base == NEWEST:
+        found = newest_snapshot(data_dir, geography)
+        if found is not None and found.demo and not demo_ok:
+            return None, _refused(
+                filename,
+                f"bản chụp mới nhất {found.snapshot_id} là dữ liệu minh họa (demo); số liệu thật không "
+                "được trộn vào đó nếu không chọn rõ — chọn không dùng bản chụp nền (dòng lệnh: --base "
+                f"none) để bắt đầu dữ liệu thật, hoặc chọn chính bản chụp {found.snapshot_id} làm nền "
+                "(bản chụp mới vẫn ghi là minh họa)",
+            )
+        return found, None
+    if not schema.SNAPSHOT_ID.match(str(base)) or not (root / str(base)).is_dir():
+        listed = ", ".join(p.name for p in snapshot_dirs(data_dir)[:5]) or "(chưa có bản chụp nào)"
+        return None, _refused(
+            filename, f"bản chụp nền '{base}' không có trong {root} (các bản chụp có: {listed})"
+        )
+    snap, problems = validate_snapshot(root / str(base), geography)
+    if snap is None:
+        errors = "; ".join(str(p) for p in problems if p.severity == "error")
+        return None, _refused(filename, f"bản chụp nền {base} không hợp lệ: {errors}")
+    return snap, None
 
 
 def import_file(
     data: bytes,
     filename: str,
     data_dir: Path,
-    as_of: str,
+    as_of: str | None = None,
+    base: Snapshot | str | None = NEWEST,
+    geography: Geography | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    geography_2025: Geography | None = None,
+    demo_ok: bool = False,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Check a report file and, if it has no errors, write base + imported rows as a new snapshot.
+
+    ``base``: ``NEWEST`` (the newest valid snapshot, whatever its version — refused when it is
+    the demo unless ``demo_ok``, so real figures are never mixed into it by default), a snapshot
+    id or ``Snapshot`` (chosen on purpose), or ``NO_BASE``/None (start from nothing). ``as_of``:
+    the date the file's figures stand at (default: the end of its newest month); the snapshot's
+    own ``as_of`` is the later of it and its base's, as it holds both. The new snapshot's id is the
+    day it is made (``next_snapshot_id``), so it is the newest one whatever period it fills in.
+
+    Everything from choosing the base to renaming the new folder happens under the data folder's
+    write lock: concurrent imports (CLI or app) run one after another, each on the previous one.
+    """
+    geography = reform.legacy_geography() if geography is None else geography
+    if as_of is not None:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+            return _refused(filename, f"ngày số liệu '{as_of}' phải có dạng YYYY-MM-DD")
+        try:
+            dt.date.fromisoformat(as_of)
+        except ValueError:
+            return _refused(filename, f"ngày số liệu '{as_of}' không có thật")
+    with write_lock(data_dir):
+        chosen, refusal = _find_base(base, data_dir, geography, filename, demo_ok)
+        if refusal is not None:
+            return refusal
+        return _import_locked(
+            data, filename, Path(data_dir), as_of, chosen, geography, max_bytes, geography_2025, today
+        )
+
+
+def _import_locked(
+    data: bytes,
+    filename: str,
+    data_dir: Path,
+    as_of: str | None,
     base: Snapshot | None,
     geography: Geography,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int,
+    geography_2025: Geography | None,
+    today: dt.date | None,
 ) -> ImportReport:
-    """Check a report file and, if it has no errors, write base + imported rows as a new snapshot."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of or ""):
-        report = ImportReport()
-        report.errors.append(Problem("error", filename, f"ngày số liệu '{as_of}' phải có dạng YYYY-MM-DD"))
-        return report
-    try:
-        dt.date.fromisoformat(as_of)
-    except ValueError:
-        report = ImportReport()
-        report.errors.append(Problem("error", filename, f"ngày số liệu '{as_of}' không có thật"))
-        return report
-    if base is not None and base.structure_from is not None:
-        # The template's units are the old structure's; a version 2 base holds both (docs/REFORM.md).
-        report = ImportReport()
-        report.errors.append(
-            Problem(
-                "error",
-                filename,
-                f"bản chụp nền {base.snapshot_id} theo hợp đồng dữ liệu phiên bản 2 (từ 01/7/2025 theo đơn "
-                "vị hành chính mới); mẫu báo cáo chỉ nhận số liệu theo đơn vị hành chính cũ — chọn bản "
-                "chụp nền phiên bản 1",
-            )
-        )
-        return report
-    if base is not None and as_of < base.as_of:
-        report = ImportReport()
-        report.errors.append(
-            Problem(
-                "error",
-                filename,
-                f"ngày số liệu {as_of} sớm hơn bản chụp nền {base.snapshot_id} ({base.as_of}); "
-                "bản chụp mới phải đứng sau bản chụp nền",
-            )
-        )
-        return report
-    report = check_import(data, filename, base, geography, max_bytes)
+    report = check_import(data, filename, base, geography, max_bytes, geography_2025)
     if not report.ok:
         report.message = "Không ghi gì: tệp có lỗi, xem danh sách bên dưới."
         return report
     digest = file_digest(data)
-    root = Path(data_dir) / "snapshots"
+    root = data_dir / "snapshots"
     for folder in snapshot_dirs(data_dir):
         try:
             manifest = json.loads((folder / schema.MANIFEST).read_text(encoding="utf-8"))
@@ -1038,28 +1273,51 @@ def import_file(
             f"Tệp không làm thay đổi số liệu của bản chụp {base.snapshot_id}; không tạo bản chụp mới."
         )
         return report
-    snapshot_id = _next_id(root, as_of)
-    source = f"Nhập từ tệp {filename}" + (f" trên nền bản chụp {base.snapshot_id}" if base else "")
-    path = write_snapshot(
-        root,
-        snapshot_id,
-        report.facts,
-        report.status,
-        report.targets,
-        as_of=as_of,
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        source=source,
-        demo=bool(base.demo) if base is not None else False,
-        extra={
-            "import_sha256": digest,
-            "import_file": filename,
-            "base_snapshot": base.snapshot_id if base else None,
-        },
-        geography=geography,
-        view_2025=True,  # the figures in the 2025 units too, for the structure switch
+    file_as_of = as_of or suggested_as_of(report, today).isoformat()
+    snap_as_of = max(file_as_of, base.as_of) if base is not None else file_as_of
+    created = dt.datetime.now().astimezone().replace(microsecond=0)
+    file_date = fmt_date(dt.date.fromisoformat(file_as_of))
+    source = f"Nhập từ tệp {filename} (số liệu tính đến ngày {file_date})" + (
+        f" trên nền bản chụp {base.snapshot_id}" if base else ", không dùng bản chụp nền"
     )
+    for _attempt in range(20):
+        snapshot_id = next_snapshot_id(root, today)
+        try:
+            path = write_snapshot(
+                root,
+                snapshot_id,
+                report.facts,
+                report.status,
+                report.targets,
+                as_of=snap_as_of,
+                created_at=created.isoformat(),
+                source=source,
+                demo=bool(base.demo) if base is not None else False,
+                extra={
+                    "import_sha256": digest,
+                    "import_file": filename,
+                    "import_as_of": file_as_of,
+                    "base_snapshot": base.snapshot_id if base else None,
+                },
+                geography=geography,
+                structure_from=report.structure_from,
+                geography_2025=geography_2025,
+                view_2025=True,  # the figures in the 2025 units too, for the structure switch
+            )
+            break
+        except FileExistsError:
+            continue  # an id taken by a writer outside the lock (the demo): the next one
+    else:
+        report.errors.append(Problem("error", filename, f"không chọn được mã bản chụp mới trong {root}"))
+        report.message = "Không ghi gì."
+        return report
     report.written = path
-    report.message = f"Đã tạo bản chụp mới {snapshot_id}."
+    report.message = (
+        f"Đã tạo bản chụp mới {snapshot_id} (tạo lúc {created:%H:%M} ngày {fmt_date(created.date())}; "
+        f"số liệu tính đến ngày {fmt_date(dt.date.fromisoformat(snap_as_of))}; "
+        + (f"nền: bản chụp {base.snapshot_id}" if base else "không dùng bản chụp nền")
+        + ")."
+    )
     return report
 
 

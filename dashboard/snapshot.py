@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -446,6 +450,63 @@ def _id_sort_key(path: Path) -> tuple[str, int]:
     return match.group(1), suffix
 
 
+def next_snapshot_id(root: Path, today: dt.date | None = None) -> str:
+    """A new snapshot's id: today's date, sorting after every id under ``root``.
+
+    The id says when the snapshot was made, not the date its figures stand at (``as_of``), so the
+    newest snapshot written is always the newest id, the one the app opens. When an id of today or
+    later exists (a second import today, or ids written before as dates of their figures), the
+    newest such date takes the next suffix: 2026-12-04, 2026-12-04-2, 2026-12-04-3, …
+    """
+    day = (today or dt.date.today()).isoformat()
+    root = Path(root)
+    taken = [p for p in root.iterdir() if schema.SNAPSHOT_ID.match(p.name)] if root.is_dir() else []
+    if not taken:
+        return day
+    date, suffix = max(_id_sort_key(p) for p in taken)
+    if date < day:
+        return day
+    return f"{date}-{suffix + 1}"
+
+
+@contextlib.contextmanager
+def write_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's write lock: one import at a time, across processes.
+
+    An OS lock (``flock``) on the ``snapshots`` folder itself (no lock file to leave behind):
+    the kernel releases it when its holder exits, however it ends, so a killed import never
+    blocks the next one. Folders a killed writer left half-written are removed once it is held.
+    """
+    root = Path(data_dir) / "snapshots"
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _remove_orphans(root)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the lock
+
+
+def _remove_orphans(root: Path) -> None:
+    """Remove temporary folders whose writing process no longer runs (``.tmp-<id>-<pid>-…``)."""
+    for folder in root.glob(".tmp-*"):
+        found = re.search(r"-pid(\d+)-", folder.name)
+        if found is None or not folder.is_dir() or _alive(int(found.group(1))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """What the app may serve: the valid snapshots (newest first) and why others were skipped."""
@@ -498,7 +559,8 @@ def write_snapshot(
     final = root / snapshot_id
     if final.exists():
         raise FileExistsError(f"Bản chụp {snapshot_id} đã có, không ghi đè: {final}")
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{snapshot_id}-", dir=root))
+    # The writer's pid in the name: write_lock removes what a killed writer left.
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{snapshot_id}-pid{os.getpid()}-", dir=root))
     try:
         tables = {
             schema.FACTS: facts.select(list(schema.FACTS_SCHEMA))
@@ -534,7 +596,14 @@ def write_snapshot(
         for name in (*written, schema.MANIFEST):
             with (tmp / name).open("rb") as fh:
                 os.fsync(fh.fileno())
-        os.rename(tmp, final)
+        if final.exists():  # written meanwhile by a writer outside the lock (rename would merge)
+            raise FileExistsError(f"Bản chụp {snapshot_id} đã có, không ghi đè: {final}")
+        try:
+            os.rename(tmp, final)
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                raise FileExistsError(f"Bản chụp {snapshot_id} đã có, không ghi đè: {final}") from None
+            raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import importing, query, schema
-from dashboard.snapshot import load_snapshot, survey, write_snapshot
+from dashboard.snapshot import load_snapshot, next_snapshot_id, survey, write_snapshot
 
 BASE_ID = "2022-08-31"
 # Two wards of Quận Nam Từ Liêm (019): Phường Cầu Diễn 00592, Phường Xuân Phương 00622.
@@ -126,8 +126,10 @@ def test_round_trip_nine_month_report(data_dir, base, geography):
     )
     report = importing.import_file(data, "ntl.xlsx", data_dir, "2022-09-30", base, geography)
     assert report.ok, report.lines()
-    assert report.written == data_dir / "snapshots" / "2022-09-30"
+    # The id is the day the snapshot is made; the date its figures stand at is in the manifest.
+    assert report.written == data_dir / "snapshots" / dt.date.today().isoformat()
     snap = load_snapshot(report.written, geography)
+    assert snap.as_of == "2022-09-30" and snap.manifest["import_as_of"] == "2022-09-30"
     out = query.summarize(
         snap.facts,
         snap.status,
@@ -293,18 +295,49 @@ def test_a_file_that_changes_nothing_creates_nothing(data_dir, base, geography):
     assert report.ok and report.written is None and "không làm thay đổi" in report.message
 
 
-def test_second_import_on_the_same_date_gets_a_suffix(data_dir, base, geography):
-    for value in ("41", "42"):
-        data = workbook(facts=[(CAU_DIEN, "09/2022", "addicts_managed", value)])
-        report = importing.import_file(data, f"{value}.xlsx", data_dir, "2022-09-30", base, geography)
-    assert report.written.name == "2022-09-30-2"
-    assert survey(data_dir, geography).valid[0] == "2022-09-30-2"
+def test_second_import_on_the_same_day_gets_a_suffix_and_builds_on_the_first(data_dir, base, geography):
+    written = []
+    for value, unit in (("41", CAU_DIEN), ("42", XUAN_PHUONG)):
+        data = workbook(facts=[(unit, "09/2022", "addicts_managed", value)])
+        # No base named: the newest snapshot, so the second import holds the first one's row.
+        written.append(importing.import_file(data, f"{value}.xlsx", data_dir, "2022-09-30").written)
+    today = dt.date.today().isoformat()
+    assert [p.name for p in written] == [today, f"{today}-2"]
+    assert survey(data_dir, geography).valid[0] == f"{today}-2"
+    facts = load_snapshot(written[1], geography).facts.filter(pl.col("period") == dt.date(2022, 9, 1))
+    assert sorted(facts["value"].to_list()) == [41, 42]
 
 
-def test_as_of_before_the_base_is_refused(data_dir, base, geography):
-    data = workbook(facts=[(CAU_DIEN, "09/2022", "addicts_managed", "41")])
-    report = importing.import_file(data, "a.xlsx", data_dir, "2022-01-31", base, geography)
-    assert not report.ok and "sớm hơn bản chụp nền" in report.errors[0].message
+@pytest.mark.parametrize(
+    ("names", "today", "expected"),
+    [
+        ((), dt.date(2026, 12, 4), "2026-12-04"),
+        (("2026-10-31",), dt.date(2026, 12, 4), "2026-12-04"),
+        (("2026-12-04", "2026-12-04-2"), dt.date(2026, 12, 4), "2026-12-04-3"),
+        # An id dated later than today (ids once were the figures' dates): still sorts after it.
+        (("2026-12-08",), dt.date(2026, 12, 4), "2026-12-08-2"),
+        (("2026-12-04-9", "2026-12-04-10"), dt.date(2026, 12, 4), "2026-12-04-11"),
+    ],
+)
+def test_snapshot_ids_sort_after_every_existing_one(tmp_path, names, today, expected):
+    for name in names:
+        (tmp_path / name).mkdir()
+    assert next_snapshot_id(tmp_path, today) == expected
+
+
+def test_back_filling_an_earlier_period_keeps_every_newer_figure(data_dir, base, geography):
+    data = workbook(facts=[(CAU_DIEN, "03/2019", "addicts_managed", "17")])
+    report = importing.import_file(data, "2019.xlsx", data_dir, "2019-03-31", base, geography)
+    assert report.ok, report.lines()
+    snap = load_snapshot(report.written, geography)
+    # The new snapshot is the newest (the one the app opens) and keeps everything of its base.
+    assert survey(data_dir, geography).valid[0] == snap.snapshot_id
+    assert snap.facts.join(base.facts, on=list(schema.FACTS_KEY), how="anti").rows() == [
+        (dt.date(2019, 3, 1), CAU_DIEN, "addicts_managed", 17.0)
+    ]
+    assert base.facts.join(snap.facts, on=[*schema.FACTS_KEY, "value"], how="anti").is_empty()
+    # Its figures stand at the later of the two dates; the file's own date is kept beside it.
+    assert snap.as_of == BASE_ID and snap.manifest["import_as_of"] == "2019-03-31"
 
 
 def test_upload_size_limit(data_dir, base, geography):
@@ -468,8 +501,16 @@ def test_killing_an_import_mid_write_leaves_no_partial_snapshot(data_dir, geogra
         proc.stdout.close()
     catalogue = survey(data_dir, geography)
     assert catalogue.valid == (BASE_ID,) and catalogue.skipped == ()
-    assert not (data_dir / "snapshots" / "2022-09-30").exists()
+    assert [p.name for p in (data_dir / "snapshots").iterdir() if p.name != BASE_ID] != []  # its leftover
     assert tree_digest(data_dir / "snapshots" / BASE_ID) == before
+    # The killed writer held the write lock: the kernel released it, and the next import runs,
+    # removes the leftover folder and lands.
+    started = time.monotonic()
+    report = importing.import_file(upload.read_bytes(), "x.xlsx", data_dir, "2022-09-30")
+    assert report.written is not None and time.monotonic() - started < 30
+    assert sorted(p.name for p in (data_dir / "snapshots").iterdir()) == sorted(
+        [BASE_ID, report.written.name, ".validated"]
+    )
 
 
 @pytest.mark.parametrize(
