@@ -38,11 +38,17 @@ def snapshot_list(data_dir: Path, catalogue: Catalogue, lang: str = "vi") -> pl.
             as_of = fmt_date(dt.date.fromisoformat(str(manifest.get("as_of"))), lang)
         except ValueError:
             as_of = "–"
+        try:
+            created = dt.datetime.fromisoformat(str(manifest.get("created_at")))
+            made = f"{fmt_date(created.date(), lang)} {created:%H:%M}"
+        except ValueError:
+            made = "–"
         valid = folder.name in catalogue.valid
         problems = reasons.get(folder.name, ())
         rows.append(
             {
                 t("data.col.snapshot", lang): folder.name,
+                t("data.col.created", lang): made,
                 t("data.col.as_of", lang): as_of,
                 t("data.col.source", lang): str(manifest.get("source", "–")),
                 t("data.col.rows", lang): fmt_number(facts_rows, lang)

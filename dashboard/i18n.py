@@ -545,10 +545,34 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.no": {"vi": "Không", "en": "No"},
     "data.history": {"vi": "Các bản chụp số liệu", "en": "Snapshots"},
     "data.history_help": {
-        "vi": "Mỗi bản chụp là số liệu tại một ngày; bản chụp không bao giờ bị sửa, mỗi lần nhập tạo bản chụp mới.",
-        "en": "Each snapshot is the data as of one date; snapshots are never changed, each import makes a new one.",
+        "vi": "Bản chụp không bao giờ bị sửa: mỗi lần nhập tạo bản chụp mới, gồm bản chụp nền và tệp. Mã bản "
+        'chụp là ngày tạo (bản mới nhất đứng đầu, được mở mặc định); cột "Số liệu tính đến" là ngày số liệu.',
+        "en": "Snapshots are never changed: each import makes a new one, its base plus the file. A snapshot's id "
+        'is the day it was made (the newest first, opened by default); "Data as of" is the figures\' date.',
     },
     "data.col.snapshot": {"vi": "Bản chụp", "en": "Snapshot"},
+    "data.col.created": {"vi": "Tạo lúc", "en": "Created"},
+    "data.col.base": {"vi": "Bản chụp nền", "en": "Base"},
+    "data.base_newest": {
+        "vi": "Bản chụp mới nhất (hiện là {snapshot}{demo})",
+        "en": "The newest snapshot (now {snapshot}{demo})",
+    },
+    "data.base_demo": {"vi": " — dữ liệu minh họa", "en": " — demo data"},
+    "data.base_none": {
+        "vi": "Không dùng bản chụp nền: bắt đầu dữ liệu thật từ đầu",
+        "en": "No base: start real data from nothing",
+    },
+    "data.base_pick": {"vi": "Chọn bản chụp nền…", "en": "Choose a base snapshot…"},
+    "data.base_help": {
+        "vi": "Bản chụp mới = bản chụp nền + tệp. Dữ liệu minh họa chỉ được làm nền khi chọn rõ (bản chụp mới "
+        'vẫn ghi là minh họa); dữ liệu thật của đơn vị bắt đầu bằng "Không dùng bản chụp nền".',
+        "en": "New snapshot = base + file. Demo data is a base only when chosen explicitly (the new snapshot stays "
+        'marked demo); a committee\'s real data starts with "No base".',
+    },
+    "data.base_first": {
+        "vi": "Bản chụp mới nhất là dữ liệu minh họa: chọn bản chụp nền trước khi tải tệp lên.",
+        "en": "The newest snapshot is demo data: choose a base before uploading a file.",
+    },
     "data.col.as_of": {"vi": "Số liệu tính đến", "en": "Data as of"},
     "data.col.source": {"vi": "Nguồn", "en": "Source"},
     "data.col.rows": {"vi": "Số dòng số liệu", "en": "Fact rows"},
@@ -608,8 +632,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The file has {errors} errors: nothing was written. Fix the rows below and upload again.",
     },
     "data.imported": {
-        "vi": "Đã tạo bản chụp {snapshot}. Chọn bản chụp này ở thanh bên để xem.",
-        "en": "Snapshot {snapshot} was created. Pick it in the sidebar to see it.",
+        "vi": "Đã tạo bản chụp {snapshot} (số liệu tính đến ngày {as_of}). Đây là bản chụp mới nhất, được mở "
+        "mặc định; trong phiên này, chọn nó ở thanh bên để xem.",
+        "en": "Snapshot {snapshot} was created (data as of {as_of}). It is the newest, opened by default; in "
+        "this session, pick it in the sidebar to see it.",
     },
     "data.col.kind": {"vi": "Loại", "en": "Kind"},
     "data.col.sheet": {"vi": "Trang", "en": "Sheet"},

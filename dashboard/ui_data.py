@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
@@ -33,3 +35,16 @@ def check_upload(
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
     base = ui.whole_snapshot(folder, base_id, scope) if base_id else None
     return importing.check_import(data, filename, base, ui.reference_geography())
+
+
+def import_upload(data: bytes, filename: str, folder: str, as_of, base_choice: str, scope: Access):
+    """Import an uploaded file as a new snapshot (``importing.import_file``, the CLI's code).
+
+    ``base_choice``: ``importing.NEWEST`` (read again under the write lock), ``importing.NO_BASE``
+    or a snapshot id. The data manager chose it on the page, so a demo base is accepted.
+    """
+    if not scope.can_import:
+        raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
+    return importing.import_file(
+        data, filename, Path(folder), as_of.isoformat(), base_choice, ui.reference_geography(), demo_ok=True
+    )

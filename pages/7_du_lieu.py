@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import history, importing, tables, ui, ui_data
+from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -57,9 +58,34 @@ st.download_button(
     icon=":material/download:",
     on_click="ignore",  # a download needs no rerun of the page
 )
-# The template is in the old units: a version 2 snapshot (new units from July 2025) is no base.
-bases = [sid for sid in catalogue.valid if not ui.is_versioned(f.data_dir, sid)]
-base_id = st.selectbox(t("data.base", lang), bases, index=0, key="import_base") if bases else None
+# The base: the newest snapshot (found again when the import runs, after any import finishing
+# meanwhile), none (real data from nothing) or one chosen by id. Demo data is never the default.
+newest = catalogue.valid[0] if catalogue.valid else None
+newest_demo = newest is not None and ui.whole_snapshot(f.data_dir, newest, scope).demo
+choices = (
+    [importing.NO_BASE, *catalogue.valid]
+    if newest is None
+    else [importing.NEWEST, importing.NO_BASE, *catalogue.valid]
+)
+labels = {
+    importing.NEWEST: t(
+        "data.base_newest", lang, snapshot=newest, demo=t("data.base_demo", lang) if newest_demo else ""
+    ),
+    importing.NO_BASE: t("data.base_none", lang),
+}
+base_choice = st.selectbox(
+    t("data.base", lang),
+    choices,
+    index=None if newest_demo else 0,
+    format_func=lambda c: labels.get(c, c),
+    placeholder=t("data.base_pick", lang),
+    help=t("data.base_help", lang),
+    key="import_base",
+)
+if base_choice is None:
+    st.info(t("data.base_first", lang))
+    st.stop()
+base_id = {importing.NEWEST: newest, importing.NO_BASE: None}.get(base_choice, base_choice)
 upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
 
 if upload is not None:
@@ -87,10 +113,12 @@ if upload is not None:
         # A static table: every message is read in full, wrapped, without scrolling a grid.
         st.table(history.problems_table(problems, lang))
     if report.ok and st.button(t("data.do_import", lang), type="primary", key="do_import"):
-        done = importing.import_file(
-            data, upload.name, Path(f.data_dir), as_of.isoformat(), base, ui.reference_geography()
-        )
+        # The same code as the command line: under the data folder's write lock, the base read again.
+        done = ui_data.import_upload(data, upload.name, f.data_dir, as_of, base_choice, scope)
         if done.written is not None:
-            st.success(t("data.imported", lang, snapshot=done.written.name))
-        else:
+            st.success(t("data.imported", lang, snapshot=done.written.name, as_of=fmt_date(as_of, lang)))
+        elif done.ok:
             st.info(done.message)
+        else:
+            st.error(done.message)
+            st.table(history.problems_table(done.errors, lang))

@@ -150,10 +150,11 @@ def test_the_data_page_says_which_units_each_snapshot_holds(reform_env):
     units = dict(zip(listing[t("data.col.snapshot")], listing[t("data.col.units")], strict=True))
     assert units[demo.REFORM_SNAPSHOT[0]] == t("data.units_v2")
     assert {units[sid] for sid, _ in demo.SNAPSHOTS} == {t("data.units_v1")}
-    # Only version 1 snapshots are offered as an import base (the template is in old units).
+    # Every snapshot can be an import's base, whatever its version (rows are read in the units of
+    # their period); the newest is offered first, then starting from nothing.
     base = at.selectbox(key="import_base")
-    assert demo.REFORM_SNAPSHOT[0] not in base.options
-    assert base.options == [sid for sid, _ in reversed(demo.SNAPSHOTS)]
+    ids = [demo.REFORM_SNAPSHOT[0], *(sid for sid, _ in reversed(demo.SNAPSHOTS))]
+    assert base.options[2:] == ids
 
 
 def test_a_breakdown_by_commune_of_a_new_province_stays_readable(reform_env):
