@@ -177,7 +177,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes,
     )
     for line in report.lines():
-        print(line)
+        print(f"{path.name}: {line}")  # the file, then the sheet, column, row and value
     print(report.message)
     return 0 if report.ok else 1
 

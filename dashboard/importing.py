@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import fastexcel
@@ -46,6 +47,7 @@ SHEET_FACTS = "Số liệu"
 SHEET_STATUS = "Phân loại xã"
 SHEET_TARGETS = "Chỉ tiêu"
 SHEET_HELP = "Hướng dẫn"
+SHEET_UNITS_2025 = "Đơn vị mới (từ 01-7-2025)"  # Excel sheet names may not hold '/'
 
 # Accepted headers (compared without accents and case) → internal column.
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -285,18 +287,19 @@ class PeriodResolver:
         code, reason = own.resolve(raw, level)
         if code is not None or not raw or AMBIGUOUS in (reason or ""):
             return code, reason
-        in_force = f"từ 01/7/2025 ghi theo {NEW_UNITS}" if is_new else f"trước 01/7/2025 ghi theo {OLD_UNITS}"
-        rule = f"{_when_label(when)}: {in_force}"
-        elsewhere, _ = other.resolve(raw, level)
+        elsewhere, other_reason = other.resolve(raw, level)
+        if elsewhere is None and AMBIGUOUS in (other_reason or ""):
+            # Several units of the other structure have this name: it is still not one of this period's.
+            return None, f"{_when_label(when)}: {reason}; '{raw}' là tên trong {other.catalogue}"
         if elsewhere is None:
-            return None, f"{reason} ({rule})"
+            return None, f"{_when_label(when)}: {reason}"
         if is_new and other.geography.level(elsewhere) == "district":
             return None, (
                 f"'{raw}' là {other.path(elsewhere)} — cấp huyện đã bỏ từ 01/7/2025; {_when_label(when)} "
                 "ghi theo xã, phường, đặc khu hoặc tỉnh, thành phố mới"
             )
-        kind = OLD_UNITS if is_new else NEW_UNITS
-        return None, f"'{raw}' là {other.path(elsewhere)}, {kind}, không có trong danh mục của {rule}"
+        kind, in_force = (OLD_UNITS, NEW_UNITS) if is_new else (NEW_UNITS, OLD_UNITS)
+        return None, f"'{raw}' là {other.path(elsewhere)}, {kind}; {_when_label(when)} ghi theo {in_force}"
 
 
 # ---------------------------------------------------------------- reading
@@ -1347,8 +1350,9 @@ def compare(old: Snapshot, new: Snapshot) -> pl.DataFrame:
 # ---------------------------------------------------------------- the template
 
 
+@lru_cache(maxsize=1)  # the same bytes each time; the Dữ liệu page offers it on every run
 def template_bytes() -> bytes:
-    """The Excel template handed out by the app and the CLI."""
+    """The Excel template handed out by the app and the CLI (with the list of the new units)."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -1365,6 +1369,12 @@ def template_bytes() -> bytes:
     ws.set_column(0, 0, 110, wrap)
     lines = [
         "MẪU BÁO CÁO SỐ LIỆU — Ban chỉ đạo phòng, chống tội phạm, tệ nạn ma túy, mại dâm và HIV/AIDS",
+        "",
+        "Đơn vị hành chính theo kỳ báo cáo: từ tháng 07/2025 (danh sách, chỉ tiêu từ năm 2025) ghi theo "
+        "đơn vị hành chính mới — tỉnh, thành phố và xã, phường, đặc khu, không còn cấp huyện; danh mục ở "
+        f"trang '{SHEET_UNITS_2025}'. Các tháng trước 07/2025 (năm trước 2025) ghi theo đơn vị cũ "
+        "(tỉnh, huyện, xã trước sáp nhập). Cùng một mã hoặc tên có thể là hai đơn vị khác nhau ở hai thời "
+        "kỳ: kỳ báo cáo quyết định là đơn vị nào. Số phát sinh cộng dồn không được vắt qua 01/7/2025.",
         "",
         f"Trang '{SHEET_FACTS}': mỗi dòng một số liệu. Mã đơn vị: mã GSO (tỉnh 2 số, huyện 3 số, xã 5 số) "
         "hoặc tên, có thể ghi thêm tên cấp trên sau dấu phẩy (ví dụ: 'Phường Đức Giang, Long Biên'). "
@@ -1388,6 +1398,24 @@ def template_bytes() -> bytes:
     ]
     for i, line in enumerate(lines):
         ws.write(i, 0, line)
+    # The new units, so that a clerk of a new commune finds its code without the old lists.
+    ws = book.add_worksheet(SHEET_UNITS_2025)
+    ws.write_row(0, 0, ["Mã", "Tên đơn vị", "Cấp", "Thuộc tỉnh, thành phố"], bold)
+    ws.set_column(0, 0, 10, text)
+    ws.set_column(1, 3, 34)
+    ws.freeze_panes(1, 0)
+    geo = reform.geography_2025()
+    level_names = {"province": "Tỉnh, thành phố", "commune": "Xã, phường, đặc khu"}
+    row = 1
+    for province, name in (
+        geo.units_at("province").sort("unit_code").select("unit_code", "unit_name").iter_rows()
+    ):
+        ws.write_row(row, 0, [province, name, level_names["province"], ""], text)
+        row += 1
+        communes = geo.units_at("commune", within=province).sort("unit_code")
+        for code, commune in communes.select("unit_code", "unit_name").iter_rows():
+            ws.write_row(row, 0, [code, commune, level_names["commune"], name], text)
+            row += 1
     book.close()
     return buffer.getvalue()
 
