@@ -82,11 +82,12 @@ base_choice = st.selectbox(
     help=t("data.base_help", lang),
     key="import_base",
 )
+upload = None
 if base_choice is None:
-    st.info(t("data.base_first", lang))
-    st.stop()
-base_id = {importing.NEWEST: newest, importing.NO_BASE: None}.get(base_choice, base_choice)
-upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
+    st.info(t("data.base_first", lang))  # no st.stop(): the run must reach ui.finish_run()
+else:
+    base_id = {importing.NEWEST: newest, importing.NO_BASE: None}.get(base_choice, base_choice)
+    upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
 
 if upload is not None:
     data = upload.getvalue()

@@ -12,6 +12,7 @@ import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import importing
 from dashboard.access import ACCESS_FILE_ENV
 from dashboard.i18n import t
 
@@ -145,6 +146,9 @@ def test_viewer_has_no_import_section_and_a_scoped_comparison(oidc_env):
 def test_data_manager_sees_the_import_section_and_every_province(oidc_env):
     at = run_as(MANAGER_EMAIL, "pages/7_du_lieu.py")
     assert_clean(at)
+    # The newest snapshot is the demo: the upload waits for the base to be chosen.
+    assert not at.get("file_uploader")
+    at.selectbox(key="import_base").set_value(importing.NEWEST).run()
     assert at.get("file_uploader")
     assert t("data.import") in [h.value for h in at.header]
     assert "Toàn quốc" in at.selectbox(key="province").options

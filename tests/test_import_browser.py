@@ -1,8 +1,9 @@
-"""Real browser, as a new user on the Dữ liệu page: template → filled 9-month figures → import →
-seen on the overview; a broken file is refused with row-level messages and nothing changes on disk.
+"""Real browser, as a new user on the Dữ liệu page: the base chosen, the template filled for a new
+unit (Phường Hoàng Mai, Hà Nội, 11/2026) → import → seen on the overview in the new units with the
+2025–2026 history; a broken file is refused with row-level messages and nothing changes on disk.
 
-Runs its own server on a copy of the demo data (an import writes a snapshot), with the browser
-fixtures and helpers of ``tests/test_browser.py``.
+Runs its own server on a copy of every demo snapshot (an import writes a snapshot), with the
+browser fixtures and helpers of ``tests/test_browser.py``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def data_copy(demo_dir, tmp_path_factory):
+def data_copy(reform_dir, tmp_path_factory):
     root = tmp_path_factory.mktemp("import-data")
-    shutil.copytree(demo_dir / "snapshots", root / "snapshots")
+    shutil.copytree(reform_dir / "snapshots", root / "snapshots")
     return root
 
 
@@ -47,9 +48,17 @@ def tree(root: Path) -> dict[str, str]:
 
 
 def open_data_page(tab, base: str) -> None:
+    """The Dữ liệu page, with the newest snapshot (the demo) chosen on purpose as the import's base."""
     tab.goto(base + "/du-lieu")
     test_browser.wait_idle(tab)
     test_browser.assert_no_error_box(tab)
+    # The demo is never the default base: the upload appears once a base is chosen.
+    assert tab.locator("[data-testid=stFileUploader]").count() == 0
+    box = tab.locator("[data-testid=stSelectbox]", has_text="Bản chụp nền")
+    box.locator("input").click()
+    tab.get_by_role("option", name="Bản chụp mới nhất (hiện là 2026-10-31 — dữ liệu minh họa)").click()
+    test_browser.wait_idle(tab, after_action=True)
+    tab.wait_for_selector("[data-testid=stFileUploader]", timeout=test_browser.RUN_TIMEOUT_MS)
 
 
 def upload(tab, name: str, data: bytes, mime: str) -> None:
@@ -69,62 +78,74 @@ def test_a_broken_file_is_refused_row_by_row_and_nothing_changes(import_server, 
     open_data_page(page, import_server)
     csv = (
         "Mã đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n"
-        "019,9 tháng 2026,compulsory_rehab,-4\n"
-        "Hoàng Mai,09/2026,drug_users,3\n"
+        "019,11/2026,compulsory_rehab,-4\n"  # a district after 07/2025, a negative value
+        "Phường Cầu Diễn,11/2026,drug_users,3\n"  # an old ward after 07/2025
     )
     upload(page, "hong.csv", csv.encode("utf-8"), "text/csv")
     errors = page.locator("[data-testid=stAlertContentError]")
-    assert errors.count() == 1 and "2 lỗi" in errors.inner_text()
+    assert errors.count() == 1 and "3 lỗi" in errors.inner_text()
     table = page.locator("[data-testid=stTable]").last.inner_text()
     assert "dòng 2" in table and "dòng 3" in table
+    assert "cấp huyện đã bỏ từ 01/7/2025" in table and "đơn vị hành chính cũ" in table
     assert page.get_by_role("button", name="Nhập thành bản chụp mới").count() == 0
     test_browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(test_browser.SCREENSHOTS / "du-lieu_tep-loi.png"))
     assert tree(data_copy) == before
 
 
-def test_template_filled_imported_and_seen_on_the_overview(import_server, page, data_copy):
+def test_template_filled_for_a_new_ward_imported_and_seen_on_the_overview(import_server, page, data_copy):
     open_data_page(page, import_server)
     with page.expect_download(timeout=60_000) as event:
         page.get_by_role("button", name="Tải mẫu báo cáo (Excel)").click()
     book = openpyxl.load_workbook(io.BytesIO(event.value.path().read_bytes()))
+    # The template lists the new units: the clerk finds the ward there.
+    units = {
+        row[1]: row[0] for row in book["Đơn vị mới (từ 01-7-2025)"].iter_rows(min_row=2, values_only=True)
+    }
+    assert units["Phường Hoàng Mai"] in ("00331", "17110")
     sheet = book["Số liệu"]
-    sheet.append(["Quận Nam Từ Liêm", "9 tháng 2026", "Đưa đi cai nghiện bắt buộc", "27"])
-    sheet.append(["019", "09/2026", "Người nghiện có hồ sơ quản lý", "431"])
+    sheet.append(["Phường Hoàng Mai, Hà Nội", "11/2026", "Người nghiện có hồ sơ quản lý", "321"])
     filled = io.BytesIO()
     book.save(filled)
 
     upload(
         page,
-        "nam-tu-liem-9-thang-2026.xlsx",
+        "hoang-mai-11-2026.xlsx",
         filled.getvalue(),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
-    # The date the figures stand at is proposed from the file: the end of September 2026.
+    # The date the figures stand at is proposed from the file: the end of November 2026.
     page.screenshot(path=str(test_browser.SCREENSHOTS / "du-lieu_kiem-tra-tep.png"))
-    assert page.locator("[data-testid=stDateInput] input").first.input_value() in ("30/09/2026", "2026-09-30")
+    assert page.locator("[data-testid=stDateInput] input").first.input_value() in ("30/11/2026", "2026-11-30")
     page.get_by_role("button", name="Nhập thành bản chụp mới").click()
     test_browser.wait_idle(page, after_action=True)
-    assert "Đã tạo bản chụp 2026-09-30" in page.locator("[data-testid=stMain]").inner_text()
-    assert (data_copy / "snapshots" / "2026-09-30" / "manifest.json").is_file()
+    created = sorted(p.name for p in (data_copy / "snapshots").iterdir() if not p.name.startswith("."))[-1]
+    assert (
+        f"Đã tạo bản chụp {created} (số liệu tính đến ngày 30/11/2026)"
+        in page.locator("[data-testid=stMain]").inner_text()
+    )
+    page.screenshot(path=str(test_browser.SCREENSHOTS / "du-lieu_da-nhap.png"))
 
+    # A new visit opens the newest snapshot, in the new units.
     query = urllib.parse.urlencode(
         [
-            ("snapshot", "2026-09-30"),
-            ("district", "Quận Nam Từ Liêm"),
+            ("province", "Thành phố Hà Nội"),
+            ("communes_2025", "Phường Hoàng Mai"),
             ("years", "2025"),
             ("years", "2026"),
-            ("grain", "9 tháng"),
+            ("grain", "Tháng"),
         ]
     )
     page.goto(f"{import_server}/?{query}")
     test_browser.wait_idle(page)
     test_browser.assert_no_error_box(page)
+    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
+    assert created in sidebar and "Mới (từ 01/7/2025)" in sidebar
     main = page.locator("[data-testid=stMain]").inner_text()
-    assert "Quận Nam Từ Liêm" in main and "9 tháng 2026" in main
-    metric = page.locator("[data-testid=stMetric]", has_text="Đưa đi cai nghiện bắt buộc")
-    assert metric.locator("[data-testid=stMetricValue]").inner_text().strip() == "27"
+    assert "Phường Hoàng Mai" in main and "11/2026" in main
     addicts = page.locator("[data-testid=stMetric]", has_text="Người nghiện có hồ sơ quản lý")
-    assert addicts.locator("[data-testid=stMetricValue]").inner_text().strip() == "431"
+    assert addicts.first.locator("[data-testid=stMetricValue]").inner_text().strip() == "321"
+    # The 2025–2026 history is there: the trend from 2025 is drawn.
+    assert test_browser.assert_charts_drawn(page) > 0
     page.screenshot(path=str(test_browser.SCREENSHOTS / "tong-quan_sau-khi-nhap.png"))
