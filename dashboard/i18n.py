@@ -633,9 +633,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "data.imported": {
         "vi": "Đã tạo bản chụp {snapshot} (số liệu tính đến ngày {as_of}). Đây là bản chụp mới nhất, được mở "
-        "mặc định; trong phiên này, chọn nó ở thanh bên để xem.",
-        "en": "Snapshot {snapshot} was created (data as of {as_of}). It is the newest, opened by default; in "
-        "this session, pick it in the sidebar to see it.",
+        "mặc định và đã được chọn ở thanh bên.",
+        "en": "Snapshot {snapshot} was created (data as of {as_of}). It is the newest, opened by default, and "
+        "is now selected in the sidebar.",
     },
     "data.col.kind": {"vi": "Loại", "en": "Kind"},
     "data.col.sheet": {"vi": "Trang", "en": "Sheet"},

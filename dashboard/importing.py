@@ -155,6 +155,7 @@ class ImportReport:
     imported_rows: int = 0  # rows read from the file (all sheets), before merging with the base
     latest_month: dt.date | None = None  # the newest month among the imported figures
     structure_from: dt.date | None = None  # the result is contract version 2 (docs/REFORM.md)
+    as_of: str | None = None  # the written snapshot's date of figures (the later of file and base)
 
     @property
     def ok(self) -> bool:
@@ -1314,7 +1315,7 @@ def _import_locked(
         report.errors.append(Problem("error", filename, f"không chọn được mã bản chụp mới trong {root}"))
         report.message = "Không ghi gì."
         return report
-    report.written = path
+    report.written, report.as_of = path, snap_as_of
     report.message = (
         f"Đã tạo bản chụp mới {snapshot_id} (tạo lúc {created:%H:%M} ngày {fmt_date(created.date())}; "
         f"số liệu tính đến ngày {fmt_date(dt.date.fromisoformat(snap_as_of))}; "

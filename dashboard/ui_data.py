@@ -37,14 +37,27 @@ def check_upload(
     return importing.check_import(data, filename, base, ui.reference_geography())
 
 
-def import_upload(data: bytes, filename: str, folder: str, as_of, base_choice: str, scope: Access):
+_IMPORT_RESULT = "_data_import_result"  # session state: the last import's report, shown once
+
+
+def import_upload(data: bytes, filename: str, folder: str, as_of, base_choice: str, scope: Access) -> None:
     """Import an uploaded file as a new snapshot (``importing.import_file``, the CLI's code).
 
-    ``base_choice``: ``importing.NEWEST`` (read again under the write lock), ``importing.NO_BASE``
-    or a snapshot id. The data manager chose it on the page, so a demo base is accepted.
+    A button callback: it runs before the next script run, so the sidebar's snapshot can be set to
+    the new one (the newest, which the app opens by default). ``base_choice``:
+    ``importing.NEWEST`` (read again under the write lock), ``importing.NO_BASE`` or a snapshot
+    id. The data manager chose it on the page, so a demo base is accepted.
     """
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
-    return importing.import_file(
+    done = importing.import_file(
         data, filename, Path(folder), as_of.isoformat(), base_choice, ui.reference_geography(), demo_ok=True
     )
+    st.session_state[_IMPORT_RESULT] = done
+    if done.written is not None:
+        st.session_state[ui.P_SNAPSHOT] = done.written.name
+
+
+def import_result() -> importing.ImportReport | None:
+    """The report of the import the button just ran (once), or None."""
+    return st.session_state.pop(_IMPORT_RESULT, None)

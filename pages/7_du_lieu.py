@@ -1,5 +1,6 @@
 """Dữ liệu: the snapshots on disk, what changed between two of them, and the import of a report."""
 
+import datetime as dt
 from pathlib import Path
 
 import streamlit as st
@@ -113,11 +114,21 @@ if upload is not None:
     if problems:
         # A static table: every message is read in full, wrapped, without scrolling a grid.
         st.table(history.problems_table(problems, lang))
-    if report.ok and st.button(t("data.do_import", lang), type="primary", key="do_import"):
-        # The same code as the command line: under the data folder's write lock, the base read again.
-        done = ui_data.import_upload(data, upload.name, f.data_dir, as_of, base_choice, scope)
+    if report.ok:
+        # The same code as the command line (under the data folder's write lock, the base read
+        # again), run in the button's callback so that the sidebar can switch to the new snapshot.
+        st.button(
+            t("data.do_import", lang),
+            type="primary",
+            key="do_import",
+            on_click=ui_data.import_upload,
+            args=(data, upload.name, f.data_dir, as_of, base_choice, scope),
+        )
+    done = ui_data.import_result()
+    if done is not None:
         if done.written is not None:
-            st.success(t("data.imported", lang, snapshot=done.written.name, as_of=fmt_date(as_of, lang)))
+            written_as_of = fmt_date(dt.date.fromisoformat(done.as_of), lang)
+            st.success(t("data.imported", lang, snapshot=done.written.name, as_of=written_as_of))
         elif done.ok:
             st.info(done.message)
         else:

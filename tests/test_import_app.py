@@ -62,6 +62,7 @@ def test_a_new_unit_report_imported_from_the_page_is_seen_in_the_new_units(data_
     at.button(key="do_import").click().run()
     newest = survey(data_dir, geography).valid[0]
     assert at.success[-1].value == t("data.imported", snapshot=newest, as_of="30/11/2026")
+    assert at.sidebar.selectbox(key="snapshot").value == newest  # the sidebar switched to it
 
     # The new snapshot is version 2, still marked demo (its base was chosen), and holds every row
     # of its base plus the report's.
