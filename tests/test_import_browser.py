@@ -140,10 +140,12 @@ def test_template_filled_for_a_new_ward_imported_and_seen_on_the_overview(import
     page.goto(f"{import_server}/?{query}")
     test_browser.wait_idle(page)
     test_browser.assert_no_error_box(page)
-    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
-    assert created in sidebar and "Mới (từ 01/7/2025)" in sidebar
+    page.screenshot(path=str(test_browser.SCREENSHOTS / "tong-quan_sau-khi-nhap.png"))
+    assert "Mới (từ 01/7/2025)" in page.locator("[data-testid=stSidebar]").inner_text()
     main = page.locator("[data-testid=stMain]").inner_text()
-    assert "Phường Hoàng Mai" in main and "11/2026" in main
+    assert "Tổng quan: Phường Hoàng Mai, Tháng 11/2026" in main
+    # The source line names the new snapshot's file and base.
+    assert "Nhập từ tệp hoang-mai-11-2026.xlsx (số liệu tính đến ngày 30/11/2026)" in main
     addicts = page.locator("[data-testid=stMetric]", has_text="Người nghiện có hồ sơ quản lý")
     assert addicts.first.locator("[data-testid=stMetricValue]").inner_text().strip() == "321"
     # The 2025–2026 history is there: the trend from 2025 is drawn.
