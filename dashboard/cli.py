@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard import access, demo, importing, query, reform, structure
+from dashboard import access, demo, history, importing, query, reform, structure
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number
 from dashboard.geography import COUNTRY_CODE, Geography
@@ -56,6 +56,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     # From the validation's statistics: the facts file is not read again.
     print(f"Bản chụp {snap.snapshot_id} hợp lệ ({fmt_number(snap.stats.rows)} dòng số liệu).")
+    made, as_of = history.manifest_dates(snap.manifest)
+    base = snap.manifest.get("base_snapshot", "–") if "import_file" in snap.manifest else "–"
+    print(f"Tạo lúc {made}; số liệu tính đến ngày {as_of}; bản chụp nền: {base or 'không có'}.")
     return 0
 
 

@@ -24,6 +24,20 @@ def _manifest(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def manifest_dates(manifest: dict, lang: str = "vi") -> tuple[str, str]:
+    """When a snapshot was made ("04/12/2026 09:15") and the date its figures stand at ("30/11/2026")."""
+    try:
+        as_of = fmt_date(dt.date.fromisoformat(str(manifest.get("as_of"))), lang)
+    except ValueError:
+        as_of = "–"
+    try:
+        created = dt.datetime.fromisoformat(str(manifest.get("created_at")))
+        made = f"{fmt_date(created.date(), lang)} {created:%H:%M}"
+    except ValueError:
+        made = "–"
+    return made, as_of
+
+
 def snapshot_list(data_dir: Path, catalogue: Catalogue, lang: str = "vi") -> pl.DataFrame:
     """Every snapshot folder, newest first: date, source, rows, demo or not, valid or not (and why)."""
     reasons = {sid: problems for sid, problems in catalogue.skipped}
@@ -34,15 +48,7 @@ def snapshot_list(data_dir: Path, catalogue: Catalogue, lang: str = "vi") -> pl.
         facts_rows = (
             files.get(schema.FACTS, {}).get("rows") if isinstance(files.get(schema.FACTS), dict) else None
         )
-        try:
-            as_of = fmt_date(dt.date.fromisoformat(str(manifest.get("as_of"))), lang)
-        except ValueError:
-            as_of = "–"
-        try:
-            created = dt.datetime.fromisoformat(str(manifest.get("created_at")))
-            made = f"{fmt_date(created.date(), lang)} {created:%H:%M}"
-        except ValueError:
-            made = "–"
+        made, as_of = manifest_dates(manifest, lang)
         valid = folder.name in catalogue.valid
         problems = reasons.get(folder.name, ())
         rows.append(

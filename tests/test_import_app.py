@@ -41,6 +41,10 @@ def data_page() -> AppTest:
 
 def test_the_demo_is_never_the_default_base(data_dir):
     at = data_page()
+    listing = at.dataframe[0].value  # when each snapshot was made, and the date of its figures
+    made = dict(zip(listing[t("data.col.snapshot")], listing[t("data.col.created")], strict=True))
+    as_of = dict(zip(listing[t("data.col.snapshot")], listing[t("data.col.as_of")], strict=True))
+    assert made["2026-10-31"] == "31/10/2026 17:00" and as_of["2026-10-31"] == "31/10/2026"
     base = at.selectbox(key="import_base")
     assert base.value is None  # the newest snapshot is the demo: a choice must be made
     assert base.options[:2] == [

@@ -280,6 +280,15 @@ def test_real_data_starts_from_nothing_with_base_none(demo_only, legacy, tmp_pat
     assert "không dùng bản chụp nền" in snap.source
     assert snap.facts.rows() == [(dt.date(2026, 11, 1), HOANG_MAI, "addicts_managed", 321.0)]
     assert snap.status.is_empty() and snap.targets.is_empty()
+    # The snapshot's id is the day it was made; the date of its figures is said apart.
+    capsys.readouterr()
+    assert cli.main(["validate", str(snap.path)]) == 0
+    made = dt.datetime.fromisoformat(snap.manifest["created_at"])
+    assert (
+        f"Tạo lúc {made:%d/%m/%Y %H:%M}; số liệu tính đến ngày 30/11/2026; bản chụp nền: không có."
+        in capsys.readouterr().out
+    )
+    assert newest.startswith(made.date().isoformat())
 
 
 def test_the_demo_as_a_base_chosen_on_purpose_stays_marked_demo(demo_only, legacy):
