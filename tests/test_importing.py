@@ -449,7 +449,7 @@ def test_html_and_formulas_in_names_are_refused_as_unknown_units(data_dir, base,
     report = importing.check_import(data, "x.xlsx", base, geography)
     # The tag is an unknown name; the formula cell (no cached value) arrives empty.
     assert [(p.where, p.message.split(" '")[0]) for p in report.errors] == [
-        ("dòng 2", "không tìm thấy đơn vị"),
+        ("dòng 2", "kỳ 09/2022: không tìm thấy đơn vị"),
         ("dòng 3", "thiếu mã hoặc tên đơn vị"),
     ]
 
