@@ -1255,7 +1255,7 @@ def _import_locked(
 ) -> ImportReport:
     report = check_import(data, filename, base, geography, max_bytes, geography_2025)
     if not report.ok:
-        report.message = "Không ghi gì: tệp có lỗi, xem danh sách bên dưới."
+        report.message = f"Không ghi gì: tệp có {len(report.errors)} lỗi, xem danh sách lỗi."
         return report
     digest = file_digest(data)
     root = data_dir / "snapshots"
