@@ -168,8 +168,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Lỗi: không tìm thấy tệp {path}", file=sys.stderr)
         return 1
-    # No --base: the newest valid snapshot, found under the write lock (importing.NEWEST).
-    base = args.base if args.base else importing.NEWEST
+    # No --base: the newest valid snapshot, found under the write lock (importing.NEWEST), unless
+    # it is the demo; "--base newest" takes it even then (chosen on purpose).
+    base = args.base if args.base and args.base != importing.NEWEST else importing.NEWEST
     report = importing.import_file(
         path.read_bytes(),
         path.name,
@@ -178,6 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         base,
         geography,
         max_bytes=args.max_bytes,
+        demo_ok=args.base == importing.NEWEST,
     )
     for line in report.lines():
         print(f"{path.name}: {line}")  # the file, then the sheet, column, row and value
@@ -316,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--base",
-        help="mã bản chụp nền; none: không dùng nền (dữ liệu thật bắt đầu từ đầu); mặc định: bản chụp "
-        "hợp lệ mới nhất (nếu đó là dữ liệu minh họa thì phải ghi rõ --base)",
+        help="mã bản chụp nền; none: không dùng nền (dữ liệu thật bắt đầu từ đầu); newest: bản chụp hợp lệ "
+        "mới nhất, kể cả dữ liệu minh họa; mặc định: bản chụp hợp lệ mới nhất, trừ dữ liệu minh họa",
     )
     p.add_argument(
         "--max-bytes",

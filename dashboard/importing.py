@@ -1184,8 +1184,8 @@ def _find_base(
                 filename,
                 f"bản chụp mới nhất {found.snapshot_id} là dữ liệu minh họa (demo); số liệu thật không "
                 "được trộn vào đó nếu không chọn rõ — chọn không dùng bản chụp nền (dòng lệnh: --base "
-                f"none) để bắt đầu dữ liệu thật, hoặc chọn chính bản chụp {found.snapshot_id} làm nền "
-                "(bản chụp mới vẫn ghi là minh họa)",
+                "none) để bắt đầu dữ liệu thật, hoặc chọn rõ bản chụp mới nhất làm nền (dòng lệnh: --base "
+                "newest; bản chụp mới vẫn ghi là minh họa)",
             )
         return found, None
     if not schema.SNAPSHOT_ID.match(str(base)) or not (root / str(base)).is_dir():

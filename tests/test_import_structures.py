@@ -270,7 +270,9 @@ def test_real_data_starts_from_nothing_with_base_none(demo_only, legacy, tmp_pat
     before = tree_digest(demo_only)
     # The default base is the newest snapshot; when it is the demo, the import says so and stops.
     assert cli.main(["import", str(upload), "--data-dir", str(demo_only)]) == 1
-    assert "là dữ liệu minh họa (demo)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "hm.csv: Lỗi [hm.csv]: bản chụp mới nhất 2022-08-31 là dữ liệu minh họa (demo)" in out
+    assert "--base none" in out and "--base newest" in out
     assert tree_digest(demo_only) == before
 
     assert cli.main(["import", str(upload), "--data-dir", str(demo_only), "--base", "none"]) == 0
@@ -300,3 +302,9 @@ def test_the_demo_as_a_base_chosen_on_purpose_stays_marked_demo(demo_only, legac
     report = importing.import_file(data, "b.xlsx", demo_only, None, importing.NEWEST, legacy, demo_ok=True)
     snap = load_snapshot(report.written, legacy)
     assert snap.demo and snap.stats.rows == 48 + 2
+    # So does the command line's "--base newest".
+    upload = demo_only / "c.xlsx"
+    upload.write_bytes(workbook(facts=[(CODE, "11/2022", "addicts_managed", "43")]))
+    assert cli.main(["import", str(upload), "--data-dir", str(demo_only), "--base", "newest"]) == 0
+    newest = load_snapshot(demo_only / "snapshots" / survey(demo_only, legacy).valid[0], legacy)
+    assert newest.demo and newest.stats.rows == 48 + 3
