@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import access, importing, ui
 from dashboard.access import Access
+from dashboard.i18n import t
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -35,6 +36,33 @@ def check_upload(
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
     base = ui.whole_snapshot(folder, base_id, scope) if base_id else None
     return importing.check_import(data, filename, base, ui.reference_geography())
+
+
+def base_options(
+    folder: str, catalogue, scope: Access, lang: str
+) -> tuple[list[str], dict[str, str], int | None]:
+    """The import's base choices, their labels, and the default (None: the user must choose).
+
+    ``importing.NEWEST`` first (read again when the import runs, so concurrent imports build on
+    each other), then ``importing.NO_BASE`` (real data from nothing), then every valid snapshot.
+    The demo is never chosen by default: when the newest snapshot is demo data there is no default.
+    """
+    newest = catalogue.valid[0] if catalogue.valid else None
+    newest_demo = newest is not None and ui.whole_snapshot(folder, newest, scope).demo
+    labels = {importing.NO_BASE: t("data.base_none", lang)}
+    choices = [importing.NO_BASE, *catalogue.valid]
+    if newest is not None:
+        demo = t("data.base_demo", lang) if newest_demo else ""
+        labels[importing.NEWEST] = t("data.base_newest", lang, snapshot=newest, demo=demo)
+        choices.insert(0, importing.NEWEST)
+    return choices, labels, None if newest_demo else 0
+
+
+def base_id(choice: str, catalogue) -> str | None:
+    """The snapshot a base choice stands for now (for checking the file before the import)."""
+    if choice == importing.NEWEST:
+        return catalogue.valid[0]
+    return None if choice == importing.NO_BASE else choice
 
 
 _IMPORT_RESULT = "_data_import_result"  # session state: the last import's report, shown once

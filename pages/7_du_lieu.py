@@ -59,25 +59,12 @@ st.download_button(
     icon=":material/download:",
     on_click="ignore",  # a download needs no rerun of the page
 )
-# The base: the newest snapshot (found again when the import runs, after any import finishing
-# meanwhile), none (real data from nothing) or one chosen by id. Demo data is never the default.
-newest = catalogue.valid[0] if catalogue.valid else None
-newest_demo = newest is not None and ui.whole_snapshot(f.data_dir, newest, scope).demo
-choices = (
-    [importing.NO_BASE, *catalogue.valid]
-    if newest is None
-    else [importing.NEWEST, importing.NO_BASE, *catalogue.valid]
-)
-labels = {
-    importing.NEWEST: t(
-        "data.base_newest", lang, snapshot=newest, demo=t("data.base_demo", lang) if newest_demo else ""
-    ),
-    importing.NO_BASE: t("data.base_none", lang),
-}
+# The base: the newest snapshot (found again when the import runs), none, or one by id.
+choices, labels, default = ui_data.base_options(f.data_dir, catalogue, scope, lang)
 base_choice = st.selectbox(
     t("data.base", lang),
     choices,
-    index=None if newest_demo else 0,
+    index=default,
     format_func=lambda c: labels.get(c, c),
     placeholder=t("data.base_pick", lang),
     help=t("data.base_help", lang),
@@ -87,7 +74,7 @@ upload = None
 if base_choice is None:
     st.info(t("data.base_first", lang))  # no st.stop(): the run must reach ui.finish_run()
 else:
-    base_id = {importing.NEWEST: newest, importing.NO_BASE: None}.get(base_choice, base_choice)
+    base_id = ui_data.base_id(base_choice, catalogue)
     upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
 
 if upload is not None:
