@@ -358,3 +358,29 @@ def test_the_snapshot_comparison_of_a_new_unit_viewer_is_scoped(oidc_reform_env)
     )
     assert at.dataframe, "no comparison table"
     assert_scoped_to(at, {"48", *reform.geography_2025().descendants("48")})
+
+
+def test_a_scope_mixing_old_and_new_units_is_refused_at_sign_in(reform_dir, tmp_path, monkeypatch):
+    path = _sign_in_on(reform_dir, tmp_path, monkeypatch)
+    path.write_text(
+        ACCESS_TOML + f'\n[users."tron@example.vn"]\nrole = "viewer"\nstructure = "2025"\n'
+        f'units = ["{NEW_WARD_CODE}", "008"]\n',
+        encoding="utf-8",
+    )
+    at = run_as(WARD_EMAIL)
+    assert_clean(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "tron@example.vn" in errors[0]
+    assert "008 (Quận Hoàng Mai) là đơn vị cũ" in errors[0]
+    assert not at.metric and not at.get("plotly_chart") and not at.selectbox
+
+
+def test_small_commune_counts_are_hidden_for_a_new_province_viewer(oidc_reform_env):
+    at = run_as(
+        PROVINCE_EMAIL, "pages/3_so_sanh.py", query_params={"indicator": "Nạn nhân bị mua bán trở về"}
+    )
+    assert_clean(at)
+    values = at.dataframe[0].value[t("column.value")].tolist()
+    assert "<5" in values, values
+    assert all(v == "<5" or float(v) == 0 or float(v) >= 5 for v in values)
+    assert_scoped_to(at, {"48", *reform.geography_2025().descendants("48")})
