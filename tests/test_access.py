@@ -502,3 +502,31 @@ def test_an_import_by_a_new_unit_manager_is_judged_in_the_units_of_each_month(v2
     assert changes_outside(Report, v2, Access(DATA_MANAGER, (HA_NOI,), NEW), geography, new_geo, sf) == [
         "00301"
     ]
+
+
+def test_the_data_page_names_the_units_outside_in_their_own_structure(v2, demo_snapshots):
+    from dashboard import ui_data
+
+    def report_changing(snap, code: str, period: dt.date):
+        class Report:
+            facts = snap.facts.with_columns(
+                pl.when((pl.col("unit_code") == code) & (pl.col("period") == period))
+                .then(pl.col("value") + 1)
+                .otherwise(pl.col("value"))
+                .alias("value")
+            )
+            status, targets = snap.status, snap.targets
+
+        return Report
+
+    manager = Access(DATA_MANAGER, (NEW_WARD,), NEW)
+    # A version 1 base holds the old units only: old 00331 is Phường Thịnh Liệt, not the manager's.
+    v1 = demo_snapshots["2025-12-31"]
+    assert ui_data.changes_outside(report_changing(v1, NEW_WARD, dt.date(2025, 11, 1)), v1, manager) == [
+        "Phường Thịnh Liệt"
+    ]
+    # On the version 2 base the months from July 2025 are new units: the ward's own is allowed.
+    assert ui_data.changes_outside(report_changing(v2, NEW_WARD, dt.date(2026, 3, 1)), v2, manager) == []
+    assert ui_data.changes_outside(report_changing(v2, NEW_NEIGHBOUR, dt.date(2026, 3, 1)), v2, manager) == [
+        "Phường Hoàng Liệt"
+    ]
