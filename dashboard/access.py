@@ -4,10 +4,16 @@ Plain Python (no Streamlit). The scope is enforced where data are read: ``Scoped
 wraps a snapshot and answers every read (monthly values, summaries, roll-ups, facts,
 classifications, targets) with in-scope rows only, so pages, goals, exports, downloads and the
 map all get the same restriction whatever they ask for. Sign-in itself is in ``ui_auth.py``.
+
+A scope is set in one administrative structure: the old units (the default) or the units in
+force from 1 July 2025 (``structure = "2025"`` in the access file). Most codes name a unit in
+both (new commune 00004 is Phường Ba Đình, old commune 00004 Phường Phúc Xá), so a scope only
+ever answers in a unit tree of its own structure and sees nothing through the other one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -17,13 +23,16 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import query, schema
+from dashboard import query, reform, schema
 from dashboard.catalog import CATALOG
-from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.geography import COUNTRY_CODE, LEVELS_2025, Geography
 
 VIEWER, DATA_MANAGER = "viewer", "data_manager"
 ROLES: tuple[str, ...] = (VIEWER, DATA_MANAGER)
 MODES: tuple[str, ...] = ("oidc", "password")
+# The structures a scope can be set in (the access file's ``structure``, as the CLI's --structure).
+LEGACY, NEW = reform.LEGACY, reform.NEW
+SCOPE_STRUCTURES: tuple[str, ...] = (LEGACY, NEW)
 
 ACCESS_FILE_ENV = "DASHBOARD_ACCESS_FILE"
 DEFAULT_ACCESS_FILE = Path(__file__).resolve().parent.parent / ".streamlit" / "access.toml"
@@ -47,14 +56,21 @@ class Access:
     """A user's role and the units they may see (a unit, and everything below it).
 
     ``Access()`` is the whole country as a data manager: what everyone gets without sign-in.
+    ``structure``: the unit tree the ``units`` are codes of (``LEGACY`` or ``NEW``); measured
+    against a tree of the other structure a scope allows nothing (the whole country excepted).
     """
 
     role: str = DATA_MANAGER
     units: tuple[str, ...] = (COUNTRY_CODE,)
+    structure: str = LEGACY
 
     @property
     def whole_country(self) -> bool:
         return COUNTRY_CODE in self.units
+
+    def reads(self, geography: Geography) -> bool:
+        """Whether the user's units are codes of ``geography``'s structure (always, for the whole country)."""
+        return self.whole_country or structure_of(geography) == self.structure
 
     @property
     def can_import(self) -> bool:
@@ -63,7 +79,11 @@ class Access:
 
     def allows(self, code: str, geography: Geography) -> bool:
         """Whether ``code`` is one of the user's units or below one."""
-        if self.whole_country or code in self.units:
+        if self.whole_country:
+            return True
+        if not self.reads(geography):
+            return False
+        if code in self.units:
             return True
         if not geography.has(code):
             return False
@@ -81,6 +101,8 @@ class Access:
         """Every unit code the user may see (their units and all units below them)."""
         if self.whole_country:
             return frozenset([COUNTRY_CODE, *geography.units["unit_code"].to_list()])
+        if not self.reads(geography):
+            return frozenset()
         found = set(self.units)
         for unit in self.units:
             found.update(geography.descendants(unit))
@@ -88,14 +110,30 @@ class Access:
 
     def touches(self, code: str, geography: Geography) -> bool:
         """Whether ``code`` is visible or holds one of the user's units (a province or district to pick)."""
+        if not self.reads(geography):
+            return False
         return self.allows(code, geography) or any(code in geography.ancestors(u) for u in self.units)
 
     def units_within(self, code: str, geography: Geography) -> list[str]:
         """The user's own units below ``code`` (for a user who may not see ``code`` as a whole)."""
+        if not self.reads(geography):
+            return []
         return [u for u in self.units if code in geography.ancestors(u)]
 
 
 FULL_ACCESS = Access()
+
+
+def structure_of(geography: Geography) -> str:
+    """The structure a unit tree is of: ``NEW`` for the two-level tree of 2025, else ``LEGACY``."""
+    return NEW if geography.levels == LEVELS_2025 else LEGACY
+
+
+def scope_geography(access: Access, legacy: Geography, new: Geography | None = None) -> Geography:
+    """The unit tree the user's units are codes of (``new`` defaults to the 2025 reference)."""
+    if access.structure == NEW and not access.whole_country:
+        return new if new is not None else reform.geography_2025()
+    return legacy
 
 
 @dataclass(frozen=True)
@@ -139,18 +177,33 @@ def access_file() -> Path | None:
     return DEFAULT_ACCESS_FILE if DEFAULT_ACCESS_FILE.is_file() else None
 
 
-def load_config(path: Path | str, geography: Geography | None = None) -> AccessConfig:
+def load_config(
+    path: Path | str, geography: Geography | None = None, new_geography: Geography | None = None
+) -> AccessConfig:
     """Read and check an access file (TOML); raise AccessConfigError naming every problem."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise AccessConfigError(f"Không đọc được tệp phân quyền {path}: {exc}") from exc
-    return parse_config(raw, path, geography)
+    return parse_config(raw, path, geography, new_geography)
 
 
-def parse_config(raw: dict, path: Path | None = None, geography: Geography | None = None) -> AccessConfig:
-    """The checked configuration from the parsed TOML (see ``load_config``)."""
+def parse_config(
+    raw: dict,
+    path: Path | None = None,
+    geography: Geography | None = None,
+    new_geography: Geography | None = None,
+) -> AccessConfig:
+    """The checked configuration from the parsed TOML (see ``load_config``).
+
+    ``geography`` (the old units) and ``new_geography`` (the 2025 units; the reference when
+    omitted and ``geography`` is given) check that every unit exists in its user's structure.
+    Without ``geography`` the codes are not checked.
+    """
+    if geography is not None and new_geography is None:
+        new_geography = reform.geography_2025()
+    trees = {LEGACY: geography, NEW: new_geography}
     problems: list[str] = []
     mode = raw.get("mode")
     if mode not in MODES:
@@ -165,12 +218,21 @@ def parse_config(raw: dict, path: Path | None = None, geography: Geography | Non
         if not isinstance(units, list) or not units or not all(isinstance(u, str) for u in units):
             problems.append(f'người dùng {name}: units phải là danh sách mã đơn vị (ví dụ ["008"])')
             continue
-        unknown = [u for u in units if geography is not None and not geography.has(u)]
-        if unknown:
-            problems.append(f"người dùng {name}: không có đơn vị mã {', '.join(unknown)}")
+        structure = entry.get("structure", LEGACY)
+        if structure not in SCOPE_STRUCTURES:
+            problems.append(
+                f'người dùng {name}: structure phải là "{LEGACY}" (đơn vị cũ, mặc định) hoặc "{NEW}" '
+                f"(đơn vị hành chính từ 01/7/2025), không phải {structure!r}"
+            )
+            continue
+        problem = _units_problem(units, structure, trees)
+        if problem:
+            problems.append(f"người dùng {name}: {problem}")
             continue
         key = name.strip().lower() if mode == "oidc" else name.strip()
-        users[key] = Access(role, tuple(dict.fromkeys(units)))
+        # The whole country is the same in both structures: one Access for it.
+        structure = LEGACY if COUNTRY_CODE in units else structure
+        users[key] = Access(role, tuple(dict.fromkeys(units)), structure)
     small = raw.get("small_counts") or {}
     threshold = small.get("threshold", DEFAULT_THRESHOLD)
     if not isinstance(threshold, int) or threshold < 1:
@@ -196,6 +258,37 @@ def parse_config(raw: dict, path: Path | None = None, geography: Geography | Non
         credentials=credentials,
         path=path,
     )
+
+
+def _units_problem(units: list[str], structure: str, trees: dict[str, Geography | None]) -> str | None:
+    """Why a user's units cannot be used in their structure (None: they can).
+
+    A scope holds units of one structure only: a code that exists only in the other one is
+    refused with a word on how to declare it, rather than read as a unit of the wrong tree.
+    """
+    own, other = trees[structure], trees[NEW if structure == LEGACY else LEGACY]
+    if own is None:
+        return None
+    unknown = [u for u in units if not own.has(u)]
+    elsewhere = [u for u in unknown if other is not None and other.has(u)]
+    missing = [u for u in unknown if u not in elsewhere]
+    parts = []
+    if elsewhere:
+        named = ", ".join(f"{u} ({other.name(u)})" for u in elsewhere)
+        if structure == LEGACY:
+            parts.append(
+                f"mã {named} là đơn vị hành chính mới (từ 01/7/2025), không phải đơn vị cũ: thêm "
+                f'structure = "{NEW}" nếu mọi đơn vị của người dùng này là đơn vị mới'
+            )
+        else:
+            parts.append(
+                f"mã {named} là đơn vị cũ (trước 01/7/2025), không có trong đơn vị hành chính mới; một "
+                "người dùng chỉ có phạm vi trong một cơ cấu đơn vị (cũ hoặc mới): tạo tài khoản riêng "
+                "cho phạm vi theo đơn vị cũ"
+            )
+    if missing:
+        parts.append(f"không có đơn vị mã {', '.join(missing)}")
+    return "; ".join(parts) or None
 
 
 # --------------------------------------------------------------------------- small counts
@@ -239,12 +332,48 @@ def suppress_small_counts(
     return out.drop([f"{c}_shown" for c in columns if out[f"{c}_shown"].null_count() == out.height])
 
 
-def changes_outside(report, base, access: Access, geography: Geography) -> list[str]:
-    """Units outside ``access`` whose facts, classification or targets an import would change (sorted)."""
+def changes_outside(
+    report,
+    base,
+    access: Access,
+    geography: Geography,
+    new_geography: Geography | None = None,
+    structure_from: dt.date | None = None,
+) -> list[str]:
+    """Units outside ``access`` whose facts, classification or targets an import would change (sorted).
+
+    With ``structure_from`` (a version 2 result: the 2025 units from that month) the months from
+    then and the lists and targets of its year on are codes of the 2025 units, judged in
+    ``new_geography`` (default: the reference); the rest in ``geography``. A scope answers in its
+    own structure only, so a data manager changes the figures of their own structure's units.
+    """
+    found = _outside(report, base, access, geography, new_geography, structure_from)
+    return sorted({code for codes in found.values() for code in codes})
+
+
+def names_outside(
+    report,
+    base,
+    access: Access,
+    geography: Geography,
+    new_geography: Geography | None = None,
+    structure_from: dt.date | None = None,
+) -> list[str]:
+    """``changes_outside`` as unit names, each named in the structure its rows are in."""
+    found = _outside(report, base, access, geography, new_geography, structure_from)
+    trees = {LEGACY: geography, NEW: new_geography if new_geography is not None else reform.geography_2025()}
+    return [trees[s].name(c) if trees[s].has(c) else c for s in (LEGACY, NEW) for c in found[s]]
+
+
+def _outside(report, base, access, geography, new_geography, structure_from) -> dict[str, list[str]]:
     if access.whole_country:
-        return []
-    touched: set[str] = set()
-    for name, code in (("facts", "unit_code"), ("status", "commune_code"), ("targets", "unit_code")):
+        return {LEGACY: [], NEW: []}
+    touched: dict[str, set[str]] = {LEGACY: set(), NEW: set()}
+    for name, code, when in (
+        ("facts", "unit_code", "period"),
+        ("status", "commune_code", "year"),
+        ("targets", "unit_code", "year"),
+    ):
         new = getattr(report, name)
         if new is None:
             continue
@@ -252,8 +381,17 @@ def changes_outside(report, base, access: Access, geography: Geography) -> list[
         changed = pl.concat(
             [new.join(old, on=new.columns, how="anti"), old.join(new, on=new.columns, how="anti")]
         )
-        touched.update(changed[code].unique().to_list())
-    return sorted(access.denied(touched, geography))
+        if structure_from is None:
+            later = pl.lit(False)
+        else:
+            later = pl.col(when) >= (structure_from if when == "period" else structure_from.year)
+        touched[NEW].update(changed.filter(later)[code].unique().to_list())
+        touched[LEGACY].update(changed.filter(~later)[code].unique().to_list())
+    new_tree = new_geography if new_geography is not None or not touched[NEW] else reform.geography_2025()
+    return {
+        LEGACY: sorted(access.denied(touched[LEGACY], geography)),
+        NEW: sorted(access.denied(touched[NEW], new_tree)) if touched[NEW] else [],
+    }
 
 
 # --------------------------------------------------------------------------- the scoped data path

@@ -713,6 +713,15 @@ NEW_PROVINCE_PLANS: dict[str, tuple[float, float, float]] = {
     DIEN_BIEN: (2.5, 0.06, 0.01),
 }
 COMPLEX_DRIFT_2025 = (0.04, 0.02)
+# Per new province and year: the share of its communes it plans to have recognised drug-free
+# (không ma túy), on the road to the national 50% by 2030 (provinces cite at least 20% for 2025;
+# Hà Nội's plan 290/KH-UBND 20%, Nghệ An 20% then 30%). Điện Biên, with more drug users per
+# resident, plans less.
+DRUG_FREE_PLANS: dict[str, dict[int, float]] = {
+    HANOI: {2025: 0.20, 2026: 0.30},
+    DA_NANG: {2025: 0.20, 2026: 0.30},
+    DIEN_BIEN: {2025: 0.15, 2026: 0.20},
+}
 PLAN_NOTE = "Kế hoạch năm của Ban Chỉ đạo tỉnh, thành phố"
 RESTATED_NOTE = "Chỉ tiêu năm 2025 giao cho các huyện cũ, chuyển cho tỉnh, thành phố mới từ 01/7/2025"
 
@@ -976,28 +985,27 @@ def _next_list(
     codes: list[str],
     year: int,
     rng: np.random.Generator,
-    recognitions: float,
     complex_cut: float = 0.0,
     complex_new: float = 0.0,
 ) -> pl.DataFrame:
-    """One province's list of new communes for ``year``: last year's list (``previous``) moved on.
+    """One province's graded list of new communes for ``year``: last year's (``previous``) moved on.
 
     ``figures``: each indicator's year-end value per commune (aligned with ``codes``). The drug
     class drifts a step towards what the figures point to (a commune without drug users is
     drug-free); a few complex communes leave or join the list (``complex_cut``/``complex_new``:
-    shares of last year's count, the lowest and the highest scores); healthy communes stay
-    healthy while they qualify, and some more are recognised. Communes missing from
-    ``previous`` start from their figures.
+    shares of last year's count, the lowest and the highest scores). Communes missing from
+    ``previous`` start from their figures. Recognitions (drug-free with users under
+    management, healthy) are ``_recognise``'s: ``healthy`` is left false here, and ``previous``
+    is the graded list of the year before, so the grading runs on whatever was recognised.
     """
     n = len(codes)
-    prior = {c: (d, x, h) for c, d, x, h in previous.select("commune_code", *STATUS_FLAGS).rows()}
+    prior = {c: (d, x) for c, d, x in previous.select("commune_code", "drug_class", "complex").rows()}
     rank_of = {name: i for i, name in enumerate(schema.DRUG_CLASSES)}
     users, addicts = figures["drug_users"], figures["addicts_managed"]
     workers, prone = figures["sex_workers_managed"], figures["prostitution_prone_businesses"]
     implied = class_rank(users, addicts, figures["drug_hotspots"], 3.0)
     base = np.array([rank_of[prior[c][0]] if c in prior else implied[i] for i, c in enumerate(codes)])
     was_complex = np.array([bool(prior[c][1]) if c in prior else False for c in codes])
-    was_healthy = np.array([bool(prior[c][2]) if c in prior else False for c in codes])
 
     move = rng.random(n) < 0.25
     rank = base + np.sign(implied - base) * move
@@ -1013,21 +1021,70 @@ def _next_list(
     candidates = np.flatnonzero(~complex_ & ~was_complex & (users > 0))
     if joining and candidates.size:
         complex_[candidates[np.argsort(-score[candidates], kind="stable")[:joining]]] = True
-
-    # A commune nobody lives in (Đặc khu Hoàng Sa) is never recognised.
-    eligible = (rank == 0) & (workers == 0) & ~complex_ & (figures["population"] > 0)
-    healthy = was_healthy & eligible
-    new = [i for i in rng.permutation(n) if eligible[i] and not healthy[i]][: rng.poisson(recognitions)]
-    healthy[new] = True
     return pl.DataFrame(
         {
             "year": np.full(n, year, dtype=np.int32),
             "commune_code": codes,
             "drug_class": [schema.DRUG_CLASSES[r] for r in rank],
             "complex": complex_,
-            "healthy": healthy,
+            "healthy": np.zeros(n, dtype=bool),
         },
         schema=schema.STATUS_SCHEMA,
+    )
+
+
+def _recognise(
+    graded: pl.DataFrame,
+    previous: pl.DataFrame,
+    figures: dict[str, np.ndarray],
+    rng: np.random.Generator,
+    drug_free_share: float,
+    recognitions: float,
+) -> pl.DataFrame:
+    """The list as published: ``graded`` (``_next_list``) with the year's recognitions added.
+
+    A new commune is a merger of several old ones, so few have no drug user at all; as in a
+    real province, communes are recognised *không ma túy* on their situation rather than on a
+    zero count (demo rule, docs/REFORM.md): not key and not complex, no place of drug use
+    (``drug_hotspots`` 0) at the year's end. One recognised the year before (``previous``, the
+    published list) keeps it while it qualifies; more are recognised, the fewest drug users per
+    resident first, until ``drug_free_share`` of the communes are drug-free (fewer if not
+    enough qualify). *Lành mạnh* (healthy: neither drugs nor prostitution): a drug-free commune
+    without a public prostitution hotspot and with at most one sex worker under management (a
+    person being helped back, not a trade); healthy ones stay healthy while they qualify (in
+    ``previous`` of 2025: the new communes that hold a commune healthy in 2024), and about
+    ``recognitions`` more are recognised a year.
+    """
+    n = graded.height
+    codes = graded["commune_code"].to_list()
+    prior = {c: (d, h) for c, d, h in previous.select("commune_code", "drug_class", "healthy").rows()}
+    was_free = np.array([c in prior and prior[c][0] == "khong_ma_tuy" for c in codes])
+    was_healthy = np.array([c in prior and bool(prior[c][1]) for c in codes])
+    drug_class = np.array(graded["drug_class"].to_list(), dtype=object)
+    complex_ = graded["complex"].to_numpy()
+    users, population = figures["drug_users"], figures["population"]
+    # A commune nobody lives in (Đặc khu Hoàng Sa) is never recognised.
+    qualifies = (
+        np.isin(drug_class, ["khong_ma_tuy", "co_te_nan"])
+        & ~complex_
+        & (figures["drug_hotspots"] == 0)
+        & (population > 0)
+    )
+    free = (drug_class == "khong_ma_tuy") | (was_free & qualifies)
+    rate = users / np.where(population > 0, population, 1) + rng.random(n) * 1e-9  # the noise breaks ties
+    candidates = np.flatnonzero(qualifies & ~free)
+    wanted = max(int(np.rint(drug_free_share * n)) - int(free.sum()), 0)
+    free[candidates[np.argsort(rate[candidates], kind="stable")[:wanted]]] = True
+    drug_class[free] = "khong_ma_tuy"
+
+    no_trade = (figures["sex_workers_managed"] <= 1) & (figures["public_prostitution_hotspots"] == 0)
+    eligible = free & ~complex_ & no_trade & (population > 0)
+    healthy = was_healthy & eligible
+    new = [i for i in rng.permutation(n) if eligible[i] and not healthy[i]][: rng.poisson(recognitions)]
+    healthy[new] = True
+    return graded.with_columns(
+        pl.Series("drug_class", drug_class.tolist(), dtype=pl.String),
+        pl.Series("healthy", healthy),
     )
 
 
@@ -1113,20 +1170,30 @@ def build_reform(
     converted = reform.status_to_new_structure(
         old_status.filter(pl.col("year") == reform.FIRST_NEW_YEAR - 1), crosswalk
     )
+    # The committees look again at the new communes formed from healthy ones: the converted
+    # list marks healthy only those formed of healthy communes alone (reform.STATUS_RULE), which
+    # after the mergers is almost none.
+    healthy_2024 = old_status.filter((pl.col("year") == reform.FIRST_NEW_YEAR - 1) & pl.col("healthy"))
+    holds_healthy = crosswalk.filter(pl.col("old_commune_code").is_in(healthy_2024["commune_code"].implode()))
+    reviewed = converted.with_columns(
+        pl.col("commune_code").is_in(holds_healthy["new_commune_code"].implode()).alias("healthy")
+    )
     lists = []
     province_codes = new_units["province_code"].to_list()
     for province in sorted(REFORM_PROVINCES):
         rows = np.array([i for i, p in enumerate(province_codes) if p == province])
         codes = [new_codes[i] for i in rows]
         recognitions, cut, joining = NEW_PROVINCE_PLANS[province]
-        previous = converted
+        graded, published = converted, reviewed
         for year, last_month in ((2025, dt.date(2025, 12, 1)), (2026, REFORM_SNAPSHOT[1])):
             col = months.index(last_month)
             figures = {k: v[rows, col] for k, v in division.new.items()}
             rng = np.random.default_rng([seed, int(province), year])
             plan = (cut, joining) if year == 2026 else COMPLEX_DRIFT_2025
-            previous = _next_list(previous, figures, codes, year, rng, recognitions, *plan)
-            lists.append(previous)
+            graded = _next_list(graded, figures, codes, year, rng, *plan)
+            share = DRUG_FREE_PLANS[province][year]
+            published = _recognise(graded, published, figures, rng, share, recognitions)
+            lists.append(published)
     new_status = pl.concat(lists)
 
     reform_targets = _reform_targets(targets, old_facts, new_facts, da_nang_facts, geography, crosswalk, seed)

@@ -55,8 +55,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "former district are approximate):",
     },
     "structure.restricted": {
-        "vi": "Tài khoản được phân quyền theo đơn vị cũ: số liệu hiển thị theo đơn vị hành chính cũ.",
-        "en": "Your account is scoped to former units: figures are shown in the former units.",
+        "vi": "Tài khoản được phân quyền theo đơn vị cũ ({units}): số liệu hiển thị theo đơn vị hành chính "
+        "cũ. Không có cách xem theo đơn vị mới vì từ 01/7/2025 không còn cấp huyện và một xã mới có thể "
+        "gồm một phần địa bàn ngoài phạm vi của bạn. Muốn xem theo đơn vị mới, đề nghị người quản trị "
+        'phân quyền theo xã hoặc tỉnh mới (structure = "2025" trong tệp phân quyền).',
+        "en": "Your account is scoped to former units ({units}): figures are shown in the former units. "
+        "The new units are not offered because districts no longer exist from 1 July 2025 and a new "
+        "commune may take in ground outside your scope. To work in the new units, ask the administrator "
+        'for a scope of new communes or provinces (structure = "2025" in the access file).',
+    },
+    "structure.fixed_new": {
+        "vi": "Tài khoản được phân quyền theo đơn vị hành chính mới ({units}): số liệu hiển thị theo "
+        "đơn vị mới; các tháng trước 01/7/2025 được quy đổi về xã mới theo quy tắc bên dưới.",
+        "en": "Your account is scoped to the new administrative units ({units}): figures are shown in "
+        "the new units; months before 1 July 2025 are converted to the new communes by the rules below.",
     },
     "structure.targets_new": {
         "vi": 'Mục tiêu từ năm 2025 được giao cho đơn vị hành chính mới: chọn "Đơn vị hành chính: Mới" để xem.',

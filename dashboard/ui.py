@@ -24,7 +24,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, export, maps, query, reform, structure, tables, ui_auth, views
-from dashboard.access import Access, SmallCounts, suppress_small_counts
+from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
 from dashboard.geography import COUNTRY_CODE, Geography
@@ -637,15 +637,24 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
 def _structure_choice(folder: str, snapshot_id: str, scope: Access, lang: str) -> str:
     """The structure radio (bound to ``structure``): the 2025 units or the old ones.
 
-    Sign-in scopes are set in old units, so a user who may not see the whole country stays in
-    the old structure, with a caption saying so.
+    A user who may not see the whole country is served in the structure their scope is set in
+    (``Access.structure``), with a caption saying why: a scope of old units has no equivalent
+    in the new ones (a new commune can straddle districts), and a scope of new units none in
+    the old ones. The switch is then shown fixed, and a link naming the other structure is
+    not followed.
     """
     raw = _load_raw(folder, snapshot_id)
     default = structure.default_structure(raw)
-    if not scope.whole_country:
-        st.caption(t("structure.restricted", lang))
-        return structure.LEGACY
     label = _label_in(lang, "structure")
+    if not scope.whole_country:
+        geo = scope_geography(scope, reference_geography(), geography_2025())
+        units = ", ".join(geo.name(u) for u in scope.units)
+        if scope.structure == structure.NEW:
+            st.radio(t("filter.structure", lang), [structure.NEW], format_func=label, disabled=True)
+            st.caption(t("structure.fixed_new", lang, units=units))
+        else:
+            st.caption(t("structure.restricted", lang, units=units))
+        return scope.structure
     _check_url(P_STRUCTURE, [label(s) for s in structure.STRUCTURES], lang)
     return st.radio(
         t("filter.structure", lang),
@@ -700,7 +709,8 @@ def _structure_note(info: SnapshotInfo, f: Filters) -> None:
             st.markdown(reform.DISTRICT_RULE[lang])
             st.markdown(reform.STATUS_RULE[lang])
             unplaced = sum(n for _, n in info.unplaced)
-            if unplaced:
+            # A count over the whole snapshot: only for a user who may see all of it.
+            if unplaced and access().whole_country:
                 st.caption(t("structure.unplaced", lang, n=fmt_number(unplaced, lang)))
         else:
             st.markdown(reform.STRADDLE_RULE[lang])

@@ -26,6 +26,7 @@ from dashboard.access import (
     AccessConfigError,
     access_file,
     load_config,
+    scope_geography,
 )
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
@@ -89,8 +90,9 @@ def sign_in(geography: Geography, lang: str) -> Access:
         st.stop()
     st.session_state[_ACCESS] = access
     st.session_state[_USER] = user
+    named_in = scope_geography(access, geography)  # the old units, or the 2025 ones for such a scope
     units = ", ".join(
-        t("scope.country", lang) if u == COUNTRY_CODE else geography.name(u) for u in access.units
+        t("scope.country", lang) if u == COUNTRY_CODE else named_in.name(u) for u in access.units
     )
     st.sidebar.caption(
         t("auth.signed_in", lang, user=user)

@@ -19,8 +19,14 @@ def snapshot_diff(folder: str, old_id: str, new_id: str, scope: Access) -> pl.Da
 
 
 def changes_outside(report: importing.ImportReport, base, scope: Access) -> list[str]:
-    """Units outside the data manager's scope that the import would change."""
-    return access.changes_outside(report, base, scope, ui.reference_geography())
+    """Names of the units outside the data manager's scope that the import would change.
+
+    Months from July 2025 of a version 2 base are in the 2025 units, and named in them.
+    """
+    structure_from = getattr(base, "structure_from", None)
+    return access.names_outside(
+        report, base, scope, ui.reference_geography(), ui.geography_2025(), structure_from
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4, hash_funcs={bytes: lambda b: importing.file_digest(b)})

@@ -83,8 +83,7 @@ if upload is not None:
     report = ui_data.check_upload(data, upload.name, f.data_dir, base_id, scope)
     outside = ui_data.changes_outside(report, base, scope)
     if outside:
-        names = ", ".join(ui.reference_geography().name(u) for u in outside)
-        st.error(t("data.import_outside", lang, units=names))
+        st.error(t("data.import_outside", lang, units=", ".join(outside)))
         st.stop()
     # The figures stand at the end of the newest month in the file, unless the user says otherwise.
     as_of = st.date_input(

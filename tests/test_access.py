@@ -11,19 +11,24 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import goals, importing, maps, meeting, tables
+from dashboard import goals, importing, maps, meeting, reform, structure, tables
 from dashboard.access import (
     DATA_MANAGER,
     FULL_ACCESS,
+    LEGACY,
+    NEW,
     PERSON_INDICATORS,
     VIEWER,
     Access,
     AccessConfigError,
     ScopedSnapshot,
     changes_outside,
+    names_outside,
     parse_config,
+    scope_geography,
     suppress_small_counts,
 )
+from dashboard.snapshot import load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 HOANG_MAI, NAM_TU_LIEM, HA_NOI, QUANG_NAM = "008", "019", "01", "49"
@@ -302,3 +307,226 @@ def test_every_cached_data_call_is_keyed_by_the_users_scope(path):
             c for c in ast.walk(fn) if isinstance(c, ast.Call) and ast.unparse(c.func) in ("ui.load", "load")
         ]
         assert all("scope" in ast.unparse(c) for c in calls), f"{path.name}: {fn.name} does not pass scope on"
+
+
+# --------------------------------------------------------------------------- scopes in the 2025 units
+
+# Code 00331 is Phường Hoàng Mai in the 2025 units and, in the old ones, a ward of Quận Hoàng Mai:
+# a scope answers in the tree of its own structure only.
+NEW_WARD, NEW_NEIGHBOUR, DA_NANG = "00331", "00337", "48"  # Phường Hoàng Mai, Phường Hoàng Liệt
+WARD_VIEWER = Access(VIEWER, (NEW_WARD,), NEW)
+DA_NANG_VIEWER = Access(VIEWER, (DA_NANG,), NEW)
+
+
+@pytest.fixture(scope="module")
+def new_geo():
+    return reform.geography_2025()
+
+
+@pytest.fixture(scope="module")
+def v2(reform_snapshot, geography):
+    return load_snapshot(reform_snapshot, geography)
+
+
+@pytest.fixture(scope="module")
+def new_view(v2):
+    return structure.view(v2, structure.NEW)
+
+
+@pytest.fixture(scope="module")
+def legacy_view(v2):
+    return structure.view(v2, structure.LEGACY)
+
+
+@pytest.mark.parametrize(
+    "access,code,tree,expected",
+    [
+        (WARD_VIEWER, NEW_WARD, "new", True),
+        (WARD_VIEWER, NEW_NEIGHBOUR, "new", False),
+        (WARD_VIEWER, HA_NOI, "new", False),
+        (WARD_VIEWER, NEW_WARD, "old", False),  # the same code in the old tree is another ward
+        (DA_NANG_VIEWER, "20194", "new", True),  # a commune of the new Đà Nẵng (old Quảng Nam)
+        (DA_NANG_VIEWER, HA_NOI, "new", False),
+        (DA_NANG_VIEWER, QUANG_NAM, "old", False),
+        (DA_NANG_VIEWER, DA_NANG, "old", False),  # the old Thành phố Đà Nẵng is not the new one
+        (Access(VIEWER, (HOANG_MAI,)), NEW_WARD, "old", True),
+        (Access(VIEWER, (HOANG_MAI,)), NEW_WARD, "new", False),
+        (Access(VIEWER, ("VN",), LEGACY), NEW_WARD, "new", True),
+    ],
+)
+def test_a_scope_allows_units_of_its_own_structure_only(geography, new_geo, access, code, tree, expected):
+    geo = new_geo if tree == "new" else geography
+    assert access.allows(code, geo) is expected
+    assert (code in access.visible(geo)) is expected
+
+
+def test_a_scope_in_the_other_structure_sees_nothing_and_picks_nothing(geography, new_geo):
+    assert WARD_VIEWER.visible(geography) == frozenset()
+    assert not WARD_VIEWER.touches(HA_NOI, geography) and WARD_VIEWER.touches(HA_NOI, new_geo)
+    assert WARD_VIEWER.units_within(HA_NOI, geography) == []
+    assert WARD_VIEWER.units_within(HA_NOI, new_geo) == [NEW_WARD]
+    assert Access(VIEWER, (HOANG_MAI,)).visible(new_geo) == frozenset()
+    assert WARD_VIEWER.visible(new_geo) == {NEW_WARD}
+    assert scope_geography(WARD_VIEWER, geography, new_geo) is new_geo
+    assert scope_geography(HOANG_MAI_VIEWER, geography, new_geo) is geography
+
+
+def test_a_new_ward_viewer_gets_only_their_ward_from_the_query_core(new_view, new_geo):
+    scoped = new_view.restricted(WARD_VIEWER, new_geo)
+    for codes in ([NEW_NEIGHBOUR], [HA_NOI], ["VN"], [DA_NANG], new_geo.descendants(DA_NANG, "commune")[:5]):
+        assert scoped.summarize(new_geo, codes, INDICATORS, "year", (2017, 2026)).is_empty()
+        assert scoped.monthly(new_geo, codes, ["addicts_managed"], (2024, 2026)).is_empty()
+    both = scoped.summarize(new_geo, [NEW_WARD, NEW_NEIGHBOUR, HA_NOI], INDICATORS, "month", (2024, 2026))
+    own = new_view.summarize(new_geo, [NEW_WARD], INDICATORS, "month", (2024, 2026))
+    assert_frame_equal(both, own)
+    assert own.height > 0 and own["period"].min() < reform.REFORM_DATE <= own["period"].max()
+    assert set(scoped.status["commune_code"]) == {NEW_WARD}
+    assert set(scoped.targets["unit_code"]) <= {NEW_WARD}
+    # Roll-ups are of the units above communes: Hà Nội's total is not the ward's to read.
+    assert scoped.rollups(new_geo).is_empty()
+    assert set(new_view.restricted(DA_NANG_VIEWER, new_geo).rollups(new_geo)["unit_code"]) == {DA_NANG}
+    assert set(scoped.scan().select("unit_code").unique().collect()["unit_code"]) == {NEW_WARD}
+
+
+@pytest.mark.parametrize("access", [WARD_VIEWER, DA_NANG_VIEWER])
+def test_a_new_unit_scope_reads_nothing_through_the_old_units(legacy_view, geography, access):
+    # Old commune 00331 and old province 48 exist, and hold figures: none reach a new-unit scope.
+    scoped = legacy_view.restricted(access, geography)
+    assert legacy_view.summarize(geography, [NEW_WARD, DA_NANG], INDICATORS, "year", (2020, 2021)).height > 0
+    assert scoped.summarize(geography, [NEW_WARD, DA_NANG, "VN"], INDICATORS, "year", (2020, 2021)).is_empty()
+    assert scoped.status.is_empty() and scoped.targets.is_empty()
+    assert scoped.rollups(geography).is_empty()
+    assert scoped.scan().collect().is_empty()
+
+
+def test_an_old_district_scope_reads_nothing_through_the_new_units(new_view, new_geo):
+    scoped = new_view.restricted(HOANG_MAI_VIEWER, new_geo)
+    assert scoped.summarize(new_geo, [NEW_WARD, HA_NOI], INDICATORS, "year", (2025, 2026)).is_empty()
+    assert scoped.status.is_empty() and scoped.rollups(new_geo).is_empty()
+
+
+def test_goals_map_and_pack_of_a_new_province_viewer(new_view, new_geo):
+    scoped = new_view.restricted(DA_NANG_VIEWER, new_geo)
+    visible = DA_NANG_VIEWER.visible(new_geo)
+    assert goals.evaluate(scoped, new_geo, unit=HA_NOI, year=2026) == []
+    assert goals.project_goals(scoped, new_geo, unit=HA_NOI) == []
+    judged = goals.evaluate(scoped, new_geo, unit=DA_NANG, year=2026, descendants=True)
+    assert judged and {r.unit_code for r in judged} <= visible
+    # The communes that made or broke a goal (the drill-down) are Đà Nẵng's.
+    for row in judged:
+        assert {c.code for c in (*row.new_communes, *row.left_communes)} <= visible
+    hanoi = new_geo.descendants(HA_NOI, "commune")[:20]
+    frame = maps.map_frame(partial(scoped.monthly, new_geo), scoped.status, new_geo, tuple(hanoi), 2026)
+    assert frame["category"].unique().to_list() == ["no_data"]
+    for unit in (HA_NOI, NEW_WARD, "VN"):
+        with pytest.raises(ValueError, match="quyền"):
+            meeting.build_pack(scoped, new_geo, unit, 2026, "9m", ("drugs",))
+    pack = meeting.build_pack(scoped, new_geo, DA_NANG, 2026, "9m", ("drugs", "goals"))
+    assert pack.unit_name == "Thành phố Đà Nẵng" and pack.figures
+    assert {r.unit_code for r in pack.goals} <= visible
+
+
+def test_snapshot_comparison_of_a_new_unit_scope(demo_snapshots, v2, new_geo):
+    old = structure.view(demo_snapshots["2025-12-31"], structure.NEW).restricted(WARD_VIEWER, new_geo)
+    new = structure.view(v2, structure.NEW).restricted(WARD_VIEWER, new_geo)
+    diff = importing.compare(old, new)
+    assert diff.height > 0 and set(diff["unit_code"]) == {NEW_WARD}
+
+
+def test_config_with_scopes_in_the_new_units(geography, new_geo):
+    cfg = parse_config(
+        {
+            "mode": "oidc",
+            "users": {
+                "phuong@hn.vn": {"role": "viewer", "structure": "2025", "units": [NEW_WARD]},
+                "danang@dn.vn": {"role": "data_manager", "structure": "2025", "units": [DA_NANG]},
+                "quan@hn.vn": {"role": "viewer", "structure": "legacy", "units": [HOANG_MAI]},
+                "all@vn.vn": {"role": "viewer", "structure": "2025", "units": ["VN"]},
+            },
+        },
+        None,
+        geography,
+        new_geo,
+    )
+    assert cfg.access_for("phuong@hn.vn") == WARD_VIEWER
+    assert cfg.access_for("danang@dn.vn") == Access(DATA_MANAGER, (DA_NANG,), NEW)
+    assert cfg.access_for("quan@hn.vn") == HOANG_MAI_VIEWER
+    assert cfg.access_for("all@vn.vn") == Access(VIEWER, ("VN",))  # the country is one in both
+
+
+@pytest.mark.parametrize(
+    "entry,message",
+    [
+        # A district in a scope of new units: districts are gone; old and new units do not mix.
+        ({"structure": "2025", "units": [HOANG_MAI]}, r"008 \(Quận Hoàng Mai\) là đơn vị cũ.*một cơ cấu"),
+        ({"structure": "2025", "units": [NEW_WARD, HOANG_MAI]}, r"008 \(Quận Hoàng Mai\) là đơn vị cũ"),
+        # A code of the new units only (Đặc khu Hoàng Sa, Đà Nẵng), declared without structure = "2025".
+        ({"units": ["20333"]}, r"20333 \(Đặc khu Hoàng Sa\) là đơn vị hành chính mới.*structure = \"2025\""),
+        ({"structure": "2025", "units": ["99999"]}, "không có đơn vị mã 99999"),
+        ({"structure": "2024", "units": [HA_NOI]}, "structure phải là"),
+    ],
+)
+def test_bad_new_unit_scopes_are_refused_with_a_reason(geography, new_geo, entry, message):
+    raw = {"mode": "oidc", "users": {"a@b.vn": {"role": "viewer", **entry}}}
+    with pytest.raises(AccessConfigError, match=message):
+        parse_config(raw, None, geography, new_geo)
+
+
+def test_an_import_by_a_new_unit_manager_is_judged_in_the_units_of_each_month(v2, geography, new_geo):
+    # A version 2 base: months from July 2025 in the 2025 units, the earlier ones in the old units.
+    later = dt.date(2026, 5, 1)
+
+    class Report:
+        facts = v2.facts.with_columns(
+            pl.when(
+                (pl.col("unit_code").is_in([NEW_WARD, NEW_NEIGHBOUR]) & (pl.col("period") == later))
+                | ((pl.col("unit_code") == "00301") & (pl.col("period") == dt.date(2020, 5, 1)))
+            )
+            .then(pl.col("value") + 1)
+            .otherwise(pl.col("value"))
+            .alias("value")
+        )
+        status, targets = v2.status, v2.targets
+
+    sf = v2.structure_from
+    manager = Access(DATA_MANAGER, (NEW_WARD,), NEW)
+    # The neighbour ward of 2026, and the old ward 00301 of 2020 (old units: not the manager's).
+    assert changes_outside(Report, v2, manager, geography, new_geo, sf) == ["00301", NEW_NEIGHBOUR]
+    assert names_outside(Report, v2, manager, geography, new_geo, sf) == [
+        geography.name("00301"),
+        "Phường Hoàng Liệt",
+    ]
+    # An old district manager of Hoàng Mai may not change the new wards' months.
+    old_manager = Access(DATA_MANAGER, (HOANG_MAI,))
+    assert changes_outside(Report, v2, old_manager, geography, new_geo, sf) == [NEW_WARD, NEW_NEIGHBOUR]
+    assert changes_outside(Report, v2, Access(DATA_MANAGER, (HA_NOI,), NEW), geography, new_geo, sf) == [
+        "00301"
+    ]
+
+
+def test_the_data_page_names_the_units_outside_in_their_own_structure(v2, demo_snapshots):
+    from dashboard import ui_data
+
+    def report_changing(snap, code: str, period: dt.date):
+        class Report:
+            facts = snap.facts.with_columns(
+                pl.when((pl.col("unit_code") == code) & (pl.col("period") == period))
+                .then(pl.col("value") + 1)
+                .otherwise(pl.col("value"))
+                .alias("value")
+            )
+            status, targets = snap.status, snap.targets
+
+        return Report
+
+    manager = Access(DATA_MANAGER, (NEW_WARD,), NEW)
+    # A version 1 base holds the old units only: old 00331 is Phường Thịnh Liệt, not the manager's.
+    v1 = demo_snapshots["2025-12-31"]
+    assert ui_data.changes_outside(report_changing(v1, NEW_WARD, dt.date(2025, 11, 1)), v1, manager) == [
+        "Phường Thịnh Liệt"
+    ]
+    # On the version 2 base the months from July 2025 are new units: the ward's own is allowed.
+    assert ui_data.changes_outside(report_changing(v2, NEW_WARD, dt.date(2026, 3, 1)), v2, manager) == []
+    assert ui_data.changes_outside(report_changing(v2, NEW_NEIGHBOUR, dt.date(2026, 3, 1)), v2, manager) == [
+        "Phường Hoàng Liệt"
+    ]

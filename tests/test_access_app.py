@@ -6,13 +6,14 @@ is what streamlit-authenticator leaves in session state after a good password.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import importing
+from dashboard import importing, reform
 from dashboard.access import ACCESS_FILE_ENV
 from dashboard.i18n import t
 
@@ -21,6 +22,11 @@ APP = ROOT / "app.py"
 TIMEOUT = 120
 VIEWER_EMAIL, MANAGER_EMAIL, STRANGER = "hoangmai@example.vn", "quanly@example.vn", "ai.do@example.vn"
 HOANG_MAI, NAM_TU_LIEM = "Quận Hoàng Mai", "Quận Nam Từ Liêm"
+# Viewers scoped in the 2025 units: one new ward of Hà Nội (code 00331, which in the old units is
+# a ward of Quận Hoàng Mai) and one new province (Thành phố Đà Nẵng: old Đà Nẵng + old Quảng Nam).
+WARD_EMAIL, PROVINCE_EMAIL = "phuonghoangmai@example.vn", "danang@example.vn"
+NEW_WARD, NEW_WARD_CODE, DA_NANG = "Phường Hoàng Mai", "00331", "Thành phố Đà Nẵng"
+COMMUNES = "communes_2025"  # the URL parameter and widget key of the new communes
 
 ACCESS_TOML = f"""
 mode = "oidc"
@@ -32,6 +38,16 @@ units = ["008"]
 [users."{MANAGER_EMAIL}"]
 role = "data_manager"
 units = ["VN"]
+
+[users."{WARD_EMAIL}"]
+role = "viewer"
+structure = "2025"
+units = ["{NEW_WARD_CODE}"]
+
+[users."{PROVINCE_EMAIL}"]
+role = "viewer"
+structure = "2025"
+units = ["48"]
 """
 
 
@@ -211,5 +227,163 @@ def test_a_viewer_scoped_to_old_units_stays_in_them_on_a_version_2_snapshot(oidc
     assert not [r for r in at.radio if r.key == "structure"]
     assert at.multiselect(key="district").options == [HOANG_MAI]
     shown = texts(at)
-    assert t("structure.restricted") in shown
+    assert t("structure.restricted", units=HOANG_MAI) in shown
     assert HOANG_MAI in at.title[0].value and NAM_TU_LIEM not in shown
+
+
+# --------------------------------------------------------------------------- scopes in the 2025 units
+
+ALL_PAGES = [None, "pages/2_xu_huong.py", "pages/3_so_sanh.py", "pages/4_ban_do.py", "pages/5_muc_tieu.py",
+             "pages/5_xuat_bao_cao.py", "pages/6_trinh_chieu.py", "pages/7_du_lieu.py"]  # fmt: skip
+
+
+def _names_outside(own: set[str]) -> list[str]:
+    """Names of the units of the demo's new provinces (and the provinces) a scoped user must not see.
+
+    The province that holds the user's units is named (it is picked in the sidebar); a name that
+    is part of one of the user's own names (Phường Hoàng Mai / Hoàng Mai) is left out.
+    """
+    geo = reform.geography_2025()
+    codes = ["01", "11", "48"] + [c for p in ("01", "11", "48") for c in geo.descendants(p, "commune")]
+    above = {a for c in own for a in geo.ancestors(c)}
+    names = {geo.name(c) for c in codes if c not in own and c not in above}
+    owned = {geo.name(c) for c in own}
+    return sorted(n for n in names if not any(n in o for o in owned))
+
+
+def on_the_wire(at: AppTest) -> str:
+    """Everything the page sent: texts, tables, chart figures (JSON), the map's payload, widget options."""
+    parts = [texts(at)]
+    parts += [c.proto.spec for c in at.get("plotly_chart")]
+    parts += [m.proto.json for m in at.get("deck_gl_json_chart")]
+    for kind in ("selectbox", "multiselect", "radio"):
+        parts += [json.dumps(list(w.options), ensure_ascii=False) for w in at.get(kind)]
+    parts += [b.proto.label + b.proto.help for b in at.get("download_button")]
+    return "\n".join(parts)
+
+
+def assert_scoped_to(at: AppTest, own: set[str]) -> None:
+    wire = on_the_wire(at)
+    leaked = [n for n in _names_outside(own) if n in wire]
+    assert not leaked, leaked[:10]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_a_viewer_of_a_new_ward_is_served_in_the_new_units_on_every_page(oidc_reform_env, page):
+    at = run_as(WARD_EMAIL, page)
+    assert_clean(at)
+    # The switch is shown fixed on the new units, with the reason; the old units are never offered.
+    switch = [r for r in at.radio if r.label == t("filter.structure")]
+    assert [r.options for r in switch] == [[t("structure.2025")]] and switch[0].disabled
+    assert t("structure.fixed_new", units=NEW_WARD) in texts(at)
+    assert at.selectbox(key="province").options == ["Thành phố Hà Nội"]
+    assert at.multiselect(key=COMMUNES).options == [NEW_WARD]
+    assert not at.get("multiselect") or all(m.key != "district" for m in at.multiselect)
+    if page not in ("pages/7_du_lieu.py",):
+        assert NEW_WARD.lower() in at.title[0].value.lower(), at.title[0].value
+    assert_scoped_to(at, {NEW_WARD_CODE})
+    assert t("auth.scope", role=t("auth.role.viewer"), units=NEW_WARD) in texts(at)
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_a_viewer_of_a_new_province_sees_its_communes_and_nothing_else(oidc_reform_env, page):
+    at = run_as(PROVINCE_EMAIL, page)
+    assert_clean(at)
+    geo = reform.geography_2025()
+    communes = geo.descendants("48", "commune")
+    assert at.selectbox(key="province").options == [DA_NANG]
+    assert at.multiselect(key=COMMUNES).options == [geo.name(c) for c in communes]
+    if page not in ("pages/7_du_lieu.py",):
+        assert DA_NANG.lower() in at.title[0].value.lower(), at.title[0].value
+    assert_scoped_to(at, {"48", *communes})
+    wire = on_the_wire(at)
+    assert "Thành phố Hà Nội" not in wire and "Tỉnh Điện Biên" not in wire
+
+
+@pytest.mark.parametrize(
+    "email,params,name",
+    [
+        (WARD_EMAIL, {COMMUNES: "Phường Hoàng Liệt"}, "Phường Hoàng Liệt"),
+        (WARD_EMAIL, {"province": "Toàn quốc"}, "Toàn quốc"),
+        (WARD_EMAIL, {"province": DA_NANG}, DA_NANG),
+        (PROVINCE_EMAIL, {"province": "Thành phố Hà Nội"}, "Thành phố Hà Nội"),
+        (PROVINCE_EMAIL, {"province": "Thành phố Hà Nội", COMMUNES: NEW_WARD}, "Thành phố Hà Nội"),
+    ],
+)
+def test_a_new_unit_viewer_asking_for_another_unit_by_url_gets_a_notice_and_their_own(
+    oidc_reform_env, email, params, name
+):
+    at = run_as(email, query_params=params)
+    assert_clean(at)
+    assert any(t("notice.out_of_scope", name=name) == w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    own = {NEW_WARD_CODE} if email == WARD_EMAIL else {"48", *reform.geography_2025().descendants("48")}
+    assert_scoped_to(at, own)
+    for page in ("pages/5_muc_tieu.py", "pages/5_xuat_bao_cao.py", "pages/4_ban_do.py"):
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert_scoped_to(at, own)
+
+
+def test_a_new_unit_viewer_cannot_reach_the_old_units_by_link_or_widget(oidc_reform_env):
+    # The old units by link: the structure stays new, and a district of the old units names nothing.
+    at = run_as(WARD_EMAIL, query_params={"structure": t("structure.legacy"), "district": HOANG_MAI})
+    assert_clean(at)
+    assert not [m for m in at.multiselect if m.key == "district"]
+    assert NEW_WARD in at.title[0].value and HOANG_MAI not in at.title[0].value
+    assert_scoped_to(at, {NEW_WARD_CODE})
+    # A hand-made widget state naming a neighbouring ward is dropped.
+    at.multiselect(key=COMMUNES).set_value(["00337"]).run()
+    assert_clean(at)
+    assert at.multiselect(key=COMMUNES).value in ([], [NEW_WARD_CODE])
+    assert_scoped_to(at, {NEW_WARD_CODE})
+
+
+def test_a_new_unit_viewer_on_a_version_1_snapshot_stays_in_the_new_units(oidc_reform_env):
+    # The snapshot of 2025-12-31 holds the old units only: it is converted, and still scoped.
+    at = run_as(WARD_EMAIL, "pages/2_xu_huong.py", query_params={"snapshot": "2025-12-31"})
+    assert_clean(at)
+    assert at.selectbox(key="snapshot").value == "2025-12-31"
+    assert at.multiselect(key=COMMUNES).options == [NEW_WARD]
+    assert at.get("plotly_chart")
+    assert_scoped_to(at, {NEW_WARD_CODE})
+
+
+def test_the_snapshot_comparison_of_a_new_unit_viewer_is_scoped(oidc_reform_env):
+    # 2025-12-31 (old units, converted) against 2026-10-31: the months revised or added, in Đà Nẵng only.
+    at = run_as(PROVINCE_EMAIL, "pages/7_du_lieu.py")
+    assert_clean(at)
+    assert not at.get("file_uploader")
+    assert (at.selectbox(key="compare_old").value, at.selectbox(key="compare_new").value) == (
+        "2025-12-31",
+        "2026-10-31",
+    )
+    assert at.dataframe, "no comparison table"
+    assert_scoped_to(at, {"48", *reform.geography_2025().descendants("48")})
+
+
+def test_a_scope_mixing_old_and_new_units_is_refused_at_sign_in(reform_dir, tmp_path, monkeypatch):
+    path = _sign_in_on(reform_dir, tmp_path, monkeypatch)
+    path.write_text(
+        ACCESS_TOML + f'\n[users."tron@example.vn"]\nrole = "viewer"\nstructure = "2025"\n'
+        f'units = ["{NEW_WARD_CODE}", "008"]\n',
+        encoding="utf-8",
+    )
+    at = run_as(WARD_EMAIL)
+    assert_clean(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "tron@example.vn" in errors[0]
+    assert "008 (Quận Hoàng Mai) là đơn vị cũ" in errors[0]
+    assert not at.metric and not at.get("plotly_chart") and not at.selectbox
+
+
+def test_small_commune_counts_are_hidden_for_a_new_province_viewer(oidc_reform_env):
+    at = run_as(
+        PROVINCE_EMAIL, "pages/3_so_sanh.py", query_params={"indicator": "Nạn nhân bị mua bán trở về"}
+    )
+    assert_clean(at)
+    values = at.dataframe[0].value[t("column.value")].tolist()
+    assert "<5" in values, values
+    assert all(v == "<5" or float(v) == 0 or float(v) >= 5 for v in values)
+    assert_scoped_to(at, {"48", *reform.geography_2025().descendants("48")})

@@ -378,18 +378,96 @@ def test_2025_list_moves_on_from_the_converted_2024_list(v2):
     assert complex_before.height / 2 < stayed <= complex_before.height
 
 
+def year_end_figures(after: pl.DataFrame, year: int) -> pl.DataFrame:
+    """One row per new commune: its figures at the end of ``year`` (October for 2026), wide."""
+    month = max(m for m in demo.NEW_MONTHS if m.year == year)
+    return (
+        after.filter(pl.col("period") == month)
+        .pivot(on="indicator", index="unit_code", values="value")
+        .rename({"unit_code": "commune_code"})
+    )
+
+
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_lists_agree_with_the_figures(v2, after, year):
-    """A commune is drug-free exactly when it has no drug users at the end of its year (or October 2026)."""
-    month = max(m for m in demo.NEW_MONTHS if m.year == year)
-    users = after.filter((pl.col("period") == month) & (pl.col("indicator") == "drug_users")).select(
-        "unit_code", pl.col("value").alias("users")
+    """Drug-free: every commune without drug users, and only communes with no place of drug use that
+    are neither key nor complex (the demo's recognition rule, ``demo._recognise``); healthy: drug-free
+    and without a prostitution trade (no public hotspot, at most one sex worker under management)."""
+    lists = v2.status.filter(pl.col("year") == year)
+    joined = lists.join(year_end_figures(after, year), on="commune_code")
+    assert joined.height == lists.height
+    free = joined.filter(pl.col("drug_class") == "khong_ma_tuy")
+    assert joined.filter((pl.col("drug_users") == 0) & (pl.col("drug_class") != "khong_ma_tuy")).is_empty()
+    assert free.filter(
+        (pl.col("drug_users") > 0) & ((pl.col("drug_hotspots") > 0) | pl.col("complex"))
+    ).is_empty()
+    healthy = joined.filter(pl.col("healthy"))
+    assert healthy.filter(pl.col("drug_class") != "khong_ma_tuy").is_empty()
+    assert healthy.filter(
+        (pl.col("sex_workers_managed") > 1) | (pl.col("public_prostitution_hotspots") > 0)
+    ).is_empty()
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+@pytest.mark.parametrize("province", NEW_PROVINCES)
+def test_each_new_province_has_healthy_and_drug_free_communes(v2, geography_2025, province, year):
+    """As a real province's list would: some communes recognised drug-free and some healthy, none of
+    them key or complex (the merge rule alone left Hà Nội with no healthy commune)."""
+    lists = v2.status.filter(
+        (pl.col("year") == year)
+        & pl.col("commune_code").is_in(geography_2025.descendants(province, "commune"))
     )
-    joined = v2.status.filter(pl.col("year") == year).join(
-        users.rename({"unit_code": "commune_code"}), on="commune_code"
+    free = lists.filter(pl.col("drug_class") == "khong_ma_tuy")
+    healthy = lists.filter(pl.col("healthy"))
+    assert free.height > 0 and healthy.height > 0, (free.height, healthy.height)
+    # A minority, on the road to the 2030 goal of half of the communes.
+    assert free.height < lists.height / 2
+    both = healthy.filter(pl.col("complex") | pl.col("drug_class").is_in(schema.KEY_CLASSES))
+    assert both.is_empty()
+    assert schema.check_status(lists, set(lists["commune_code"].to_list())) == []
+
+
+def test_recognition_takes_the_fewest_users_per_resident_among_communes_that_qualify():
+    # Communes: a key one, a complex one, one with a drug den, three with drug problems only (users
+    # per resident 5, 1 and 3 in 1.000), one without any user; a plan of 3 drug-free out of 7.
+    codes = [f"0000{i}" for i in range(7)]
+    graded = pl.DataFrame(
+        {
+            "year": [2025] * 7,
+            "commune_code": codes,
+            "drug_class": [
+                "trong_diem_2",
+                "co_te_nan",
+                "co_te_nan",
+                "co_te_nan",
+                "co_te_nan",
+                "co_te_nan",
+                "khong_ma_tuy",
+            ],  # fmt: skip
+            "complex": [False, True, False, False, False, False, False],
+            "healthy": [False] * 7,
+        },
+        schema=schema.STATUS_SCHEMA,
     )
-    assert joined.height == v2.status.filter(pl.col("year") == year).height
-    assert joined.filter((pl.col("drug_class") == "khong_ma_tuy") != (pl.col("users") == 0)).is_empty()
+    figures = {
+        "drug_users": np.array([1, 1, 1, 5, 1, 3, 0]),
+        "population": np.array([1000] * 7),
+        "drug_hotspots": np.array([0, 0, 2, 0, 0, 0, 0]),
+        "sex_workers_managed": np.array([0, 0, 0, 0, 1, 0, 2]),
+        "public_prostitution_hotspots": np.array([0] * 7),
+    }
+    # Healthy last year: communes 4 and 6 (6 has since taken in two sex workers' trade).
+    previous = graded.with_columns(pl.Series("healthy", [False, False, False, False, True, False, True]))
+    out = demo._recognise(graded, previous, figures, np.random.default_rng(1), 3 / 7, 0.0)
+    assert out["drug_class"].to_list() == ["trong_diem_2", "co_te_nan", "co_te_nan", "co_te_nan",
+                                           "khong_ma_tuy", "khong_ma_tuy", "khong_ma_tuy"]  # fmt: skip
+    assert out["healthy"].to_list() == [False, False, False, False, True, False, False]
+    assert out.select("year", "commune_code", "complex").equals(
+        graded.select("year", "commune_code", "complex")
+    )
+    # A drug-free commune keeps it while it qualifies: the plan share is a floor, not a quota.
+    again = demo._recognise(graded, out, figures, np.random.default_rng(2), 0.0, 0.0)
+    assert again["drug_class"].to_list() == out["drug_class"].to_list()
 
 
 def complex_counts(v2, geography_2025, province: str) -> tuple[int, int]:

@@ -104,3 +104,29 @@ def test_the_demo_opens_the_new_units_on_derived_files_equal_to_converting_in_me
     key = list(schema.FACTS_SORT)
     recomputed = structure.compute_rollups(moved.facts, new_geo).sort(key)
     assert new_view.rollups(new_geo).sort(key).equals(recomputed)
+
+
+def _count_in(status: pl.DataFrame, geo: Geography, province: str, year: int, which: pl.Expr) -> int:
+    communes = geo.descendants(province, "commune")
+    return status.filter((pl.col("year") == year) & pl.col("commune_code").is_in(communes) & which).height
+
+
+@pytest.mark.parametrize("province", ["01", DA_NANG, DIEN_BIEN])
+def test_the_engine_judges_the_healthy_and_drug_free_communes_of_the_new_lists(
+    raw, new_view, new_geo, province
+):
+    # The 2030 goal (at least 50% drug-free) is followed on the 2025 and 2026 lists of new communes.
+    projections = goals.project_goals(new_view, new_geo, unit=province, metric="drug_free_share")
+    assert len(projections) == 1 and projections[0].verdict is not None
+    actual = dict(projections[0].actual)
+    for year in (2025, 2026):
+        free = _count_in(raw.status, new_geo, province, year, pl.col("drug_class") == "khong_ma_tuy")
+        listed = _count_in(raw.status, new_geo, province, year, pl.lit(True))
+        assert free > 0 and actual[year] == pytest.approx(free / listed * 100)
+        # Healthy-commune rules, where the plan sets them, are judged on a list that holds some.
+        healthy = [r for r in goals.evaluate(new_view, new_geo, unit=province, year=year)
+                   if r.metric == "healthy_communes"]  # fmt: skip
+        for result in healthy:
+            assert result.actual == _count_in(raw.status, new_geo, province, year, pl.col("healthy")) > 0
+            assert result.met is not None
+        assert bool(healthy) == (province != "01")  # Hà Nội sets no healthy-commune rule of its own
