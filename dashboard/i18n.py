@@ -362,6 +362,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Tham số '{name}' trên đường dẫn không được dùng; đã bỏ qua.",
         "en": "URL parameter '{name}' is not used; it was ignored.",
     },
+    "notice.rejected_snapshot_scoped": {
+        "vi": "Bộ số liệu {snapshot} không hợp lệ nên không được dùng; người quản trị xem chi tiết lỗi.",
+        "en": "Snapshot {snapshot} is not valid and is not used; the administrator sees what is wrong.",
+    },
     "notice.rejected_snapshot": {
         "vi": "Bộ số liệu {snapshot} không hợp lệ nên không được dùng: {problems}",
         "en": "Snapshot {snapshot} is not valid and is not used: {problems}",

@@ -24,6 +24,7 @@ import fastexcel
 import polars as pl
 
 from dashboard import query, schema
+from dashboard.access import FULL_ACCESS, Access
 from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, STOCK_INDICATORS
 from dashboard.formatting import fmt_number, fmt_pct
 from dashboard.geography import Geography
@@ -880,8 +881,14 @@ def check_import(
     base: Snapshot | None,
     geography: Geography,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    scope: Access = FULL_ACCESS,
 ) -> ImportReport:
-    """Read and check a report file against the base snapshot; write nothing."""
+    """Read and check a report file against the base snapshot; write nothing.
+
+    A file with a row for a unit outside ``scope`` is refused before anything in the base is
+    looked up: the report then holds only those refusals, so no check can quote a figure of a
+    unit the user may not see.
+    """
     report = ImportReport()
     try:
         sheets = read_sheets(data, filename, max_bytes)
@@ -889,11 +896,16 @@ def check_import(
         report.errors.append(Problem("error", filename, str(exc)))
         return report
     resolver = UnitResolver(geography)
+    report.errors.extend(rows_outside(sheets, resolver, scope))
+    if report.errors:
+        return report
     base_facts = base.facts if base is not None else pl.DataFrame(schema=schema.FACTS_SCHEMA)
     base_status = base.status if base is not None else pl.DataFrame(schema=schema.STATUS_SCHEMA)
     base_targets = base.targets if base is not None else pl.DataFrame(schema=schema.TARGETS_SCHEMA)
 
     def base_monthly(code: str, indicator: str, first: dt.date, last: dt.date) -> dict[dt.date, float]:
+        if not scope.allows(code, geography):  # rows_outside refused such rows; never read them
+            raise PermissionError(f"đơn vị {code} ngoài phạm vi được phân quyền")
         months = query.rollup_months(
             base_facts.filter(pl.col("period").is_between(first, last, closed="left")),
             geography,
@@ -947,6 +959,34 @@ def check_import(
     return report
 
 
+def rows_outside(sheets: dict[str, pl.DataFrame], resolver: UnitResolver, scope: Access) -> list[Problem]:
+    """One refusal per row naming a unit outside ``scope`` (read from the unit cells only)."""
+    if scope.whole_country:
+        return []
+    geography = resolver.geography
+    refused: list[Problem] = []
+    for sheet, frame in sheets.items():
+        folded = {fold(c): c for c in frame.columns}
+        column = next((folded[a] for a in HEADERS[sheet]["unit"] if a in folded), None)
+        if column is None:
+            continue
+        level = "commune" if sheet == SHEET_STATUS else None
+        for i, cell in enumerate(frame[column].to_list(), start=2):
+            code, _ = resolver.resolve(cell or "", level=level)
+            if code is not None and not scope.allows(code, geography):
+                refused.append(
+                    Problem(
+                        "error",
+                        sheet,
+                        f"{geography.name(code)} (mã {code}) ngoài phạm vi được phân quyền: "
+                        "không nhập số liệu của đơn vị này",
+                        column=column,
+                        where=_where(sheet, i),
+                    )
+                )
+    return refused
+
+
 def suggested_as_of(report: ImportReport, today: dt.date | None = None) -> dt.date:
     """The date an import's figures stand at: the last day of its newest month (else today)."""
     if report.latest_month is None:
@@ -978,6 +1018,7 @@ def import_file(
     base: Snapshot | None,
     geography: Geography,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    scope: Access = FULL_ACCESS,
 ) -> ImportReport:
     """Check a report file and, if it has no errors, write base + imported rows as a new snapshot."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of or ""):
@@ -1014,7 +1055,7 @@ def import_file(
             )
         )
         return report
-    report = check_import(data, filename, base, geography, max_bytes)
+    report = check_import(data, filename, base, geography, max_bytes, scope)
     if not report.ok:
         report.message = "Không ghi gì: tệp có lỗi, xem danh sách bên dưới."
         return report

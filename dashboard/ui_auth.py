@@ -27,6 +27,7 @@ from dashboard.access import (
     access_file,
     load_config,
 )
+from dashboard.formatting import md_text
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 
@@ -84,7 +85,7 @@ def sign_in(geography: Geography, lang: str) -> Access:
         user, sign_out = _password_user(cfg, lang)
     access = cfg.access_for(user)
     if access is None:
-        st.error(t("auth.not_listed", lang, user=user))
+        st.error(t("auth.not_listed", lang, user=md_text(user)))
         sign_out()
         st.stop()
     st.session_state[_ACCESS] = access
@@ -93,7 +94,7 @@ def sign_in(geography: Geography, lang: str) -> Access:
         t("scope.country", lang) if u == COUNTRY_CODE else geography.name(u) for u in access.units
     )
     st.sidebar.caption(
-        t("auth.signed_in", lang, user=user)
+        t("auth.signed_in", lang, user=md_text(user))
         + "  \n"
         + t("auth.scope", lang, role=t(f"auth.role.{access.role}", lang), units=units)
     )

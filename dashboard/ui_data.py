@@ -32,4 +32,4 @@ def check_upload(
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
     base = ui.whole_snapshot(folder, base_id, scope) if base_id else None
-    return importing.check_import(data, filename, base, ui.reference_geography())
+    return importing.check_import(data, filename, base, ui.reference_geography(), scope=scope)

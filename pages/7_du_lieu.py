@@ -85,10 +85,16 @@ if upload is not None:
         st.error(t("data.check_failed", lang, errors=len(report.errors)))
     if problems:
         # A static table: every message is read in full, wrapped, without scrolling a grid.
-        st.table(history.problems_table(problems, lang))
+        st.table(tables.markdown_safe(history.problems_table(problems, lang)))
     if report.ok and st.button(t("data.do_import", lang), type="primary", key="do_import"):
         done = importing.import_file(
-            data, upload.name, Path(f.data_dir), as_of.isoformat(), base, ui.reference_geography()
+            data,
+            upload.name,
+            Path(f.data_dir),
+            as_of.isoformat(),
+            base,
+            ui.reference_geography(),
+            scope=scope,
         )
         if done.written is not None:
             st.success(t("data.imported", lang, snapshot=done.written.name))

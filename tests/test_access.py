@@ -274,6 +274,40 @@ def test_import_outside_the_managers_units_is_found(snap, geography):
     assert changes_outside(Report, snap, FULL_ACCESS, geography) == []
 
 
+def test_import_check_refuses_out_of_scope_rows_before_reading_their_figures(snap, geography):
+    # A year's cumulative 0 is below what the months before already hold: checked against the
+    # base, the message would quote the unit's true total (Hà Nội's, a district's, a ward's).
+    from tests.test_importing import workbook
+
+    outside = [(HA_NOI, "năm 2025", "compulsory_rehab", 0), (NAM_TU_LIEM, "năm 2025", "compulsory_rehab", 0),
+               ("00610", "năm 2025", "compulsory_rehab", 0)]  # fmt: skip
+    own_bad = [("00301", "năm 2025", "compulsory_rehab", "không phải số")]
+    data = workbook(
+        facts=[*outside, *own_bad], targets=[(2025, NAM_TU_LIEM, "compulsory_rehab", "Tối thiểu", 1)]
+    )
+    unscoped = importing.check_import(data, "bao-cao.xlsx", snap, geography)
+    assert any("tổng cộng dồn 0 nhỏ hơn" in str(p) for p in unscoped.errors)  # what leaked before
+
+    manager = Access(DATA_MANAGER, (HOANG_MAI,))
+    report = importing.check_import(data, "bao-cao.xlsx", snap, geography, scope=manager)
+    refused = [(p.file, p.where, p.message) for p in report.errors]
+    why = "ngoài phạm vi được phân quyền: không nhập số liệu của đơn vị này"
+    expected = [
+        (sheet, f"dòng {row}", f"{geography.name(code)} (mã {code}) {why}")
+        for sheet, row, code in (
+            (importing.SHEET_FACTS, 2, HA_NOI),
+            (importing.SHEET_FACTS, 3, NAM_TU_LIEM),
+            (importing.SHEET_FACTS, 4, "00610"),
+            (importing.SHEET_TARGETS, 2, NAM_TU_LIEM),
+        )
+    ]
+    assert refused == expected
+    # Only the refusals: no other finding (the own row's bad value included) that could quote a figure.
+    assert report.warnings == [] and report.facts is None
+    # A country-wide manager still gets the check against the base.
+    assert importing.check_import(data, "bao-cao.xlsx", snap, geography, scope=FULL_ACCESS).errors
+
+
 def _cached_functions_reading_snapshots(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):

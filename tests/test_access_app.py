@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.access import ACCESS_FILE_ENV
+from dashboard.formatting import md_text
 from dashboard.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def test_signed_out_sees_the_sign_in_page_and_no_figures(oidc_env):
 
 def test_a_user_the_file_does_not_list_sees_nothing(oidc_env):
     at = run_as(STRANGER)
-    assert any(t("auth.not_listed", user=STRANGER) == e.value for e in at.error)
+    assert any(t("auth.not_listed", user=md_text(STRANGER)) == e.value for e in at.error)
     assert not at.metric and not at.selectbox
 
 
@@ -99,7 +100,7 @@ def test_viewer_sees_only_hoang_mai(oidc_env, page):
     shown = texts(at)
     assert HOANG_MAI in at.title[0].value
     assert NAM_TU_LIEM not in shown and "Tỉnh Quảng Nam" not in shown
-    assert t("auth.signed_in", user=VIEWER_EMAIL) in shown
+    assert t("auth.signed_in", user=md_text(VIEWER_EMAIL)) in shown
 
 
 @pytest.mark.parametrize(
