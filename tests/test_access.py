@@ -20,6 +20,7 @@ from dashboard.access import (
     Access,
     AccessConfigError,
     ScopedSnapshot,
+    SignInThrottle,
     changes_outside,
     parse_config,
     suppress_small_counts,
@@ -198,15 +199,80 @@ def test_suppressed_cells_read_less_than_five_in_downloads(geography):
             [
                 ("00301", "trafficking_victims_returned", 3.0, 8.0, -5.0, -62.5),
                 ("00304", "trafficking_victims_returned", 7.0, 6.0, 1.0, 16.7),
+                ("00307", "trafficking_victims_returned", 0.0, 9.0, -9.0, -100.0),
             ]
         ),  # fmt: skip
         geography,
     )
     shown = tables.localize(out, ["unit_code", "value", "previous"], "vi")
-    assert shown["Giá trị"].to_list() == ["<5", "7"]
+    assert shown["Giá trị"].to_list() == ["<5", "7", "<5"]
     csv = tables.to_csv_bytes(shown).decode("utf-8-sig")
-    assert "00301,<5,8" in csv and "00304,7,6" in csv
+    assert "00301,<5,8" in csv and "00304,7,6" in csv and "00307,<5,9" in csv
     assert tables.to_excel_bytes(shown)[:2] == b"PK"
+
+
+HM = ["00301", "00304", "00307", "00310"]  # wards of Hoàng Mai: one group (their district's total is public)
+
+
+@pytest.mark.parametrize(
+    "values,shown",
+    [
+        # One small ward beside zeros: the zeros are hidden with it ("<5" is true of 0) …
+        ([3, 0, 0, 0], ["<5", "<5", "<5", "<5"]),
+        # … and beside counts of 5 or more only: the smallest of those is hidden too ("×").
+        ([3, 20, 9, 40], ["<5", "20", "×", "40"]),
+        # Hidden cells that would all be 4 (their sum 8 over two cells): a complement, ties included.
+        ([4, 4, 9, 9], ["<5", "<5", "×", "×"]),
+        # Two small ones whose sum (5) does not pin either: no complement.
+        ([3, 2, 9, 40], ["<5", "<5", "9", "40"]),
+        # Nothing small: nothing hidden, zeros shown.
+        ([0, 5, 9, 40], ["0", "5", "9", "40"]),
+    ],
+)
+def test_secondary_suppression_leaves_no_small_count_to_subtract(geography, values, shown):
+    frame = _result(
+        [(c, "compulsory_rehab", float(v), 10.0, v - 10.0, None) for c, v in zip(HM, values, strict=True)]
+    )
+    out = suppress_small_counts(frame, geography)
+    cells = tables.localize(out, ["value"], "vi")["Giá trị"].to_list()
+    assert [c if isinstance(c, str) else f"{c:g}" for c in cells] == shown
+    assert _recoverable(values, shown) == []
+
+
+def _recoverable(values: list[int], shown: list[str]) -> list[int]:
+    """Hidden small counts that the public total and the shown cells pin to one value.
+
+    Every assignment of the hidden cells consistent with what is shown ("<5": 0–4, "×": at least
+    5 and at most the smallest shown count of 5 or more) and with the total is tried.
+    """
+    from itertools import product
+
+    total = sum(values)
+    visible = [int(s) for s in shown if s not in ("<5", "×")]
+    cap = min([v for v in visible if v >= 5], default=total)
+    ranges = [range(0, 5) if s == "<5" else range(5, cap + 1) for s in shown if s in ("<5", "×")]
+    fits = [a for a in product(*ranges) if sum(a) + sum(visible) == total]
+    hidden = [i for i, s in enumerate(shown) if s in ("<5", "×")]
+    pinned = []
+    for k, i in enumerate(hidden):
+        options = {a[k] for a in fits}
+        if 1 <= values[i] <= 4 and options == {values[i]}:
+            pinned.append(values[i])
+    return pinned
+
+
+def test_a_hidden_row_of_a_ranking_has_no_rank_and_comes_last(geography):
+    frame = _result(
+        [(c, "compulsory_rehab", float(v), 10.0, 0.0, None) for c, v in zip(HM, [40, 3, 20, 9], strict=True)]
+    )
+    frame = frame.with_columns(pl.Series("rank", [1, 4, 2, 3]))
+    out = suppress_small_counts(frame, geography)
+    assert out.select("unit_code", "rank").rows() == [
+        ("00301", 1),
+        ("00307", 2),
+        ("00304", None),
+        ("00310", None),
+    ]
 
 
 def test_person_indicators_are_the_counts_of_people():
@@ -336,3 +402,26 @@ def test_every_cached_data_call_is_keyed_by_the_users_scope(path):
             c for c in ast.walk(fn) if isinstance(c, ast.Call) and ast.unparse(c.func) in ("ui.load", "load")
         ]
         assert all("scope" in ast.unparse(c) for c in calls), f"{path.name}: {fn.name} does not pass scope on"
+
+
+def test_sign_in_throttle_locks_after_the_limit_and_doubles_the_wait():
+    now = [0.0]
+    throttle = SignInThrottle(limit=3, base_seconds=30, max_seconds=100, clock=lambda: now[0])
+    user, other = ("user", "hoangmai"), ("user", "hanoi")
+    for _ in range(2):
+        throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 0  # two failures: not yet
+    throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 30 and throttle.wait([other]) == 0
+    now[0] = 31.0
+    assert throttle.wait([user]) == 0
+    throttle.record([user], ok=False)  # a failure after a lock: twice as long
+    assert throttle.wait([user, other]) == 60
+    now[0] = 200.0
+    throttle.record([user], ok=False)
+    throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 100  # capped
+    now[0] = 301.0
+    throttle.record([user], ok=True)  # a success clears the count
+    throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 0
