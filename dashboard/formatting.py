@@ -19,10 +19,12 @@ _EN_MONTHS: tuple[str, ...] = (
 _VI_MARKS = str.maketrans({",": ".", ".": ","})
 
 
-# Every ASCII punctuation mark: CommonMark lets each be escaped with a backslash, and escaping all
-# of them also stops GitHub's bare-URL links ("http\://", "www\.") and Streamlit's own
-# directives (":red[…]", ":material/…:", "$…$").
+# Every ASCII punctuation mark: CommonMark lets each be escaped with a backslash, which also stops
+# Streamlit's own directives (":red[…]", ":material/…:", "$…$").
 _MARKDOWN_MARKS = re.compile(r"([!-/:-@\[-`{-~])")
+# Bare URLs and e-mail addresses are turned into links after the escapes are read (GitHub-flavoured
+# autolinks), so they are broken with a zero-width space, which nobody sees.
+_AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def md_text(text: object) -> str:
@@ -31,7 +33,8 @@ def md_text(text: object) -> str:
     For what comes from a URL, a file name, a manifest or a cell: no link, image, heading or
     emphasis can be made from it; line breaks become spaces (a new line could start a heading).
     """
-    return _MARKDOWN_MARKS.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+    text = _AUTOLINKS.sub("\u200b", re.sub(r"\s+", " ", str(text)))
+    return _MARKDOWN_MARKS.sub(r"\\\1", text)
 
 
 def _check_lang(lang: str) -> None:

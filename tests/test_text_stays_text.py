@@ -16,7 +16,8 @@ from tests.test_importing import workbook
 ROOT = Path(__file__).resolve().parents[1]
 LINK, IMAGE = "[x](http://evil)", "![](http://evil/img.png)"
 # What Streamlit's Markdown would turn into a link or an image (GitHub-flavoured: bare URLs too).
-ACTIVE = ("](", "![", "://", "www.")
+ACTIVE = ("](", "![", "://", "www.", "@evil")
+ZW = "\u200b"
 
 
 def assert_plain(body: str) -> None:
@@ -34,9 +35,11 @@ def markdown_bodies(at: AppTest) -> list[str]:
 @pytest.mark.parametrize(
     "text,shown",
     [
-        (LINK, r"\[x\]\(http\:\/\/evil\)"),
-        (IMAGE, r"\!\[\]\(http\:\/\/evil\/img\.png\)"),
-        ("www.evil.vn", r"www\.evil\.vn"),
+        # A zero-width space (ZW) breaks the bare-URL links the escapes do not stop.
+        (LINK, r"\[x\]\(http\:" + ZW + r"\/\/evil\)"),
+        (IMAGE, r"\!\[\]\(http\:" + ZW + r"\/\/evil\/img\.png\)"),
+        ("www.evil.vn", "www" + ZW + r"\.evil\.vn"),
+        ("ai@evil.vn", r"ai\@" + ZW + r"evil\.vn"),
         ("# tiêu đề\n- mục", r"\# tiêu đề \- mục"),
         (":red[đỏ] $x$ <b>", r"\:red\[đỏ\] \$x\$ \<b\>"),
         ("Phường Đức Giang 1.175", r"Phường Đức Giang 1\.175"),
