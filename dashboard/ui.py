@@ -406,7 +406,7 @@ def unit_names(codes: Sequence[str], lang: str) -> dict[str, str]:
 def source_note(f: Filters) -> str:
     """ "Nguồn: … Số liệu tính đến ngày 31/12/2025." for captions and chart notes."""
     info = snapshot_info(f.data_dir, f.snapshot_id)
-    note = t("caption.source", f.lang, source=md_text(info.source), date=fmt_date(info.as_of, f.lang))
+    note = t("caption.source", f.lang, source=info.source, date=fmt_date(info.as_of, f.lang))
     if info.demo:
         note = t("notice.demo_data", f.lang) + ". " + note
     return note
@@ -835,7 +835,7 @@ def period_label_for(start: dt.date, f: Filters) -> str:
 
 def caption(f: Filters) -> None:
     """The source and date line under a chart."""
-    st.caption(source_note(f))
+    st.caption(md_text(source_note(f)))  # the source may be an uploaded file's name
 
 
 @st.cache_resource(show_spinner=False)

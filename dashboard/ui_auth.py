@@ -41,6 +41,7 @@ _ACCESS = "_auth_access"  # session state; no widget has this key, so a browser 
 _USER = "_auth_user"
 _BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 _LOCKED = "_auth_locked"  # seconds left of a lockout, for the message of this run
+_SIGNED_IN = "_auth_signed_in"  # the password was right in this run: draw the page without the form
 USER_LIMIT, CLIENT_LIMIT = 5, 20  # failures in a row before a lockout (a client may serve several users)
 
 
@@ -173,6 +174,8 @@ def _password_user(cfg: AccessConfig, lang: str):
         st.session_state["authentication_status"] = None
         st.error(t("auth.failed", lang))
         st.stop()
+    if st.session_state.pop(_SIGNED_IN, False):
+        st.rerun()  # this run drew the form before the password was checked
     status = st.session_state.get("authentication_status")
     locked = st.session_state.get(_LOCKED)
     if locked:
@@ -207,6 +210,7 @@ def _throttle(controller) -> None:
         ok = bool(check(username, password, *args, **kwargs))
         per_user.record([user], ok)
         per_client.record([client], ok)
+        st.session_state[_SIGNED_IN] = ok
         return ok
 
     controller.login = login
