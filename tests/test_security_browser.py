@@ -97,6 +97,12 @@ def sign_in(tab, base: str, user: str, password: str = PASSWORD, path: str = "")
     tab.get_by_label(t("auth.username")).fill(user)
     tab.get_by_label(t("auth.password")).fill(password)
     tab.get_by_role("button", name=t("auth.login")).click()
+    # A right password reruns the page without the form; a wrong one (or a lockout) says so.
+    tab.wait_for_function(
+        "() => !document.querySelector('input[type=password]')"
+        " || document.querySelector('[data-testid=stAlertContentError]')",
+        timeout=test_browser.RUN_TIMEOUT_MS,
+    )
     settle(tab)
 
 
