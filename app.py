@@ -9,6 +9,7 @@ from dashboard.i18n import t
 # navigation routes (see dashboard/serve.py for why; `make run` sets it before the first run).
 serve.use_entry_file_navigation()
 st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
+OVERVIEW = "tong-quan"  # the default page's url_path (its page() line below): also opened by this path
 
 
 def navigation(lang: str):
@@ -18,6 +19,7 @@ def navigation(lang: str):
     def page(path: str, title_key: str, icon: str, url_path: str, default: bool = False) -> st.Page:
         return st.Page(path, title=t(title_key, lang), icon=icon, url_path=url_path, default=default)
 
+    serve.open_default_page_by_its_path(OVERVIEW)
     # One line per page. url_path uses hyphens: Streamlit also registers every file in pages/ under
     # its file name ("tong_quan"), and a st.Page with that same path would be run without this file.
     pages = [

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+import time
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -291,7 +293,52 @@ def _units_problem(units: list[str], structure: str, trees: dict[str, Geography 
     return "; ".join(parts) or None
 
 
+# --------------------------------------------------------------------------- sign-in throttling
+
+
+@dataclass
+class SignInThrottle:
+    """Failed sign-ins counted per key (a user name, a client address), shared by every session.
+
+    After ``limit`` failures in a row a key is locked for ``base_seconds``; each further failure
+    after a lock doubles the lock, up to ``max_seconds``. A success clears the key. While any
+    key of an attempt is locked the password is not even checked.
+    """
+
+    limit: int = 5
+    base_seconds: float = 30.0
+    max_seconds: float = 3600.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict = field(default_factory=dict, repr=False)
+    _until: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def wait(self, keys: Iterable[Hashable]) -> float:
+        """Seconds until none of ``keys`` is locked (0: the attempt may go ahead)."""
+        now = self.clock()
+        with self._lock:
+            return max([0.0, *(self._until.get(k, now) - now for k in keys)])
+
+    def record(self, keys: Iterable[Hashable], ok: bool) -> None:
+        """Count a failed attempt against every key, or clear them after a success."""
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                if ok:
+                    self._failures.pop(key, None)
+                    self._until.pop(key, None)
+                    continue
+                count = self._failures.get(key, 0) + 1
+                self._failures[key] = count
+                if count >= self.limit:
+                    seconds = min(self.base_seconds * 2 ** (count - self.limit), self.max_seconds)
+                    self._until[key] = now + seconds
+
+
 # --------------------------------------------------------------------------- small counts
+
+
+COMPLEMENT_LABEL = "×"  # a count of 5 or more hidden so that the small ones beside it cannot be worked out
 
 
 def suppress_small_counts(
@@ -302,33 +349,81 @@ def suppress_small_counts(
     columns: Sequence[str] = ("value", "previous"),
     indicator: str | None = None,
 ) -> pl.DataFrame:
-    """Null commune-level counts of people from 1 to ``threshold − 1``, and what is derived from them.
+    """Hide commune-level counts of people from 1 to ``threshold − 1`` so that no arithmetic brings them back.
+
+    The one rule for every table, chart, export and goals table (README, "Số đếm nhỏ"):
+
+    1. *Primary*: a commune's count of people from 1 to ``threshold − 1`` is hidden.
+    2. *Secondary*: a district's total is public (every page shows it), so its communes' figures
+       for the same indicator and period form a group whose sum is known. In a group with a
+       hidden count, every count below ``threshold`` is hidden, zeros too (all read "<5", which
+       is true of a zero), so the known sum is shared among several cells. When that still
+       pins them — a single hidden cell, or all of them at ``threshold − 1`` — the smallest
+       counts of ``threshold`` or more in the group (ties included) are hidden as well and read
+       ``COMPLEMENT_LABEL``.
 
     ``frame`` has ``unit_code`` and either an ``indicator`` column or, for a one-indicator
-    table, ``indicator``. A zero stays: it tells nobody apart. Each column that lost a value
-    gets a companion ``<column>_shown`` text column holding ``"<5"`` there, which
-    ``tables.localize`` turns into what a reader sees.
+    table, ``indicator``; groups are also split by ``period`` and ``year`` when present. Each
+    column that lost a value gets a companion ``<column>_shown`` text column ("<5" or "×"),
+    which ``tables.localize`` turns into what a reader sees; ``change``, ``change_pct`` and
+    ``per_population`` are emptied where they would give a hidden count away. A ``rank`` of a
+    hidden row is emptied and such rows go last, so no position tells a value either.
     """
     columns = [c for c in columns if c in frame.columns]
     if frame.is_empty() or not columns or "unit_code" not in frame.columns:
         return frame
-    ind = pl.col("indicator") if indicator is None else pl.lit(indicator)
     if indicator is None and "indicator" not in frame.columns:
         return frame
-    communes = [c for c in frame["unit_code"].unique().to_list() if geography.has(c) and
-                geography.level(c) == "commune"]  # fmt: skip
-    sensitive = ind.is_in(list(PERSON_INDICATORS)) & pl.col("unit_code").is_in(communes)
-    small = {c: sensitive & (pl.col(c) > 0) & (pl.col(c) < threshold) for c in columns}
-    label = f"<{threshold}"
-    any_small = pl.any_horizontal(*small.values())
-    value_small = small.get("value", pl.lit(False))
-    # The change needs both years; the rate per population only this year's value.
-    derived = {c: value_small if c == "per_population" else any_small for c in _DERIVED if c in frame.columns}
-    out = frame.with_columns(
-        *(pl.when(cond).then(pl.lit(label)).alias(f"{c}_shown") for c, cond in small.items()),
-        *(pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in small.items()),
-        *(pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in derived.items()),
+    ind = pl.col("indicator") if indicator is None else pl.lit(indicator)
+    parents = {
+        c: geography.parent(c)
+        for c in frame["unit_code"].unique().to_list()
+        if geography.has(c) and geography.level(c) == "commune"
+    }
+    work = frame.with_columns(
+        pl.col("unit_code").replace_strict(parents, default=None, return_dtype=pl.String).alias("_parent")
     )
+    sensitive = ind.is_in(list(PERSON_INDICATORS)) & pl.col("_parent").is_not_null()
+    group = ["_parent", *(k for k in ("indicator", "period", "year") if k in frame.columns)]
+    label = f"<{threshold}"
+    hidden: dict[str, pl.Expr] = {}
+    shown: dict[str, pl.Expr] = {}
+    for c in columns:
+        value = pl.col(c)
+        primary = sensitive & (value > 0) & (value < threshold)
+        needed = primary.any().over(group)
+        low = sensitive & needed & value.is_not_null() & (value < threshold)
+        n = low.sum().over(group)
+        total = pl.when(low).then(value).otherwise(0).sum().over(group)
+        pinned = needed & ((n == 1) | (total == (threshold - 1) * n))
+        big = sensitive & (value >= threshold)
+        smallest_big = pl.when(big).then(value).otherwise(None).min().over(group)
+        complement = big & pinned & (value == smallest_big)
+        hidden[c] = low | complement
+        shown[c] = pl.when(low).then(pl.lit(label)).when(complement).then(pl.lit(COMPLEMENT_LABEL))
+    work = work.with_columns(
+        *(
+            pl.coalesce(pl.col(f"{c}_shown"), e) if f"{c}_shown" in frame.columns else e
+            for c, e in ((c, shown[c].alias(f"{c}_shown")) for c in columns)
+        ),  # fmt: skip
+        *(pl.when(cond).then(None).otherwise(pl.col(c)).alias(f"_hidden_{c}") for c, cond in hidden.items()),
+        *(cond.alias(f"_is_hidden_{c}") for c, cond in hidden.items()),
+    )
+    any_hidden = pl.any_horizontal(*(pl.col(f"_is_hidden_{c}") for c in columns))
+    value_hidden = pl.col("_is_hidden_value") if "value" in columns else pl.lit(False)
+    # The change needs both years; the rate per population only this year's value.
+    derived = {c: value_hidden if c == "per_population" else any_hidden for c in _DERIVED if c in frame}
+    if "rank" in frame.columns:
+        derived["rank"] = any_hidden
+    work = work.with_columns(
+        *(pl.col(f"_hidden_{c}").alias(c) for c in columns),
+        *(pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in derived.items()),
+        any_hidden.alias("_any_hidden"),
+    )
+    if "rank" in frame.columns:
+        work = work.sort("_any_hidden", maintain_order=True)
+    out = work.drop("_parent", "_any_hidden", *(f"_hidden_{c}" for c in columns),
+                    *(f"_is_hidden_{c}" for c in columns))  # fmt: skip
     return out.drop([f"{c}_shown" for c in columns if out[f"{c}_shown"].null_count() == out.height])
 
 

@@ -17,7 +17,7 @@ import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.formatting import plotly_separators, tick_format
+from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
 from dashboard.i18n import t
 from dashboard.schema import STRUCTURE_FROM
 
@@ -394,19 +394,33 @@ def ranking_bars(
     percent: bool = False,
     decimals: int | None = None,
 ) -> go.Figure:
-    """Horizontal bars, highest at the top, each labelled with its value."""
+    """Horizontal bars, highest at the top, each labelled with its value.
+
+    A row whose value was hidden (``access.suppress_small_counts``: a ``value_shown`` label and
+    no value) has no bar and reads its label ("<5"), at the bottom.
+    """
     decimals = decimals_for(percent) if decimals is None else decimals
-    part = data.sort(value, descending=False)
+    part = data.sort(value, descending=False, nulls_last=False)
+    texts = None
+    if "value_shown" in part.columns:
+        number = (
+            (lambda v: fmt_pct(v, lang, decimals)) if percent else (lambda v: fmt_number(v, lang, decimals))
+        )
+        texts = [
+            s if s is not None else number(v) for s, v in zip(part["value_shown"], part[value], strict=True)
+        ]
+    template = value_hover(percent, decimals, field="x") if texts is None else "%{text}"
     fig = go.Figure(
         go.Bar(
             x=part[value].to_list(),
             y=part[label].to_list(),
             orientation="h",
             marker=dict(color=COLORWAY[0]),
-            texttemplate=value_hover(percent, decimals, field="x"),
+            text=texts,
+            texttemplate=template,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: " + value_hover(percent, decimals, field="x") + "<extra></extra>",
+            hovertemplate="%{y}: " + template + "<extra></extra>",
         )
     )
     fig.update_yaxes(type="category", tickformat="", hoverformat="", ticksuffix="")

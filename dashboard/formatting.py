@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from dashboard.i18n import LANGUAGES, t
@@ -16,6 +17,24 @@ _EN_MONTHS: tuple[str, ...] = (
 
 # Vietnamese swaps the English marks: "." groups thousands and "," is the decimal mark.
 _VI_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+# Every ASCII punctuation mark: CommonMark lets each be escaped with a backslash, which also stops
+# Streamlit's own directives (":red[…]", ":material/…:", "$…$").
+_MARKDOWN_MARKS = re.compile(r"([!-/:-@\[-`{-~])")
+# Bare URLs and e-mail addresses are turned into links after the escapes are read (GitHub-flavoured
+# autolinks), so they are broken with a zero-width space, which nobody sees.
+_AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+
+
+def md_text(text: object) -> str:
+    """``text`` for a Streamlit Markdown body (notice, caption, ``st.table`` cell), shown as typed.
+
+    For what comes from a URL, a file name, a manifest or a cell: no link, image, heading or
+    emphasis can be made from it; line breaks become spaces (a new line could start a heading).
+    """
+    text = _AUTOLINKS.sub("\u200b", re.sub(r"\s+", " ", str(text)))
+    return _MARKDOWN_MARKS.sub(r"\\\1", text)
 
 
 def _check_lang(lang: str) -> None:

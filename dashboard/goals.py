@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from functools import partial
@@ -29,6 +29,7 @@ from functools import partial
 import polars as pl
 
 from dashboard import query
+from dashboard.access import suppress_small_counts
 from dashboard.catalog import CATALOG, FLOW_INDICATORS
 from dashboard.formatting import fmt_number, fmt_pct
 from dashboard.geography import COUNTRY_CODE, Geography
@@ -274,6 +275,8 @@ class TargetResult:
     verdict: str | None = None
     note: str | None = None
     explanation: str = ""
+    actual_shown: str | None = None  # "<5" or "×" where a small count was hidden (hide_small_counts)
+    previous_shown: str | None = None
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (communes as lists of {"code", "name"})."""
@@ -777,6 +780,53 @@ def results_frame(results: Sequence[TargetResult]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
+def hide_small_counts(
+    results: Sequence[TargetResult], geography: Geography, threshold: int
+) -> list[TargetResult]:
+    """The results with communes' small counts of people hidden by ``access.suppress_small_counts``.
+
+    A hidden actual or previous value becomes None with its label in ``actual_shown`` or
+    ``previous_shown``; the achievement, the change and the explanation, which would give it
+    away, go too.
+    """
+    if not results:
+        return []
+    frame = pl.DataFrame(
+        {
+            "unit_code": [r.unit_code for r in results],
+            "indicator": [r.metric for r in results],
+            "year": [r.year for r in results],
+            "value": [r.actual for r in results],
+            "previous": [r.previous for r in results],
+        },
+        schema={"unit_code": pl.String, "indicator": pl.String, "year": pl.Int64, "value": pl.Float64,
+                "previous": pl.Float64},
+    )  # fmt: skip
+    out = suppress_small_counts(frame, geography, threshold)
+    shown = {c: out[f"{c}_shown"].to_list() if f"{c}_shown" in out.columns else [None] * out.height
+             for c in ("value", "previous")}  # fmt: skip
+    hidden = []
+    for r, actual, previous in zip(results, shown["value"], shown["previous"], strict=True):
+        if actual is None and previous is None:
+            hidden.append(r)
+            continue
+        hidden.append(
+            replace(
+                r,
+                actual=None if actual else r.actual,
+                previous=None if previous else r.previous,
+                achievement_pct=None,
+                change_pct=None,
+                expected_so_far=None,
+                on_pace=None,
+                explanation="Số liệu nhỏ của xã được ẩn để bảo vệ người trong số liệu.",
+                actual_shown=actual,
+                previous_shown=previous,
+            )
+        )
+    return hidden
+
+
 def format_value(value: float | None, metric: str) -> str:
     """A value of ``metric`` as users read it: 1.456 people, 56,25, or 118,75% for a percentage."""
     if value is None:
@@ -804,8 +854,8 @@ def display_table(results: Sequence[TargetResult]) -> pl.DataFrame:
             str(r.year) + (f" ({r.months_elapsed} tháng)" if r.partial else ""),
             r.metric_label,
             r.rule_label,
-            format_value(r.previous, r.metric),
-            format_value(r.actual, r.metric),
+            r.previous_shown or format_value(r.previous, r.metric),
+            r.actual_shown or format_value(r.actual, r.metric),
             fmt_pct(r.achievement_pct),
             r.status,
             r.verdict or "",

@@ -374,6 +374,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Tham số '{name}' trên đường dẫn không được dùng; đã bỏ qua.",
         "en": "URL parameter '{name}' is not used; it was ignored.",
     },
+    "goals.explain.hidden": {
+        "vi": "Số liệu nhỏ của xã được ẩn để bảo vệ người trong số liệu.",
+        "en": "A commune's small count is hidden to protect the people in it.",
+    },
+    "notice.rejected_snapshot_scoped": {
+        "vi": "Bộ số liệu {snapshot} không hợp lệ nên không được dùng; người quản trị xem chi tiết lỗi.",
+        "en": "Snapshot {snapshot} is not valid and is not used; the administrator sees what is wrong.",
+    },
     "notice.rejected_snapshot": {
         "vi": "Bộ số liệu {snapshot} không hợp lệ nên không được dùng: {problems}",
         "en": "Snapshot {snapshot} is not valid and is not used: {problems}",
@@ -708,6 +716,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.wrong_password": {
         "vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
         "en": "Wrong user name or password.",
+    },
+    "auth.locked": {
+        "vi": "Đăng nhập sai quá nhiều lần: tạm khóa, hãy thử lại sau {seconds} giây.",
+        "en": "Too many failed sign-ins: locked for now, try again in {seconds} seconds.",
+    },
+    "auth.failed": {
+        "vi": "Không đăng nhập được. Hãy tải lại trang và đăng nhập lại; nếu vẫn lỗi, liên hệ người quản trị.",
+        "en": "Signing in failed. Reload the page and sign in again; if it persists, contact the administrator.",
     },
     "auth.not_listed": {
         "vi": "Tài khoản {user} chưa được phân quyền xem bảng điều khiển. Liên hệ người quản trị.",

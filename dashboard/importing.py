@@ -25,6 +25,7 @@ import fastexcel
 import polars as pl
 
 from dashboard import query, reform, schema
+from dashboard.access import FULL_ACCESS, Access
 from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, STOCK_INDICATORS
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct
 from dashboard.geography import Geography
@@ -981,6 +982,7 @@ def check_import(
     geography: Geography,
     max_bytes: int = DEFAULT_MAX_BYTES,
     geography_2025: Geography | None = None,
+    scope: Access = FULL_ACCESS,
 ) -> ImportReport:
     """Read and check a report file against the base snapshot; write nothing.
 
@@ -988,6 +990,10 @@ def check_import(
     contract version 2 (``report.structure_from``) when the base is, or when the file has rows
     from 07/2025 (lists and targets from 2025); a version 1 base is then carried over unchanged,
     provided it holds nothing of those periods in the old units.
+
+    A file with a row for a unit outside ``scope`` is refused before anything in the base is
+    looked up: the report then holds only those refusals, so no check can quote a figure of a
+    unit the user may not see.
     """
     report = ImportReport()
     try:
@@ -997,12 +1003,17 @@ def check_import(
         return report
     geo_new = reform.geography_2025() if geography_2025 is None else geography_2025
     resolver = PeriodResolver.of(geography, geo_new)
+    report.errors.extend(rows_outside(sheets, resolver, scope))
+    if report.errors:
+        return report
     base_facts = base.facts if base is not None else pl.DataFrame(schema=schema.FACTS_SCHEMA)
     base_status = base.status if base is not None else pl.DataFrame(schema=schema.STATUS_SCHEMA)
     base_targets = base.targets if base is not None else pl.DataFrame(schema=schema.TARGETS_SCHEMA)
 
     def base_monthly(code: str, indicator: str, first: dt.date, last: dt.date) -> dict[dt.date, float]:
         # A range lies in one structure (parse_facts refuses flows across 07/2025).
+        if not scope.allows(code, resolver.geography(first)):  # rows_outside refused such rows
+            raise PermissionError(f"đơn vị {code} ngoài phạm vi được phân quyền")
         months = query.rollup_months(
             base_facts.filter(pl.col("period").is_between(first, last, closed="left")),
             resolver.geography(first),
@@ -1135,6 +1146,70 @@ def _old_units_after_reform(base: Snapshot) -> str:
     return ", ".join(held)
 
 
+def rows_outside(sheets: dict[str, pl.DataFrame], resolver: PeriodResolver, scope: Access) -> list[Problem]:
+    """One refusal per row naming a unit outside ``scope``, read from the unit and period cells only.
+
+    The unit is read in the structure of the row's period (a scope answers in its own structure
+    only, so a row of the other structure is outside it). A row whose period cannot be read is
+    refused when every unit its cell names, in either structure, is outside the scope.
+    """
+    if scope.whole_country:
+        return []
+    refused: list[Problem] = []
+    for sheet, frame in sheets.items():
+        folded = {fold(c): c for c in frame.columns}
+
+        def column(key: str, sheet: str = sheet, folded: dict = folded) -> str | None:
+            return next((folded[a] for a in HEADERS[sheet].get(key, ()) if a in folded), None)
+
+        unit_col = column("unit")
+        when_col = column("period" if sheet == SHEET_FACTS else "year")
+        if unit_col is None:
+            continue
+        level = "commune" if sheet == SHEET_STATUS else None
+        for i, rec in enumerate(frame.iter_rows(named=True), start=2):
+            when = _row_when(sheet, rec[when_col] if when_col else None)
+            outside = _outside_scope(str(rec[unit_col] or ""), when, resolver, scope, level)
+            if outside is not None:
+                code, geography = outside
+                refused.append(
+                    Problem(
+                        "error",
+                        sheet,
+                        f"{geography.name(code)} (mã {code}) ngoài phạm vi được phân quyền: "
+                        "không nhập số liệu của đơn vị này",
+                        column=unit_col,
+                        where=_where(sheet, i),
+                    )
+                )
+    return refused
+
+
+def _row_when(sheet: str, cell) -> dt.date | int | None:
+    """The month (figures: the period's last) or year (lists, targets) a row's unit is read in."""
+    if sheet == SHEET_FACTS:
+        period = parse_period(cell)
+        return period[1] if period else None
+    year = parse_number(cell)
+    return int(year) if year is not None and year == int(year) and 2000 <= year <= 2100 else None
+
+
+def _outside_scope(
+    cell: str, when, resolver: PeriodResolver, scope: Access, level: str | None
+) -> tuple[str, Geography] | None:
+    """The unit (code and its tree) a row names outside ``scope``, or None."""
+    if when is not None:
+        code, _ = resolver.resolve(cell, when, level)
+        tree = resolver.geography(when)
+        return (code, tree) if code is not None and not scope.allows(code, tree) else None
+    found = [
+        (code, r.geography) for r in (resolver.legacy, resolver.new) if (code := r.resolve(cell, level)[0])
+    ]
+    if found and not any(scope.allows(code, tree) for code, tree in found):
+        return found[0]
+    return None
+
+
 def suggested_as_of(report: ImportReport, today: dt.date | None = None) -> dt.date:
     """The date an import's figures stand at: the last day of its newest month (else today)."""
     if report.latest_month is None:
@@ -1212,6 +1287,7 @@ def import_file(
     geography_2025: Geography | None = None,
     demo_ok: bool = False,
     today: dt.date | None = None,
+    scope: Access = FULL_ACCESS,
 ) -> ImportReport:
     """Check a report file and, if it has no errors, write base + imported rows as a new snapshot.
 
@@ -1238,7 +1314,7 @@ def import_file(
         if refusal is not None:
             return refusal
         return _import_locked(
-            data, filename, Path(data_dir), as_of, chosen, geography, max_bytes, geography_2025, today
+            data, filename, Path(data_dir), as_of, chosen, geography, max_bytes, geography_2025, today, scope
         )
 
 
@@ -1252,8 +1328,9 @@ def _import_locked(
     max_bytes: int,
     geography_2025: Geography | None,
     today: dt.date | None,
+    scope: Access = FULL_ACCESS,
 ) -> ImportReport:
-    report = check_import(data, filename, base, geography, max_bytes, geography_2025)
+    report = check_import(data, filename, base, geography, max_bytes, geography_2025, scope)
     if not report.ok:
         report.message = f"Không ghi gì: tệp có {len(report.errors)} lỗi, xem danh sách lỗi."
         return report

@@ -21,7 +21,7 @@ from dashboard.catalog import CATALOG
 from dashboard.export import CaptionContext
 from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.goals import TargetResult, evaluate
+from dashboard.goals import TargetResult, evaluate, hide_small_counts
 from dashboard.i18n import t
 
 # The sections a user can choose, in deck order.
@@ -249,6 +249,8 @@ def build_pack(
     same_period = frame.filter(pl.col("period").dt.month() == period.month)
     figures = _figures(frame, unit, period)
     results = evaluate(snapshot, geography, unit=unit, year=year, as_of=reach)
+    if small_counts is not None:
+        results = hide_small_counts(results, geography, small_counts)
 
     unit_name = geography.name(unit)
     label = period_label(period, grain, lang)
@@ -276,7 +278,7 @@ def build_pack(
     built: list[Chart] = []
     note = pack.caption.source_line()
     for section in chosen:
-        built += _section_charts(section, pack, same_period, snapshot, geography, note, rolled)
+        built += _section_charts(section, pack, same_period, snapshot, geography, note, rolled, small_counts)
     counts: dict[str, int] = {}
     if "map" in chosen:
         map_chart, counts = _map_chart(pack, snapshot, geography)
@@ -357,7 +359,9 @@ def _this_vs_last(
     return Chart(key, section, title, fig)
 
 
-def _ranking(pack: Pack, snapshot, geography: Geography, note: str, rolled) -> Chart | None:
+def _ranking(
+    pack: Pack, snapshot, geography: Geography, note: str, rolled, small_counts: int | None
+) -> Chart | None:
     children = geography.children(pack.unit_code)
     if not children:
         return None
@@ -375,6 +379,8 @@ def _ranking(pack: Pack, snapshot, geography: Geography, note: str, rolled) -> C
     ranked = views.ranking(frame, pack.period, "addicts_managed")
     if ranked.is_empty():
         return None
+    if small_counts is not None:  # the communes of a district: the chart prints each bar's value
+        ranked = suppress_small_counts(ranked, geography, small_counts)
     ranked = views.label_units(ranked, {c: geography.name(c) for c in children})
     what = t("chart.ranking", pack.lang, what=CATALOG["addicts_managed"].label(pack.lang).lower())
     title = _title(pack, what)
@@ -397,7 +403,14 @@ def _commune_classes(pack: Pack, same_period: pl.DataFrame, note: str) -> Chart 
 
 
 def _section_charts(
-    section: str, pack: Pack, same_period: pl.DataFrame, snapshot, geography: Geography, note: str, rolled
+    section: str,
+    pack: Pack,
+    same_period: pl.DataFrame,
+    snapshot,
+    geography: Geography,
+    note: str,
+    rolled,
+    small_counts: int | None = None,
 ) -> list[Chart]:
     found: list[Chart | None] = []
     if section == "drugs":
@@ -406,7 +419,7 @@ def _section_charts(
                    "Người nghiện, người sử dụng trái phép chất ma túy", note),
             _this_vs_last(pack, ADDICT_PLACES, "drugs.places", section,
                           "Người nghiện có hồ sơ quản lý theo nơi ở", note),
-            _ranking(pack, snapshot, geography, note, rolled),
+            _ranking(pack, snapshot, geography, note, rolled, small_counts),
             _commune_classes(pack, same_period, note),
         ]  # fmt: skip
     elif section == "rehab":

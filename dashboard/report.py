@@ -525,7 +525,7 @@ def goal_rows(pack: Pack) -> list[tuple[str, ...]]:
         if r.unit_code != pack.unit_code:
             continue
         percent = CATALOG[r.metric].unit_vi == "%"
-        actual = (
+        actual = r.actual_shown or (
             "–" if r.actual is None else fmt_pct(r.actual) if percent else _n(r.actual, _decimals(r.actual))
         )
         rows.append((r.metric_label, r.rule_label, actual, fmt_pct(r.achievement_pct), goal_standing(r)))

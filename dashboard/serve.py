@@ -10,6 +10,7 @@ file's navigation the only one, so links open cleanly in a new tab.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,8 +24,31 @@ def use_entry_file_navigation() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def open_default_page_by_its_path(url_path: str) -> None:
+    """Let a link to the default page by its own path (``/tong-quan``) open it, with no dialog.
+
+    Streamlit serves the default page at the root only (its ``url_path`` reads ""), so a
+    direct link to ``/tong-quan`` names a page it does not know: it runs the default page
+    anyway but first shows "Page not found". Call before ``st.navigation``: a run that asks for
+    the default page by that path is told it asked for the root.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    pages = ctx.pages_manager
+    if pages.intended_page_name == url_path and not pages.intended_page_script_hash:
+        pages.set_script_intent("", "")
+
+
 def main(options: list[str]) -> int:
-    """Run the Streamlit server on app.py in this process, with ``options`` passed through."""
+    """Run the Streamlit server on app.py in this process, with ``options`` passed through.
+
+    Error details are off unless the options say otherwise: a visitor never reads a traceback
+    (server paths, code) on the page; the server's log keeps them.
+    """
+    os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "none")
     use_entry_file_navigation()
     from streamlit.web import cli
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct
+from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, md_text
 from dashboard.i18n import t
 
 # A cell that starts with one of these is read as a formula by spreadsheet programs (OWASP
@@ -44,6 +44,12 @@ def escape_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.col(name).map_elements(escape_formula, return_dtype=pl.String) for name in strings
     )
+
+
+def markdown_safe(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
+    """``columns`` (default: every String column) as text for ``st.table``, which reads cells as Markdown."""
+    names = columns if columns is not None else [n for n, d in frame.schema.items() if d == pl.String]
+    return frame.with_columns(pl.col(n).map_elements(md_text, return_dtype=pl.String) for n in names)
 
 
 def localize(frame: pl.DataFrame, columns: Mapping[str, str] | list[str], lang: str) -> pl.DataFrame:

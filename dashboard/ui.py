@@ -26,7 +26,7 @@ import streamlit as st
 from dashboard import charts, export, maps, query, reform, structure, tables, ui_auth, views
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
+from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, md_text, period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import LANGUAGES, t
 from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, survey
@@ -442,12 +442,12 @@ def _check_url(
         return
     for value in values:
         if value not in labels and value in out_of_scope:
-            notice(t("notice.out_of_scope", lang, name=value))
+            notice(t("notice.out_of_scope", lang, name=md_text(value)))
     bad = [v for v in values if v not in labels and v not in out_of_scope]
     if max_values is not None and len(values) > max_values:
         bad = bad or values
     if bad:
-        notice(t("notice.bad_url_param", lang, name=key, value=", ".join(bad)))
+        notice(t("notice.bad_url_param", lang, name=md_text(key), value=md_text(", ".join(bad))))
 
 
 def _label_in(lang: str, key: str) -> Callable[[str], str]:
@@ -491,8 +491,12 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
     scope = ui_auth.sign_in(reference_geography(), lang)
     cat = catalogue(folder)
     for snapshot_id, problems in cat.skipped:
+        if not scope.whole_country:
+            # The findings name units and figures anywhere in the country: for country-wide eyes only.
+            notice(t("notice.rejected_snapshot_scoped", lang, snapshot=md_text(snapshot_id)))
+            continue
         listed = "; ".join(str(p) for p in problems[:3]) + (" …" if len(problems) > 3 else "")
-        notice(t("notice.rejected_snapshot", lang, snapshot=snapshot_id, problems=listed))
+        notice(t("notice.rejected_snapshot", lang, snapshot=md_text(snapshot_id), problems=md_text(listed)))
     if not cat.valid:
         _render_notices()
         st.error(t("notice.no_snapshot", lang, folder=str(Path(folder) / "snapshots")))
@@ -555,7 +559,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             if not switched and st.query_params.get_all(other_key):
                 # A link naming units of the other structure (districts in the new one).
                 values = ", ".join(st.query_params.get_all(other_key))
-                notice(t("notice.bad_url_param", lang, name=other_key, value=values))
+                notice(t("notice.bad_url_param", lang, name=other_key, value=md_text(values)))
             options = [d for d in geo.descendants(province, sub_level) if scope.touches(d, geo)]
             hidden = () if scope.whole_country else _hidden_names(geo, sub_level, options, lang)
             if not switched:
@@ -581,7 +585,13 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             if forced:
                 districts = tuple(d for d in districts if d in options)
                 for code in forced:
-                    notice(t("notice.out_of_scope", lang, name=geo.name(code) if geo.has(code) else code))
+                    notice(
+                        t(
+                            "notice.out_of_scope",
+                            lang,
+                            name=geo.name(code) if geo.has(code) else md_text(code),
+                        )
+                    )
             if not scope.allows(province, geo):
                 # The user may not see the whole province: their own districts stand for it, and
                 # in a district they may not see whole, their own communes.
@@ -764,7 +774,7 @@ def finish_run() -> None:
     lang = lang if lang in LANGUAGES else "vi"
     for name in list(st.query_params.keys()):
         if name not in known:
-            notice(t("notice.unknown_url_param", lang, name=name))
+            notice(t("notice.unknown_url_param", lang, name=md_text(name)))
             del st.query_params[name]
     _render_notices()
 
@@ -835,7 +845,7 @@ def period_label_for(start: dt.date, f: Filters) -> str:
 
 def caption(f: Filters) -> None:
     """The source and date line under a chart."""
-    st.caption(source_note(f))
+    st.caption(md_text(source_note(f)))  # the source may be an uploaded file's name
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,6 +7,9 @@ bundled demo). With one (``.streamlit/access.toml`` or ``$DASHBOARD_ACCESS_FILE`
   settings live in ``.streamlit/secrets.toml [auth]``); users are keyed by e-mail.
 - ``mode = "password"``: streamlit-authenticator, bcrypt-hashed passwords in its YAML file; users
   are keyed by user name. Passwords are never handled here beyond checking they are hashes.
+  A sign-in lives in the server's session only: no re-login cookie is written or read, so
+  "Đăng xuất" (or closing the tab) ends it for good and a copied cookie signs nobody in. Failed
+  sign-ins are throttled per user name and per client address (``access.SignInThrottle``).
 
 The user's Access is worked out again on every run from who is signed in; a run that has not
 got that far sees nothing (``NO_ACCESS``), so a forgotten check fails closed.
@@ -14,6 +17,7 @@ got that far sees nothing (``NO_ACCESS``), so a forgotten check fails closed.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import streamlit as st
@@ -24,10 +28,12 @@ from dashboard.access import (
     Access,
     AccessConfig,
     AccessConfigError,
+    SignInThrottle,
     access_file,
     load_config,
     scope_geography,
 )
+from dashboard.formatting import md_text
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 
@@ -35,6 +41,15 @@ NO_ACCESS = Access(VIEWER, ())
 _ACCESS = "_auth_access"  # session state; no widget has this key, so a browser cannot set it
 _USER = "_auth_user"
 _BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+_LOCKED = "_auth_locked"  # seconds left of a lockout, for the message of this run
+_SIGNED_IN = "_auth_signed_in"  # the password was right in this run: draw the page without the form
+USER_LIMIT, CLIENT_LIMIT = 5, 20  # failures in a row before a lockout (a client may serve several users)
+
+
+@st.cache_resource(show_spinner=False)
+def throttles() -> tuple[SignInThrottle, SignInThrottle]:
+    """The failed sign-ins of this server process: per user name, per client address."""
+    return SignInThrottle(limit=USER_LIMIT), SignInThrottle(limit=CLIENT_LIMIT)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -85,7 +100,7 @@ def sign_in(geography: Geography, lang: str) -> Access:
         user, sign_out = _password_user(cfg, lang)
     access = cfg.access_for(user)
     if access is None:
-        st.error(t("auth.not_listed", lang, user=user))
+        st.error(t("auth.not_listed", lang, user=md_text(user)))
         sign_out()
         st.stop()
     st.session_state[_ACCESS] = access
@@ -95,7 +110,7 @@ def sign_in(geography: Geography, lang: str) -> Access:
         t("scope.country", lang) if u == COUNTRY_CODE else named_in.name(u) for u in access.units
     )
     st.sidebar.caption(
-        t("auth.signed_in", lang, user=user)
+        t("auth.signed_in", lang, user=md_text(user))
         + "  \n"
         + t("auth.scope", lang, role=t(f"auth.role.{access.role}", lang), units=units)
     )
@@ -140,22 +155,34 @@ def _password_user(cfg: AccessConfig, lang: str):
         error = f"{cfg.credentials}: cookie.key phải dài ít nhất 32 ký tự"
         st.error(t("auth.config_error", lang, error=error))
         st.stop()
-    authenticator = stauth.Authenticate(
-        {"usernames": users},
-        cookie["name"],
-        cookie["key"],
-        float(cookie.get("expiry_days", 1)),
-        auto_hash=False,
-    )
     fields = {
         "Form name": t("auth.title", lang),
         "Username": t("auth.username", lang),
         "Password": t("auth.password", lang),
         "Login": t("auth.login", lang),
     }
-    authenticator.login(location="main", fields=fields, key="_auth_form")
+    st.session_state.pop(_LOCKED, None)
+    try:
+        # Expiry 0: the library writes no re-login cookie.
+        authenticator = stauth.Authenticate(
+            {"usernames": users}, cookie["name"], cookie["key"], 0, auto_hash=False
+        )
+        # … and reads none: a token copied before "Đăng xuất", or forged (alg "none", HS512), is
+        # never decoded, so a sign-in is the server's session and nothing a browser can replay.
+        authenticator.cookie_controller.get_cookie = lambda: None
+        _throttle(authenticator.authentication_controller)
+        authenticator.login(location="main", fields=fields, key="_auth_form")
+    except Exception:  # noqa: BLE001 - whatever the sign-in library raises: a plain message, no traceback
+        st.session_state["authentication_status"] = None
+        st.error(t("auth.failed", lang))
+        st.stop()
+    if st.session_state.pop(_SIGNED_IN, False):
+        st.rerun()  # this run drew the form before the password was checked
     status = st.session_state.get("authentication_status")
-    if status is False:
+    locked = st.session_state.get(_LOCKED)
+    if locked:
+        st.error(t("auth.locked", lang, seconds=math.ceil(locked)))
+    elif status is False:
         st.error(t("auth.wrong_password", lang))
     if not status:
         st.info(t("auth.intro", lang))
@@ -165,3 +192,27 @@ def _password_user(cfg: AccessConfig, lang: str):
         authenticator.logout(t("auth.logout", lang), "sidebar", key="_auth_logout")
 
     return str(st.session_state.get("username") or ""), sign_out
+
+
+def _throttle(controller) -> None:
+    """Check the lockouts before the library checks a password, and count what it finds."""
+    check = controller.login
+    per_user, per_client = throttles()
+    client = ("client", st.context.ip_address or "")
+
+    def login(username=None, password=None, *args, **kwargs):
+        if not username:
+            return check(username, password, *args, **kwargs)
+        user = ("user", str(username).strip().lower())
+        wait = max(per_user.wait([user]), per_client.wait([client]))
+        if wait > 0:
+            st.session_state[_LOCKED] = wait
+            st.session_state["authentication_status"] = False
+            return False
+        ok = bool(check(username, password, *args, **kwargs))
+        per_user.record([user], ok)
+        per_client.record([client], ok)
+        st.session_state[_SIGNED_IN] = ok
+        return ok
+
+    controller.login = login

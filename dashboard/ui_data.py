@@ -41,7 +41,7 @@ def check_upload(
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
     base = ui.whole_snapshot(folder, base_id, scope) if base_id else None
-    return importing.check_import(data, filename, base, ui.reference_geography())
+    return importing.check_import(data, filename, base, ui.reference_geography(), scope=scope)
 
 
 def base_options(
@@ -85,7 +85,14 @@ def import_upload(data: bytes, filename: str, folder: str, as_of, base_choice: s
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
     done = importing.import_file(
-        data, filename, Path(folder), as_of.isoformat(), base_choice, ui.reference_geography(), demo_ok=True
+        data,
+        filename,
+        Path(folder),
+        as_of.isoformat(),
+        base_choice,
+        ui.reference_geography(),
+        demo_ok=True,
+        scope=scope,
     )
     st.session_state[_IMPORT_RESULT] = done
     if done.written is not None:

@@ -172,6 +172,8 @@ def explanation(r: TargetResult, lang: str) -> str:
     """How the target was judged, in one sentence; Vietnamese is the engine's own explanation."""
     if lang == "vi":
         return r.explanation
+    if r.actual_shown or r.previous_shown:
+        return t("goals.explain.hidden", lang)
     year, prev, months = r.year, r.year - 1, r.months_elapsed
     if months == 0:
         text = t("goals.explain.no_year", lang, year=year)
@@ -235,6 +237,14 @@ def explanation(r: TargetResult, lang: str) -> str:
 # --------------------------------------------------------------------------- tables
 
 
+def protect(results: Sequence[TargetResult]) -> list[TargetResult]:
+    """Results to show or download, communes' small counts of people hidden (``goals.hide_small_counts``)."""
+    setting = ui.small_counts()
+    if not setting.exports:
+        return list(results)
+    return goals.hide_small_counts(results, ui.geography(), setting.threshold)
+
+
 def goal_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
     """The goals table the page shows; in Vietnamese it equals ``goals.display_table(results)``."""
     rows = [
@@ -243,8 +253,8 @@ def goal_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
             year_label(r, lang),
             CATALOG[r.metric].label(lang) if lang != "vi" else r.metric_label,
             rule_label(r, lang),
-            fmt_value(r.previous, r.metric, lang),
-            fmt_value(r.actual, r.metric, lang),
+            r.previous_shown or fmt_value(r.previous, r.metric, lang),
+            r.actual_shown or fmt_value(r.actual, r.metric, lang),
             fmt_pct(r.achievement_pct, lang),
             status_label(r.status, lang),
             verdict_label(r.verdict, lang),

@@ -39,7 +39,8 @@ names = ui.unit_names(units, lang)
 frame = ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), f.grain, f.years)
 frame = views.label_units(views.label_periods(frame, f.grain, lang), names)
 by = "per_population" if per_pop else "value"
-ranked = views.ranking(frame, period, indicator, by=by)
+# Small commune counts of people hidden in the chart, its images and the table alike.
+ranked = ui.protect(views.ranking(frame, period, indicator, by=by))
 percent = views.is_percent(indicator)
 decimals = 2 if (percent or per_pop) else 0
 what = CATALOG[indicator].label(lang)
@@ -66,12 +67,12 @@ else:
     ui.caption(f)
     with st.expander(t("heading.data", lang)):
         columns = ["rank", "unit_code", "unit_name", "period_label", "value", "population", "per_population"]
-        shown = tables.localize(ui.protect(ranked), columns, lang)
+        shown = tables.localize(ranked, columns, lang)
         pct = (t("column.value", lang),) if percent else ()
         st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
         ui.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")
 
-yearly = ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), "year", f.years)
+yearly = ui.protect(ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), "year", f.years))
 matrix = views.heatmap_matrix(yearly, indicator, by=by)
 if matrix.height:
     ui.plot(

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import maps, ui
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_number
+from dashboard.formatting import fmt_number, md_text
 from dashboard.i18n import t
 
 started = time.perf_counter()
@@ -126,7 +126,7 @@ found = maps.find_boundaries(Path(f.data_dir) / "reference")
 if found is not None:
     loaded = boundaries(str(found), found.stat().st_mtime_ns)
     if isinstance(loaded, str):
-        st.warning(t("map.boundaries_error", lang, file=found.name, error=loaded))
+        st.warning(t("map.boundaries_error", lang, file=md_text(found.name), error=md_text(loaded)))
     else:
         shapes = loaded
 
@@ -166,7 +166,7 @@ with legend_column:
         st.markdown(f"**{t('map.size_scale', lang, what=view.value_label)}**")
         st.markdown(maps.size_legend_html(view.size_legend, lang), unsafe_allow_html=True)
     if shapes is not None:
-        st.caption(t("map.boundaries_used", lang, file=Path(found).name))
+        st.caption(t("map.boundaries_used", lang, file=md_text(Path(found).name)))
 
 if view_kind == "change":
     st.subheader(t("map.change_counts", lang, base=base_year, year=year))

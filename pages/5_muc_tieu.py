@@ -60,7 +60,9 @@ if f.province == COUNTRY_CODE:
 
 ui_goals.structure_notice(f, info)
 units = ui_goals.judged_units(f.province, f.districts, commune)
-results = [r for u in units for r in ui_goals.evaluate(f.data_dir, f.snapshot_id, u, f.year, as_of)]
+results = ui_goals.protect(
+    [r for u in units for r in ui_goals.evaluate(f.data_dir, f.snapshot_id, u, f.year, as_of)]
+)
 partial = next((r for r in results if r.partial), None)
 note = t("goals.as_of", lang, month=f"{as_of:%m/%Y}")
 if partial:
@@ -119,11 +121,13 @@ if ui_goals.has_commune_targets(results):
 
 # Drill down: the units below a province or a single district, by status; a click opens one.
 if not commune and len(units) == 1:
-    below = [
-        r
-        for r in ui_goals.evaluate(f.data_dir, f.snapshot_id, units[0], f.year, as_of, below=True)
-        if r.unit_code != units[0]
-    ]
+    below = ui_goals.protect(
+        [
+            r
+            for r in ui_goals.evaluate(f.data_dir, f.snapshot_id, units[0], f.year, as_of, below=True)
+            if r.unit_code != units[0]
+        ]
+    )
     if below:
         st.header(t("goals.section.districts", lang))
         summary = ui_goals.unit_summary(below, lang)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import deck, export, meeting, report, ui, ui_export
+from dashboard.formatting import md_text
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -36,7 +37,7 @@ except ValueError as exc:
     st.stop()
 
 head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
-head.caption(pack.committee + " · " + pack.caption.source_line())
+head.caption(md_text(pack.committee + " · " + pack.caption.source_line()))
 if not pack.complete:
     st.warning(t("period.incomplete", lang))
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import deck, meeting, report, ui, ui_export
-from dashboard.formatting import fmt_date
+from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -62,7 +62,7 @@ if kind == "title":
         f"Số liệu tính đến ngày {fmt_date(pack.period_end)}</div>",
         unsafe_allow_html=True,
     )
-    st.caption(pack.caption.source_line())
+    st.caption(md_text(pack.caption.source_line()))
 elif kind == "kpis":
     st.title(f"{t('present.kpis', lang)}: {pack.unit_name}, {pack.period_label}")
     for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):
@@ -72,7 +72,7 @@ elif kind == "kpis":
             tone = pack.figures[indicator].tone
             column.metric(label, value, change, delta_color={"good": "green", "bad": "red"}.get(tone, "gray"),
                           border=True)  # fmt: skip
-    st.caption(pack.caption.source_line())
+    st.caption(md_text(pack.caption.source_line()))
 elif kind == "goals":
     st.title(f"{t('present.goals', lang)}: {pack.unit_name}, {pack.period_label}")
     rows = report.goal_rows(pack)

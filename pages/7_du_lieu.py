@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import history, importing, tables, ui, ui_data
-from dashboard.formatting import fmt_date
+from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -99,7 +99,7 @@ if upload is not None:
         st.error(t("data.check_failed", lang, errors=len(report.errors)))
     if problems:
         # A static table: every message is read in full, wrapped, without scrolling a grid.
-        st.table(history.problems_table(problems, lang))
+        st.table(tables.markdown_safe(history.problems_table(problems, lang)))
     if report.ok:
         # The same code as the command line (under the data folder's write lock, the base read
         # again), run in the button's callback so that the sidebar can switch to the new snapshot.
@@ -116,7 +116,7 @@ if upload is not None:
             written_as_of = fmt_date(dt.date.fromisoformat(done.as_of), lang)
             st.success(t("data.imported", lang, snapshot=done.written.name, as_of=written_as_of))
         elif done.ok:
-            st.info(done.message)
+            st.info(md_text(done.message))
         else:
-            st.error(done.message)
-            st.table(history.problems_table(done.errors, lang))
+            st.error(md_text(done.message))
+            st.table(tables.markdown_safe(history.problems_table(done.errors, lang)))

@@ -22,6 +22,7 @@ from dashboard.access import (
     Access,
     AccessConfigError,
     ScopedSnapshot,
+    SignInThrottle,
     changes_outside,
     names_outside,
     parse_config,
@@ -203,15 +204,80 @@ def test_suppressed_cells_read_less_than_five_in_downloads(geography):
             [
                 ("00301", "trafficking_victims_returned", 3.0, 8.0, -5.0, -62.5),
                 ("00304", "trafficking_victims_returned", 7.0, 6.0, 1.0, 16.7),
+                ("00307", "trafficking_victims_returned", 0.0, 9.0, -9.0, -100.0),
             ]
         ),  # fmt: skip
         geography,
     )
     shown = tables.localize(out, ["unit_code", "value", "previous"], "vi")
-    assert shown["Giá trị"].to_list() == ["<5", "7"]
+    assert shown["Giá trị"].to_list() == ["<5", "7", "<5"]
     csv = tables.to_csv_bytes(shown).decode("utf-8-sig")
-    assert "00301,<5,8" in csv and "00304,7,6" in csv
+    assert "00301,<5,8" in csv and "00304,7,6" in csv and "00307,<5,9" in csv
     assert tables.to_excel_bytes(shown)[:2] == b"PK"
+
+
+HM = ["00301", "00304", "00307", "00310"]  # wards of Hoàng Mai: one group (their district's total is public)
+
+
+@pytest.mark.parametrize(
+    "values,shown",
+    [
+        # One small ward beside zeros: the zeros are hidden with it ("<5" is true of 0) …
+        ([3, 0, 0, 0], ["<5", "<5", "<5", "<5"]),
+        # … and beside counts of 5 or more only: the smallest of those is hidden too ("×").
+        ([3, 20, 9, 40], ["<5", "20", "×", "40"]),
+        # Hidden cells that would all be 4 (their sum 8 over two cells): a complement, ties included.
+        ([4, 4, 9, 9], ["<5", "<5", "×", "×"]),
+        # Two small ones whose sum (5) does not pin either: no complement.
+        ([3, 2, 9, 40], ["<5", "<5", "9", "40"]),
+        # Nothing small: nothing hidden, zeros shown.
+        ([0, 5, 9, 40], ["0", "5", "9", "40"]),
+    ],
+)
+def test_secondary_suppression_leaves_no_small_count_to_subtract(geography, values, shown):
+    frame = _result(
+        [(c, "compulsory_rehab", float(v), 10.0, v - 10.0, None) for c, v in zip(HM, values, strict=True)]
+    )
+    out = suppress_small_counts(frame, geography)
+    cells = tables.localize(out, ["value"], "vi")["Giá trị"].to_list()
+    assert [c if isinstance(c, str) else f"{c:g}" for c in cells] == shown
+    assert _recoverable(values, shown) == []
+
+
+def _recoverable(values: list[int], shown: list[str]) -> list[int]:
+    """Hidden small counts that the public total and the shown cells pin to one value.
+
+    Every assignment of the hidden cells consistent with what is shown ("<5": 0–4, "×": at least
+    5 and at most the smallest shown count of 5 or more) and with the total is tried.
+    """
+    from itertools import product
+
+    total = sum(values)
+    visible = [int(s) for s in shown if s not in ("<5", "×")]
+    cap = min([v for v in visible if v >= 5], default=total)
+    ranges = [range(0, 5) if s == "<5" else range(5, cap + 1) for s in shown if s in ("<5", "×")]
+    fits = [a for a in product(*ranges) if sum(a) + sum(visible) == total]
+    hidden = [i for i, s in enumerate(shown) if s in ("<5", "×")]
+    pinned = []
+    for k, i in enumerate(hidden):
+        options = {a[k] for a in fits}
+        if 1 <= values[i] <= 4 and options == {values[i]}:
+            pinned.append(values[i])
+    return pinned
+
+
+def test_a_hidden_row_of_a_ranking_has_no_rank_and_comes_last(geography):
+    frame = _result(
+        [(c, "compulsory_rehab", float(v), 10.0, 0.0, None) for c, v in zip(HM, [40, 3, 20, 9], strict=True)]
+    )
+    frame = frame.with_columns(pl.Series("rank", [1, 4, 2, 3]))
+    out = suppress_small_counts(frame, geography)
+    assert out.select("unit_code", "rank").rows() == [
+        ("00301", 1),
+        ("00307", 2),
+        ("00304", None),
+        ("00310", None),
+    ]
 
 
 def test_person_indicators_are_the_counts_of_people():
@@ -277,6 +343,41 @@ def test_import_outside_the_managers_units_is_found(snap, geography):
     assert changes_outside(Report, snap, manager, geography) == ["00610"]
     assert changes_outside(Report, snap, Access(DATA_MANAGER, (HA_NOI,)), geography) == []
     assert changes_outside(Report, snap, FULL_ACCESS, geography) == []
+
+
+def test_import_check_refuses_out_of_scope_rows_before_reading_their_figures(snap, geography):
+    # A year's cumulative 0 (2024: old units, before the reform) is below what the months before
+    # already hold: checked against the
+    # base, the message would quote the unit's true total (Hà Nội's, a district's, a ward's).
+    from tests.test_importing import workbook
+
+    outside = [(HA_NOI, "năm 2024", "compulsory_rehab", 0), (NAM_TU_LIEM, "năm 2024", "compulsory_rehab", 0),
+               ("00610", "năm 2024", "compulsory_rehab", 0)]  # fmt: skip
+    own_bad = [("00301", "năm 2024", "compulsory_rehab", "không phải số")]
+    data = workbook(
+        facts=[*outside, *own_bad], targets=[(2024, NAM_TU_LIEM, "compulsory_rehab", "Tối thiểu", 1)]
+    )
+    unscoped = importing.check_import(data, "bao-cao.xlsx", snap, geography)
+    assert any("tổng cộng dồn 0 nhỏ hơn" in str(p) for p in unscoped.errors)  # what leaked before
+
+    manager = Access(DATA_MANAGER, (HOANG_MAI,))
+    report = importing.check_import(data, "bao-cao.xlsx", snap, geography, scope=manager)
+    refused = [(p.file, p.where, p.message) for p in report.errors]
+    why = "ngoài phạm vi được phân quyền: không nhập số liệu của đơn vị này"
+    expected = [
+        (sheet, f"dòng {row}", f"{geography.name(code)} (mã {code}) {why}")
+        for sheet, row, code in (
+            (importing.SHEET_FACTS, 2, HA_NOI),
+            (importing.SHEET_FACTS, 3, NAM_TU_LIEM),
+            (importing.SHEET_FACTS, 4, "00610"),
+            (importing.SHEET_TARGETS, 2, NAM_TU_LIEM),
+        )
+    ]
+    assert refused == expected
+    # Only the refusals: no other finding (the own row's bad value included) that could quote a figure.
+    assert report.warnings == [] and report.facts is None
+    # A country-wide manager still gets the check against the base.
+    assert importing.check_import(data, "bao-cao.xlsx", snap, geography, scope=FULL_ACCESS).errors
 
 
 def _cached_functions_reading_snapshots(path: Path):
@@ -530,3 +631,26 @@ def test_the_data_page_names_the_units_outside_in_their_own_structure(v2, demo_s
     assert ui_data.changes_outside(report_changing(v2, NEW_NEIGHBOUR, dt.date(2026, 3, 1)), v2, manager) == [
         "Phường Hoàng Liệt"
     ]
+
+
+def test_sign_in_throttle_locks_after_the_limit_and_doubles_the_wait():
+    now = [0.0]
+    throttle = SignInThrottle(limit=3, base_seconds=30, max_seconds=100, clock=lambda: now[0])
+    user, other = ("user", "hoangmai"), ("user", "hanoi")
+    for _ in range(2):
+        throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 0  # two failures: not yet
+    throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 30 and throttle.wait([other]) == 0
+    now[0] = 31.0
+    assert throttle.wait([user]) == 0
+    throttle.record([user], ok=False)  # a failure after a lock: twice as long
+    assert throttle.wait([user, other]) == 60
+    now[0] = 200.0
+    throttle.record([user], ok=False)
+    throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 100  # capped
+    now[0] = 301.0
+    throttle.record([user], ok=True)  # a success clears the count
+    throttle.record([user], ok=False)
+    assert throttle.wait([user]) == 0

@@ -13,8 +13,9 @@ import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import importing, reform
-from dashboard.access import ACCESS_FILE_ENV
+from dashboard import importing, reform, ui_auth
+from dashboard.access import ACCESS_FILE_ENV, COMPLEMENT_LABEL
+from dashboard.formatting import md_text
 from dashboard.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +103,7 @@ def test_signed_out_sees_the_sign_in_page_and_no_figures(oidc_env):
 
 def test_a_user_the_file_does_not_list_sees_nothing(oidc_env):
     at = run_as(STRANGER)
-    assert any(t("auth.not_listed", user=STRANGER) == e.value for e in at.error)
+    assert any(t("auth.not_listed", user=md_text(STRANGER)) == e.value for e in at.error)
     assert not at.metric and not at.selectbox
 
 
@@ -116,7 +117,7 @@ def test_viewer_sees_only_hoang_mai(oidc_env, page):
     shown = texts(at)
     assert HOANG_MAI in at.title[0].value
     assert NAM_TU_LIEM not in shown and "Tỉnh Quảng Nam" not in shown
-    assert t("auth.signed_in", user=VIEWER_EMAIL) in shown
+    assert t("auth.signed_in", user=md_text(VIEWER_EMAIL)) in shown
 
 
 @pytest.mark.parametrize(
@@ -177,11 +178,12 @@ def test_compare_page_table_hides_small_commune_counts_for_the_viewer(oidc_env):
     table = at.dataframe[0].value
     values = table[t("column.value")].tolist()
     assert "<5" in values, values
-    numbers = [int(v) for v in values if v != "<5"]
+    numbers = [int(v) for v in values if v not in ("<5", COMPLEMENT_LABEL)]
     assert all(v == 0 or v >= 5 for v in numbers)
 
 
-def test_password_mode_signed_in_viewer(demo_dir, tmp_path, monkeypatch):
+@pytest.fixture
+def password_env(demo_dir, tmp_path, monkeypatch):
     hashed = bcrypt.hashpw(b"mat-khau-thu", bcrypt.gensalt(rounds=4)).decode()
     (tmp_path / "auth.yaml").write_text(
         "credentials:\n  usernames:\n    hoangmai:\n      name: Hoàng Mai\n      email: hm@example.vn\n"
@@ -195,6 +197,19 @@ def test_password_mode_signed_in_viewer(demo_dir, tmp_path, monkeypatch):
     )
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(demo_dir))
     monkeypatch.setenv(ACCESS_FILE_ENV, str(tmp_path / "access.toml"))
+    ui_auth.throttles.clear()  # the failed sign-ins of this process: each test starts afresh
+    yield
+    ui_auth.throttles.clear()
+
+
+def sign_in(at: AppTest, user: str, password: str) -> AppTest:
+    at.text_input[0].input(user)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_password_mode_signed_in_viewer(password_env):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     assert_clean(at)
@@ -211,6 +226,28 @@ def test_password_mode_signed_in_viewer(demo_dir, tmp_path, monkeypatch):
     assert HOANG_MAI in at.title[0].value, [e.value for e in at.title]
     assert at.metric
     assert NAM_TU_LIEM not in texts(at)
+    # Signing out ends the session: the next run is the sign-in form again, with no figures.
+    next(b for b in at.sidebar.button if b.label == t("auth.logout")).click().run()
+    at.run()
+    assert not at.metric and t("auth.password") in [i.label for i in at.text_input]
+
+
+def test_twelve_wrong_passwords_lock_the_user_out_even_with_the_right_one(password_env):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    for _ in range(12):
+        sign_in(at, "hoangmai", "sai-mat-khau")
+        assert_clean(at)
+    sign_in(at, "hoangmai", "mat-khau-thu")
+    assert_clean(at)
+    assert not at.metric
+    locked = t("auth.locked", seconds=0).split(":")[0]
+    assert any(e.value.startswith(locked) for e in at.error), [e.value for e in at.error]
+    # Another browser (a new session) of the same user is locked out too.
+    other = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    other.run()
+    sign_in(other, "hoangmai", "mat-khau-thu")
+    assert not other.metric and any(e.value.startswith(locked) for e in other.error)
 
 
 @pytest.fixture

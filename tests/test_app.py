@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import query, views
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_number, fmt_pct
+from dashboard.formatting import fmt_number, fmt_pct, md_text
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
@@ -188,7 +188,7 @@ def test_a_malformed_url_parameter_gives_a_notice_and_the_default(data_env, name
         at.query_params[name] = value
         at.run()
     assert_clean(at)
-    expected = t("notice.bad_url_param", "vi", name=name, value=value)
+    expected = t("notice.bad_url_param", "vi", name=name, value=md_text(value))
     assert expected in [w.value for w in at.warning]
     assert at.multiselect(key="district").value == []
     assert at.selectbox(key="province").value == "01"
@@ -237,7 +237,7 @@ def test_a_rejected_snapshot_is_named_and_the_valid_one_served(demo_dir, tmp_pat
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(root))
     at = run_app()
     assert_clean(at)
-    assert any("2026-06-30" in w.value for w in at.warning)
+    assert any(md_text("2026-06-30") in w.value for w in at.warning)
     assert at.selectbox(key="snapshot").value == "2025-12-31"
     assert at.metric, "the valid snapshot is served"
 

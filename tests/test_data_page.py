@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import demo, history, importing
+from dashboard.formatting import md_text
 from dashboard.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ def test_corrupt_newest_snapshot_is_listed_invalid_and_the_previous_one_served(
     row = listing[listing[t("data.col.snapshot")] == newest.name].iloc[0]
     assert row[t("data.col.valid")] == t("common.no")
     assert "facts.parquet" in row[t("data.col.problems")]
-    assert any(newest.name in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any(md_text(newest.name) in w.value for w in at.warning), [w.value for w in at.warning]
     assert at.sidebar.selectbox(key="snapshot").value == demo.SNAPSHOTS[0][0]
 
 
