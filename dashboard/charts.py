@@ -17,48 +17,38 @@ import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
+from dashboard import theme
 from dashboard.formatting import plotly_separators, tick_format
 from dashboard.i18n import t
 from dashboard.schema import STRUCTURE_FROM
 
 # The month the 2025 administrative reform took effect: charts that run across it mark it.
 REFORM_MONTH: dt.date = STRUCTURE_FROM
-REFORM_COLOR = "#6A3D9A"
+REFORM_COLOR = theme.REFORM_COLOR
 
 TEMPLATE_NAME = "ban_chi_dao"
 
-# Strong, distinguishable colours that survive a washed-out projector (Okabe–Ito based).
-COLORWAY: tuple[str, ...] = (
-    "#0B5394",
-    "#E69F00",
-    "#009E73",
-    "#B71C1C",
-    "#56B4E9",
-    "#CC79A7",
-    "#6A3D9A",
-    "#8C6D31",
-    "#000000",
-    "#F0E442",
-)
-TONE_COLORS: dict[str, str] = {"good": "#2E7D32", "bad": "#C62828", "neutral": "#757575"}
-HEATMAP_SCALE = "Reds"
+# Colours come from dashboard.theme, the one source for screen, images, deck and report.
+COLORWAY: tuple[str, ...] = theme.COLORWAY
+TONE_COLORS: dict[str, str] = theme.TONE_COLORS
+HEATMAP_SCALE = theme.HEATMAP_SCALE
 
 # d3 formats: ticks trim insignificant zeros (so 0,5 steps do not print "1" twice), hovers fix decimals.
 AXIS_FORMAT = ",~f"
 
-FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+FONT_FAMILY = theme.FONT_FAMILY
 
 
 def _template() -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
-            font=dict(family=FONT_FAMILY, size=16, color="#1A1A1A"),
+            font=dict(family=FONT_FAMILY, size=16, color=theme.TEXT),
             title=dict(font=dict(size=20), x=0.0, xanchor="left"),
             colorway=list(COLORWAY),
             paper_bgcolor="white",
             plot_bgcolor="white",
-            xaxis=dict(showgrid=False, linecolor="#444", ticks="outside", automargin=True),
-            yaxis=dict(gridcolor="#DDDDDD", zerolinecolor="#999", automargin=True, rangemode="tozero"),
+            xaxis=dict(showgrid=False, linecolor=theme.AXIS, ticks="outside", automargin=True),
+            yaxis=dict(gridcolor=theme.GRID, zerolinecolor="#999", automargin=True, rangemode="tozero"),
             legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, title=dict(text="")),
             hoverlabel=dict(font=dict(size=15)),
             margin=dict(l=70, r=30, t=110, b=80),
@@ -106,7 +96,7 @@ def finish(
         template=TEMPLATE_NAME,
         separators=plotly_separators(lang),
         # The note rides under the title, so an exported image keeps its source and date.
-        title=dict(text=title, subtitle=dict(text=note, font=dict(size=13, color="#555555"))),
+        title=dict(text=title, subtitle=dict(text=note, font=dict(size=13, color=theme.MUTED_TEXT))),
         height=height,
     )
     fig.update_yaxes(
@@ -373,6 +363,10 @@ def yoy_change(
             x=part[x].to_list(),
             y=part[y].to_list(),
             marker=dict(color=[TONE_COLORS[v] for v in part[tone].to_list()]),
+            # ✓ better, ✕ worse: the tone reads without its colour (print, colour-vision deficiency).
+            text=[theme.TONE_GLYPHS[v] for v in part[tone].to_list()],
+            textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{x}: " + "%{y:+,.2f}%" + "<extra></extra>",
             name=t("column.change_pct", lang),
         )
@@ -414,7 +408,7 @@ def ranking_bars(
         tickformat=AXIS_FORMAT,
         hoverformat=tick_format(decimals),
         ticksuffix="%" if percent else "",
-        gridcolor="#DDDDDD",
+        gridcolor=theme.GRID,
         showgrid=True,
     )
     height = max(360, 28 * part.height + 200)

@@ -16,19 +16,27 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import export_images, file_name, write_atomic, zip_files
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct
 from dashboard.meeting import Pack, slide_order
-from dashboard.report import GOAL_COLUMNS, goal_rows
+from dashboard.report import GOAL_COLUMNS, goal_rows, own_goals
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
-FONT = "Noto Sans"
-DARK = RGBColor(0x1A, 0x1A, 0x1A)
-GREY = RGBColor(0x55, 0x55, 0x55)
-TONE_RGB = {"good": RGBColor(0x2E, 0x7D, 0x32), "bad": RGBColor(0xC6, 0x28, 0x28), "neutral": GREY}
+FONT = theme.DOCUMENT_FONT
+
+
+def rgb(colour: str) -> RGBColor:
+    """A theme colour (``#RRGGBB``) as python-pptx wants it."""
+    return RGBColor.from_string(colour.lstrip("#"))
+
+
+DARK = rgb(theme.TEXT)
+GREY = rgb(theme.MUTED_TEXT)
+TONE_RGB = {tone: rgb(theme.text_color(colour)) for tone, colour in theme.TONE_COLORS.items()}
 KPI_COLUMNS = 4
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
@@ -115,12 +123,14 @@ def _kpi_slide(prs, pack: Pack) -> None:
         top = top0 + (i // KPI_COLUMNS) * (height + gap)
         box = slide.shapes.add_shape(1, left, top, width, height)  # 1: rectangle
         box.fill.solid()
-        box.fill.fore_color.rgb = RGBColor(0xF4, 0xF6, 0xF8)
-        box.line.color.rgb = RGBColor(0xCC, 0xCC, 0xCC)
+        box.fill.fore_color.rgb = rgb("#F4F6F8")
+        box.line.color.rgb = rgb("#CCCCCC")
         frame = box.text_frame
         _text(frame, label, 13, color=GREY)
         _add_line(frame, value, 32, bold=True)
-        _add_line(frame, change, 12, color=TONE_RGB[pack.figures[indicator].tone])
+        tone = pack.figures[indicator].tone
+        # The glyph (✓ better, ✕ worse) carries the tone without its colour.
+        _add_line(frame, f"{theme.TONE_GLYPHS[tone]} {change}", 12, color=TONE_RGB[tone])
     _footer(slide, pack)
 
 
@@ -173,10 +183,12 @@ def _goals_slide(prs, pack: Pack) -> None:
     for column, share in zip(table.columns, shares, strict=True):
         column.width = Emu(int(width * share))
     for j, header in enumerate(GOAL_COLUMNS):
-        _text(table.cell(0, j).text_frame, header, 16, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
-    for i, row in enumerate(rows, start=1):
+        _text(table.cell(0, j).text_frame, header, 16, bold=True, color=rgb(theme.BACKGROUND))
+    for i, (row, result) in enumerate(zip(rows, own_goals(pack), strict=True), start=1):
         for j, text in enumerate(row):
             _text(table.cell(i, j).text_frame, text, 16)
+        status = theme.text_color(theme.GOAL_STATUS_COLORS[result.status])
+        _text(table.cell(i, len(row) - 1).text_frame, row[-1], 16, bold=True, color=rgb(status))
     _footer(slide, pack)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.formatting import plotly_separators, tick_format
 from dashboard.goals import (
@@ -24,19 +25,16 @@ from dashboard.goals import (
     format_value,
 )
 
-# One colour per status, readable on a washed-out projector; "có nguy cơ" is amber, not red.
-STATUS_COLORS: dict[str, str] = {
-    MET: "#2E7D32",
-    NOT_MET: "#C62828",
-    AT_RISK: "#E69F00",
-    NO_DATA: "#757575",
-}
-VERDICT_COLORS: dict[str, str] = {ON_TRACK: "#2E7D32", AT_RISK: "#E69F00", OFF_TRACK: "#C62828"}
+# One colour and one glyph per status (dashboard.theme); "có nguy cơ" is orange, not red.
+STATUS_COLORS: dict[str, str] = {s: theme.GOAL_STATUS_COLORS[s] for s in (MET, NOT_MET, AT_RISK, NO_DATA)}
+STATUS_GLYPHS: dict[str, str] = {s: theme.GOAL_STATUS_GLYPHS[s] for s in STATUS_COLORS}
+VERDICT_COLORS: dict[str, str] = {v: theme.VERDICT_COLORS[v] for v in (ON_TRACK, AT_RISK, OFF_TRACK)}
+VERDICT_GLYPHS: dict[str, str] = {v: theme.VERDICT_GLYPHS[v] for v in VERDICT_COLORS}
 
-REQUIRED_COLOR = "#555555"
-ACTUAL_COLOR = "#0B5394"
-PRO_RATA_COLOR = "#D9D9D9"
-FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=16, color="#1A1A1A")
+REQUIRED_COLOR = theme.REQUIRED_COLOR
+ACTUAL_COLOR = theme.ACTUAL_COLOR
+PRO_RATA_COLOR = theme.PRO_RATA_COLOR
+FONT = dict(family=theme.FONT_FAMILY, size=16, color=theme.TEXT)
 
 TRACE_REQUIRED = "Lộ trình yêu cầu"
 TRACE_ACTUAL = "Thực hiện"
@@ -55,6 +53,12 @@ fmt_value = format_value
 def status_color(status: str) -> str:
     """The colour of a status (for table cells and bars)."""
     return STATUS_COLORS[status]
+
+
+def status_mark(status: str, label: str | None = None) -> str:
+    """A status with its glyph in front (``✓ đạt``), so it reads without its colour."""
+    glyph = STATUS_GLYPHS.get(status) or VERDICT_GLYPHS.get(status, "")
+    return f"{glyph} {label or status}".strip()
 
 
 def quota_results(results: Sequence[TargetResult]) -> list[TargetResult]:
@@ -128,7 +132,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None) -> 
 
 
 def _bullet_caption(r: TargetResult) -> str:
-    text = f"{fmt_value(r.actual, r.metric)} / {fmt_value(r.target, r.metric)} — {r.status}"
+    text = f"{fmt_value(r.actual, r.metric)} / {fmt_value(r.target, r.metric)} — {status_mark(r.status)}"
     if r.expected_so_far is not None:
         text += f"; theo tiến độ {r.months_elapsed} tháng: {fmt_value(r.expected_so_far, r.metric)}"
     return text
@@ -185,9 +189,10 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
                 hovertemplate=hover,
             )
         )
-    verdict_color = VERDICT_COLORS.get(goal.verdict or "", STATUS_COLORS[NO_DATA])
+    verdict_color = theme.text_color(VERDICT_COLORS.get(goal.verdict or "", STATUS_COLORS[NO_DATA]))
     title = f"{goal.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
-    subtitle = f"<span style='color:{verdict_color}'><b>{goal.verdict_text}</b></span>"
+    glyph = VERDICT_GLYPHS.get(goal.verdict or "", STATUS_GLYPHS[NO_DATA])
+    subtitle = f"<span style='color:{verdict_color}'><b>{glyph} {goal.verdict_text}</b></span>"
     fig.update_layout(
         title={
             "text": f"{title}<br><span style='font-size:14px'>{subtitle}</span>",
@@ -203,13 +208,13 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
             "dtick": 1,
             "tickformat": "d",
             "showgrid": False,
-            "linecolor": "#444",
+            "linecolor": theme.AXIS,
         },
         yaxis={
             "title": {"text": CATALOG[goal.metric].unit_vi},
             "tickformat": ",~f",
             "ticksuffix": "%" if pct else "",
-            "gridcolor": "#DDDDDD",
+            "gridcolor": theme.GRID,
             "rangemode": "tozero",
         },
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
@@ -224,7 +229,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
                 "xanchor": "left",
                 "yanchor": "top",
                 "showarrow": False,
-                "font": {"size": 12, "color": "#555555"},
+                "font": {"size": 12, "color": theme.MUTED_TEXT},
                 "align": "left",
             }
         ],

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import write_atomic
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct, period_label
@@ -518,17 +519,24 @@ def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
 GOAL_COLUMNS: tuple[str, ...] = ("Chỉ số", "Chỉ tiêu", "Thực hiện", "Tỷ lệ đạt", "Đánh giá")
 
 
+def own_goals(pack: Pack) -> list[TargetResult]:
+    """The targets of the pack's own unit, in the pack's order (the rows of the goals table)."""
+    return [r for r in pack.goals if r.unit_code == pack.unit_code]
+
+
 def goal_rows(pack: Pack) -> list[tuple[str, ...]]:
-    """The goals table (own targets of the unit): label, rule, actual, achievement, standing."""
+    """The goals table (own targets of the unit): label, rule, actual, achievement, standing.
+
+    The standing starts with its status glyph (✓ ! ✕ –), so it reads in grayscale print too.
+    """
     rows = []
-    for r in pack.goals:
-        if r.unit_code != pack.unit_code:
-            continue
+    for r in own_goals(pack):
         percent = CATALOG[r.metric].unit_vi == "%"
         actual = (
             "–" if r.actual is None else fmt_pct(r.actual) if percent else _n(r.actual, _decimals(r.actual))
         )
-        rows.append((r.metric_label, r.rule_label, actual, fmt_pct(r.achievement_pct), goal_standing(r)))
+        standing = f"{theme.GOAL_STATUS_GLYPHS[r.status]} {goal_standing(r)}"
+        rows.append((r.metric_label, r.rule_label, actual, fmt_pct(r.achievement_pct), standing))
     return rows
 
 
@@ -541,9 +549,15 @@ def _goals_table(doc, pack: Pack) -> None:
     for cell, text in zip(table.rows[0].cells, GOAL_COLUMNS, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
+    from docx.shared import RGBColor
+
+    for row, result in zip(rows, own_goals(pack), strict=True):
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
+        standing = cell.paragraphs[0].runs[0]
+        standing.bold = True
+        colour = theme.text_color(theme.GOAL_STATUS_COLORS[result.status])
+        standing.font.color.rgb = RGBColor.from_string(colour[1:])
 
 
 def write_report(pack: Pack, path: Path | str, images: Mapping[str, bytes] | None = None) -> Path:

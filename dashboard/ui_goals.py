@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import goal_charts, goals, reform, structure, ui
+from dashboard import goal_charts, goals, reform, structure, theme, ui
 from dashboard.access import Access
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
@@ -262,18 +262,29 @@ def for_screen(table: pl.DataFrame, lang: str, units: Sequence[str]) -> pl.DataF
 
 
 def styled(table: pl.DataFrame, lang: str):
-    """A pandas Styler of a goals table (or unit summary) with the status cells in their colours."""
+    """A pandas Styler of a goals table (or unit summary): status cells in their colours, with their glyph.
+
+    The glyph (✓ ! ✕ –) is added to what is shown only, so a status reads without its colour
+    while the table's values (and its CSV) keep the plain word.
+    """
     colours = {status_label(s, lang): c for s, c in goal_charts.STATUS_COLORS.items()}
     colours |= {verdict_label(v, lang): c for v, c in goal_charts.VERDICT_COLORS.items()}
+    glyphs = {status_label(s, lang): g for s, g in goal_charts.STATUS_GLYPHS.items()}
+    glyphs |= {verdict_label(v, lang): g for v, g in goal_charts.VERDICT_GLYPHS.items()}
     status_cols = [
         c for c in (t("goals.col.status", lang), t("goals.col.verdict", lang)) if c in table.columns
     ]
 
     def paint(value: object) -> str:
         colour = colours.get(value) if isinstance(value, str) else None
-        return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
+        return (
+            f"background-color: {colour}; color: {theme.text_on(colour)}; font-weight: 600" if colour else ""
+        )
 
-    return table.to_pandas().style.map(paint, subset=status_cols)
+    def mark(value: object) -> str:
+        return f"{glyphs[value]} {value}" if isinstance(value, str) and value in glyphs else str(value or "")
+
+    return table.to_pandas().style.map(paint, subset=status_cols).format(mark, subset=status_cols)
 
 
 def status_counts(results: Sequence[TargetResult]) -> dict[str, int]:
@@ -287,8 +298,9 @@ def status_counts(results: Sequence[TargetResult]) -> dict[str, int]:
 def summary_html(results: Sequence[TargetResult], lang: str) -> str:
     """ "8 chỉ tiêu:" then one coloured badge per status that occurs ("5 đạt", "2 có nguy cơ")."""
     badges = [
-        f"<span style='background:{goal_charts.STATUS_COLORS[s]};color:white;padding:0.15rem 0.6rem;"
-        f"border-radius:0.4rem;margin-right:0.4rem;font-weight:600'>{n} {status_label(s, lang)}</span>"
+        f"<span style='background:{(c := goal_charts.STATUS_COLORS[s])};color:{theme.text_on(c)};"
+        "padding:0.15rem 0.6rem;border-radius:0.4rem;margin-right:0.4rem;font-weight:600'>"
+        f"{goal_charts.STATUS_GLYPHS[s]} {n} {status_label(s, lang)}</span>"
         for s, n in status_counts(results).items()
         if n
     ]
@@ -327,7 +339,15 @@ def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure
                 x=values,
                 name=label,
                 orientation="h",
-                marker={"color": goal_charts.STATUS_COLORS[status]},
+                marker={
+                    "color": goal_charts.STATUS_COLORS[status],
+                    # The second channel of a stacked bar: a hatch per status.
+                    "pattern": {
+                        "shape": theme.GOAL_STATUS_PATTERNS[status],
+                        "fgcolor": theme.BACKGROUND,
+                        "solidity": 0.15,
+                    },
+                },
                 text=[v or "" for v in values],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -343,7 +363,7 @@ def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure
         plot_bgcolor="white",
         height=max(300, 34 * len(names) + 160),
         margin={"l": 20, "r": 30, "t": 70, "b": 40},
-        xaxis={"title": {"text": t("goals.chart.count", lang)}, "gridcolor": "#DDDDDD", "dtick": 1},
+        xaxis={"title": {"text": t("goals.chart.count", lang)}, "gridcolor": theme.GRID, "dtick": 1},
         yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": "  "},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
     )

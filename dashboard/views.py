@@ -12,6 +12,7 @@ from dashboard.catalog import CATALOG, INDICATORS, Indicator
 from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.query import GRAIN_MONTHS, period_end_month
+from dashboard.theme import CATEGORY_COLORS
 
 # The overview's cards, in the order the issue lists them: the catalog's headline indicators.
 HEADLINE: tuple[str, ...] = tuple(i.id for i in INDICATORS if i.headline)
@@ -278,8 +279,6 @@ def heatmap_matrix(frame: pl.DataFrame, indicator: str, by: str = "value") -> pl
 
 def commune_count_colors(lang: str) -> dict[str, str]:
     """The map's category colours for the commune-count series, by their label in ``lang``."""
-    from dashboard.maps import CATEGORY_COLORS
-
     category = {"key_communes": "key", "complex_communes": "complex", "healthy_communes": "healthy"}
     return {CATALOG[i].label(lang): CATEGORY_COLORS[category[i]] for i in COMMUNE_CATEGORIES}
 

@@ -314,7 +314,7 @@ def test_goals_page_judges_the_seed_targets(server, page, name, params, expected
     assert page.inner_text("[data-testid=stMain] h1").startswith("Mục tiêu:")
     for text in expected:
         assert text in main, text
-    # Status cells are coloured with goal_charts.STATUS_COLORS (đạt is #2E7D32).
+    # Status cells are coloured with goal_charts.STATUS_COLORS (from dashboard.theme).
     assert page.locator("[data-testid=stTable] td", has_text="đạt").count() > 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"muc-tieu_{name}.png"))

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from dashboard import cli, deck, export, meeting
+from dashboard import cli, deck, export, meeting, report, theme
+from dashboard import goals as goals_
 
 NAM_TU_LIEM = "019"
 
@@ -69,10 +70,18 @@ def test_kpi_and_goals_slides_carry_the_numbers(pack):
     prs = Presentation(io.BytesIO(deck.build_deck(pack, {})))
     slides = list(prs.slides)
     kpis = slide_texts(slides[1])
-    assert "Người nghiện có hồ sơ quản lý\n445\n-15 (-3,26%) so với cùng kỳ" in kpis
+    # Fewer addicts under management than a year earlier is better: ✓ says so without the colour.
+    assert "Người nghiện có hồ sơ quản lý\n445\n✓ -15 (-3,26%) so với cùng kỳ" in kpis
     goals = next(s for s in slides if s.shapes.title.text.startswith("Bảng thực hiện chỉ tiêu"))
     text = slide_texts(goals)
     assert "Đưa đi cai nghiện bắt buộc" in text and "68,75%" in text and "106,67%" in text
+    table = next(shape.table for shape in goals.shapes if shape.has_table)
+    results = report.own_goals(pack)
+    for i, result in enumerate(results, start=1):
+        run = table.cell(i, len(report.GOAL_COLUMNS) - 1).text_frame.paragraphs[0].runs[0]
+        assert run.text.startswith(theme.GOAL_STATUS_GLYPHS[result.status] + " ")
+        assert str(run.font.color.rgb) == theme.text_color(theme.GOAL_STATUS_COLORS[result.status])[1:]
+    assert {r.status for r in results} >= {goals_.MET, goals_.AT_RISK}
 
 
 def test_a_chart_without_an_image_says_why(pack):
