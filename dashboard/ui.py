@@ -430,16 +430,30 @@ def _check_url(
     *,
     max_values: int | None = 1,
     out_of_scope: Collection[str] = (),
+    options: Sequence[Any] = (),
 ) -> None:
     """Queue ``notice.bad_url_param`` when the URL holds a value for ``key`` that is not a label.
 
     A value in ``out_of_scope`` (a unit that exists but the user may not see) gets
     ``notice.out_of_scope`` instead. Runs before the widget: the widget then drops the value
     itself and uses its default.
+
+    ``options`` are the widget's values, in the order of ``labels``. A link may name them by
+    their code (``lang=en``, ``province=01``, ``district=019``, ``grain=9m``), as people type
+    and share them, not only by the label the widget writes. Streamlit seeds a bound widget
+    from labels only, so on a session's first sight of the key a typed code is put in session
+    state, which the widget then takes.
     """
     values = st.query_params.get_all(key)
     if not values:
         return
+    if options:
+        by_text = {str(o): o for o in options} | dict(zip(labels, options, strict=True))
+        typed = [v for v in values if v not in labels and v in by_text]
+        if typed and key not in st.session_state and all(v in by_text for v in values):
+            chosen = [by_text[v] for v in values]
+            st.session_state[key] = chosen if max_values is None else chosen[0]
+        labels = [*labels, *by_text]
     for value in values:
         if value not in labels and value in out_of_scope:
             notice(t("notice.out_of_scope", lang, name=value))
@@ -474,7 +488,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
     filters_box = side.container()
 
     lang_labels = {code: t(f"language.{code}", code) for code in LANGUAGES}
-    _check_url(P_LANG, list(lang_labels.values()), "vi")
+    _check_url(P_LANG, list(lang_labels.values()), "vi", options=list(lang_labels))
     lang = side.radio(
         t("filter.language", "vi") + " / " + t("filter.language", "en"),
         list(LANGUAGES),
@@ -499,7 +513,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         st.stop()
 
     with filters_box:
-        _check_url(P_SNAPSHOT, list(cat.valid), lang)
+        _check_url(P_SNAPSHOT, list(cat.valid), lang, options=list(cat.valid))
         raw_id = st.selectbox(
             t("filter.snapshot", lang),
             list(cat.valid),
@@ -530,7 +544,8 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             st.session_state.pop(P_PROVINCE, None)
         hidden = () if scope.whole_country else _hidden_names(geo, "province", provinces, lang)
         if not switched:
-            _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang, out_of_scope=hidden)
+            labels = [province_label(c) for c in provinces]
+            _check_url(P_PROVINCE, labels, lang, out_of_scope=hidden, options=provinces)
         province = st.selectbox(
             t("filter.province", lang),
             provinces,
@@ -560,7 +575,12 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             hidden = () if scope.whole_country else _hidden_names(geo, sub_level, options, lang)
             if not switched:
                 _check_url(
-                    sub_key, [geo.name(c) for c in options], lang, max_values=None, out_of_scope=hidden
+                    sub_key,
+                    [geo.name(c) for c in options],
+                    lang,
+                    max_values=None,
+                    out_of_scope=hidden,
+                    options=options,
                 )
             districts = tuple(
                 st.multiselect(
@@ -603,7 +623,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         year_range = (int(chosen[0]), int(chosen[1])) if isinstance(chosen, tuple) else (chosen, chosen)
 
         grain_label = _label_in(lang, "grain")
-        _check_url(P_GRAIN, [grain_label(g) for g in query.GRAINS], lang)
+        _check_url(P_GRAIN, [grain_label(g) for g in query.GRAINS], lang, options=query.GRAINS)
         grain = st.selectbox(
             t("filter.grain", lang),
             list(query.GRAINS),
@@ -646,7 +666,7 @@ def _structure_choice(folder: str, snapshot_id: str, scope: Access, lang: str) -
         st.caption(t("structure.restricted", lang))
         return structure.LEGACY
     label = _label_in(lang, "structure")
-    _check_url(P_STRUCTURE, [label(s) for s in structure.STRUCTURES], lang)
+    _check_url(P_STRUCTURE, [label(s) for s in structure.STRUCTURES], lang, options=structure.STRUCTURES)
     return st.radio(
         t("filter.structure", lang),
         list(structure.STRUCTURES),
