@@ -1,4 +1,4 @@
-"""Status colours survive colour-vision deficiency, grayscale print and projectors (computed from the theme)."""
+"""Status colours survive colour-vision deficiency, grayscale print and projectors (from the theme)."""
 
 from __future__ import annotations
 
