@@ -94,6 +94,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "period.9m": {"vi": "9 tháng {year}", "en": "9 months {year}"},
     "period.year": {"vi": "Năm {year}", "en": "{year}"},
     "period.incomplete": {"vi": "Kỳ chưa đủ số liệu", "en": "Incomplete period"},
+    "period.months_so_far": {"vi": "{n} tháng", "en": "{n} months"},
+    "chart.in_progress": {
+        "vi": "Kỳ chưa trọn (nét đứt, điểm rỗng): {notes}",
+        "en": "Period in progress (dashed, hollow): {notes}",
+    },
     # Scopes
     "scope.country": {"vi": "Toàn quốc", "en": "Nationwide"},
     "scope.province": {"vi": "Toàn tỉnh", "en": "Whole province"},

@@ -313,7 +313,7 @@ def _trend(
     rows = same_period.filter(pl.col("indicator").is_in(list(indicators)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(views.label_periods(rows, pack.grain, pack.lang), pack.lang)
+    rows = views.label_indicators(views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang)
     percent = all(views.is_percent(i) for i in indicators)
     title = _title(pack, what, _years_label(pack))
     fig = charts.time_series(
@@ -386,7 +386,7 @@ def _commune_classes(pack: Pack, same_period: pl.DataFrame, note: str) -> Chart 
     rows = same_period.filter(pl.col("indicator").is_in(list(views.COMMUNE_CATEGORIES)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(views.label_periods(rows, pack.grain, pack.lang), pack.lang)
+    rows = views.label_indicators(views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang)
     rows = rows.with_columns(pl.col("period").dt.year().cast(pl.String).alias("year_label"))
     # Classifications are yearly, whatever the grain: the title names years.
     title = _title(pack, t("chart.communes", pack.lang), f"{pack.year - TREND_YEARS + 1}–{pack.year}")
