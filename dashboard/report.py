@@ -6,6 +6,12 @@ the same kind of text from a :class:`dashboard.meeting.Pack`: every number comes
 pack (``query.summarize`` and ``goals.evaluate``) through ``dashboard.formatting``; no
 language model, no number typed by hand. A clause whose figure is missing is left out rather
 than printed as "–".
+
+Vietnamese only, whatever the screen's language: the report is an administrative document
+(Nghị định 30/2020/NĐ-CP: administrative documents are written in Vietnamese, in its layout and
+its fonts) filed by the committee, and its sentences are the committees' own formulas. The
+English screen says so next to the download (``export.word_vietnamese``); the deck and the
+chart images follow the screen's language.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from dashboard.catalog import CATALOG
 from dashboard.export import write_atomic
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct, period_label
 from dashboard.geography import COUNTRY_CODE
+from dashboard.goal_charts import rule_label
 from dashboard.goals import AT_RISK, MET, NO_DATA, QUOTA_RULES, TargetResult
+from dashboard.i18n import t
 from dashboard.meeting import SECTION_LABELS, Pack, lowercase_type, scope_word
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -342,17 +350,17 @@ def _hiv(pack: Pack) -> list[str]:
     return paragraphs
 
 
-def goal_standing(result: TargetResult) -> str:
+def goal_standing(result: TargetResult, lang: str = "vi") -> str:
     """How a judged target stands, in words: "đã đạt", "đúng tiến độ", "có nguy cơ không đạt"…"""
     if result.met:
-        return "đã đạt"
+        return t("standing.met", lang)
     if result.status == NO_DATA or result.met is None:
-        return "chưa đủ số liệu để đánh giá"
+        return t("standing.no_data", lang)
     if result.partial and result.status == MET:
-        return "đúng tiến độ"
+        return t("standing.on_track", lang)
     if result.status == AT_RISK:
-        return "có nguy cơ không hoàn thành"
-    return "không đạt"
+        return t("standing.at_risk", lang)
+    return t("standing.not_met", lang)
 
 
 def goal_phrase(result: TargetResult, with_standing: bool = False) -> str:
@@ -516,7 +524,13 @@ def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-GOAL_COLUMNS: tuple[str, ...] = ("Chỉ số", "Chỉ tiêu", "Thực hiện", "Tỷ lệ đạt", "Đánh giá")
+GOAL_COLUMN_KEYS: tuple[str, ...] = ("metric", "rule", "actual", "achievement", "status")
+GOAL_COLUMNS: tuple[str, ...] = tuple(t(f"goals.col.{c}", "vi") for c in GOAL_COLUMN_KEYS)
+
+
+def goal_columns(lang: str = "vi") -> tuple[str, ...]:
+    """The headers of the goals table of the deck, the report and presentation mode."""
+    return tuple(t(f"goals.col.{c}", lang) for c in GOAL_COLUMN_KEYS)
 
 
 def own_goals(pack: Pack) -> list[TargetResult]:
@@ -524,7 +538,7 @@ def own_goals(pack: Pack) -> list[TargetResult]:
     return [r for r in pack.goals if r.unit_code == pack.unit_code]
 
 
-def goal_rows(pack: Pack) -> list[tuple[str, ...]]:
+def goal_rows(pack: Pack, lang: str = "vi") -> list[tuple[str, ...]]:
     """The goals table (own targets of the unit): label, rule, actual, achievement, standing.
 
     The standing starts with its status glyph (✓ ! ✕ –), so it reads in grayscale print too.
@@ -532,11 +546,13 @@ def goal_rows(pack: Pack) -> list[tuple[str, ...]]:
     rows = []
     for r in own_goals(pack):
         percent = CATALOG[r.metric].unit_vi == "%"
-        actual = (
-            "–" if r.actual is None else fmt_pct(r.actual) if percent else _n(r.actual, _decimals(r.actual))
-        )
-        standing = f"{theme.GOAL_STATUS_GLYPHS[r.status]} {goal_standing(r)}"
-        rows.append((r.metric_label, r.rule_label, actual, fmt_pct(r.achievement_pct), standing))
+        if r.actual is None:
+            actual = "–"
+        else:
+            actual = fmt_pct(r.actual, lang) if percent else fmt_number(r.actual, lang, _decimals(r.actual))
+        label = r.metric_label if lang == "vi" else CATALOG[r.metric].label(lang)
+        standing = f"{theme.GOAL_STATUS_GLYPHS[r.status]} {goal_standing(r, lang)}"
+        rows.append((label, rule_label(r, lang), actual, fmt_pct(r.achievement_pct, lang), standing))
     return rows
 
 

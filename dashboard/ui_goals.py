@@ -20,21 +20,15 @@ from dashboard import goal_charts, goals, reform, structure, theme, ui
 from dashboard.access import Access
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
+from dashboard.goal_charts import (
+    rule_label,
+    status_label,
+    verdict_label,
+)
 from dashboard.goals import GoalProjection, TargetResult
 from dashboard.i18n import t
 from dashboard.query import period_end_month
 
-STATUS_KEYS: dict[str, str] = {
-    goals.MET: "met",
-    goals.NOT_MET: "not_met",
-    goals.AT_RISK: "at_risk",
-    goals.NO_DATA: "no_data",
-}
-VERDICT_KEYS: dict[str, str] = {
-    goals.ON_TRACK: "on_track",
-    goals.AT_RISK: "at_risk",
-    goals.OFF_TRACK: "off_track",
-}
 # Column id → i18n key, in the order of goals.DISPLAY_COLUMNS.
 TABLE_COLUMNS: tuple[str, ...] = (
     "unit", "year", "metric", "rule", "previous", "actual", "achievement", "status", "verdict", "note",
@@ -129,38 +123,7 @@ def has_commune_targets(results: Sequence[TargetResult]) -> bool:
 # --------------------------------------------------------------------------- words and numbers
 
 
-def status_label(status: str, lang: str) -> str:
-    """A status (``goals.STATUSES``) in ``lang``; Vietnamese is the engine's word."""
-    return t(f"goals.status.{STATUS_KEYS[status]}", lang)
-
-
-def verdict_label(verdict: str | None, lang: str) -> str:
-    """A projection verdict in ``lang``; "" when there is none."""
-    return t(f"goals.verdict.{VERDICT_KEYS[verdict]}", lang) if verdict else ""
-
-
-def fmt_value(value: float | None, metric: str, lang: str) -> str:
-    """A value of ``metric`` as ``goals.format_value`` writes it, in ``lang``'s number marks."""
-    if value is None:
-        return fmt_number(None, lang)
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(value, lang)
-    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
-
-
-def _category(metric: str) -> str:
-    return goals.STATUS_CATEGORY.get(metric, "other")
-
-
-def rule_label(r: TargetResult, lang: str) -> str:
-    """The rule as set ("Giảm trên 3% so với năm trước"); Vietnamese is the engine's own label."""
-    if lang == "vi":
-        return r.rule_label
-    shown = fmt_number(r.target, lang, 0 if float(r.target).is_integer() else 2)
-    if r.rule in ("at_least", "at_most") and CATALOG[r.metric].unit_vi == "%":
-        shown += "%"
-    what = t(f"goals.category.{_category(r.metric)}", lang)
-    return t(f"goals.rule.{r.rule}", lang, value=shown, what=what)
+fmt_value = goal_charts.value_text
 
 
 def year_label(r: TargetResult, lang: str) -> str:
@@ -415,23 +378,7 @@ def commune_lines(results: Sequence[TargetResult], lang: str) -> list[str]:
 
 def quota_figure(results: Sequence[TargetResult], lang: str, title: str) -> go.Figure:
     """``goal_charts.quota_bullets`` with its labels and captions in ``lang``."""
-    quotas = goal_charts.quota_results(results)
-    if lang == "vi":
-        return goal_charts.quota_bullets(quotas, title=title)
-    fig = goal_charts.quota_bullets(quotas, title=title)
-    fig.update_layout(separators=plotly_separators(lang))
-    for trace, r in zip(fig.data, quotas, strict=True):
-        caption = (
-            f"{fmt_value(r.actual, r.metric, lang)} / {fmt_value(r.target, r.metric, lang)}"
-            f" — {status_label(r.status, lang)}"
-        )
-        if r.expected_so_far is not None:
-            expected = fmt_value(r.expected_so_far, r.metric, lang)
-            caption += "; " + t("goals.pro_rata", lang, months=r.months_elapsed, expected=expected)
-        trace.title.text = (
-            f"<b>{CATALOG[r.metric].label(lang)}</b><br><span style='font-size:13px'>{caption}</span>"
-        )
-    return fig
+    return goal_charts.quota_bullets(goal_charts.quota_results(results), title=title, lang=lang)
 
 
 def method_text(goal: GoalProjection, lang: str) -> str:

@@ -80,6 +80,8 @@ c3.download_button(
 )
 if not probe.ok:
     c3.caption(t("export.word_no_charts", lang))
+if lang != "vi":
+    c3.caption(t("export.word_vietnamese", lang))
 
 st.subheader(t("export.narrative", lang))
 st.code(report.report_text(pack), language=None, wrap_lines=True)
