@@ -497,8 +497,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "axis.value": {"vi": "Giá trị", "en": "Value"},
     "kpi.points": {"vi": "{value} điểm %", "en": "{value} pp"},
     "kpi.legend": {
-        "vi": "Thay đổi so với cùng kỳ năm trước: xanh là chuyển biến tốt, đỏ là xấu đi.",
-        "en": "Change vs. the same period last year: green is an improvement, red a deterioration.",
+        "vi": "Thay đổi so với cùng kỳ năm trước: xanh lam là chuyển biến tốt, đỏ là xấu đi.",
+        "en": "Change vs. the same period last year: blue is an improvement, red a deterioration.",
     },
     # (end of the issue 3 strings)
     # Map page (issue 4)

@@ -177,7 +177,12 @@ HEATMAP_SCALE = "Reds"
 # Fonts: Noto covers every Vietnamese letter; the monospace one is for copyable text blocks.
 
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
-MONO_FONT_FAMILY = "Noto Sans Mono, DejaVu Sans Mono, monospace"
+# Same list as .streamlit/config.toml codeFont (why there); never DejaVu Sans Mono, which
+# misplaces the second mark of ố, ầ, ử.
+MONO_FONT_FAMILY = "'Source Code Pro', 'Liberation Mono', Consolas, 'Courier New', monospace"
+# Streamlit's named colours (metric deltas) as set in .streamlit/config.toml, by tone.
+STREAMLIT_TONE_COLORS: dict[str, str] = {"good": "blue", "bad": "red", "neutral": "gray"}
+STREAMLIT_COLORS: dict[str, str] = {"red": BAD, "blue": GOOD, "orange": WARN, "gray": NEUTRAL}
 DOCUMENT_FONT = "Noto Sans"  # the deck and the Word report
 
 

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, export, maps, query, reform, structure, tables, ui_auth, views
+from dashboard import charts, export, maps, query, reform, structure, tables, theme, ui_auth, views
 from dashboard.access import Access, SmallCounts, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, period_label
@@ -917,7 +917,7 @@ def indicator_label(indicator: str, lang: str) -> str:
     return f"{entry.label(lang)} ({entry.unit(lang)})"
 
 
-_TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
+_TONE_COLOR = theme.STREAMLIT_TONE_COLORS
 
 
 def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
@@ -952,11 +952,50 @@ def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
     return {"value": value, "delta": delta, "quota": quota}
 
 
+# On a phone (≤ 480 px) Streamlit stacks columns into one long column, a card and its sparkline
+# per screen. The headline cards instead stay three to a row, in small type, without sparklines:
+# a unit's figures fit on one screen.
+KPI_GRID = "kpi_grid"
+_PHONE_RULES = {
+    "[data-testid=stHorizontalBlock]": "flex-wrap: nowrap; gap: .3rem",
+    "[data-testid=stColumn]": "min-width: 0; width: auto; flex: 1 1 0",
+    "[data-testid=stMetricChart]": "display: none",
+    "[data-testid=stMetricValue]": "font-size: 1.4rem",
+    "[data-testid=stMetricLabel] p": "font-size: .7rem; line-height: 1.15; white-space: normal",
+    "[data-testid=stMetricLabel] *": "white-space: normal; text-overflow: clip; overflow: visible",
+    "[data-testid=stMetricLabel]": "height: auto; min-height: 0",
+    "[data-testid=stMetricDelta]": "font-size: .68rem",
+    "[data-testid=stMetricDelta] svg": "width: .8rem; height: .8rem",
+    "[data-testid=stVerticalBlock]": "gap: .2rem",
+    "[data-testid=stMarkdownContainer] p": "font-size: .68rem",
+    "[data-testid=stCaptionContainer]": "font-size: .68rem",
+    ".stVerticalBlock[class*=st-key-card]": "padding: .35rem",
+}
+_PHONE_KPI_CSS = (
+    "<style>@media (max-width: 480px) {"
+    + "".join(
+        f".st-key-{KPI_GRID} {selector} {{"
+        + "".join(f"{rule.strip()} !important;" for rule in rules.split(";"))
+        + "}"
+        for selector, rules in _PHONE_RULES.items()
+    )
+    # The page heading too, so the heading and the first row of figures share the first screen.
+    + "[data-testid=stMain] h1 { font-size: 1.6rem !important; }"
+    + "}</style>"
+)
+
+
+def kpi_grid() -> Any:
+    """The container of the headline cards: a grid of three even on a phone (see ``_PHONE_KPI_CSS``)."""
+    st.html(_PHONE_KPI_CSS)
+    return st.container(key=KPI_GRID)
+
+
 def kpi_card(card: views.Kpi, lang: str) -> None:
     """One bordered card: label, value, change against a year earlier coloured by whether it is
     good for this indicator, a sparkline of the complete periods, and the quota line if any."""
     texts = kpi_texts(card, lang)
-    with st.container(border=True):
+    with st.container(border=True, key=f"card_{card.indicator}"):
         st.metric(
             CATALOG[card.indicator].label(lang),
             texts["value"],
