@@ -134,11 +134,16 @@ def _break_once(text: str, limit: int, separators: Sequence[str]) -> str | None:
     return None
 
 
-def for_screen(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` whose long title and note wrap onto a second line, with room made above."""
+def for_screen(
+    fig: go.Figure, title_chars: int = SCREEN_TITLE_CHARS, title_line_px: int = _TITLE_LINE_PX
+) -> go.Figure:
+    """A copy of ``fig`` whose long title and note wrap onto a second line, with room made above.
+
+    ``title_chars`` and ``title_line_px`` suit the title's type size (larger on a projector).
+    """
     title = fig.layout.title.text or ""
     note = fig.layout.title.subtitle.text if fig.layout.title.subtitle else None
-    new_title = _break_once(title, SCREEN_TITLE_CHARS, (": ", " – ", ", ", " "))
+    new_title = _break_once(title, title_chars, (": ", " – ", ", ", " "))
     new_note = _break_once(note or "", SCREEN_NOTE_CHARS, (". ", ", ", " "))
     if new_title is None and new_note is None:
         return fig
@@ -146,7 +151,7 @@ def for_screen(fig: go.Figure) -> go.Figure:
     extra = 0
     if new_title is not None:
         out.layout.title.text = new_title
-        extra += _TITLE_LINE_PX
+        extra += title_line_px
     if new_note is not None:
         out.layout.title.subtitle.text = new_note
         extra += _NOTE_LINE_PX

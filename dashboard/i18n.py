@@ -110,7 +110,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Dữ liệu minh họa (demo), không phải số liệu thật",
         "en": "Illustrative (demo) data, not real figures",
     },
-    "deck.vs_same_period": {"vi": "so với cùng kỳ", "en": "vs. the same period last year"},
+    "deck.vs_same_period": {"vi": "so với cùng kỳ", "en": "vs. a year earlier"},
     "deck.no_previous": {
         "vi": "chưa có số liệu cùng kỳ năm trước",
         "en": "no figure for the same period last year",

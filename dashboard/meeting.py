@@ -489,8 +489,15 @@ def slide_order(pack: Pack) -> list[tuple[str, str | None]]:
     return order
 
 
-def projector_figure(fig: go.Figure, height: int = 720, font_size: int = 22) -> go.Figure:
-    """A copy of a chart for the projector: taller, with large type throughout."""
+def projector_figure(fig: go.Figure, height: int = 600, font_size: int = 22) -> go.Figure:
+    """A copy of a chart for the projector: large type throughout, a long title wrapped, not cut.
+
+    600 px tall, so the slide and its footer line fit a 1366×768 screen as well as 1920×1080.
+    """
     out = go.Figure(fig)
     out.update_layout(height=height, font=dict(size=font_size), title=dict(font=dict(size=font_size + 10)))
-    return out
+    return charts.for_screen(out, title_chars=PROJECTOR_TITLE_CHARS, title_line_px=font_size + 18)
+
+
+# A title in 32 px type longer than this wraps (about 1.300 px of a 1366 px screen).
+PROJECTOR_TITLE_CHARS = 70

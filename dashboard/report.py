@@ -556,6 +556,16 @@ def goal_rows(pack: Pack, lang: str = "vi") -> list[tuple[str, ...]]:
     return rows
 
 
+def goals_markdown(pack: Pack, lang: str = "vi") -> str:
+    """The goals table as a Markdown table (presentation mode), in ``lang``."""
+    columns = goal_columns(lang)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += [
+        "| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in goal_rows(pack, lang)
+    ]
+    return "\n".join(lines)
+
+
 def _goals_table(doc, pack: Pack) -> None:
     rows = goal_rows(pack)
     if not rows:

@@ -636,7 +636,8 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         )
 
     if info.demo:
-        st.info(t("notice.demo_data", lang), icon=":material/science:")
+        # Keyed (as the structure note is) so presentation mode can fold it into its footer line.
+        st.container(key=f"{BANNER}_demo").info(t("notice.demo_data", lang), icon=":material/science:")
     filters = Filters(
         data_dir=folder,
         snapshot_id=snapshot_id,
@@ -650,7 +651,8 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
     )
     st.session_state[_FILTERS] = filters
     if info.versioned or structure_id == structure.NEW:
-        _structure_note(info, filters)
+        with st.container(key=f"{BANNER}_structure"):
+            _structure_note(info, filters)
     return filters
 
 
@@ -956,6 +958,27 @@ def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
 # per screen. The headline cards instead stay three to a row, in small type, without sparklines:
 # a unit's figures fit on one screen.
 KPI_GRID = "kpi_grid"
+# The key prefix of the banners above every page (demo data, which units are shown).
+BANNER = "banner"
+# Presentation mode: the slide alone. The sidebar starts collapsed (the page says so), the
+# banners are hidden (their words ride in the footer line), the page's top padding goes.
+PRESENTATION_CSS = (
+    "<style>"
+    f"[class*=st-key-{BANNER}_] {{ display: none !important; }}"
+    "[data-testid=stMainBlockContainer] { padding-top: 2.5rem !important; padding-bottom: 0 !important; }"
+    ".st-key-slide h1 { font-size: 2.4rem !important; white-space: normal !important;"
+    " overflow-wrap: anywhere; padding-top: 0 !important; }"
+    ".st-key-slide_footer { border-top: 1px solid #DDDDDD; padding-top: .3rem; }"
+    ".st-key-slide_footer [data-testid=stCaptionContainer] { font-size: .8rem; }"
+    # Type sized by the screen's height: the same slide fits 1366×768 and fills 1920×1080.
+    "[data-testid=stMetricValue] { font-size: clamp(2rem, 5.5vh, 3.4rem); }"
+    "[data-testid=stMetricLabel] p { font-size: clamp(1rem, 2.3vh, 1.4rem); }"
+    "[data-testid=stMetricLabel] *, [data-testid=stMetricDelta] * {"
+    " white-space: normal !important; text-overflow: clip !important; }"
+    "[data-testid=stMetricDelta] { font-size: clamp(.9rem, 2vh, 1.25rem); height: auto; }"
+    ".slide-sub { font-size: 1.6rem; color: #444444; }"
+    "</style>"
+)
 _PHONE_RULES = {
     "[data-testid=stHorizontalBlock]": "flex-wrap: nowrap; gap: .3rem",
     "[data-testid=stColumn]": "min-width: 0; width: auto; flex: 1 1 0",
@@ -989,6 +1012,22 @@ def kpi_grid() -> Any:
     """The container of the headline cards: a grid of three even on a phone (see ``_PHONE_KPI_CSS``)."""
     st.html(_PHONE_KPI_CSS)
     return st.container(key=KPI_GRID)
+
+
+def tone_color(tone: str) -> str:
+    """Streamlit's named colour for the tone of a change (``theme.STREAMLIT_TONE_COLORS``)."""
+    return _TONE_COLOR[tone]
+
+
+def presentation_footer(f: Filters, source_line: str) -> str:
+    """The one footer line of presentation mode: which units are shown and the source (with demo)."""
+    info = snapshot_info(f.data_dir, f.snapshot_id)
+    parts = []
+    if info.versioned or f.structure == structure.NEW:
+        note = "structure.new_note" if info.structure == structure.NEW else "structure.legacy_note"
+        parts.append(t(note, f.lang))
+    parts.append(source_line)
+    return " ".join(parts)
 
 
 def kpi_card(card: views.Kpi, lang: str) -> None:
