@@ -179,7 +179,7 @@ HEATMAP_SCALE = "Reds"
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 # Same list as .streamlit/config.toml codeFont (why there); never DejaVu Sans Mono, which
 # misplaces the second mark of ố, ầ, ử.
-MONO_FONT_FAMILY = "'Source Code Pro', 'Liberation Mono', Consolas, 'Courier New', monospace"
+MONO_FONT_FAMILY = "'Source Code Pro', 'Noto Sans Mono', Consolas, 'Courier New', monospace"
 # Streamlit's named colours (metric deltas) as set in .streamlit/config.toml, by tone.
 STREAMLIT_TONE_COLORS: dict[str, str] = {"good": "blue", "bad": "red", "neutral": "gray"}
 STREAMLIT_COLORS: dict[str, str] = {"red": BAD, "blue": GOOD, "orange": WARN, "gray": NEUTRAL}

@@ -160,3 +160,14 @@ def test_status_colours_live_only_in_the_theme(path):
     for literal in re.findall(r"#[0-9A-Fa-f]{6}\b", path.read_text(encoding="utf-8")):
         a, b = lab(hex_to_srgb(literal))[1:]
         assert np.hypot(a, b) < 12, f"{path.name}: {literal} is a colour; put it in dashboard/theme.py"
+
+
+def test_streamlits_own_colours_and_code_font_are_the_themes():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
+    assert config["codeFont"] == theme.MONO_FONT_FAMILY
+    # DejaVu Sans Mono sets the second mark of ố beside the letter (tests/test_readability_browser.py).
+    assert "DejaVu Sans Mono" not in theme.MONO_FONT_FAMILY
+    assert {name: config[f"{name}Color"] for name in theme.STREAMLIT_COLORS} == theme.STREAMLIT_COLORS
+    assert set(theme.STREAMLIT_TONE_COLORS.values()) <= set(theme.STREAMLIT_COLORS)
