@@ -18,7 +18,7 @@ import itertools
 import numpy as np
 import pytest
 
-from dashboard import theme
+from dashboard import maps, theme
 from dashboard.i18n import t
 from tests.colour_vision import ciede2000, lab, simulate
 
@@ -215,7 +215,12 @@ def test_map_goals_and_slide_keep_their_statuses_apart_for_a_deuteranope(server,
     deck = page.locator("[data-testid=stDeckGlJsonChart]").first
     deck.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)  # deck.gl draws on the next animation frames
-    categories = {k: theme.CATEGORY_COLORS[k] for k in ("key", "complex", "healthy")}
+    counts = dict(
+        page.eval_on_selector_all(".map-legend-count", "els => els.map(e => [e.dataset.key, e.textContent])")
+    )
+    drawn = {maps.CLASS_CATEGORY[k] for k, n in counts.items() if n.strip("0.") and k in maps.CLASS_CATEGORY}
+    categories = {k: theme.CATEGORY_COLORS[k] for k in ("key", "complex", "healthy", "other") if k in drawn}
+    assert {"key", "healthy"} <= set(categories), counts
     distances = _apart_after_simulation(shot(page, "ban-do_dien-bien", deck), categories, "ban-do_dien-bien")
     assert min(distances.values()) >= 20, distances
 
