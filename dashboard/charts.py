@@ -17,48 +17,38 @@ import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
+from dashboard import theme
 from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
 from dashboard.i18n import t
 from dashboard.schema import STRUCTURE_FROM
 
 # The month the 2025 administrative reform took effect: charts that run across it mark it.
 REFORM_MONTH: dt.date = STRUCTURE_FROM
-REFORM_COLOR = "#6A3D9A"
+REFORM_COLOR = theme.REFORM_COLOR
 
 TEMPLATE_NAME = "ban_chi_dao"
 
-# Strong, distinguishable colours that survive a washed-out projector (Okabe–Ito based).
-COLORWAY: tuple[str, ...] = (
-    "#0B5394",
-    "#E69F00",
-    "#009E73",
-    "#B71C1C",
-    "#56B4E9",
-    "#CC79A7",
-    "#6A3D9A",
-    "#8C6D31",
-    "#000000",
-    "#F0E442",
-)
-TONE_COLORS: dict[str, str] = {"good": "#2E7D32", "bad": "#C62828", "neutral": "#757575"}
-HEATMAP_SCALE = "Reds"
+# Colours come from dashboard.theme, the one source for screen, images, deck and report.
+COLORWAY: tuple[str, ...] = theme.COLORWAY
+TONE_COLORS: dict[str, str] = theme.TONE_COLORS
+HEATMAP_SCALE = theme.HEATMAP_SCALE
 
 # d3 formats: ticks trim insignificant zeros (so 0,5 steps do not print "1" twice), hovers fix decimals.
 AXIS_FORMAT = ",~f"
 
-FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+FONT_FAMILY = theme.FONT_FAMILY
 
 
 def _template() -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
-            font=dict(family=FONT_FAMILY, size=16, color="#1A1A1A"),
+            font=dict(family=FONT_FAMILY, size=16, color=theme.TEXT),
             title=dict(font=dict(size=20), x=0.0, xanchor="left"),
             colorway=list(COLORWAY),
             paper_bgcolor="white",
             plot_bgcolor="white",
-            xaxis=dict(showgrid=False, linecolor="#444", ticks="outside", automargin=True),
-            yaxis=dict(gridcolor="#DDDDDD", zerolinecolor="#999", automargin=True, rangemode="tozero"),
+            xaxis=dict(showgrid=False, linecolor=theme.AXIS, ticks="outside", automargin=True),
+            yaxis=dict(gridcolor=theme.GRID, zerolinecolor="#999", automargin=True, rangemode="tozero"),
             legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, title=dict(text="")),
             hoverlabel=dict(font=dict(size=15)),
             margin=dict(l=70, r=30, t=110, b=80),
@@ -106,7 +96,7 @@ def finish(
         template=TEMPLATE_NAME,
         separators=plotly_separators(lang),
         # The note rides under the title, so an exported image keeps its source and date.
-        title=dict(text=title, subtitle=dict(text=note, font=dict(size=13, color="#555555"))),
+        title=dict(text=title, subtitle=dict(text=note, font=dict(size=13, color=theme.MUTED_TEXT))),
         height=height,
     )
     fig.update_yaxes(
@@ -144,11 +134,16 @@ def _break_once(text: str, limit: int, separators: Sequence[str]) -> str | None:
     return None
 
 
-def for_screen(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` whose long title and note wrap onto a second line, with room made above."""
+def for_screen(
+    fig: go.Figure, title_chars: int = SCREEN_TITLE_CHARS, title_line_px: int = _TITLE_LINE_PX
+) -> go.Figure:
+    """A copy of ``fig`` whose long title and note wrap onto a second line, with room made above.
+
+    ``title_chars`` and ``title_line_px`` suit the title's type size (larger on a projector).
+    """
     title = fig.layout.title.text or ""
     note = fig.layout.title.subtitle.text if fig.layout.title.subtitle else None
-    new_title = _break_once(title, SCREEN_TITLE_CHARS, (": ", " – ", ", ", " "))
+    new_title = _break_once(title, title_chars, (": ", " – ", ", ", " "))
     new_note = _break_once(note or "", SCREEN_NOTE_CHARS, (". ", ", ", " "))
     if new_title is None and new_note is None:
         return fig
@@ -156,7 +151,7 @@ def for_screen(fig: go.Figure) -> go.Figure:
     extra = 0
     if new_title is not None:
         out.layout.title.text = new_title
-        extra += _TITLE_LINE_PX
+        extra += title_line_px
     if new_note is not None:
         out.layout.title.subtitle.text = new_note
         extra += _NOTE_LINE_PX
@@ -167,6 +162,94 @@ def for_screen(fig: go.Figure) -> go.Figure:
 
 def _ordered(data: pl.DataFrame, x: str, order_by: str) -> list[str]:
     return data.sort(order_by).unique(subset=[x], maintain_order=True)[x].to_list()
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods in progress and year axes
+
+# With more periods than this the axis keeps plotly's own ticks (it thins them); the period in
+# progress is then named in the hover and the note only.
+TICK_TEXT_LIMIT = 24
+
+
+def in_progress_notes(data: pl.DataFrame, x: str = "period_label") -> dict[str, str]:
+    """Period label → "10 tháng" for the periods in progress (``views.label_periods``' ``period_note``)."""
+    if "period_note" not in data.columns or x not in data.columns:
+        return {}
+    rows = (
+        data.filter(pl.col("period_note").is_not_null()).select(x, "period_note").unique(maintain_order=True)
+    )
+    return dict(rows.iter_rows())
+
+
+def _is_yearly(data: pl.DataFrame, order_by: str) -> bool:
+    if data.is_empty() or order_by not in data.columns or "period_end" not in data.columns:
+        return False
+    return bool(
+        data.select(
+            ((pl.col(order_by).dt.month() == 1) & (pl.col("period_end").dt.month() == 12)).all()
+        ).item()
+    )
+
+
+def period_axis(fig: go.Figure, data: pl.DataFrame, x: str, order_by: str, *, row=None, col=None) -> None:
+    """Name the periods on the x axis so they read at 1.024 px and up: "2015 … 2026" for years,
+    never rotated, and the months a period in progress holds under its name ("2026 (10 tháng)")."""
+    categories = _ordered(data, x, order_by) if x in data.columns and order_by in data.columns else []
+    notes = in_progress_notes(data, x)
+    yearly = _is_yearly(data, order_by)
+    if not categories or len(categories) > TICK_TEXT_LIMIT or not (yearly or notes):
+        return
+    years = dict(data.select(x, pl.col(order_by).dt.year()).unique(maintain_order=True).iter_rows())
+    text = []
+    for label in categories:
+        shown = str(years[label]) if yearly else label
+        text.append(f"{shown}<br>({notes[label]})" if label in notes else shown)
+    fig.update_xaxes(tickmode="array", tickvals=categories, ticktext=text, tickangle=0, row=row, col=col)
+
+
+def _split_in_progress(part: pl.DataFrame, x: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(full periods, the periods in progress with the last full one before them) of one series."""
+    if "period_note" not in part.columns:
+        return part, part.clear()
+    is_open = pl.col("period_note").is_not_null()
+    done = part.filter(~is_open)
+    open_ = part.filter(is_open)
+    if open_.is_empty():
+        return part, open_
+    return done, pl.concat([done.tail(1), open_], how="diagonal_relaxed")
+
+
+def _in_progress_trace(
+    open_: pl.DataFrame, x: str, y: str, name: str, colour: str, hover: str, width: float
+) -> go.Scatter:
+    """The dashed last segment and hollow marker of a series whose last period is in progress."""
+    notes = [n or "" for n in open_["period_note"].to_list()]
+    return go.Scatter(
+        x=open_[x].to_list(),
+        y=open_[y].to_list(),
+        name=name,
+        legendgroup=name,
+        showlegend=False,
+        mode="lines+markers",
+        line=dict(width=width, color=colour, dash="dot"),
+        marker=dict(
+            size=[0 if not n else 11 for n in notes],
+            symbol="circle-open",
+            color=colour,
+            line=dict(width=2.5, color=colour),
+        ),
+        customdata=notes,
+        hovertemplate=hover.replace("%{x}", "%{x} (%{customdata})"),
+    )
+
+
+def _in_progress_subtitle(note: str, data: pl.DataFrame, x: str, lang: str) -> str:
+    notes = in_progress_notes(data, x)
+    if not notes:
+        return note
+    listed = ", ".join(f"{label} – {months}" for label, months in notes.items())
+    return f"{note} {t('chart.in_progress', lang, notes=listed)}."
 
 
 def reform_position(data: pl.DataFrame, x: str = "period_label", order_by: str = "period") -> float | None:
@@ -255,40 +338,57 @@ def time_series(
     fig = go.Figure()
     categories = _ordered(data, x, order_by)
     hover = "%{fullData.name}<br>%{x}: " + value_hover(percent, decimals) + "<extra></extra>"
-    for name in data.sort(order_by, color)[color].unique(maintain_order=True).to_list():
+    names = data.sort(order_by, color)[color].unique(maintain_order=True).to_list()
+    for i, name in enumerate(names):
         part = data.filter(pl.col(color) == name).sort(order_by)
-        fixed = (colors or {}).get(name)
+        # The colour is fixed here so a period in progress draws in its series' colour.
+        colour = (colors or {}).get(name) or COLORWAY[i % len(COLORWAY)]
+        notes = [n or "" for n in part["period_note"].to_list()] if "period_note" in part.columns else []
         if kind == "bar":
             fig.add_trace(
                 go.Bar(
                     x=part[x].to_list(),
                     y=part[y].to_list(),
                     name=name,
-                    hovertemplate=hover,
-                    marker_color=fixed,
+                    hovertemplate=hover.replace("%{x}", "%{x} %{customdata}") if any(notes) else hover,
+                    customdata=[f"({n})" if n else "" for n in notes] or None,
+                    marker=dict(
+                        color=colour,
+                        # A period in progress is hatched and paler: not a full bar beside full ones.
+                        pattern=dict(shape=["/" if n else "" for n in notes], fgcolor=theme.BACKGROUND)
+                        if any(notes)
+                        else None,
+                        opacity=[0.55 if n else 1.0 for n in notes] if any(notes) else None,
+                    ),
                 )
             )
         else:
+            done, open_ = _split_in_progress(part, x)
             fig.add_trace(
                 go.Scatter(
-                    x=part[x].to_list(),
-                    y=part[y].to_list(),
+                    x=done[x].to_list(),
+                    y=done[y].to_list(),
                     name=name,
+                    legendgroup=name,
                     mode="lines+markers",
-                    line=dict(width=3, color=fixed),
-                    marker=dict(size=6, color=fixed),
+                    line=dict(width=3, color=colour),
+                    marker=dict(size=6, color=colour),
                     hovertemplate=hover,
                 )
             )
+            if not open_.is_empty():
+                fig.add_trace(_in_progress_trace(open_, x, y, name, colour, hover, 3))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories)
+    period_axis(fig, data, x, order_by)
     if kind == "bar":
         fig.update_layout(barmode="stack" if stacked else "group")
-    fig.update_layout(showlegend=len(fig.data) > 1)
+    fig.update_layout(showlegend=len(names) > 1)
     mark_reform(fig, data, lang, x, order_by)
     # The legend sits under the plot, about three names a row: room for every row of it, so a
     # breakdown into 30 areas does not squeeze the plot to a strip.
-    legend_rows = -(-len(fig.data) // 3) if len(fig.data) > 1 else 0
+    legend_rows = -(-len(names) // 3) if len(names) > 1 else 0
     height = 460 + max(0, legend_rows - 2) * LEGEND_ROW_PX
+    note = _in_progress_subtitle(note, data, x, lang)
     return finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals, height=height)
 
 
@@ -324,10 +424,11 @@ def small_multiples(
         part = data.filter(pl.col(facet) == name).sort(order_by)
         trace_cls = go.Bar if kind == "bar" else go.Scatter
         extra = {} if kind == "bar" else {"mode": "lines", "line": dict(width=2)}
+        done, open_ = _split_in_progress(part, x) if kind != "bar" else (part, part.clear())
         fig.add_trace(
             trace_cls(
-                x=part[x].to_list(),
-                y=part[y].to_list(),
+                x=done[x].to_list(),
+                y=done[y].to_list(),
                 name=name,
                 hovertemplate=hover,
                 marker=dict(color=COLORWAY[0]),
@@ -337,12 +438,19 @@ def small_multiples(
             row=i // columns + 1,
             col=i % columns + 1,
         )
+        if not open_.is_empty():
+            fig.add_trace(
+                _in_progress_trace(open_, x, y, name, COLORWAY[0], hover, 2),
+                row=i // columns + 1,
+                col=i % columns + 1,
+            )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories, showticklabels=False)
     fig.update_annotations(font=dict(size=13))
     if reform_position(data, x, order_by) is not None:
         # Lines in every facet; their meaning said once, beside the source.
         mark_reform(fig, data, lang, x, order_by, facets=True)
         note = f"{note} {t('chart.reform_facets', lang)}."
+    note = _in_progress_subtitle(note, data, x, lang)
     finish(
         fig,
         lang=lang,
@@ -368,16 +476,31 @@ def yoy_change(
 ) -> go.Figure:
     """Change against the same period a year earlier (%), bars coloured good/bad for the indicator."""
     part = data.filter(pl.col(y).is_not_null()).sort(order_by)
+    notes = [n or "" for n in part["period_note"].to_list()] if "period_note" in part.columns else []
     fig = go.Figure(
         go.Bar(
             x=part[x].to_list(),
             y=part[y].to_list(),
-            marker=dict(color=[TONE_COLORS[v] for v in part[tone].to_list()]),
-            hovertemplate="%{x}: " + "%{y:+,.2f}%" + "<extra></extra>",
+            marker=dict(
+                color=[TONE_COLORS[v] for v in part[tone].to_list()],
+                # A period in progress set against a whole year a year earlier: hatched and pale.
+                pattern=dict(shape=["/" if n else "" for n in notes], fgcolor=theme.BACKGROUND)
+                if any(notes)
+                else None,
+                opacity=[0.55 if n else 1.0 for n in notes] if any(notes) else None,
+            ),
+            # ✓ better, ✕ worse: the tone reads without its colour (print, colour-vision deficiency).
+            text=[theme.TONE_GLYPHS[v] for v in part[tone].to_list()],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[f" ({n})" if n else "" for n in notes] or None,
+            hovertemplate="%{x}" + ("%{customdata}" if any(notes) else "") + ": %{y:+,.2f}%<extra></extra>",
             name=t("column.change_pct", lang),
         )
     )
     fig.update_xaxes(type="category")
+    period_axis(fig, part, x, order_by)
+    note = _in_progress_subtitle(note, part, x, lang)
     fig.update_yaxes(rangemode="normal")
     mark_reform(fig, part, lang, x, order_by)
     return finish(fig, lang=lang, title=title, note=note, percent=True, height=380)
@@ -428,7 +551,7 @@ def ranking_bars(
         tickformat=AXIS_FORMAT,
         hoverformat=tick_format(decimals),
         ticksuffix="%" if percent else "",
-        gridcolor="#DDDDDD",
+        gridcolor=theme.GRID,
         showgrid=True,
     )
     height = max(360, 28 * part.height + 200)

@@ -16,38 +16,53 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import export_images, file_name, write_atomic, zip_files
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct
+from dashboard.i18n import t
 from dashboard.meeting import Pack, slide_order
-from dashboard.report import GOAL_COLUMNS, goal_rows
+from dashboard.report import GOAL_COLUMN_KEYS, goal_columns, goal_rows, own_goals
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
-FONT = "Noto Sans"
-DARK = RGBColor(0x1A, 0x1A, 0x1A)
-GREY = RGBColor(0x55, 0x55, 0x55)
-TONE_RGB = {"good": RGBColor(0x2E, 0x7D, 0x32), "bad": RGBColor(0xC6, 0x28, 0x28), "neutral": GREY}
+FONT = theme.DOCUMENT_FONT
+
+
+def rgb(colour: str) -> RGBColor:
+    """A theme colour (``#RRGGBB``) as python-pptx wants it."""
+    return RGBColor.from_string(colour.lstrip("#"))
+
+
+DARK = rgb(theme.TEXT)
+GREY = rgb(theme.MUTED_TEXT)
+TONE_RGB = {tone: rgb(theme.text_color(colour)) for tone, colour in theme.TONE_COLORS.items()}
 KPI_COLUMNS = 4
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
 
 def kpi_texts(pack: Pack, indicator: str) -> tuple[str, str, str]:
-    """(label, value, change) of a KPI card: "445", "-15 (-3,26%) so với cùng kỳ"."""
+    """(label, value, change) of a KPI card in the pack's language: "445", "-15 (-3,26%) so với cùng kỳ"."""
+    lang = pack.lang
     fig = pack.figures[indicator]
     percent = CATALOG[indicator].unit_vi == "%"
-    value = fmt_pct(fig.value) if percent else fmt_number(fig.value)
+    value = fmt_pct(fig.value, lang) if percent else fmt_number(fig.value, lang)
+    sign = "+" if fig.change is not None and fig.change > 0 else ""
     if fig.change is None:
-        change = "chưa có số liệu cùng kỳ năm trước"
-    elif percent:
-        change = f"{'+' if fig.change > 0 else ''}{fmt_number(fig.change, decimals=2)} điểm % so với cùng kỳ"
+        return CATALOG[indicator].label(lang), value, t("deck.no_previous", lang)
+    if percent:
+        change = t("deck.points", lang, value=sign + fmt_number(fig.change, lang, decimals=2))
     else:
-        change = f"{'+' if fig.change > 0 else ''}{fmt_number(fig.change)}"
+        change = sign + fmt_number(fig.change, lang)
         if fig.change_pct is not None:
-            change += f" ({fmt_change_pct(fig.change_pct)})"
-        change += " so với cùng kỳ"
-    return CATALOG[indicator].label_vi, value, change
+            change += f" ({fmt_change_pct(fig.change_pct, lang)})"
+    return CATALOG[indicator].label(lang), value, f"{change} {t('deck.vs_same_period', lang)}"
+
+
+def committee(pack: Pack) -> str:
+    """The title of the deck: the committee's name in Vietnamese, the app's title and unit in English."""
+    return pack.committee if pack.lang == "vi" else f"{t('app.title', pack.lang)} — {pack.unit_name}"
 
 
 def _text(frame, text: str, size: int, *, bold: bool = False, color: RGBColor = DARK, align=None) -> None:
@@ -88,14 +103,15 @@ def _title_only(prs, title: str):
 
 def _title_slide(prs, pack: Pack) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
-    _text(slide.shapes.title.text_frame, pack.committee, 30, bold=True)
+    _text(slide.shapes.title.text_frame, committee(pack), 30, bold=True)
+    lang = pack.lang
     lines = [
-        f"Giao ban {pack.period_label} — {pack.unit_name}",
-        f"Số liệu tính đến ngày {fmt_date(pack.period_end)} · bộ số liệu ngày {fmt_date(pack.as_of)}",
+        t("deck.meeting", lang, period=pack.period_label, unit=pack.unit_name),
+        t("deck.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)),
         pack.area,
     ]
     if pack.demo:
-        lines.append("Dữ liệu minh họa (demo), không phải số liệu thật")
+        lines.append(t("deck.demo", lang))
     body = slide.placeholders[1].text_frame
     _text(body, lines[0], 24, bold=True)
     for line in lines[1:]:
@@ -103,7 +119,7 @@ def _title_slide(prs, pack: Pack) -> None:
 
 
 def _kpi_slide(prs, pack: Pack) -> None:
-    slide = _title_only(prs, f"Số liệu chính: {pack.unit_name}, {pack.period_label}")
+    slide = _title_only(prs, f"{t('present.kpis', pack.lang)}: {pack.unit_name}, {pack.period_label}")
     rows = (len(pack.kpis) + KPI_COLUMNS - 1) // KPI_COLUMNS
     left0, top0 = Inches(0.4), Inches(1.3)
     gap = Inches(0.2)
@@ -115,12 +131,14 @@ def _kpi_slide(prs, pack: Pack) -> None:
         top = top0 + (i // KPI_COLUMNS) * (height + gap)
         box = slide.shapes.add_shape(1, left, top, width, height)  # 1: rectangle
         box.fill.solid()
-        box.fill.fore_color.rgb = RGBColor(0xF4, 0xF6, 0xF8)
-        box.line.color.rgb = RGBColor(0xCC, 0xCC, 0xCC)
+        box.fill.fore_color.rgb = rgb("#F4F6F8")
+        box.line.color.rgb = rgb("#CCCCCC")
         frame = box.text_frame
         _text(frame, label, 13, color=GREY)
         _add_line(frame, value, 32, bold=True)
-        _add_line(frame, change, 12, color=TONE_RGB[pack.figures[indicator].tone])
+        tone = pack.figures[indicator].tone
+        # The glyph (✓ better, ✕ worse) carries the tone without its colour.
+        _add_line(frame, f"{theme.TONE_GLYPHS[tone]} {change}", 12, color=TONE_RGB[tone])
     _footer(slide, pack)
 
 
@@ -145,7 +163,7 @@ def _chart_slide(prs, pack: Pack, key: str, images: Mapping[str, bytes], missing
         box = slide.shapes.add_textbox(Inches(1), Inches(3), SLIDE_WIDTH - Inches(2), Inches(1.5))
         _text(
             box.text_frame,
-            missing or "Chưa xuất được ảnh biểu đồ này.",
+            missing or t("deck.no_image", pack.lang),
             18,
             color=GREY,
             align=PP_ALIGN.CENTER,
@@ -158,25 +176,27 @@ def _chart_slide(prs, pack: Pack, key: str, images: Mapping[str, bytes], missing
 
 
 def _goals_slide(prs, pack: Pack) -> None:
-    slide = _title_only(prs, f"Bảng thực hiện chỉ tiêu: {pack.unit_name}, {pack.period_label}")
-    rows = goal_rows(pack)
+    slide = _title_only(prs, f"{t('present.goals', pack.lang)}: {pack.unit_name}, {pack.period_label}")
+    rows = goal_rows(pack, pack.lang)
     if not rows:
         box = slide.shapes.add_textbox(Inches(1), Inches(3), SLIDE_WIDTH - Inches(2), Inches(1))
-        _text(box.text_frame, "Chưa có chỉ tiêu được giao trong bộ số liệu.", 18, color=GREY)
+        _text(box.text_frame, t("deck.no_goals", pack.lang), 18, color=GREY)
         return
     width = SLIDE_WIDTH - Inches(0.8)
     shape = slide.shapes.add_table(
-        len(rows) + 1, len(GOAL_COLUMNS), Inches(0.4), Inches(1.3), width, Inches(0.5)
+        len(rows) + 1, len(GOAL_COLUMN_KEYS), Inches(0.4), Inches(1.3), width, Inches(0.5)
     )
     table = shape.table
     shares = (0.32, 0.22, 0.14, 0.12, 0.20)
     for column, share in zip(table.columns, shares, strict=True):
         column.width = Emu(int(width * share))
-    for j, header in enumerate(GOAL_COLUMNS):
-        _text(table.cell(0, j).text_frame, header, 16, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
-    for i, row in enumerate(rows, start=1):
+    for j, header in enumerate(goal_columns(pack.lang)):
+        _text(table.cell(0, j).text_frame, header, 16, bold=True, color=rgb(theme.BACKGROUND))
+    for i, (row, result) in enumerate(zip(rows, own_goals(pack), strict=True), start=1):
         for j, text in enumerate(row):
             _text(table.cell(i, j).text_frame, text, 16)
+        status = theme.text_color(theme.GOAL_STATUS_COLORS[result.status])
+        _text(table.cell(i, len(row) - 1).text_frame, row[-1], 16, bold=True, color=rgb(status))
     _footer(slide, pack)
 
 
@@ -187,7 +207,7 @@ def build_deck(pack: Pack, images: Mapping[str, bytes] | None = None, missing: s
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     prs.core_properties.title = f"{pack.committee} — {pack.period_label}"
-    prs.core_properties.language = "vi-VN"
+    prs.core_properties.language = "vi-VN" if pack.lang == "vi" else "en-GB"
     for kind, key in slide_order(pack):
         if kind == "title":
             _title_slide(prs, pack)

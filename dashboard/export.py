@@ -38,6 +38,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from dashboard import theme
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 
@@ -52,7 +53,7 @@ SOURCE_BAND_PX = 50
 TITLE_SIZE = 26
 CONTEXT_SIZE = 18
 SOURCE_SIZE = 15
-CAPTION_COLOR = "#444444"
+CAPTION_COLOR = theme.AXIS
 # Each render may take this long before it counts as failed (a wedged browser is restarted).
 RENDER_TIMEOUT_S = 60
 # Tabs of the one browser. On the 2-core server a second tab was no faster (10 images: 2,85 s

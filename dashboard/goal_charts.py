@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from dashboard import theme
 from dashboard.catalog import CATALOG
-from dashboard.formatting import plotly_separators, tick_format
+from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
 from dashboard.goals import (
     AT_RISK,
     MET,
@@ -19,24 +20,23 @@ from dashboard.goals import (
     NOT_MET,
     OFF_TRACK,
     ON_TRACK,
+    STATUS_CATEGORY,
     GoalProjection,
     TargetResult,
     format_value,
 )
+from dashboard.i18n import t
 
-# One colour per status, readable on a washed-out projector; "có nguy cơ" is amber, not red.
-STATUS_COLORS: dict[str, str] = {
-    MET: "#2E7D32",
-    NOT_MET: "#C62828",
-    AT_RISK: "#E69F00",
-    NO_DATA: "#757575",
-}
-VERDICT_COLORS: dict[str, str] = {ON_TRACK: "#2E7D32", AT_RISK: "#E69F00", OFF_TRACK: "#C62828"}
+# One colour and one glyph per status (dashboard.theme); "có nguy cơ" is orange, not red.
+STATUS_COLORS: dict[str, str] = {s: theme.GOAL_STATUS_COLORS[s] for s in (MET, NOT_MET, AT_RISK, NO_DATA)}
+STATUS_GLYPHS: dict[str, str] = {s: theme.GOAL_STATUS_GLYPHS[s] for s in STATUS_COLORS}
+VERDICT_COLORS: dict[str, str] = {v: theme.VERDICT_COLORS[v] for v in (ON_TRACK, AT_RISK, OFF_TRACK)}
+VERDICT_GLYPHS: dict[str, str] = {v: theme.VERDICT_GLYPHS[v] for v in VERDICT_COLORS}
 
-REQUIRED_COLOR = "#555555"
-ACTUAL_COLOR = "#0B5394"
-PRO_RATA_COLOR = "#D9D9D9"
-FONT = dict(family="Noto Sans, DejaVu Sans, Arial, sans-serif", size=16, color="#1A1A1A")
+REQUIRED_COLOR = theme.REQUIRED_COLOR
+ACTUAL_COLOR = theme.ACTUAL_COLOR
+PRO_RATA_COLOR = theme.PRO_RATA_COLOR
+FONT = dict(family=theme.FONT_FAMILY, size=16, color=theme.TEXT)
 
 TRACE_REQUIRED = "Lộ trình yêu cầu"
 TRACE_ACTUAL = "Thực hiện"
@@ -52,9 +52,44 @@ def is_percent(metric: str) -> bool:
 fmt_value = format_value
 
 
+STATUS_KEYS: dict[str, str] = {MET: "met", NOT_MET: "not_met", AT_RISK: "at_risk", NO_DATA: "no_data"}
+VERDICT_KEYS: dict[str, str] = {ON_TRACK: "on_track", AT_RISK: "at_risk", OFF_TRACK: "off_track"}
+
+
+def status_label(status: str, lang: str) -> str:
+    """A status (``goals.STATUSES``) in ``lang``; Vietnamese is the engine's word."""
+    return t(f"goals.status.{STATUS_KEYS[status]}", lang)
+
+
+def verdict_label(verdict: str | None, lang: str) -> str:
+    """A projection verdict in ``lang``; "" when there is none."""
+    return t(f"goals.verdict.{VERDICT_KEYS[verdict]}", lang) if verdict else ""
+
+
+def _category(metric: str) -> str:
+    return STATUS_CATEGORY.get(metric, "other")
+
+
+def rule_label(r: TargetResult, lang: str) -> str:
+    """The rule as set ("Giảm trên 3% so với năm trước"); Vietnamese is the engine's own label."""
+    if lang == "vi":
+        return r.rule_label
+    shown = fmt_number(r.target, lang, 0 if float(r.target).is_integer() else 2)
+    if r.rule in ("at_least", "at_most") and CATALOG[r.metric].unit_vi == "%":
+        shown += "%"
+    what = t(f"goals.category.{_category(r.metric)}", lang)
+    return t(f"goals.rule.{r.rule}", lang, value=shown, what=what)
+
+
 def status_color(status: str) -> str:
     """The colour of a status (for table cells and bars)."""
     return STATUS_COLORS[status]
+
+
+def status_mark(status: str, label: str | None = None) -> str:
+    """A status with its glyph in front (``✓ đạt``), so it reads without its colour."""
+    glyph = STATUS_GLYPHS.get(status) or VERDICT_GLYPHS.get(status, "")
+    return f"{glyph} {label or status}".strip()
 
 
 def quota_results(results: Sequence[TargetResult]) -> list[TargetResult]:
@@ -66,7 +101,7 @@ def _period_words(result: TargetResult) -> str:
     return f"{result.months_elapsed} tháng năm {result.year}" if result.partial else f"năm {result.year}"
 
 
-def quota_bullets(results: Sequence[TargetResult], title: str | None = None) -> go.Figure:
+def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lang: str = "vi") -> go.Figure:
     """One bullet per quota: the bar is the actual (coloured by status), the black line the target.
 
     For a year in progress the grey band runs to the pro-rata expectation (75% of the quota
@@ -91,7 +126,8 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None) -> 
         steps = []
         if r.expected_so_far is not None:
             steps.append({"range": [0, float(r.expected_so_far)], "color": PRO_RATA_COLOR})
-        label = f"<b>{r.metric_label}</b><br><span style='font-size:13px'>{_bullet_caption(r)}</span>"
+        name = r.metric_label if lang == "vi" else CATALOG[r.metric].label(lang)
+        label = f"<b>{name}</b><br><span style='font-size:13px'>{_bullet_caption(r, lang)}</span>"
         fig.add_trace(
             go.Indicator(
                 mode="number+gauge",
@@ -118,7 +154,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None) -> 
         title = f"Thực hiện chỉ tiêu — {quotas[0].unit_name}, {_period_words(quotas[0])}"
     fig.update_layout(
         title={"text": title or "Không có chỉ tiêu để hiển thị", "x": 0, "xanchor": "left"},
-        separators=plotly_separators("vi"),
+        separators=plotly_separators(lang),
         font=FONT,
         height=max(260, 120 * n + 110),
         margin={"l": 20, "r": 30, "t": 80, "b": 30},
@@ -127,10 +163,20 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None) -> 
     return fig
 
 
-def _bullet_caption(r: TargetResult) -> str:
-    text = f"{fmt_value(r.actual, r.metric)} / {fmt_value(r.target, r.metric)} — {r.status}"
+def value_text(value: float | None, metric: str, lang: str) -> str:
+    """A value of ``metric`` as ``goals.format_value`` writes it, in ``lang``'s number marks."""
+    if value is None:
+        return fmt_number(None, lang)
+    if CATALOG[metric].unit_vi == "%":
+        return fmt_pct(value, lang)
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def _bullet_caption(r: TargetResult, lang: str = "vi") -> str:
+    value = lambda v: value_text(v, r.metric, lang) if lang != "vi" else fmt_value(v, r.metric)  # noqa: E731
+    text = f"{value(r.actual)} / {value(r.target)} — {status_mark(r.status, status_label(r.status, lang))}"
     if r.expected_so_far is not None:
-        text += f"; theo tiến độ {r.months_elapsed} tháng: {fmt_value(r.expected_so_far, r.metric)}"
+        text += "; " + t("goals.pro_rata", lang, months=r.months_elapsed, expected=value(r.expected_so_far))
     return text
 
 
@@ -185,9 +231,10 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
                 hovertemplate=hover,
             )
         )
-    verdict_color = VERDICT_COLORS.get(goal.verdict or "", STATUS_COLORS[NO_DATA])
+    verdict_color = theme.text_color(VERDICT_COLORS.get(goal.verdict or "", STATUS_COLORS[NO_DATA]))
     title = f"{goal.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
-    subtitle = f"<span style='color:{verdict_color}'><b>{goal.verdict_text}</b></span>"
+    glyph = VERDICT_GLYPHS.get(goal.verdict or "", STATUS_GLYPHS[NO_DATA])
+    subtitle = f"<span style='color:{verdict_color}'><b>{glyph} {goal.verdict_text}</b></span>"
     fig.update_layout(
         title={
             "text": f"{title}<br><span style='font-size:14px'>{subtitle}</span>",
@@ -203,13 +250,13 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
             "dtick": 1,
             "tickformat": "d",
             "showgrid": False,
-            "linecolor": "#444",
+            "linecolor": theme.AXIS,
         },
         yaxis={
             "title": {"text": CATALOG[goal.metric].unit_vi},
             "tickformat": ",~f",
             "ticksuffix": "%" if pct else "",
-            "gridcolor": "#DDDDDD",
+            "gridcolor": theme.GRID,
             "rangemode": "tozero",
         },
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
@@ -224,7 +271,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
                 "xanchor": "left",
                 "yanchor": "top",
                 "showarrow": False,
-                "font": {"size": 12, "color": "#555555"},
+                "font": {"size": 12, "color": theme.MUTED_TEXT},
                 "align": "left",
             }
         ],

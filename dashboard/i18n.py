@@ -106,6 +106,65 @@ STRINGS: dict[str, dict[str, str]] = {
     "period.9m": {"vi": "9 tháng {year}", "en": "9 months {year}"},
     "period.year": {"vi": "Năm {year}", "en": "{year}"},
     "period.incomplete": {"vi": "Kỳ chưa đủ số liệu", "en": "Incomplete period"},
+    # How a target stands, in the deck, the report and presentation mode (dashboard/report.py).
+    "standing.met": {"vi": "đã đạt", "en": "achieved"},
+    "standing.no_data": {"vi": "chưa đủ số liệu để đánh giá", "en": "not enough data to judge"},
+    "standing.on_track": {"vi": "đúng tiến độ", "en": "on track"},
+    "standing.at_risk": {"vi": "có nguy cơ không hoàn thành", "en": "at risk of not being achieved"},
+    "standing.not_met": {"vi": "không đạt", "en": "not achieved"},
+    # The meeting deck (dashboard/deck.py) and presentation mode.
+    "deck.meeting": {"vi": "Giao ban {period} — {unit}", "en": "Meeting review, {period} — {unit}"},
+    "deck.as_of": {
+        "vi": "Số liệu tính đến ngày {date} · bộ số liệu ngày {snapshot}",
+        "en": "Figures as of {date} · data set of {snapshot}",
+    },
+    "deck.demo": {
+        "vi": "Dữ liệu minh họa (demo), không phải số liệu thật",
+        "en": "Illustrative (demo) data, not real figures",
+    },
+    "deck.vs_same_period": {"vi": "so với cùng kỳ", "en": "vs. a year earlier"},
+    "deck.no_previous": {
+        "vi": "chưa có số liệu cùng kỳ năm trước",
+        "en": "no figure for the same period last year",
+    },
+    "deck.points": {"vi": "{value} điểm %", "en": "{value} percentage points"},
+    "deck.no_goals": {
+        "vi": "Chưa có chỉ tiêu được giao trong bộ số liệu.",
+        "en": "No targets are set in this data.",
+    },
+    "deck.no_image": {
+        "vi": "Chưa xuất được ảnh biểu đồ này.",
+        "en": "This chart could not be exported as an image.",
+    },
+    # Chart titles of the meeting pack (dashboard/meeting.py), by chart key.
+    "pack.drugs.trend": {
+        "vi": "Người nghiện, người sử dụng trái phép chất ma túy",
+        "en": "Drug addicts and illegal drug users",
+    },
+    "pack.drugs.places": {
+        "vi": "Người nghiện có hồ sơ quản lý theo nơi ở",
+        "en": "Registered drug addicts by place of residence",
+    },
+    "pack.rehab.flows": {"vi": "Cai nghiện và quản lý sau cai", "en": "Rehabilitation and aftercare"},
+    "pack.rehab.trend": {"vi": "Số người cai nghiện", "en": "People in rehabilitation"},
+    "pack.prostitution.trend": {
+        "vi": "Cơ sở dễ phát sinh mại dâm, người bán dâm được quản lý",
+        "en": "Businesses prone to prostitution, sex workers under management",
+    },
+    "pack.trafficking.trend": {
+        "vi": "Nạn nhân bị mua bán trở về, người đi khỏi địa phương",
+        "en": "Returned trafficking victims, people who left the locality",
+    },
+    "pack.hiv.trend": {
+        "vi": "Người nhiễm HIV còn sống, bệnh nhân điều trị ARV",
+        "en": "People living with HIV, patients on ARV treatment",
+    },
+    "pack.goals_title": {"vi": "Thực hiện chỉ tiêu: {unit}, {period}", "en": "Targets: {unit}, {period}"},
+    "period.months_so_far": {"vi": "{n} tháng", "en": "{n} months"},
+    "chart.in_progress": {
+        "vi": "Kỳ chưa trọn (nét đứt, điểm rỗng): {notes}",
+        "en": "Period in progress (dashed, hollow): {notes}",
+    },
     # Scopes
     "scope.country": {"vi": "Toàn quốc", "en": "Nationwide"},
     "scope.province": {"vi": "Toàn tỉnh", "en": "Whole province"},
@@ -458,8 +517,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "axis.value": {"vi": "Giá trị", "en": "Value"},
     "kpi.points": {"vi": "{value} điểm %", "en": "{value} pp"},
     "kpi.legend": {
-        "vi": "Thay đổi so với cùng kỳ năm trước: xanh là chuyển biến tốt, đỏ là xấu đi.",
-        "en": "Change vs. the same period last year: green is an improvement, red a deterioration.",
+        "vi": "Thay đổi so với cùng kỳ năm trước: xanh lam là chuyển biến tốt, đỏ là xấu đi.",
+        "en": "Change vs. the same period last year: blue is an improvement, red a deterioration.",
     },
     # (end of the issue 3 strings)
     # Map page (issue 4)
@@ -682,6 +741,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.svg": {"vi": "Tải ảnh SVG", "en": "Download SVG"},
     "export.narrative": {"vi": "Báo cáo bằng chữ (để sao chép)", "en": "Written report (to copy)"},
     "export.charts": {"vi": "Các biểu đồ", "en": "Charts"},
+    "export.word_vietnamese": {
+        "vi": "Báo cáo Word và báo cáo bằng chữ là văn bản hành chính, viết bằng tiếng Việt.",
+        "en": "The Word report and the written report are administrative documents "
+        "(Decree 30/2020/NĐ-CP) and are written in Vietnamese; the deck and the images are in English.",
+    },
     "export.word_no_charts": {
         "vi": "Không có trình duyệt trên máy chủ: báo cáo Word không kèm biểu đồ.",
         "en": "No browser on the server: the Word report comes without charts.",

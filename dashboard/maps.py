@@ -36,29 +36,26 @@ from dashboard.formatting import fmt_number, plotly_separators
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 from dashboard.schema import KEY_CLASSES
-
-# ---------------------------------------------------------------------------------------------
-# Colours: the one source of truth for the status colours (pages, charts and exports use these).
-
-CATEGORY_COLORS: dict[str, str] = {
-    "key": "#B71C1C",
-    "complex": "#F57C00",
-    "healthy": "#2E7D32",
-    "other": "#90A4AE",
-    "no_data": "#D9D9D9",
-}
+from dashboard.theme import (
+    CATEGORY_COLORS,
+    CLASS_COLORS,
+    CLASS_GLYPHS,
+    CLASS_SIZES,
+    CLASS_SYMBOLS,
+    DIRECTION_COLORS,
+    DIRECTION_GLYPHS,
+    DIRECTION_SYMBOLS,
+    FONT_FAMILY,
+    NO_DATA_FILL,
+    OUTLINE,
+    VALUE_COLORS,
+    ZERO_COLOR,
+    hex_to_rgb,
+    text_on,
+)
 
 # Map classes: the categories with the key type split out, most serious first.
 MAP_CLASSES: tuple[str, ...] = ("key_1", "key_2", "key_3", "complex", "healthy", "other", "no_data")
-CLASS_COLORS: dict[str, str] = {
-    "key_1": "#7F0000",
-    "key_2": CATEGORY_COLORS["key"],
-    "key_3": "#E57373",
-    "complex": CATEGORY_COLORS["complex"],
-    "healthy": CATEGORY_COLORS["healthy"],
-    "other": CATEGORY_COLORS["other"],
-    "no_data": CATEGORY_COLORS["no_data"],
-}
 CLASS_CATEGORY: dict[str, str] = {
     "key_1": "key",
     "key_2": "key",
@@ -80,17 +77,6 @@ CHANGES: tuple[str, ...] = (
 )
 WORSE_CHANGES: frozenset[str] = frozenset({"became_key", "became_complex", "left_healthy"})
 DIRECTIONS: tuple[str, ...] = ("worse", "mixed", "better", "unchanged", "no_data")
-DIRECTION_COLORS: dict[str, str] = {
-    "worse": "#C62828",
-    "mixed": "#8E24AA",
-    "better": "#2E7D32",
-    "unchanged": "#CFD8DC",
-    "no_data": "#EEEEEE",
-}
-
-# A sequential scale (ColorBrewer YlOrRd, 5 classes) for the indicator view.
-VALUE_COLORS: tuple[str, ...] = ("#FFFFB2", "#FECC5C", "#FD8D3C", "#F03B20", "#BD0026")
-ZERO_COLOR = "#B0BEC5"
 
 # The figures every tooltip shows, in this order.
 MAIN_FIGURES: tuple[str, ...] = ("addicts_managed", "drug_users", "prostitution_prone_businesses")
@@ -119,13 +105,6 @@ BOUNDARY_DECIMALS = 4
 
 POINT_RADIUS_PX = 5
 SIZE_RANGE_PX = (3.0, 16.0)
-
-
-def hex_to_rgb(color: str, alpha: int | None = None) -> list[int]:
-    """``#RRGGBB`` → ``[r, g, b]`` (with ``alpha`` appended when given), as deck.gl wants colours."""
-    value = color.lstrip("#")
-    rgb = [int(value[i : i + 2], 16) for i in (0, 2, 4)]
-    return [*rgb, alpha] if alpha is not None else rgb
 
 
 def class_label(map_class: str, lang: str = "vi") -> str:
@@ -304,12 +283,20 @@ def class_counts(frame: pl.DataFrame, column: str = "map_class") -> dict[str, in
 
 @dataclass(frozen=True)
 class LegendItem:
-    """One entry of a map legend: the class id, what the reader sees, its colour and count."""
+    """One entry of a map legend: the class id, what the reader sees, its colour and count.
+
+    ``glyph``, ``symbol`` and ``size`` are the second channel besides colour: a letter or sign
+    on the legend, the plotly marker symbol and its size in pixels on the map image (the screen
+    map draws points of ``size`` / 2 pixels radius).
+    """
 
     key: str
     label: str
     color: str
     count: int
+    glyph: str = ""
+    symbol: str = "circle"
+    size: float = 2 * POINT_RADIUS_PX
 
 
 @dataclass(frozen=True)
@@ -331,7 +318,9 @@ def category_view(frame: pl.DataFrame, lang: str = "vi") -> MapView:
         pl.col("map_class").replace_strict(labels, return_dtype=pl.String).alias("tip"),
     )
     legend = tuple(
-        LegendItem(c, labels[c], CLASS_COLORS[c], counts.get(c, 0))
+        LegendItem(
+            c, labels[c], CLASS_COLORS[c], counts.get(c, 0), CLASS_GLYPHS[c], CLASS_SYMBOLS[c], CLASS_SIZES[c]
+        )
         for c in MAP_CLASSES
         if c != "no_data" or counts.get(c, 0)
     )
@@ -427,7 +416,15 @@ def change_view(
     styled = styled.with_columns(pl.col("direction").alias("cls"), pl.Series("tip", tips, dtype=pl.String))
     counts = class_counts(styled, "direction")
     legend = tuple(
-        LegendItem(d, t(f"direction.{d}", lang), DIRECTION_COLORS[d], counts.get(d, 0))
+        LegendItem(
+            d,
+            t(f"direction.{d}", lang),
+            DIRECTION_COLORS[d],
+            counts.get(d, 0),
+            DIRECTION_GLYPHS[d],
+            DIRECTION_SYMBOLS[d],
+            CLASS_SIZES["key_2" if d == "worse" else "complex"],
+        )
         for d in DIRECTIONS
         if d != "no_data" or counts.get(d, 0)
     )
@@ -568,7 +565,14 @@ def indicator_view(
         items.append(LegendItem("zero", fmt_number(0, lang), ZERO_COLOR, counts["zero"]))
     if counts.get("no_data"):
         items.append(
-            LegendItem("no_data", t("notice.no_data", lang), CATEGORY_COLORS["no_data"], counts["no_data"])
+            LegendItem(
+                "no_data",
+                t("notice.no_data", lang),
+                CATEGORY_COLORS["no_data"],
+                counts["no_data"],
+                CLASS_GLYPHS["no_data"],
+                CLASS_SYMBOLS["no_data"],
+            )
         )
     return MapView(styled, tuple(items), value_label)
 
@@ -582,8 +586,10 @@ def legend_html(items: Sequence[LegendItem], lang: str = "vi", total_label: str 
     for item in items:
         lines.append(
             '<div class="map-legend-item" style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
-            f'<span style="display:inline-block;width:.9em;height:.9em;border-radius:50%;'
-            f'background:{item.color};border:1px solid #78909C"></span>'
+            f'<span style="display:inline-block;width:1.3em;height:1.3em;border-radius:50%;'
+            f"background:{item.color};border:1px solid {OUTLINE};color:{text_on(item.color)};"
+            'font-size:.7em;font-weight:700;line-height:1.3em;text-align:center">'
+            f"{html.escape(item.glyph)}</span>"
             f'<span style="flex:1">{html.escape(item.label)}</span>'
             f'<b class="map-legend-count" data-key="{html.escape(item.key)}">'
             f"{fmt_number(item.count, lang)}</b>"
@@ -956,10 +962,11 @@ def build_deck(
                     get_fill_color=colour,
                     # deck.gl draws layers at 0.8 opacity by default; the colours are the legend's.
                     opacity=1.0,
-                    get_line_color=[255, 255, 255],
-                    get_radius=f"this[{len(rows[0]) - 1}]" if with_radius else POINT_RADIUS_PX,
+                    # No data is drawn hollow (a dark ring), every other class with a white rim.
+                    get_line_color=hex_to_rgb(OUTLINE) if item.color == NO_DATA_FILL else [255, 255, 255],
+                    get_radius=f"this[{len(rows[0]) - 1}]" if with_radius else item.size / 2,
                     radius_units=pdk.types.String("pixels"),
-                    line_width_min_pixels=0.5,
+                    line_width_min_pixels=1.0 if item.color == NO_DATA_FILL else 0.5,
                     stroked=True,
                     pickable=True,
                 )
@@ -1089,7 +1096,12 @@ def status_figure(
                 mode="markers",
                 name=f"{item.label} ({fmt_number(item.count, lang)})",
                 legendgroup=item.key,
-                marker={"color": item.color, "size": 7, "line": {"color": "#FFFFFF", "width": 0.5}},
+                marker={
+                    "color": OUTLINE if item.color == NO_DATA_FILL else item.color,
+                    "size": item.size,
+                    "symbol": item.symbol,
+                    "line": {"color": "#FFFFFF", "width": 0.5},
+                },
                 hovertext=hover,
                 hoverinfo="text",
             )
@@ -1102,7 +1114,7 @@ def status_figure(
         height=height,
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
-        font={"family": "Noto Sans, DejaVu Sans, sans-serif", "size": 13},
+        font={"family": FONT_FAMILY, "size": 13},
         legend={"orientation": "v", "x": 1.01, "y": 1},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )

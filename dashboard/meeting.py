@@ -315,7 +315,9 @@ def _trend(
     rows = same_period.filter(pl.col("indicator").is_in(list(indicators)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(views.label_periods(rows, pack.grain, pack.lang), pack.lang)
+    rows = views.label_indicators(
+        views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
+    )
     percent = all(views.is_percent(i) for i in indicators)
     title = _title(pack, what, _years_label(pack))
     fig = charts.time_series(
@@ -392,7 +394,9 @@ def _commune_classes(pack: Pack, same_period: pl.DataFrame, note: str) -> Chart 
     rows = same_period.filter(pl.col("indicator").is_in(list(views.COMMUNE_CATEGORIES)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(views.label_periods(rows, pack.grain, pack.lang), pack.lang)
+    rows = views.label_indicators(
+        views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
+    )
     rows = rows.with_columns(pl.col("period").dt.year().cast(pl.String).alias("year_label"))
     # Classifications are yearly, whatever the grain: the title names years.
     title = _title(pack, t("chart.communes", pack.lang), f"{pack.year - TREND_YEARS + 1}–{pack.year}")
@@ -416,40 +420,41 @@ def _section_charts(
     if section == "drugs":
         found = [
             _trend(pack, same_period, ["addicts_managed", "drug_users"], "drugs.trend", section,
-                   "Người nghiện, người sử dụng trái phép chất ma túy", note),
+                   t("pack.drugs.trend", pack.lang), note),
             _this_vs_last(pack, ADDICT_PLACES, "drugs.places", section,
-                          "Người nghiện có hồ sơ quản lý theo nơi ở", note),
+                          t("pack.drugs.places", pack.lang), note),
             _ranking(pack, snapshot, geography, note, rolled, small_counts),
             _commune_classes(pack, same_period, note),
         ]  # fmt: skip
     elif section == "rehab":
         found = [
-            _this_vs_last(pack, REHAB_FLOWS, "rehab.flows", section, "Cai nghiện và quản lý sau cai", note),
+            _this_vs_last(pack, REHAB_FLOWS, "rehab.flows", section, t("pack.rehab.flows", pack.lang), note),
             _trend(pack, same_period, ["compulsory_rehab", "voluntary_rehab_center", "home_community_rehab"],
-                   "rehab.trend", section, "Số người cai nghiện", note),
+                   "rehab.trend", section, t("pack.rehab.trend", pack.lang), note),
         ]  # fmt: skip
     elif section == "prostitution":
         found = [
             _trend(pack, same_period, ["prostitution_prone_businesses", "sex_workers_managed"],
                    "prostitution.trend", section,
-                   "Cơ sở dễ phát sinh mại dâm, người bán dâm được quản lý", note),
+                   t("pack.prostitution.trend", pack.lang), note),
         ]  # fmt: skip
     elif section == "trafficking":
         found = [
             _trend(pack, same_period, ["trafficking_victims_returned", "missing_persons"],
                    "trafficking.trend", section,
-                   "Nạn nhân bị mua bán trở về, người đi khỏi địa phương", note),
+                   t("pack.trafficking.trend", pack.lang), note),
         ]  # fmt: skip
     elif section == "hiv":
         found = [
             _trend(pack, same_period, ["hiv_cases", "arv_patients"], "hiv.trend", section,
-                   "Người nhiễm HIV còn sống, bệnh nhân điều trị ARV", note),
+                   t("pack.hiv.trend", pack.lang), note),
         ]  # fmt: skip
     elif section == "goals":
         quotas = goal_charts.quota_results(pack.goals)
         if quotas:
-            title = f"Thực hiện chỉ tiêu: {pack.unit_name}, {pack.period_label}"
-            found = [Chart("goals.quotas", section, title, goal_charts.quota_bullets(quotas, title=title))]
+            title = t("pack.goals_title", pack.lang, unit=pack.unit_name, period=pack.period_label)
+            chart = goal_charts.quota_bullets(quotas, title=title, lang=pack.lang)
+            found = [Chart("goals.quotas", section, title, chart)]
     return [c for c in found if c is not None]
 
 
@@ -497,8 +502,15 @@ def slide_order(pack: Pack) -> list[tuple[str, str | None]]:
     return order
 
 
-def projector_figure(fig: go.Figure, height: int = 720, font_size: int = 22) -> go.Figure:
-    """A copy of a chart for the projector: taller, with large type throughout."""
+def projector_figure(fig: go.Figure, height: int = 600, font_size: int = 22) -> go.Figure:
+    """A copy of a chart for the projector: large type throughout, a long title wrapped, not cut.
+
+    600 px tall, so the slide and its footer line fit a 1366×768 screen as well as 1920×1080.
+    """
     out = go.Figure(fig)
     out.update_layout(height=height, font=dict(size=font_size), title=dict(font=dict(size=font_size + 10)))
-    return out
+    return charts.for_screen(out, title_chars=PROJECTOR_TITLE_CHARS, title_line_px=font_size + 18)
+
+
+# A title in 32 px type longer than this wraps (about 1.300 px of a 1366 px screen).
+PROJECTOR_TITLE_CHARS = 70

@@ -6,6 +6,12 @@ the same kind of text from a :class:`dashboard.meeting.Pack`: every number comes
 pack (``query.summarize`` and ``goals.evaluate``) through ``dashboard.formatting``; no
 language model, no number typed by hand. A clause whose figure is missing is left out rather
 than printed as "–".
+
+Vietnamese only, whatever the screen's language: the report is an administrative document
+(Nghị định 30/2020/NĐ-CP: administrative documents are written in Vietnamese, in its layout and
+its fonts) filed by the committee, and its sentences are the committees' own formulas. The
+English screen says so next to the download (``export.word_vietnamese``); the deck and the
+chart images follow the screen's language.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import write_atomic
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct, period_label
 from dashboard.geography import COUNTRY_CODE
+from dashboard.goal_charts import rule_label
 from dashboard.goals import AT_RISK, MET, NO_DATA, QUOTA_RULES, TargetResult
+from dashboard.i18n import t
 from dashboard.meeting import SECTION_LABELS, Pack, lowercase_type, scope_word
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -341,17 +350,17 @@ def _hiv(pack: Pack) -> list[str]:
     return paragraphs
 
 
-def goal_standing(result: TargetResult) -> str:
+def goal_standing(result: TargetResult, lang: str = "vi") -> str:
     """How a judged target stands, in words: "đã đạt", "đúng tiến độ", "có nguy cơ không đạt"…"""
     if result.met:
-        return "đã đạt"
+        return t("standing.met", lang)
     if result.status == NO_DATA or result.met is None:
-        return "chưa đủ số liệu để đánh giá"
+        return t("standing.no_data", lang)
     if result.partial and result.status == MET:
-        return "đúng tiến độ"
+        return t("standing.on_track", lang)
     if result.status == AT_RISK:
-        return "có nguy cơ không hoàn thành"
-    return "không đạt"
+        return t("standing.at_risk", lang)
+    return t("standing.not_met", lang)
 
 
 def goal_phrase(result: TargetResult, with_standing: bool = False) -> str:
@@ -515,21 +524,48 @@ def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-GOAL_COLUMNS: tuple[str, ...] = ("Chỉ số", "Chỉ tiêu", "Thực hiện", "Tỷ lệ đạt", "Đánh giá")
+GOAL_COLUMN_KEYS: tuple[str, ...] = ("metric", "rule", "actual", "achievement", "status")
+GOAL_COLUMNS: tuple[str, ...] = tuple(t(f"goals.col.{c}", "vi") for c in GOAL_COLUMN_KEYS)
 
 
-def goal_rows(pack: Pack) -> list[tuple[str, ...]]:
-    """The goals table (own targets of the unit): label, rule, actual, achievement, standing."""
+def goal_columns(lang: str = "vi") -> tuple[str, ...]:
+    """The headers of the goals table of the deck, the report and presentation mode."""
+    return tuple(t(f"goals.col.{c}", lang) for c in GOAL_COLUMN_KEYS)
+
+
+def own_goals(pack: Pack) -> list[TargetResult]:
+    """The targets of the pack's own unit, in the pack's order (the rows of the goals table)."""
+    return [r for r in pack.goals if r.unit_code == pack.unit_code]
+
+
+def goal_rows(pack: Pack, lang: str = "vi") -> list[tuple[str, ...]]:
+    """The goals table (own targets of the unit): label, rule, actual, achievement, standing.
+
+    The standing starts with its status glyph (✓ ! ✕ –), so it reads in grayscale print too.
+    """
     rows = []
-    for r in pack.goals:
-        if r.unit_code != pack.unit_code:
-            continue
+    for r in own_goals(pack):
         percent = CATALOG[r.metric].unit_vi == "%"
-        actual = r.actual_shown or (
-            "–" if r.actual is None else fmt_pct(r.actual) if percent else _n(r.actual, _decimals(r.actual))
-        )
-        rows.append((r.metric_label, r.rule_label, actual, fmt_pct(r.achievement_pct), goal_standing(r)))
+        if r.actual_shown:
+            actual = r.actual_shown  # a small count, suppressed (access.suppress_small_counts)
+        elif r.actual is None:
+            actual = "–"
+        else:
+            actual = fmt_pct(r.actual, lang) if percent else fmt_number(r.actual, lang, _decimals(r.actual))
+        label = r.metric_label if lang == "vi" else CATALOG[r.metric].label(lang)
+        standing = f"{theme.GOAL_STATUS_GLYPHS[r.status]} {goal_standing(r, lang)}"
+        rows.append((label, rule_label(r, lang), actual, fmt_pct(r.achievement_pct, lang), standing))
     return rows
+
+
+def goals_markdown(pack: Pack, lang: str = "vi") -> str:
+    """The goals table as a Markdown table (presentation mode), in ``lang``."""
+    columns = goal_columns(lang)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += [
+        "| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in goal_rows(pack, lang)
+    ]
+    return "\n".join(lines)
 
 
 def _goals_table(doc, pack: Pack) -> None:
@@ -541,9 +577,15 @@ def _goals_table(doc, pack: Pack) -> None:
     for cell, text in zip(table.rows[0].cells, GOAL_COLUMNS, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
+    from docx.shared import RGBColor
+
+    for row, result in zip(rows, own_goals(pack), strict=True):
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
+        standing = cell.paragraphs[0].runs[0]
+        standing.bold = True
+        colour = theme.text_color(theme.GOAL_STATUS_COLORS[result.status])
+        standing.font.color.rgb = RGBColor.from_string(colour[1:])
 
 
 def write_report(pack: Pack, path: Path | str, images: Mapping[str, bytes] | None = None) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
@@ -82,6 +82,22 @@ def with_shown(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 def _plain(value: float) -> str:
     # A whole count as "12", not "12.0"; the column is text once a cell in it reads "<5".
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def written_values(frame: pl.DataFrame, columns: Sequence[str], lang: str) -> pl.DataFrame:
+    """``columns`` as text the way ``lang`` writes numbers (1.456; 0,25), a missing value as "–"
+    like every other table, never Python's ``None``."""
+
+    def write(value: object) -> str:
+        if value is None:
+            return fmt_number(None, lang)
+        if isinstance(value, int | float):
+            return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+        return str(value)
+
+    return frame.with_columns(
+        pl.Series(name, [write(v) for v in frame[name].to_list()], dtype=pl.String) for name in columns
+    )
 
 
 def display(

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, export, maps, query, reform, structure, tables, ui_auth, views
+from dashboard import charts, export, maps, query, reform, structure, tables, theme, ui_auth, views
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, md_text, period_label
@@ -430,16 +430,30 @@ def _check_url(
     *,
     max_values: int | None = 1,
     out_of_scope: Collection[str] = (),
+    options: Sequence[Any] = (),
 ) -> None:
     """Queue ``notice.bad_url_param`` when the URL holds a value for ``key`` that is not a label.
 
     A value in ``out_of_scope`` (a unit that exists but the user may not see) gets
     ``notice.out_of_scope`` instead. Runs before the widget: the widget then drops the value
     itself and uses its default.
+
+    ``options`` are the widget's values, in the order of ``labels``. A link may name them by
+    their code (``lang=en``, ``province=01``, ``district=019``, ``grain=9m``), as people type
+    and share them, not only by the label the widget writes. Streamlit seeds a bound widget
+    from labels only, so on a session's first sight of the key a typed code is put in session
+    state, which the widget then takes.
     """
     values = st.query_params.get_all(key)
     if not values:
         return
+    if options:
+        by_text = {str(o): o for o in options} | dict(zip(labels, options, strict=True))
+        typed = [v for v in values if v not in labels and v in by_text]
+        if typed and key not in st.session_state and all(v in by_text for v in values):
+            chosen = [by_text[v] for v in values]
+            st.session_state[key] = chosen if max_values is None else chosen[0]
+        labels = [*labels, *by_text]
     for value in values:
         if value not in labels and value in out_of_scope:
             notice(t("notice.out_of_scope", lang, name=md_text(value)))
@@ -474,7 +488,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
     filters_box = side.container()
 
     lang_labels = {code: t(f"language.{code}", code) for code in LANGUAGES}
-    _check_url(P_LANG, list(lang_labels.values()), "vi")
+    _check_url(P_LANG, list(lang_labels.values()), "vi", options=list(lang_labels))
     lang = side.radio(
         t("filter.language", "vi") + " / " + t("filter.language", "en"),
         list(LANGUAGES),
@@ -503,7 +517,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         st.stop()
 
     with filters_box:
-        _check_url(P_SNAPSHOT, list(cat.valid), lang)
+        _check_url(P_SNAPSHOT, list(cat.valid), lang, options=list(cat.valid))
         raw_id = st.selectbox(
             t("filter.snapshot", lang),
             list(cat.valid),
@@ -534,7 +548,8 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             st.session_state.pop(P_PROVINCE, None)
         hidden = () if scope.whole_country else _hidden_names(geo, "province", provinces, lang)
         if not switched:
-            _check_url(P_PROVINCE, [province_label(c) for c in provinces], lang, out_of_scope=hidden)
+            labels = [province_label(c) for c in provinces]
+            _check_url(P_PROVINCE, labels, lang, out_of_scope=hidden, options=provinces)
         province = st.selectbox(
             t("filter.province", lang),
             provinces,
@@ -564,7 +579,12 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             hidden = () if scope.whole_country else _hidden_names(geo, sub_level, options, lang)
             if not switched:
                 _check_url(
-                    sub_key, [geo.name(c) for c in options], lang, max_values=None, out_of_scope=hidden
+                    sub_key,
+                    [geo.name(c) for c in options],
+                    lang,
+                    max_values=None,
+                    out_of_scope=hidden,
+                    options=options,
                 )
             districts = tuple(
                 st.multiselect(
@@ -613,7 +633,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         year_range = (int(chosen[0]), int(chosen[1])) if isinstance(chosen, tuple) else (chosen, chosen)
 
         grain_label = _label_in(lang, "grain")
-        _check_url(P_GRAIN, [grain_label(g) for g in query.GRAINS], lang)
+        _check_url(P_GRAIN, [grain_label(g) for g in query.GRAINS], lang, options=query.GRAINS)
         grain = st.selectbox(
             t("filter.grain", lang),
             list(query.GRAINS),
@@ -626,7 +646,8 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         )
 
     if info.demo:
-        st.info(t("notice.demo_data", lang), icon=":material/science:")
+        # Keyed (as the structure note is) so presentation mode can fold it into its footer line.
+        st.container(key=f"{BANNER}_demo").info(t("notice.demo_data", lang), icon=":material/science:")
     filters = Filters(
         data_dir=folder,
         snapshot_id=snapshot_id,
@@ -640,7 +661,8 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
     )
     st.session_state[_FILTERS] = filters
     if info.versioned or structure_id == structure.NEW:
-        _structure_note(info, filters)
+        with st.container(key=f"{BANNER}_structure"):
+            _structure_note(info, filters)
     return filters
 
 
@@ -665,7 +687,7 @@ def _structure_choice(folder: str, snapshot_id: str, scope: Access, lang: str) -
         else:
             st.caption(t("structure.restricted", lang, units=units))
         return scope.structure
-    _check_url(P_STRUCTURE, [label(s) for s in structure.STRUCTURES], lang)
+    _check_url(P_STRUCTURE, [label(s) for s in structure.STRUCTURES], lang, options=structure.STRUCTURES)
     return st.radio(
         t("filter.structure", lang),
         list(structure.STRUCTURES),
@@ -917,7 +939,7 @@ def indicator_label(indicator: str, lang: str) -> str:
     return f"{entry.label(lang)} ({entry.unit(lang)})"
 
 
-_TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
+_TONE_COLOR = theme.STREAMLIT_TONE_COLORS
 
 
 def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
@@ -952,11 +974,87 @@ def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
     return {"value": value, "delta": delta, "quota": quota}
 
 
+# On a phone (≤ 480 px) Streamlit stacks columns into one long column, a card and its sparkline
+# per screen. The headline cards instead stay three to a row, in small type, without sparklines:
+# a unit's figures fit on one screen.
+KPI_GRID = "kpi_grid"
+# The key prefix of the banners above every page (demo data, which units are shown).
+BANNER = "banner"
+# Presentation mode: the slide alone. The sidebar starts collapsed (the page says so), the
+# banners are hidden (their words ride in the footer line), the page's top padding goes.
+PRESENTATION_CSS = (
+    "<style>"
+    f"[class*=st-key-{BANNER}_] {{ display: none !important; }}"
+    "[data-testid=stMainBlockContainer] { padding-top: 2.5rem !important; padding-bottom: 0 !important; }"
+    ".st-key-slide h1 { font-size: 2.4rem !important; white-space: normal !important;"
+    " overflow-wrap: anywhere; padding-top: 0 !important; }"
+    ".st-key-slide_footer { border-top: 1px solid #DDDDDD; padding-top: .3rem; }"
+    ".st-key-slide_footer [data-testid=stCaptionContainer] { font-size: .8rem; }"
+    # Type sized by the screen's height: the same slide fits 1366×768 and fills 1920×1080.
+    "[data-testid=stMetricValue] { font-size: clamp(2rem, 5.5vh, 3.4rem); }"
+    "[data-testid=stMetricLabel] p { font-size: clamp(1rem, 2.3vh, 1.4rem); }"
+    "[data-testid=stMetricLabel] *, [data-testid=stMetricDelta] * {"
+    " white-space: normal !important; text-overflow: clip !important; }"
+    "[data-testid=stMetricDelta] { font-size: clamp(.9rem, 2vh, 1.25rem); height: auto; }"
+    ".slide-sub { font-size: 1.6rem; color: #444444; }"
+    "</style>"
+)
+_PHONE_RULES = {
+    "[data-testid=stHorizontalBlock]": "flex-wrap: nowrap; gap: .3rem",
+    "[data-testid=stColumn]": "min-width: 0; width: auto; flex: 1 1 0",
+    "[data-testid=stMetricChart]": "display: none",
+    "[data-testid=stMetricValue]": "font-size: 1.4rem",
+    "[data-testid=stMetricLabel] p": "font-size: .7rem; line-height: 1.15; white-space: normal",
+    "[data-testid=stMetricLabel] *": "white-space: normal; text-overflow: clip; overflow: visible",
+    "[data-testid=stMetricLabel]": "height: auto; min-height: 0",
+    "[data-testid=stMetricDelta]": "font-size: .68rem",
+    "[data-testid=stMetricDelta] svg": "width: .8rem; height: .8rem",
+    "[data-testid=stVerticalBlock]": "gap: .2rem",
+    "[data-testid=stMarkdownContainer] p": "font-size: .68rem",
+    "[data-testid=stCaptionContainer]": "font-size: .68rem",
+    ".stVerticalBlock[class*=st-key-card]": "padding: .35rem",
+}
+_PHONE_KPI_CSS = (
+    "<style>@media (max-width: 480px) {"
+    + "".join(
+        f".st-key-{KPI_GRID} {selector} {{"
+        + "".join(f"{rule.strip()} !important;" for rule in rules.split(";"))
+        + "}"
+        for selector, rules in _PHONE_RULES.items()
+    )
+    # The page heading too, so the heading and the first row of figures share the first screen.
+    + "[data-testid=stMain] h1 { font-size: 1.6rem !important; }"
+    + "}</style>"
+)
+
+
+def kpi_grid() -> Any:
+    """The container of the headline cards: a grid of three even on a phone (see ``_PHONE_KPI_CSS``)."""
+    st.html(_PHONE_KPI_CSS)
+    return st.container(key=KPI_GRID)
+
+
+def tone_color(tone: str) -> str:
+    """Streamlit's named colour for the tone of a change (``theme.STREAMLIT_TONE_COLORS``)."""
+    return _TONE_COLOR[tone]
+
+
+def presentation_footer(f: Filters, source_line: str) -> str:
+    """The one footer line of presentation mode: which units are shown and the source (with demo)."""
+    info = snapshot_info(f.data_dir, f.snapshot_id)
+    parts = []
+    if info.versioned or f.structure == structure.NEW:
+        note = "structure.new_note" if info.structure == structure.NEW else "structure.legacy_note"
+        parts.append(t(note, f.lang))
+    parts.append(source_line)
+    return " ".join(parts)
+
+
 def kpi_card(card: views.Kpi, lang: str) -> None:
     """One bordered card: label, value, change against a year earlier coloured by whether it is
     good for this indicator, a sparkline of the complete periods, and the quota line if any."""
     texts = kpi_texts(card, lang)
-    with st.container(border=True):
+    with st.container(border=True, key=f"card_{card.indicator}"):
         st.metric(
             CATALOG[card.indicator].label(lang),
             texts["value"],

@@ -17,8 +17,13 @@ def pack(
     year: int,
     grain: str,
     sections: tuple[str, ...],
+    lang: str = "vi",
 ) -> meeting.Pack:
-    """One pack for both pages (the deck and the screen show the same), keyed by plain arguments."""
+    """One pack for both pages (the deck and the screen show the same), keyed by plain arguments.
+
+    ``lang`` is the deck's, the images' and the screen's; the Word report is always written from
+    the Vietnamese pack (report.py says why).
+    """
     setting = ui.small_counts()
     return meeting.build_pack(
         ui.load(folder, snapshot_id, scope),
@@ -27,7 +32,7 @@ def pack(
         year,
         grain,
         sections,
-        lang="vi",
+        lang=lang,
         small_counts=setting.threshold if setting.exports else None,
     )
 
@@ -41,6 +46,7 @@ def images(
     year: int,
     grain: str,
     sections: tuple[str, ...],
+    lang: str = "vi",
 ) -> dict:
     """The pack's chart images (PNG), rendered once in one browser for the deck, the ZIP and Word."""
-    return deck.chart_images(pack(folder, snapshot_id, scope, unit, year, grain, sections))
+    return deck.chart_images(pack(folder, snapshot_id, scope, unit, year, grain, sections, lang))

@@ -16,25 +16,19 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import goal_charts, goals, reform, structure, ui
+from dashboard import goal_charts, goals, reform, structure, theme, ui
 from dashboard.access import Access
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
+from dashboard.goal_charts import (
+    rule_label,
+    status_label,
+    verdict_label,
+)
 from dashboard.goals import GoalProjection, TargetResult
 from dashboard.i18n import t
 from dashboard.query import period_end_month
 
-STATUS_KEYS: dict[str, str] = {
-    goals.MET: "met",
-    goals.NOT_MET: "not_met",
-    goals.AT_RISK: "at_risk",
-    goals.NO_DATA: "no_data",
-}
-VERDICT_KEYS: dict[str, str] = {
-    goals.ON_TRACK: "on_track",
-    goals.AT_RISK: "at_risk",
-    goals.OFF_TRACK: "off_track",
-}
 # Column id → i18n key, in the order of goals.DISPLAY_COLUMNS.
 TABLE_COLUMNS: tuple[str, ...] = (
     "unit", "year", "metric", "rule", "previous", "actual", "achievement", "status", "verdict", "note",
@@ -129,38 +123,7 @@ def has_commune_targets(results: Sequence[TargetResult]) -> bool:
 # --------------------------------------------------------------------------- words and numbers
 
 
-def status_label(status: str, lang: str) -> str:
-    """A status (``goals.STATUSES``) in ``lang``; Vietnamese is the engine's word."""
-    return t(f"goals.status.{STATUS_KEYS[status]}", lang)
-
-
-def verdict_label(verdict: str | None, lang: str) -> str:
-    """A projection verdict in ``lang``; "" when there is none."""
-    return t(f"goals.verdict.{VERDICT_KEYS[verdict]}", lang) if verdict else ""
-
-
-def fmt_value(value: float | None, metric: str, lang: str) -> str:
-    """A value of ``metric`` as ``goals.format_value`` writes it, in ``lang``'s number marks."""
-    if value is None:
-        return fmt_number(None, lang)
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(value, lang)
-    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
-
-
-def _category(metric: str) -> str:
-    return goals.STATUS_CATEGORY.get(metric, "other")
-
-
-def rule_label(r: TargetResult, lang: str) -> str:
-    """The rule as set ("Giảm trên 3% so với năm trước"); Vietnamese is the engine's own label."""
-    if lang == "vi":
-        return r.rule_label
-    shown = fmt_number(r.target, lang, 0 if float(r.target).is_integer() else 2)
-    if r.rule in ("at_least", "at_most") and CATALOG[r.metric].unit_vi == "%":
-        shown += "%"
-    what = t(f"goals.category.{_category(r.metric)}", lang)
-    return t(f"goals.rule.{r.rule}", lang, value=shown, what=what)
+fmt_value = goal_charts.value_text
 
 
 def year_label(r: TargetResult, lang: str) -> str:
@@ -272,18 +235,29 @@ def for_screen(table: pl.DataFrame, lang: str, units: Sequence[str]) -> pl.DataF
 
 
 def styled(table: pl.DataFrame, lang: str):
-    """A pandas Styler of a goals table (or unit summary) with the status cells in their colours."""
+    """A pandas Styler of a goals table (or unit summary): status cells in their colours, with their glyph.
+
+    The glyph (✓ ! ✕ –) is added to what is shown only, so a status reads without its colour
+    while the table's values (and its CSV) keep the plain word.
+    """
     colours = {status_label(s, lang): c for s, c in goal_charts.STATUS_COLORS.items()}
     colours |= {verdict_label(v, lang): c for v, c in goal_charts.VERDICT_COLORS.items()}
+    glyphs = {status_label(s, lang): g for s, g in goal_charts.STATUS_GLYPHS.items()}
+    glyphs |= {verdict_label(v, lang): g for v, g in goal_charts.VERDICT_GLYPHS.items()}
     status_cols = [
         c for c in (t("goals.col.status", lang), t("goals.col.verdict", lang)) if c in table.columns
     ]
 
     def paint(value: object) -> str:
         colour = colours.get(value) if isinstance(value, str) else None
-        return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
+        return (
+            f"background-color: {colour}; color: {theme.text_on(colour)}; font-weight: 600" if colour else ""
+        )
 
-    return table.to_pandas().style.map(paint, subset=status_cols)
+    def mark(value: object) -> str:
+        return f"{glyphs[value]} {value}" if isinstance(value, str) and value in glyphs else str(value or "")
+
+    return table.to_pandas().style.map(paint, subset=status_cols).format(mark, subset=status_cols)
 
 
 def status_counts(results: Sequence[TargetResult]) -> dict[str, int]:
@@ -297,8 +271,9 @@ def status_counts(results: Sequence[TargetResult]) -> dict[str, int]:
 def summary_html(results: Sequence[TargetResult], lang: str) -> str:
     """ "8 chỉ tiêu:" then one coloured badge per status that occurs ("5 đạt", "2 có nguy cơ")."""
     badges = [
-        f"<span style='background:{goal_charts.STATUS_COLORS[s]};color:white;padding:0.15rem 0.6rem;"
-        f"border-radius:0.4rem;margin-right:0.4rem;font-weight:600'>{n} {status_label(s, lang)}</span>"
+        f"<span style='background:{(c := goal_charts.STATUS_COLORS[s])};color:{theme.text_on(c)};"
+        "padding:0.15rem 0.6rem;border-radius:0.4rem;margin-right:0.4rem;font-weight:600'>"
+        f"{goal_charts.STATUS_GLYPHS[s]} {n} {status_label(s, lang)}</span>"
         for s, n in status_counts(results).items()
         if n
     ]
@@ -337,7 +312,15 @@ def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure
                 x=values,
                 name=label,
                 orientation="h",
-                marker={"color": goal_charts.STATUS_COLORS[status]},
+                marker={
+                    "color": goal_charts.STATUS_COLORS[status],
+                    # The second channel of a stacked bar: a hatch per status.
+                    "pattern": {
+                        "shape": theme.GOAL_STATUS_PATTERNS[status],
+                        "fgcolor": theme.BACKGROUND,
+                        "solidity": 0.15,
+                    },
+                },
                 text=[v or "" for v in values],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -353,7 +336,7 @@ def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure
         plot_bgcolor="white",
         height=max(300, 34 * len(names) + 160),
         margin={"l": 20, "r": 30, "t": 70, "b": 40},
-        xaxis={"title": {"text": t("goals.chart.count", lang)}, "gridcolor": "#DDDDDD", "dtick": 1},
+        xaxis={"title": {"text": t("goals.chart.count", lang)}, "gridcolor": theme.GRID, "dtick": 1},
         yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": "  "},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
     )
@@ -405,23 +388,7 @@ def commune_lines(results: Sequence[TargetResult], lang: str) -> list[str]:
 
 def quota_figure(results: Sequence[TargetResult], lang: str, title: str) -> go.Figure:
     """``goal_charts.quota_bullets`` with its labels and captions in ``lang``."""
-    quotas = goal_charts.quota_results(results)
-    if lang == "vi":
-        return goal_charts.quota_bullets(quotas, title=title)
-    fig = goal_charts.quota_bullets(quotas, title=title)
-    fig.update_layout(separators=plotly_separators(lang))
-    for trace, r in zip(fig.data, quotas, strict=True):
-        caption = (
-            f"{fmt_value(r.actual, r.metric, lang)} / {fmt_value(r.target, r.metric, lang)}"
-            f" — {status_label(r.status, lang)}"
-        )
-        if r.expected_so_far is not None:
-            expected = fmt_value(r.expected_so_far, r.metric, lang)
-            caption += "; " + t("goals.pro_rata", lang, months=r.months_elapsed, expected=expected)
-        trace.title.text = (
-            f"<b>{CATALOG[r.metric].label(lang)}</b><br><span style='font-size:13px'>{caption}</span>"
-        )
-    return fig
+    return goal_charts.quota_bullets(goal_charts.quota_results(results), title=title, lang=lang)
 
 
 def method_text(goal: GoalProjection, lang: str) -> str:

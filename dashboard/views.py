@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.catalog import CATALOG, INDICATORS, Indicator
+from dashboard.catalog import CATALOG, FLOW_INDICATORS, INDICATORS, Indicator
 from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.i18n import t
 from dashboard.query import GRAIN_MONTHS, period_end_month
+from dashboard.theme import CATEGORY_COLORS
 
 # The overview's cards, in the order the issue lists them: the catalog's headline indicators.
 HEADLINE: tuple[str, ...] = tuple(i.id for i in INDICATORS if i.headline)
@@ -240,13 +242,36 @@ def fold_others(shown: pl.DataFrame, whole: pl.DataFrame, label: str) -> pl.Data
     return pl.concat([shown, folded], how="diagonal_relaxed")
 
 
-def label_periods(frame: pl.DataFrame, grain: str, lang: str) -> pl.DataFrame:
-    """Add ``period_label`` ("Quý 1/2021", "Q1 2021") for the period starts in ``frame``."""
+def label_periods(
+    frame: pl.DataFrame, grain: str, lang: str, last_period: dt.date | None = None
+) -> pl.DataFrame:
+    """Add ``period_label`` ("Quý 1/2021", "Q1 2021") for the period starts in ``frame``.
+
+    With ``last_period`` (the snapshot's last month) a flow's period the data do not cover
+    whole also gets ``period_note`` ("10 tháng": the months it holds), so a chart can draw it
+    as a period in progress instead of a full-looking point beside full periods. Stocks stand
+    at their last month and need no note.
+    """
     starts = frame["period"].unique().to_list()
     labels = {s: period_label(s, grain, lang) for s in starts}
-    return frame.with_columns(
+    out = frame.with_columns(
         pl.col("period").replace_strict(labels, return_dtype=pl.String).alias("period_label")
     )
+    if last_period is None or "complete" not in out.columns:
+        return out
+    notes = {s: in_progress_note(s, last_period, lang) for s in starts}
+    flow = pl.col("indicator").is_in(list(FLOW_INDICATORS)) if "indicator" in out.columns else pl.lit(True)
+    return out.with_columns(
+        pl.when(~pl.col("complete") & flow)
+        .then(pl.col("period").replace_strict(notes, return_dtype=pl.String))
+        .alias("period_note")
+    )
+
+
+def in_progress_note(start: dt.date, last_period: dt.date, lang: str) -> str:
+    """The months a period begun at ``start`` holds when the data reach ``last_period``: "10 tháng"."""
+    months = (last_period.year - start.year) * 12 + last_period.month - start.month + 1
+    return t("period.months_so_far", lang, n=max(months, 0))
 
 
 def label_units(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
@@ -278,8 +303,6 @@ def heatmap_matrix(frame: pl.DataFrame, indicator: str, by: str = "value") -> pl
 
 def commune_count_colors(lang: str) -> dict[str, str]:
     """The map's category colours for the commune-count series, by their label in ``lang``."""
-    from dashboard.maps import CATEGORY_COLORS
-
     category = {"key_communes": "key", "complex_communes": "complex", "healthy_communes": "healthy"}
     return {CATALOG[i].label(lang): CATEGORY_COLORS[category[i]] for i in COMMUNE_CATEGORIES}
 

@@ -58,12 +58,15 @@ if not indicators:
 area = ui.area_name(f)
 note = ui.source_note(f)
 frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
-frame = views.label_periods(views.with_tone(frame), f.grain, lang)
+last_period = ui.snapshot_info(f.data_dir, f.snapshot_id).last_period
+frame = views.label_periods(views.with_tone(frame), f.grain, lang, last_period)
 frame = views.label_units(frame, {views.SELECTION: area})
 parts = None
 if breakdown != "none":
     parts = ui.summary(f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
-    parts = views.label_units(views.label_periods(parts, f.grain, lang), ui.unit_names(breakdown_units, lang))
+    parts = views.label_units(
+        views.label_periods(parts, f.grain, lang, last_period), ui.unit_names(breakdown_units, lang)
+    )
 
 for indicator in indicators:
     label = ui.indicator_label(indicator, lang)

@@ -31,13 +31,15 @@ if not sections:
 
 key = (f.data_dir, f.snapshot_id, ui.access(), unit, int(year), grain, tuple(sections))
 try:
-    pack = ui_export.pack(*key)
+    pack = ui_export.pack(*key, lang)
+    # The Word report and the written report are Vietnamese whatever the screen's language.
+    pack_vi = pack if lang == "vi" else ui_export.pack(*key)
 except ValueError as exc:
     st.warning(str(exc))
     st.stop()
 
 head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
-head.caption(md_text(pack.committee + " · " + pack.caption.source_line()))
+head.caption(md_text(deck.committee(pack) + " · " + pack.caption.source_line()))
 if not pack.complete:
     st.warning(t("period.incomplete", lang))
 
@@ -52,7 +54,7 @@ stem = export.file_name(pack.unit_name, pack.period_label, ext="x")[:-2]
 c1, c2, c3 = st.columns(3)
 c1.download_button(
     t("export.deck", lang),
-    lambda: deck.build_deck(pack, ui_export.images(*key)),
+    lambda: deck.build_deck(pack, ui_export.images(*key, lang)),
     file_name=deck.deck_file_name(pack),
     mime=deck.PPTX_MIME,
     key="xb_deck",
@@ -62,7 +64,7 @@ c1.download_button(
 )
 c2.download_button(
     t("export.zip", lang),
-    lambda: deck.images_zip(pack, ui_export.images(*key)),
+    lambda: deck.images_zip(pack, ui_export.images(*key, lang)),
     file_name=f"anh_{stem}.zip",
     mime="application/zip",
     key="xb_zip",
@@ -72,7 +74,7 @@ c2.download_button(
 )
 c3.download_button(
     t("export.word", lang),
-    lambda: report.report_docx(pack, ui_export.images(*key) if probe.ok else None),
+    lambda: report.report_docx(pack_vi, ui_export.images(*key) if probe.ok else None),
     file_name=f"bao-cao_{stem}.docx",
     mime=report.DOCX_MIME,
     key="xb_word",
@@ -81,9 +83,11 @@ c3.download_button(
 )
 if not probe.ok:
     c3.caption(t("export.word_no_charts", lang))
+if lang != "vi":
+    c3.caption(t("export.word_vietnamese", lang))
 
 st.subheader(t("export.narrative", lang))
-st.code(report.report_text(pack), language=None, wrap_lines=True)
+st.code(report.report_text(pack_vi), language=None, wrap_lines=True)
 
 st.subheader(t("export.charts", lang))
 for chart in pack.charts:

@@ -1,4 +1,8 @@
-"""Trình chiếu: the meeting pack one slide at a time, full width, large type, in deck order."""
+"""Trình chiếu: the meeting pack one slide at a time, the slide alone on the screen, in deck order.
+
+The sidebar starts collapsed; the banners, the slide counter, the buttons and the content picker
+fold into one footer line; the arrow keys move between slides.
+"""
 
 import streamlit as st
 
@@ -6,13 +10,20 @@ from dashboard import deck, meeting, report, ui, ui_export
 from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
 
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
+st.html(ui.PRESENTATION_CSS)
 f = ui.filters()
 lang = f.lang
+
+# The slide is drawn above the footer, but after it: the footer's buttons and picker decide it.
+slide = st.container(key="slide")
+footer = st.container(key="slide_footer")
+back, where, forward, choose, about = footer.columns([1.4, 1.2, 1.4, 2.4, 6], vertical_alignment="center")
 
 # Unit and period from the shared sidebar, sections as on the export page (same key): the deck
 # and the screen show one pack.
 unit = f.unit
-with st.expander(t("present.choose", lang)):
+with choose.popover(t("present.choose", lang), icon=":material/tune:", width="stretch"):
     sections = ui.page_select(
         t("export.sections", lang), list(meeting.SECTIONS), key="xb_sections", lang=lang, multi=True,
         default=meeting.SECTIONS, format_func=lambda s: t(f"section.{s}", lang),
@@ -20,65 +31,62 @@ with st.expander(t("present.choose", lang)):
 
 try:
     pack = ui_export.pack(
-        f.data_dir, f.snapshot_id, ui.access(), unit, f.year, f.grain, tuple(sections or meeting.SECTIONS)
+        f.data_dir,
+        f.snapshot_id,
+        ui.access(),
+        unit,
+        f.year,
+        f.grain,
+        tuple(sections or meeting.SECTIONS),
+        lang,
     )
 except ValueError as exc:
-    st.warning(str(exc))
+    slide.warning(str(exc))
     st.stop()
-
-# Projector type: big metric values and labels.
-st.html(
-    "<style>[data-testid='stMetricValue']{font-size:3.4rem}"
-    "[data-testid='stMetricLabel'] p{font-size:1.3rem}"
-    "[data-testid='stMetricDelta']{font-size:1.2rem}"
-    "h1{font-size:2.6rem !important}"
-    ".slide-sub{font-size:1.6rem;color:#444}</style>"
-)
 
 order = meeting.slide_order(pack)
 position = st.session_state.get("slide", 0)
 position = min(max(position, 0), len(order) - 1)
-back, where, forward = st.columns([1, 4, 1])
 if back.button(
-    t("present.previous", lang), icon=":material/arrow_back:", disabled=position == 0, width="stretch"
-):
+    t("present.previous", lang), icon=":material/arrow_back:", disabled=position == 0, width="stretch",
+    shortcut="Left", key="slide_back",
+):  # fmt: skip
     position -= 1
 if forward.button(
-    t("present.next", lang),
-    icon=":material/arrow_forward:",
-    disabled=position == len(order) - 1,
-    width="stretch",
-):
+    t("present.next", lang), icon=":material/arrow_forward:", disabled=position == len(order) - 1,
+    width="stretch", shortcut="Right", key="slide_next",
+):  # fmt: skip
     position += 1
 st.session_state["slide"] = position
-counter = t("present.position", lang, i=position + 1, n=len(order))
-where.markdown(f"<div style='text-align:center'>{counter}</div>", unsafe_allow_html=True)
+where.markdown(
+    f"<div style='text-align:center'>{t('present.position', lang, i=position + 1, n=len(order))}</div>",
+    unsafe_allow_html=True,
+)
+about.caption(md_text(ui.presentation_footer(f, pack.caption.source_line())))
 
 kind, key = order[position]
-if kind == "title":
-    st.title(pack.committee)
-    st.markdown(
-        f"<div class='slide-sub'>Giao ban {pack.period_label} — {pack.unit_name}<br>"
-        f"Số liệu tính đến ngày {fmt_date(pack.period_end)}</div>",
-        unsafe_allow_html=True,
-    )
-    st.caption(md_text(pack.caption.source_line()))
-elif kind == "kpis":
-    st.title(f"{t('present.kpis', lang)}: {pack.unit_name}, {pack.period_label}")
-    for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):
-        row = pack.kpis[start : start + deck.KPI_COLUMNS]
-        for column, indicator in zip(st.columns(deck.KPI_COLUMNS), row, strict=False):
-            label, value, change = deck.kpi_texts(pack, indicator)
-            tone = pack.figures[indicator].tone
-            column.metric(label, value, change, delta_color={"good": "green", "bad": "red"}.get(tone, "gray"),
-                          border=True)  # fmt: skip
-    st.caption(md_text(pack.caption.source_line()))
-elif kind == "goals":
-    st.title(f"{t('present.goals', lang)}: {pack.unit_name}, {pack.period_label}")
-    rows = report.goal_rows(pack)
-    table = "| " + " | ".join(report.GOAL_COLUMNS) + " |\n|" + "---|" * len(report.GOAL_COLUMNS) + "\n"
-    table += "\n".join("| " + " | ".join(row) + " |" for row in rows)
-    st.markdown(f"<div style='font-size:1.5rem'>\n\n{table}\n\n</div>", unsafe_allow_html=True)
-else:
-    figure = meeting.projector_figure(pack.chart(key).figure)
-    st.plotly_chart(figure, theme=None, key=f"slide_{key}", config={"displaylogo": False})
+with slide:
+    if kind == "title":
+        st.title(deck.committee(pack))
+        sub = t("deck.meeting", lang, period=pack.period_label, unit=pack.unit_name)
+        as_of = t(
+            "deck.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)
+        )
+        st.markdown(f"<div class='slide-sub'>{sub}<br>{as_of}</div>", unsafe_allow_html=True)
+    elif kind == "kpis":
+        st.title(f"{t('present.kpis', lang)}: {pack.unit_name}, {pack.period_label}")
+        for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):
+            row = pack.kpis[start : start + deck.KPI_COLUMNS]
+            for column, indicator in zip(st.columns(deck.KPI_COLUMNS), row, strict=False):
+                label, value, change = deck.kpi_texts(pack, indicator)
+                tone = pack.figures[indicator].tone
+                column.metric(label, value, change, delta_color=ui.tone_color(tone), border=True)
+    elif kind == "goals":
+        st.title(f"{t('present.goals', lang)}: {pack.unit_name}, {pack.period_label}")
+        st.markdown(
+            f"<div style='font-size:1.5rem'>\n\n{report.goals_markdown(pack, lang)}\n\n</div>",
+            unsafe_allow_html=True,
+        )
+    else:
+        figure = meeting.projector_figure(pack.chart(key).figure)
+        st.plotly_chart(figure, theme=None, key=f"slide_{key}", config={"displaylogo": False})

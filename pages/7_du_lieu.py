@@ -40,7 +40,9 @@ else:
     else:
         st.write(history.change_summary(diff, lang))
         table = history.comparison_table(diff, ui.geography(), lang)
-        st.dataframe(tables.escape_frame(table.head(1000)), hide_index=True, width="stretch")
+        values = [t("data.col.old", lang), t("data.col.new", lang)]
+        shown = tables.written_values(table.head(1000), values, lang)
+        st.dataframe(tables.escape_frame(shown), hide_index=True, width="stretch")
         ui.downloads(table, f"so-sanh-{old_id}-{new_id}", lang, key="compare")
 
 # --- Import: data managers only

@@ -164,6 +164,34 @@ def test_a_copied_link_reopens_the_same_view(data_env):
 
 
 @pytest.mark.parametrize(
+    "params, lang, district, grain",
+    [
+        # What people type and share: codes, not the widgets' labels.
+        ({"lang": "en", "province": "01"}, "en", [], "year"),
+        ({"lang": "en", "province": "01", "district": "019", "grain": "9m"}, "en", [NAM_TU_LIEM], "9m"),
+        # Two districts by code; a label where a code could be.
+        (
+            {"lang": "vi", "district": ["019", "005"], "grain": "9 tháng"},
+            "vi",
+            [NAM_TU_LIEM, "005"],
+            "9m",
+        ),
+    ],
+)
+def test_a_typed_link_may_name_filters_by_their_codes(data_env, params, lang, district, grain):
+    at = run_app(query_params=params)
+    assert_clean(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.radio(key="lang").value == lang
+    assert at.selectbox(key="province").value == "01"
+    assert at.multiselect(key="district").value == district
+    assert at.selectbox(key="grain").value == grain
+    heading = at.title[0].value
+    assert heading.startswith("Overview:" if lang == "en" else "Tổng quan:")
+    assert "Thành phố Hà Nội" in heading or (len(district) == 1 and "Quận Nam Từ Liêm" in heading)
+
+
+@pytest.mark.parametrize(
     "name,value",
     [
         ("district", "Quận Không Có"),

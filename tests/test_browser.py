@@ -226,6 +226,10 @@ def test_page_renders_and_follows_district_and_year(server, page, path, url_path
     assert t("notice.demo_data") in page.inner_text("[data-testid=stMain]")
     heading_before = page.inner_text("[data-testid=stMain] h1")
 
+    if page.locator("[data-testid=stExpandSidebarButton]").is_visible():
+        # Presentation mode opens with the sidebar collapsed (the slide alone); » opens it.
+        page.locator("[data-testid=stExpandSidebarButton]").click()
+        page.wait_for_timeout(500)
     pick_district(page, "Nam Từ Liêm")
     move_end_year_back(page, 4)
     assert_no_error_box(page)
@@ -314,7 +318,7 @@ def test_goals_page_judges_the_seed_targets(server, page, name, params, expected
     assert page.inner_text("[data-testid=stMain] h1").startswith("Mục tiêu:")
     for text in expected:
         assert text in main, text
-    # Status cells are coloured with goal_charts.STATUS_COLORS (đạt is #2E7D32).
+    # Status cells are coloured with goal_charts.STATUS_COLORS (from dashboard.theme).
     assert page.locator("[data-testid=stTable] td", has_text="đạt").count() > 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"muc-tieu_{name}.png"))

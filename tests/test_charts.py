@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts, views
+from dashboard import charts, query, views
 
 NOTE = "Nguồn: thử. Số liệu tính đến ngày 31/12/2025."
 
@@ -184,3 +184,74 @@ def test_a_time_series_with_many_areas_grows_to_hold_its_legend():
     assert few.layout.height == 460
     # 31 names, three a row: 11 rows, 9 more than the two the default height holds.
     assert many.layout.height == 460 + 9 * charts.LEGEND_ROW_PX
+
+
+def in_progress_frame(lang: str = "vi", indicator: str = "compulsory_rehab") -> pl.DataFrame:
+    """Hà Nội's compulsory rehab by year, the data reaching October 2026: 2026 holds ten months."""
+    years = (2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026)
+    values = [900.0 + 30 * i for i in range(len(years) - 1)] + [1032.0]
+    frame = pl.DataFrame(
+        {
+            "unit_code": ["01"] * len(years),
+            "indicator": [indicator] * len(years),
+            "period": [dt.date(y, 1, 1) for y in years],
+            "period_end": [dt.date(y, 12, 1) for y in years],
+            "value": values,
+            "complete": [y < 2026 for y in years],
+        }
+    )
+    frame = views.with_tone(query.with_previous_year(frame))
+    frame = views.label_periods(frame, "year", lang, dt.date(2026, 10, 1))
+    return views.label_units(frame, {"01": "Thành phố Hà Nội"})
+
+
+def test_only_a_flows_period_in_progress_gets_a_note_of_its_months():
+    flow = in_progress_frame()
+    assert flow.filter(pl.col("period_note").is_not_null())[["period_label", "period_note"]].rows() == [
+        ("Năm 2026", "10 tháng")
+    ]
+    assert in_progress_frame("en")["period_note"].drop_nulls().to_list() == ["10 months"]
+    # A stock stands at its last month: no note.
+    assert in_progress_frame(indicator="addicts_managed")["period_note"].null_count() == 12
+
+
+@pytest.mark.parametrize("lang, note", [("vi", "10 tháng"), ("en", "10 months")])
+def test_a_line_draws_its_period_in_progress_dashed_and_hollow(lang, note):
+    fig = charts.time_series(in_progress_frame(lang), lang=lang, title="T", note=NOTE)
+    full, open_ = fig.data
+    last_full = "Năm 2025" if lang == "vi" else "2025"
+    assert full.x[-1] == last_full and full.line.dash is None
+    # The dashed segment runs from the last full year to the year in progress, in the same colour.
+    assert open_.x == (last_full, "Năm 2026" if lang == "vi" else "2026")
+    assert open_.line.dash == "dot" and open_.line.color == full.line.color
+    assert open_.marker.symbol == "circle-open" and open_.showlegend is False
+    assert note in open_.customdata and "%{customdata}" in open_.hovertemplate
+    assert f"2026<br>({note})" in fig.layout.xaxis.ticktext
+    assert note in fig.layout.title.subtitle.text
+
+
+def test_year_axes_read_2015_to_2026_upright():
+    fig = charts.time_series(in_progress_frame(), title="T", note=NOTE)
+    assert fig.layout.xaxis.tickangle == 0
+    assert fig.layout.xaxis.ticktext[:2] == ("2015", "2016")
+    assert len(fig.layout.xaxis.ticktext) == 12
+
+
+@pytest.mark.parametrize("build", ["bar", "yoy"])
+def test_a_bar_of_a_period_in_progress_is_hatched_and_named(build):
+    data = in_progress_frame()
+    if build == "bar":
+        fig = charts.time_series(data, kind="bar", title="T", note=NOTE)
+    else:
+        fig = charts.yoy_change(data, title="T", note=NOTE)
+    bar = fig.data[0]
+    shapes, opacity = bar.marker.pattern.shape, bar.marker.opacity
+    assert shapes[-1] == "/" and set(shapes[:-1]) == {""}
+    assert opacity[-1] < 1 and set(opacity[:-1]) == {1.0}
+    assert "10 tháng" in bar.customdata[-1] and "%{customdata}" in bar.hovertemplate
+
+
+def test_complete_periods_draw_as_before():
+    fig = charts.time_series(series_frame(), title="T", note=NOTE)
+    assert len(fig.data) == 2 and all(tr.line.dash is None for tr in fig.data)
+    assert "chưa trọn" not in fig.layout.title.subtitle.text

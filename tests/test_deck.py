@@ -10,7 +10,10 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from dashboard import cli, deck, export, meeting
+from dashboard import cli, deck, export, meeting, report, theme
+from dashboard import goals as goals_
+from dashboard.catalog import CATALOG
+from dashboard.i18n import t
 
 NAM_TU_LIEM = "019"
 
@@ -69,10 +72,18 @@ def test_kpi_and_goals_slides_carry_the_numbers(pack):
     prs = Presentation(io.BytesIO(deck.build_deck(pack, {})))
     slides = list(prs.slides)
     kpis = slide_texts(slides[1])
-    assert "Người nghiện có hồ sơ quản lý\n445\n-15 (-3,26%) so với cùng kỳ" in kpis
+    # Fewer addicts under management than a year earlier is better: ✓ says so without the colour.
+    assert "Người nghiện có hồ sơ quản lý\n445\n✓ -15 (-3,26%) so với cùng kỳ" in kpis
     goals = next(s for s in slides if s.shapes.title.text.startswith("Bảng thực hiện chỉ tiêu"))
     text = slide_texts(goals)
     assert "Đưa đi cai nghiện bắt buộc" in text and "68,75%" in text and "106,67%" in text
+    table = next(shape.table for shape in goals.shapes if shape.has_table)
+    results = report.own_goals(pack)
+    for i, result in enumerate(results, start=1):
+        run = table.cell(i, len(report.GOAL_COLUMNS) - 1).text_frame.paragraphs[0].runs[0]
+        assert run.text.startswith(theme.GOAL_STATUS_GLYPHS[result.status] + " ")
+        assert str(run.font.color.rgb) == theme.text_color(theme.GOAL_STATUS_COLORS[result.status])[1:]
+    assert {r.status for r in results} >= {goals_.MET, goals_.AT_RISK}
 
 
 def test_a_chart_without_an_image_says_why(pack):
@@ -159,3 +170,40 @@ def test_cli_export_hides_small_counts_by_default(newest_demo, tmp_path, monkeyp
             ]
         )
     assert seen["small_counts"] == expected
+
+
+@pytest.fixture(scope="module")
+def pack_en(demo_snapshots, geography):
+    return meeting.build_pack(demo_snapshots["2025-12-31"], geography, NAM_TU_LIEM, 2022, "9m", lang="en")
+
+
+def test_an_english_deck_speaks_english(pack_en):
+    prs = Presentation(io.BytesIO(deck.build_deck(pack_en, {})))
+    slides = list(prs.slides)
+    assert slides[0].shapes.title.text.startswith(t("app.title", "en"))
+    assert "Meeting review, 9 months 2022 — Quận Nam Từ Liêm" in slide_texts(slides[0])
+    kpis = slide_texts(slides[1])
+    assert slides[1].shapes.title.text.startswith("Key figures: Quận Nam Từ Liêm")
+    assert CATALOG["addicts_managed"].label("en") in kpis
+    assert "✓ -15 (-3.26%) vs. a year earlier" in kpis
+    goals = next(s for s in slides if s.shapes.title.text.startswith("Goals table"))
+    table = next(shape.table for shape in goals.shapes if shape.has_table)
+    assert [c.text for c in table.rows[0].cells] == list(report.goal_columns("en"))
+    body = slide_texts(goals)
+    assert "68.75%" in body and "at risk of not being achieved" in body
+    # The fixed words of the deck are all English: none of the Vietnamese ones is left.
+    vietnamese = [
+        t(k, "vi") for k in ("present.kpis", "present.goals", "deck.vs_same_period", "standing.met")
+    ]
+    for slide in slides:
+        text = slide_texts(slide)
+        assert not [w for w in vietnamese if w in text], slide.shapes.title.text
+
+
+def test_kpi_texts_follow_the_packs_language(pack, pack_en):
+    assert deck.kpi_texts(pack, "addicts_managed")[2] == "-15 (-3,26%) so với cùng kỳ"
+    assert deck.kpi_texts(pack_en, "addicts_managed") == (
+        CATALOG["addicts_managed"].label("en"),
+        "445",
+        "-15 (-3.26%) vs. a year earlier",
+    )

@@ -52,17 +52,19 @@ def test_category_precedence(drug_class, complex_, healthy, category, map_class)
     assert out.select("category", "map_class").row(0) == (category, map_class)
 
 
-def test_every_class_has_one_distinct_colour_and_a_label_in_both_languages():
+def test_every_class_has_its_category_colour_a_distinct_glyph_and_a_label_in_both_languages():
     assert set(maps.CLASS_COLORS) == set(maps.MAP_CLASSES)
     assert set(maps.CATEGORY_COLORS) == {*query.CATEGORIES, "no_data"}
     colours = list(maps.CLASS_COLORS.values())
-    assert len(set(colours)) == len(colours)
     assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colours)
+    # The key types share the key colour (theme.py says why); glyph and size tell them apart.
+    glyphs = [maps.CLASS_GLYPHS[c] for c in maps.MAP_CLASSES]
+    assert len(set(glyphs)) == len(glyphs)
+    assert maps.CLASS_SIZES["key_1"] > maps.CLASS_SIZES["key_2"] > maps.CLASS_SIZES["key_3"]
     for cls in maps.MAP_CLASSES:
-        # A key type takes its category's colour family; the category colour is one of them.
-        assert maps.CLASS_CATEGORY[cls] in maps.CATEGORY_COLORS
+        assert maps.CLASS_COLORS[cls] == maps.CATEGORY_COLORS[maps.CLASS_CATEGORY[cls]]
         assert maps.class_label(cls, "vi") != maps.class_label(cls, "en")
-    assert maps.CATEGORY_COLORS["key"] in {maps.CLASS_COLORS[k] for k in ("key_1", "key_2", "key_3")}
+    assert len({maps.CATEGORY_COLORS[c] for c in query.CATEGORIES}) == len(query.CATEGORIES)
     assert maps.class_label("key_1") == "Trọng điểm loại I"
     assert maps.class_label("key_3") == "Trọng điểm loại III"
 

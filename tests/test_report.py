@@ -141,3 +141,17 @@ def test_numbers_in_the_text_use_vietnamese_marks(snapshot, geography):
     managed = province.value("addicts_managed")
     assert managed >= 1000 and f"có {fmt_number(managed)} người nghiện" in text
     assert "." in fmt_number(managed)  # 15.907, not 15,907
+
+
+def test_the_word_report_stays_vietnamese_for_an_english_screen(demo_snapshots, geography):
+    """An administrative document is written in Vietnamese (report.py says why); the screen says so."""
+    from dashboard.i18n import t
+
+    pack = meeting.build_pack(demo_snapshots["2025-12-31"], geography, "019", 2022, "9m", lang="en")
+    doc = docx.Document(io.BytesIO(report.report_docx(pack)))
+    table = doc.tables[0]
+    assert (
+        [c.text for c in table.rows[0].cells] == list(report.GOAL_COLUMNS) == list(report.goal_columns("vi"))
+    )
+    assert "Tính đến ngày" in report.report_text(pack)
+    assert "Vietnamese" in t("export.word_vietnamese", "en")

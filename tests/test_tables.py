@@ -71,3 +71,18 @@ def test_excel_escapes_text_but_keeps_numbers():
     assert back.columns == ["Địa bàn", "Giá trị"]
     assert back["Địa bàn"][0].startswith("'=")
     assert back["Giá trị"].to_list() == [1456.0, -38.0]
+
+
+@pytest.mark.parametrize(
+    "values, lang, expected",
+    [
+        ([None, 1456.0, 0.25], "vi", ["–", "1.456", "0,25"]),
+        ([None, 1456.0, 0.25], "en", ["–", "1,456", "0.25"]),
+        (["<5", None, "12"], "vi", ["<5", "–", "12"]),  # a viewer's copy, small counts already text
+    ],
+)
+def test_a_missing_value_is_written_as_a_dash_not_none(values, lang, expected):
+    frame = pl.DataFrame({"Giá trị cũ": values, "other": [1, 2, 3]})
+    out = tables.written_values(frame, ["Giá trị cũ"], lang)
+    assert out["Giá trị cũ"].to_list() == expected
+    assert out["other"].to_list() == [1, 2, 3]
