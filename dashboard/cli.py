@@ -276,6 +276,7 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
         args.sessions,
         scenario,
         url=args.url,
+        replicas=args.replicas,
         pids=args.pid,
         data_dir=args.data_dir,
         reference=not args.no_reference,
@@ -294,6 +295,12 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
         for s in entry[key]["steps"]
     )
     return 1 if failed else 0
+
+
+def cmd_replicas(args: argparse.Namespace) -> int:
+    from dashboard import replicas
+
+    return replicas.serve(args.count, args.port, args.data_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -415,6 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--pid", type=int, nargs="*", default=[], help="mã tiến trình máy chủ (với --url) để đo RSS"
     )
     p.add_argument(
+        "--replicas", type=int, help="tự khởi động K bản sao sau HAProxy (như lệnh replicas) và đo qua đó"
+    )
+    p.add_argument(
         "--data-dir", type=Path, help="thư mục dữ liệu khi tự khởi động ứng dụng (mặc định như serve)"
     )
     p.add_argument("--no-reference", action="store_true", help="không chạy trang tham chiếu")
@@ -424,6 +434,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", type=Path, help="ghi kết quả ra tệp JSON")
     p.set_defaults(func=cmd_loadtest)
+
+    p = sub.add_parser(
+        "replicas",
+        help="chạy nhiều bản sao bảng điều khiển sau HAProxy (phiên gắn theo cookie, cùng thư mục dữ liệu)",
+    )
+    p.add_argument("--count", "-k", type=int, default=2, help="số bản sao (mặc định 2; nên bằng số lõi CPU)")
+    p.add_argument("--port", type=int, default=8501, help="cổng của HAProxy trên 127.0.0.1 (mặc định 8501)")
+    p.add_argument(
+        "--data-dir", type=Path, help="thư mục dữ liệu (mặc định như serve: DASHBOARD_DATA_DIR hoặc data/)"
+    )
+    p.set_defaults(func=cmd_replicas)
 
     # Handled in main() before parsing: its options are Streamlit's.
     sub.add_parser("serve", help="chạy bảng điều khiển (Streamlit) trên app.py; tùy chọn như streamlit run")

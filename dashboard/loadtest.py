@@ -98,17 +98,11 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@contextlib.contextmanager
-def serving(
-    script: Path | None,
-    log: Path,
-    data_dir: Path | None = None,
-    port: int | None = None,
-    env: dict | None = None,
-) -> Iterator[tuple[str, int]]:
-    """A server on 127.0.0.1: the app (``script`` None: ``python -m dashboard serve``) or a plain
-    Streamlit script; yields (base URL, pid) and stops it on exit."""
-    port = port or free_port()
+def start_server(
+    script: Path | None, log: Path, port: int, data_dir: Path | None = None, env: dict | None = None
+) -> subprocess.Popen:
+    """Start, without waiting, the app (``script`` None: ``python -m dashboard serve``) or a plain
+    Streamlit script on 127.0.0.1:``port``, its output to ``log``."""
     environment = {**os.environ, **(env or {})}
     if data_dir is not None:
         environment["DASHBOARD_DATA_DIR"] = str(data_dir)
@@ -117,7 +111,20 @@ def serving(
     else:
         command = [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_options(port)]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+
+
+@contextlib.contextmanager
+def serving(
+    script: Path | None,
+    log: Path,
+    data_dir: Path | None = None,
+    port: int | None = None,
+    env: dict | None = None,
+) -> Iterator[tuple[str, int]]:
+    """A server of :func:`start_server` once healthy: yields (base URL, pid); stops it on exit."""
+    port = port or free_port()
+    process = start_server(script, log, port, data_dir, env)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, process, log)
@@ -291,6 +298,7 @@ def run(
     counts: list[int],
     scenario: Scenario,
     url: str | None = None,
+    replicas: int | None = None,
     pids: list[int] | None = None,
     data_dir: Path | None = None,
     reference: bool = True,
@@ -299,12 +307,20 @@ def run(
 ) -> list[dict]:
     """For each N in ``counts``: the reference batch, then the app batch; servers started here are stopped.
 
+    The app is ``url`` (a running server, ``pids`` its processes), else ``replicas`` replicas behind
+    HAProxy (dashboard/replicas.py), else one server started here over ``data_dir``.
+
     ``warmup``: one session goes through the scenario on each server first, unreported, so that the
     figures are those of a server that has read its snapshot (as at a meeting, not after a restart).
     """
     with contextlib.ExitStack() as stack:
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="loadtest-")))
-        if url is None:
+        if url is None and replicas:
+            from dashboard.replicas import running
+
+            found = stack.enter_context(running(replicas, data_dir=data_dir, log_dir=logs))
+            url, pids = found.url, list(found.pids)
+        elif url is None:
             url, pid = stack.enter_context(serving(None, logs / "app.log", data_dir=data_dir))
             pids = [pid]
         ref_url = ref_pid = None

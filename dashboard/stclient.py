@@ -136,6 +136,20 @@ class Session:
         """Run the current page again with nothing changed (what the reference page does for a filter)."""
         return await self._run(time.perf_counter(), msg=self._rerun_msg())
 
+    def set_cookie(self, name: str, value: str) -> None:
+        """Hold a cookie for the server before opening, as a returning browser does."""
+        host = urllib.parse.urlsplit(self.base_url).hostname or ""
+        self._jar.set_cookie(
+            http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, True, None, None, {}
+            )
+        )
+
+    def options(self, param: str) -> list[str]:
+        """The options the last run offered in the widget bound to URL parameter ``param``."""
+        widget = self._widgets.get(param)
+        return list(widget.options) if widget else []
+
     async def close(self) -> None:
         if self._ws is not None:
             await self._ws.close()
