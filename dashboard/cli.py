@@ -300,6 +300,10 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
 def cmd_replicas(args: argparse.Namespace) -> int:
     from dashboard import replicas
 
+    if args.print_config:
+        # For a permanent installation: replicas on the ports after --port, started by systemd.
+        print(replicas.haproxy_config(args.port, [args.port + i for i in range(1, args.count + 1)]), end="")
+        return 0
     return replicas.serve(args.count, args.port, args.data_dir)
 
 
@@ -443,6 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501, help="cổng của HAProxy trên 127.0.0.1 (mặc định 8501)")
     p.add_argument(
         "--data-dir", type=Path, help="thư mục dữ liệu (mặc định như serve: DASHBOARD_DATA_DIR hoặc data/)"
+    )
+    p.add_argument(
+        "--print-config",
+        action="store_true",
+        help="chỉ in cấu hình HAProxy cho các bản sao ở cổng --port+1 … --port+K (để cài cố định) rồi thoát",
     )
     p.set_defaults(func=cmd_replicas)
 

@@ -361,7 +361,7 @@ def table(results: list[dict]) -> str:
         n = entry["sessions"]
         lines.append(f"N = {n} phiên đồng thời")
         header = f"{'p50 s':>9}{'p95 s':>9}{'max s':>9}{'xong hết s':>12}{'/giây':>8}  lỗi"
-        lines.append(f"  {'máy chủ':<10}{'bước':<8}" + header)
+        lines.append(f"  {'máy chủ':<12}{'bước':<8}" + header)
         for label in ("reference", "app"):
             if label not in entry:
                 continue
@@ -369,13 +369,13 @@ def table(results: list[dict]) -> str:
             name = "tham chiếu" if label == "reference" else "ứng dụng"
             for step in batch["steps"]:
                 lines.append(
-                    f"  {name:<10}{step['step']:<8}{_s(step['p50_s']):>9}{_s(step['p95_s']):>9}"
+                    f"  {name:<12}{step['step']:<8}{_s(step['p50_s']):>9}{_s(step['p95_s']):>9}"
                     f"{_s(step['max_s']):>9}{_s(step['all_done_s']):>12}{_s(step['per_second']):>8}"
                     f"  {len(step['errors'])}"
                 )
             rss = batch["rss_mb"]
             lines.append(
-                f"  {name:<10}phiên/giây {_s(batch['sessions_per_s'])}; RSS MB trước {_mb(rss['before'])},"
+                f"  {name:<12}phiên/giây {_s(batch['sessions_per_s'])}; RSS MB trước {_mb(rss['before'])},"
                 f" đỉnh {_mb(rss['peak'])}, sau {_mb(rss['after'])}"
             )
         for step, r in entry.get("ratios", {}).items():

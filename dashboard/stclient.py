@@ -80,6 +80,8 @@ class Session:
     async def open(self, page: str = "", query: str = "") -> RunResult:
         """GET the page, connect the websocket and run the page's script with ``query`` in the URL."""
         started = time.perf_counter()
+        # Written as a person types it ("province=Toàn quốc") or already encoded: encoded either way.
+        query = urllib.parse.urlencode(urllib.parse.parse_qsl(query))
         url = f"{self.base_url}/{page}" + (f"?{query}" if query else "")
         await asyncio.to_thread(self._get, url)
         headers = {}

@@ -33,6 +33,8 @@ def test_small_mode_reports_every_step_of_both_servers(demo_dir, tmp_path):
         "2",
         "--data-dir",
         str(demo_dir),
+        "--query",
+        "province=Toàn quốc",  # typed as a person would: the client encodes it
         "--change",
         "province=Tỉnh Điện Biên",
         "--switch",

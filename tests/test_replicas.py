@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
 import urllib.request
 
 import pytest
 
 from dashboard import demo, loadtest, replicas
+from dashboard.cli import main
 from dashboard.stclient import REPLICA_HEADER, Session
 
 
@@ -27,16 +29,32 @@ def data_dir(demo_dir, tmp_path_factory):
     return root
 
 
-@pytest.fixture(scope="module")
-def proxy(data_dir, tmp_path_factory):
+def _haproxy() -> str:
     try:
-        replicas.haproxy_path()
+        return replicas.haproxy_path()
     except replicas.ProxyMissing as exc:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{exc}: CI must run the replica tests (.ci/run installs haproxy).")
         pytest.skip(f"{exc}: SKIPPED tests/test_replicas.py.")
+
+
+@pytest.fixture(scope="module")
+def proxy(data_dir, tmp_path_factory):
+    _haproxy()
     with replicas.running(2, data_dir=data_dir, log_dir=tmp_path_factory.mktemp("replicas-logs")) as found:
         yield found
+
+
+def test_printed_config_is_valid_for_haproxy(tmp_path, capsys):
+    assert main(["replicas", "--count", "3", "--port", "9000", "--print-config"]) == 0
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(capsys.readouterr().out)
+    checked = subprocess.run([_haproxy(), "-c", "-f", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    text = config.read_text()
+    assert "bind 127.0.0.1:9000" in text
+    for i, port in enumerate((9001, 9002, 9003), start=1):
+        assert f"server r{i} 127.0.0.1:{port} check cookie r{i}" in text
 
 
 def _served_by(url: str, cookie: str | None = None) -> tuple[str, str]:
