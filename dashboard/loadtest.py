@@ -310,8 +310,9 @@ def run(
     The app is ``url`` (a running server, ``pids`` its processes), else ``replicas`` replicas behind
     HAProxy (dashboard/replicas.py), else one server started here over ``data_dir``.
 
-    ``warmup``: one session goes through the scenario on each server first, unreported, so that the
-    figures are those of a server that has read its snapshot (as at a meeting, not after a restart).
+    ``warmup``: one session goes through the scenario on each server (each replica) first, unreported,
+    so that the figures are those of a server that has read its snapshot (as at a meeting, not after
+    a restart).
     """
     with contextlib.ExitStack() as stack:
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="loadtest-")))
@@ -329,7 +330,8 @@ def run(
         if warmup:
             if reference:
                 asyncio.run(run_batch(ref_url, 1, scenario, [ref_pid], True, settle=0))
-            asyncio.run(run_batch(url, 1, scenario, list(pids or []), False, settle=0))
+            # One session per replica: consecutive sessions go round the replicas, so each is warmed.
+            asyncio.run(run_batch(url, replicas or 1, scenario, list(pids or []), False, settle=0))
         results = []
         for n in counts:
             entry: dict = {"sessions": n}

@@ -81,6 +81,10 @@ backend replicas
     # Sticky by cookie, never by client address (every client behind a NAT shares one).
     cookie {COOKIE} insert indirect nocache httponly attr "SameSite=Lax"
     option httpchk GET /_stcore/health
+    # A replica running 30 scripts at once answers its health check late, not never: judged on a
+    # few slow checks it would be taken out and its new visitors refused (503) in the busiest minute.
+    default-server inter 5s fall 3 rise 2
+    timeout check 10s
     http-response set-header {REPLICA_HEADER} %[srv_name]
 {servers}
 """
