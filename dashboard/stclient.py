@@ -70,6 +70,7 @@ class Session:
         self.query_string = ""
         self.served_by: list[str] = []  # the replica named by the proxy, per HTTP response
         self.pages: dict[str, str] = {}  # URL path → page script hash, from the navigation message
+        self.page_hash = ""  # the page shown, which every rerun names (as the browser does)
         self._jar = http.cookiejar.CookieJar()
         self._widgets: dict[str, _Widget] = {}  # query parameter → widget, from the last run
         self._held: dict[str, str] = {}  # hash → element type of the large messages received
@@ -170,6 +171,7 @@ class Session:
     def _rerun_msg(self) -> BackMsg:
         msg = BackMsg()
         msg.rerun_script.query_string = self.query_string
+        msg.rerun_script.page_script_hash = self.page_hash
         msg.rerun_script.cached_message_hashes.extend(self._held)
         return msg
 
@@ -209,6 +211,7 @@ class Session:
                     result.elements[self._held.get(fwd.ref_hash, "cached")] += 1
                 elif kind == "navigation":
                     self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
+                    self.page_hash = fwd.navigation.page_script_hash
                 elif kind == "page_info_changed":
                     self.query_string = fwd.page_info_changed.query_string
                 elif kind == "script_finished" and fwd.script_finished in _DONE:

@@ -89,5 +89,19 @@ def test_a_filter_change_and_a_page_switch_reach_the_server(demo_dir, tmp_path):
         finally:
             await session.close()
 
+    async def on_another_page(base: str) -> None:
+        # A filter change on a page other than the default one reruns that page, not the default.
+        session = Session(base)
+        try:
+            opened = await session.open("xu-huong", "province=Tỉnh Điện Biên")
+            assert opened.ok and session.page_hash == session.pages["xu-huong"]
+            changed = await session.change("province", "Thành phố Hà Nội")
+            assert changed.ok and session.page_hash == session.pages["xu-huong"]
+            assert changed.elements["plotly_chart"] == opened.elements["plotly_chart"] > 0
+            assert any("Thành phố Hà Nội" in text for text in changed.texts)
+        finally:
+            await session.close()
+
     with running_server(demo_dir, tmp_path / "server.log") as base:
         asyncio.run(scenario(base))
+        asyncio.run(on_another_page(base))
