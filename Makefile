@@ -6,7 +6,7 @@ STAMP := .venv/.installed
 SNAPSHOTS := data/snapshots
 LINT_PATHS := dashboard pages tests scripts app.py
 
-.PHONY: run data test lint reference
+.PHONY: run replicas data test lint reference
 
 # Reinstall whenever the lock or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -28,6 +28,11 @@ data: $(STAMP)
 
 run: $(STAMP) data
 	$(VENV_PY) -m dashboard serve --server.port 8501 --server.headless true
+
+# K replicas behind HAProxy on port 8501 (README, "Triển khai"): make replicas K=2
+K ?= 2
+replicas: $(STAMP) data
+	$(VENV_PY) -m dashboard replicas --count $(K) --port 8501
 
 test: $(STAMP)
 	$(VENV_PY) -m pytest

@@ -254,6 +254,54 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _change(text: str) -> tuple[str, str]:
+    param, sep, label = text.partition("=")
+    if not sep or not param or not label:
+        raise argparse.ArgumentTypeError(
+            f"cần dạng THAM_SỐ=NHÃN (province=Tỉnh Điện Biên), không phải {text!r}"
+        )
+    return param, label
+
+
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    from dashboard import loadtest
+
+    scenario = loadtest.Scenario(page=args.page, query=args.query, change=args.change, switch=args.switch)
+    results = loadtest.run(
+        args.sessions,
+        scenario,
+        url=args.url,
+        replicas=args.replicas,
+        pids=args.pid,
+        data_dir=args.data_dir,
+        reference=not args.no_reference,
+        settle=args.settle,
+        warmup=not args.no_warmup,
+    )
+    print(loadtest.table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"Đã ghi kết quả: {args.json}")
+    failed = any(
+        s["errors"]
+        for entry in results
+        for key in ("app", "reference")
+        if key in entry
+        for s in entry[key]["steps"]
+    )
+    return 1 if failed else 0
+
+
+def cmd_replicas(args: argparse.Namespace) -> int:
+    from dashboard import replicas
+
+    if args.print_config:
+        # For a permanent installation: replicas on the ports after --port, started by systemd.
+        print(replicas.haproxy_config(args.port, [args.port + i for i in range(1, args.count + 1)]), end="")
+        return 0
+    return replicas.serve(args.count, args.port, args.data_dir)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -353,6 +401,60 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=3, help="số lần lặp mỗi phép đo (lấy trung vị)")
     p.add_argument("--no-pages", action="store_true", help="bỏ qua đo thời gian chạy các trang")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser(
+        "loadtest",
+        help="mở N phiên đồng thời qua websocket như trình duyệt, đo từng bước, so với trang tham chiếu",
+    )
+    p.add_argument(
+        "--sessions",
+        "-n",
+        type=int,
+        nargs="+",
+        default=[8],
+        help="số phiên đồng thời (nhiều giá trị: chạy lần lượt)",
+    )
+    p.add_argument("--page", default="", help="đường dẫn trang mở đầu (mặc định: Tổng quan), ví dụ xu-huong")
+    p.add_argument("--query", default="", help="tham số URL của bộ lọc, ví dụ 'province=Tỉnh Điện Biên'")
+    p.add_argument(
+        "--change", type=_change, help="đổi bộ lọc sau khi mở: THAM_SỐ=NHÃN, ví dụ province=Tỉnh Điện Biên"
+    )
+    p.add_argument("--switch", help="sau đó chuyển sang trang này, ví dụ xu-huong")
+    p.add_argument(
+        "--url", help="máy chủ đang chạy (ví dụ cổng của bộ cân bằng tải); mặc định: tự khởi động ứng dụng"
+    )
+    p.add_argument(
+        "--pid", type=int, nargs="*", default=[], help="mã tiến trình máy chủ (với --url) để đo RSS"
+    )
+    p.add_argument(
+        "--replicas", type=int, help="tự khởi động K bản sao sau HAProxy (như lệnh replicas) và đo qua đó"
+    )
+    p.add_argument(
+        "--data-dir", type=Path, help="thư mục dữ liệu khi tự khởi động ứng dụng (mặc định như serve)"
+    )
+    p.add_argument("--no-reference", action="store_true", help="không chạy trang tham chiếu")
+    p.add_argument("--no-warmup", action="store_true", help="không chạy một phiên khởi động trước khi đo")
+    p.add_argument(
+        "--settle", type=float, default=2.0, help="số giây chờ sau khi đóng phiên rồi mới đo RSS 'sau'"
+    )
+    p.add_argument("--json", type=Path, help="ghi kết quả ra tệp JSON")
+    p.set_defaults(func=cmd_loadtest)
+
+    p = sub.add_parser(
+        "replicas",
+        help="chạy nhiều bản sao bảng điều khiển sau HAProxy (phiên gắn theo cookie, cùng thư mục dữ liệu)",
+    )
+    p.add_argument("--count", "-k", type=int, default=2, help="số bản sao (mặc định 2; nên bằng số lõi CPU)")
+    p.add_argument("--port", type=int, default=8501, help="cổng của HAProxy trên 127.0.0.1 (mặc định 8501)")
+    p.add_argument(
+        "--data-dir", type=Path, help="thư mục dữ liệu (mặc định như serve: DASHBOARD_DATA_DIR hoặc data/)"
+    )
+    p.add_argument(
+        "--print-config",
+        action="store_true",
+        help="chỉ in cấu hình HAProxy cho các bản sao ở cổng --port+1 … --port+K (để cài cố định) rồi thoát",
+    )
+    p.set_defaults(func=cmd_replicas)
 
     # Handled in main() before parsing: its options are Streamlit's.
     sub.add_parser("serve", help="chạy bảng điều khiển (Streamlit) trên app.py; tùy chọn như streamlit run")
