@@ -22,7 +22,9 @@ from dashboard.catalog import CATALOG
 from dashboard.geography import COUNTRY_CODE, Geography
 
 VIEWER, DATA_MANAGER = "viewer", "data_manager"
-ROLES: tuple[str, ...] = (VIEWER, DATA_MANAGER)
+# The meeting's secretary (thư ký) records meetings and conclusions but imports no data.
+SECRETARY = "secretary"
+ROLES: tuple[str, ...] = (VIEWER, DATA_MANAGER, SECRETARY)
 MODES: tuple[str, ...] = ("oidc", "password")
 
 ACCESS_FILE_ENV = "DASHBOARD_ACCESS_FILE"

@@ -679,6 +679,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.scope": {"vi": "{role} · Phạm vi: {units}", "en": "{role} · Scope: {units}"},
     "auth.role.viewer": {"vi": "Người xem", "en": "Viewer"},
     "auth.role.data_manager": {"vi": "Quản lý dữ liệu", "en": "Data manager"},
+    "auth.role.secretary": {"vi": "Thư ký", "en": "Secretary"},
     "auth.config_error": {
         "vi": "Cấu hình đăng nhập không dùng được: {error}",
         "en": "The sign-in configuration cannot be used: {error}",
