@@ -126,8 +126,8 @@ class Conclusion:
 class Event:
     id: int
     conclusion_id: int
-    at: dt.datetime
-    by: str
+    changed_at: dt.datetime  # UTC
+    author: str
     kind: str
     status: str | None
     note: str | None
