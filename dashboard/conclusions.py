@@ -13,6 +13,7 @@ Plain Python (no Streamlit); storage is ``store.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
@@ -77,7 +78,17 @@ class Meeting:
     held_on: dt.date
     created_by: str
     created_at: dt.datetime
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict = field(default_factory=dict)  # {"at": ISO time, "sha256": {file name: digest}}
+
+    @property
+    def frozen_at(self) -> dt.datetime | None:
+        """When the meeting's pack was frozen (its files' digests kept), else None."""
+        at = self.files.get("at")
+        return dt.datetime.fromisoformat(at) if at else None
+
+    @property
+    def digests(self) -> dict[str, str]:
+        return dict(self.files.get("sha256", {}))
 
     @property
     def title(self) -> str:
@@ -261,17 +272,17 @@ def list_meetings(engine: Engine, access: Access, geography: Geography) -> list[
     return [_meeting(r) for r in rows if access.touches(r.unit_code, geography)]
 
 
-def freeze(engine: Engine, meeting_id: int, files: dict[str, str]) -> dict[str, str]:
-    """Keep the SHA-256 of the meeting's pack files the first time each is made; return what is kept.
+def freeze(engine: Engine, meeting_id: int, digests: dict[str, str], at: dt.datetime) -> dict:
+    """Keep the SHA-256 of the meeting's pack files and the time they stand at, once; return what is kept.
 
-    A later regeneration is compared with these (see ``frozen.check``), never written over them.
+    The first freeze wins (a second writer's is ignored): a later regeneration is compared with
+    it (``frozen.regenerate``), never written over it.
     """
     with store.write(engine) as conn:
         current = conn.execute(sa.select(store.meetings.c.files).where(store.meetings.c.id == meeting_id))
         kept = json.loads(current.scalar_one() or "{}")
-        added = {name: digest for name, digest in files.items() if name not in kept}
-        if added:
-            kept |= added
+        if not kept.get("sha256"):
+            kept = {"at": at.isoformat(), "sha256": dict(sorted(digests.items()))}
             conn.execute(
                 sa.update(store.meetings)
                 .where(store.meetings.c.id == meeting_id)
@@ -439,17 +450,34 @@ def list_conclusions(
     *,
     meeting_id: int | None = None,
     units: Iterable[str] | None = None,
+    at: dt.datetime | None = None,
 ) -> list[Conclusion]:
-    """The conclusions the user may see (of one meeting, or about some units), oldest first."""
+    """The conclusions the user may see (of one meeting, or about some units), oldest first.
+
+    With ``at`` (UTC): as they stood then — those recorded by then, each with its status then
+    (how a frozen meeting pack is made again).
+    """
     c = store.conclusions
     query = sa.select(c).order_by(c.c.id)
     if meeting_id is not None:
         query = query.where(c.c.meeting_id == meeting_id)
     if units is not None:
         query = query.where(c.c.unit_code.in_(list(units)))
+    if at is not None:
+        query = query.where(c.c.created_at <= at)
     with store.read(engine) as conn:
         rows = conn.execute(query).all()
-    return [_conclusion(r) for r in rows if access.allows(r.unit_code, geography)]
+        found = [_conclusion(r) for r in rows if access.allows(r.unit_code, geography)]
+        if at is None:
+            return found
+        e = store.events
+        steps = conn.execute(
+            sa.select(e.c.conclusion_id, e.c.status)
+            .where(e.c.status.is_not(None) & (e.c.changed_at <= at))
+            .order_by(e.c.changed_at, e.c.id)
+        ).all()
+    status_then = dict(steps)  # the last status each reached by then
+    return [dataclasses.replace(x, status=status_then.get(x.id, x.status), missing_since=None) for x in found]
 
 
 def history(engine: Engine, access: Access, geography: Geography, conclusion_id: int) -> list[Event]:
@@ -537,12 +565,14 @@ def follow_up(
     period: dt.date,
     on: dt.date,
     results: Sequence[TargetResult],
+    at: dt.datetime | None = None,
 ) -> list[FollowUpItem]:
     """What the meeting of ``unit_code`` for ``period`` (held ``on``) reviews first.
 
     Each conclusion of an earlier meeting of the unit or a unit below it that is still open, or
     that was closed (done or cancelled) after the last of those earlier meetings was held; with
     the target now (from ``results``, the new pack's judged targets), overdue ones marked.
+    ``at``: as the conclusions stood then (see ``list_conclusions``).
     """
     earlier = [
         m
@@ -553,12 +583,13 @@ def follow_up(
         return []
     last_held = max(m.held_on for m in earlier)
     by_id = {m.id: m for m in earlier}
-    closed_on = _closed_dates(engine, [c.id for c in list_conclusions(engine, access, geography)])
+    found = list_conclusions(engine, access, geography, at=at)
+    closed_on = _closed_dates(engine, [c.id for c in found], at)
     now_by_key = {}
     for r in results:
         now_by_key.setdefault(target_key(r), r)
     items = []
-    for c in list_conclusions(engine, access, geography):
+    for c in found:
         meeting = by_id.get(c.meeting_id)
         if meeting is None:
             continue
@@ -572,15 +603,14 @@ def follow_up(
     return items
 
 
-def _closed_dates(engine: Engine, ids: Sequence[int]) -> dict[int, dt.date]:
-    """When each conclusion last reached done or cancelled (the note's date)."""
+def _closed_dates(engine: Engine, ids: Sequence[int], at: dt.datetime | None) -> dict[int, dt.date]:
+    """When each conclusion last reached done or cancelled (the note's date), as recorded by ``at``."""
     if not ids:
         return {}
     e = store.events
-    query = (
-        sa.select(e.c.conclusion_id, sa.func.max(e.c.note_date))
-        .where(e.c.conclusion_id.in_(list(ids)) & e.c.status.in_([DONE, CANCELLED]))
-        .group_by(e.c.conclusion_id)
-    )
+    where = e.c.conclusion_id.in_(list(ids)) & e.c.status.in_([DONE, CANCELLED])
+    if at is not None:
+        where &= e.c.changed_at <= at
+    query = sa.select(e.c.conclusion_id, sa.func.max(e.c.note_date)).where(where).group_by(e.c.conclusion_id)
     with store.read(engine) as conn:
         return dict(conn.execute(query).all())
