@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import deck, export, meeting, report, ui, ui_export
+from dashboard import deck, export, meeting, report, ui, ui_conclusions, ui_export
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -39,6 +39,8 @@ head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_lab
 head.caption(pack.committee + " · " + pack.caption.source_line())
 if not pack.complete:
     st.warning(t("period.incomplete", lang))
+ui_conclusions.meeting_panel(f, pack, sections)
+follow_up, notice = ui_conclusions.follow_up_for(f, pack), ui_conclusions.notice_for(f, pack)
 
 probe = export.probe_browser()
 fonts = export.probe_fonts()
@@ -51,7 +53,7 @@ stem = export.file_name(pack.unit_name, pack.period_label, ext="x")[:-2]
 c1, c2, c3 = st.columns(3)
 c1.download_button(
     t("export.deck", lang),
-    lambda: deck.build_deck(pack, ui_export.images(*key)),
+    lambda: deck.build_deck(pack, ui_export.images(*key), follow_up=follow_up),
     file_name=deck.deck_file_name(pack),
     mime=deck.PPTX_MIME,
     key="xb_deck",
@@ -71,7 +73,9 @@ c2.download_button(
 )
 c3.download_button(
     t("export.word", lang),
-    lambda: report.report_docx(pack, ui_export.images(*key) if probe.ok else None),
+    lambda: report.report_docx(
+        pack, ui_export.images(*key) if probe.ok else None, follow_up=follow_up, notice=notice
+    ),
     file_name=f"bao-cao_{stem}.docx",
     mime=report.DOCX_MIME,
     key="xb_word",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import deck, meeting, report, ui, ui_export
+from dashboard import deck, meeting, report, ui, ui_conclusions, ui_export
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 
@@ -35,7 +35,8 @@ st.html(
     ".slide-sub{font-size:1.6rem;color:#444}</style>"
 )
 
-order = meeting.slide_order(pack)
+follow_up = ui_conclusions.follow_up_for(f, pack)
+order = ui_conclusions.with_follow_up(meeting.slide_order(pack), follow_up)
 position = st.session_state.get("slide", 0)
 position = min(max(position, 0), len(order) - 1)
 back, where, forward = st.columns([1, 4, 1])
@@ -63,6 +64,8 @@ if kind == "title":
         unsafe_allow_html=True,
     )
     st.caption(pack.caption.source_line())
+elif kind == "follow_up":
+    ui_conclusions.follow_up_slide(pack, follow_up, lang)
 elif kind == "kpis":
     st.title(f"{t('present.kpis', lang)}: {pack.unit_name}, {pack.period_label}")
     for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):
