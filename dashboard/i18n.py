@@ -752,7 +752,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cl.col.updated": {"vi": "Cập nhật", "en": "Updated"},
     "cl.col.when": {"vi": "Thời điểm ghi", "en": "Recorded at"},
     "cl.col.who": {"vi": "Người ghi", "en": "By"},
-    "cl.col.what": {"vi": "Nội dung", "en": "What"},
+    "cl.col.what": {"vi": "Thay đổi", "en": "Change"},
     "cl.col.date": {"vi": "Ngày", "en": "Date"},
     "cl.kind.created": {"vi": "Ghi kết luận", "en": "Recorded"},
     "cl.kind.progress": {"vi": "Tiến độ", "en": "Progress"},

@@ -95,7 +95,7 @@ def goals_panel(f: ui.Filters, results: Sequence[TargetResult], period: dt.date,
     flash()
     today = dt.date.today()
     for i, r in enumerate(shown):
-        with st.container(border=True):
+        with st.container(border=True, key=f"cl_target_{i}"):
             left, right = st.columns([5, 1])
             left.markdown(
                 f"**{text(r.metric_label)}** — {text(r.unit_name)} · "
@@ -184,17 +184,24 @@ def view_filters(f: ui.Filters, sections: Sequence[str] | None = None) -> dict:
 
 
 def view_link(m: cl.Meeting) -> str:
-    """A link to Mục tiêu as the meeting saw it (its snapshot, area, years and period)."""
+    """A link to Mục tiêu as the meeting saw it: its snapshot, units, area, years, grain and period."""
     from urllib.parse import urlencode
 
     filters = m.filters
+    structure = filters.get("structure", ui.LEGACY)
     params: list[tuple[str, str]] = [
         (ui.P_SNAPSHOT, ui.parse_view(filters.get("view", m.snapshot_id))[0]),
-        (ui.P_PROVINCE, filters.get("province", m.unit_code)),
-        (ui.P_GRAIN, filters.get("grain", m.grain)),
+        (ui.P_STRUCTURE, t(f"structure.{structure}")),
+        (ui.P_GRAIN, t(f"grain.{m.grain}")),
+        ("period", m.period_label),
     ]
-    params += [(ui.P_DISTRICT, d) for d in filters.get("districts", [])]
-    return "/muc-tieu?" + urlencode(params)
+    geo = ui.geography_of(filters.get("view", m.snapshot_id))
+    if "province" in filters:
+        params.append((ui.P_PROVINCE, geo.name(filters["province"])))
+    district_key = ui.P_DISTRICT if structure == ui.LEGACY else ui.P_COMMUNE
+    params += [(district_key, geo.name(d)) for d in filters.get("districts", [])]
+    params += [(ui.P_YEARS, str(y)) for y in filters.get("years", [])]
+    return "./muc-tieu?" + urlencode(params)
 
 
 # --------------------------------------------------------------------------- the pack

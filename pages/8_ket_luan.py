@@ -20,6 +20,7 @@ titles = {m.id: f"{m.id}. {m.title}" for m in meetings}
 chosen = ui.page_select(t("mt.choose", lang), list(titles), key=ui_conclusions.MEETING, lang=lang,
                         format_func=titles.get)  # fmt: skip
 meeting = next(m for m in meetings if m.id == chosen)
+st.subheader(meeting.title)
 st.caption(t("mt.facts", lang, snapshot=meeting.snapshot_id, held=meeting.held_on.strftime("%d/%m/%Y"),
              user=meeting.created_by))  # fmt: skip
 st.link_button(t("mt.reopen", lang), ui_conclusions.view_link(meeting), icon=":material/flag:")
