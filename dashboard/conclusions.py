@@ -569,32 +569,32 @@ def follow_up(
 ) -> list[FollowUpItem]:
     """What the meeting of ``unit_code`` for ``period`` (held ``on``) reviews first.
 
-    Each conclusion of an earlier meeting of the unit or a unit below it that is still open, or
-    that was closed (done or cancelled) after the last of those earlier meetings was held; with
-    the target now (from ``results``, the new pack's judged targets), overdue ones marked.
-    ``at``: as the conclusions stood then (see ``list_conclusions``).
+    Each conclusion about the unit or a unit below it, made at an earlier meeting (of this unit,
+    or of a unit above that assigned it the task), that is still open or was closed (done or
+    cancelled) after the unit's last earlier meeting was held (after its own meeting, when the
+    unit has had none since); with the target now (from ``results``, the new pack's judged
+    targets), overdue ones marked. ``at``: as the conclusions stood then (see ``list_conclusions``).
     """
-    earlier = [
-        m
-        for m in list_meetings(engine, access, geography)
-        if m.period < period and (m.unit_code == unit_code or unit_code in geography.ancestors(m.unit_code))
-    ]
+    earlier = {m.id: m for m in list_meetings(engine, access, geography) if m.period < period}
     if not earlier:
         return []
-    last_held = max(m.held_on for m in earlier)
-    by_id = {m.id: m for m in earlier}
-    found = list_conclusions(engine, access, geography, at=at)
+    own = [m.held_on for m in earlier.values() if m.unit_code == unit_code]
+    last_own = max(own) if own else None
+    found = [
+        c
+        for c in list_conclusions(engine, access, geography, at=at)
+        if c.meeting_id in earlier
+        and (c.unit_code == unit_code or unit_code in geography.ancestors(c.unit_code))
+    ]
     closed_on = _closed_dates(engine, [c.id for c in found], at)
     now_by_key = {}
     for r in results:
         now_by_key.setdefault(target_key(r), r)
     items = []
     for c in found:
-        meeting = by_id.get(c.meeting_id)
-        if meeting is None:
-            continue
+        meeting = earlier[c.meeting_id]
         closed = closed_on.get(c.id)
-        if not c.is_open and (closed is None or closed < last_held):
+        if not c.is_open and (closed is None or closed < (last_own or meeting.held_on)):
             continue
         now = now_by_key.get((c.unit_code, c.metric, c.rule)) if c.metric else None
         items.append(
