@@ -353,6 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pages", action="store_true", help="bỏ qua đo thời gian chạy các trang")
     p.set_defaults(func=cmd_bench)
 
+    from dashboard import cli_meetings
+
+    cli_meetings.add_parsers(sub)
+
     # Handled in main() before parsing: its options are Streamlit's.
     sub.add_parser("serve", help="chạy bảng điều khiển (Streamlit) trên app.py; tùy chọn như streamlit run")
     return parser

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard import conclusions as cl
-from dashboard import frozen, goals, minutes, store, ui, ui_auth, ui_export, ui_goals
+from dashboard import frozen, goals, minutes, store, ui, ui_auth, ui_goals
 from dashboard.formatting import fmt_date
 from dashboard.goals import TargetResult
 from dashboard.i18n import t
@@ -373,11 +373,20 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
     if ui.parse_view(view)[0] not in ui.catalogue(f.data_dir).valid:
         st.warning(t("mt.snapshot_gone", lang, snapshot=m.snapshot_id))
         return
-    key = (f.data_dir, view, access, m.unit_code, m.year, m.grain, tuple(filters.get("sections", ())))
-    if not key[-1]:
-        from dashboard import meeting as pack_module
+    from dashboard import meeting as pack_module
 
-        key = (*key[:-1], pack_module.SECTIONS)
+    sections = tuple(filters.get("sections") or pack_module.SECTIONS)
+    key = (
+        f.data_dir,
+        view,
+        access,
+        m.unit_code,
+        m.year,
+        m.grain,
+        sections,
+        m.period,
+        filters.get("small_counts"),
+    )
     if m.frozen_at is None:
         st.caption(t("mt.not_frozen", lang))
         if cl.can_write(access) and st.button(t("mt.freeze", lang), key="mt_freeze", icon=":material/lock:"):
@@ -397,9 +406,26 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
             st.download_button(name, data, file_name=name, key=f"mt_dl_{i}", on_click="ignore")
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _pack(folder, view, scope, unit, year, grain, sections, period, small_counts):
+    """The pack of a meeting's own period (not the newest), cached like ``ui_export.pack``."""
+    from dashboard import meeting as pack_module
+
+    return pack_module.build_pack(
+        ui.load(folder, view, scope), ui.geography_of(view), unit, year, grain, sections, lang="vi",
+        small_counts=small_counts, period=period,
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _images(*key) -> dict:
+    from dashboard import deck
+
+    return deck.chart_images(_pack(*key))
+
+
 def _files(db: Engine, m: cl.Meeting, key: tuple) -> dict[str, bytes]:
-    pack = ui_export.pack(*key)
-    probe = ui.browser_probe()
-    images = ui_export.images(*key) if probe.ok else None
+    pack = _pack(*key)
+    images = _images(*key) if ui.browser_probe().ok else None
     snapshot = ui.load(key[0], key[1], key[2])
     return frozen.meeting_files(db, ui.access(), ui.geography_of(key[1]), m, pack, snapshot, images)
