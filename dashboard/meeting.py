@@ -466,7 +466,9 @@ def _map_chart(pack: Pack, snapshot, geography: Geography) -> tuple[Chart, dict[
             if few:
                 names = view.frame.filter(pl.col("cls") == trace.legendgroup)["commune_name"].to_list()
                 trace.update(mode="markers+text", text=names, textposition="top center")
-    fig.update_layout(legend=dict(font=dict(size=18)))
+    # The project's template, named: left to plotly's default, the image would depend on whether
+    # Streamlit (which changes that default) was imported, and a meeting's pack would not remake.
+    fig.update_layout(template=charts.TEMPLATE_NAME, legend=dict(font=dict(size=18)))
     counts = {item.label: item.count for item in view.legend}
     return Chart("map.status", "map", title, fig), counts
 

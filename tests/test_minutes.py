@@ -170,3 +170,14 @@ def test_stable_zip_fixes_the_times_and_keeps_the_content(pack):
     assert frozen.stable_zip(data) == data
     assert len(Presentation(io.BytesIO(data)).slides) == len(meeting.slide_order(pack))
     assert report.report_docx(pack) == report.report_docx(pack)
+
+
+def test_the_map_image_does_not_depend_on_what_else_the_process_imported(snapshot, geography):
+    # Importing Streamlit changes plotly's default template; the pack's map names its own, so a
+    # meeting's pack made in the app and on the command line is the same.
+    import plotly.io as pio
+
+    from dashboard import charts
+
+    pack = meeting.build_pack(snapshot, geography, NAM_TU_LIEM, 2025, "month", ("map",))
+    assert pack.chart("map.status").figure.layout.template == pio.templates[charts.TEMPLATE_NAME]
