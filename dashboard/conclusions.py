@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -259,17 +259,41 @@ def get_meeting(engine: Engine, access: Access, geography: Geography, meeting_id
     """A meeting the user may see (its unit, or a unit below it that is theirs), else None."""
     with store.read(engine) as conn:
         row = conn.execute(sa.select(store.meetings).where(store.meetings.c.id == meeting_id)).first()
-    if row is None or not access.touches(row.unit_code, geography):
+    if row is None or not _sees(access, row.unit_code, geography):
         return None
     return _meeting(row)
 
 
-def list_meetings(engine: Engine, access: Access, geography: Geography) -> list[Meeting]:
-    """The meetings the user may see, newest period first."""
+def list_meetings(
+    engine: Engine,
+    access: Access,
+    geography: Geography,
+    *,
+    geography_of: Callable[[Meeting], Geography] | None = None,
+) -> list[Meeting]:
+    """The meetings the user may see, newest period first.
+
+    ``geography_of`` gives each meeting the unit tree of the structure it was held in (a meeting
+    in the 2025 units among meetings in the old ones); by default ``geography`` for all.
+    """
     m = store.meetings
     with store.read(engine) as conn:
         rows = conn.execute(sa.select(m).order_by(m.c.period.desc(), m.c.id.desc())).all()
-    return [_meeting(r) for r in rows if access.touches(r.unit_code, geography)]
+    found = [_meeting(r) for r in rows]
+    return [x for x in found if _sees(access, x.unit_code, geography_of(x) if geography_of else geography)]
+
+
+def _sees(access: Access, code: str, geography: Geography) -> bool:
+    """``access.touches``, refusing (not failing on) a unit or a user's unit of another structure."""
+    try:
+        return access.touches(code, geography)
+    except KeyError:
+        return False
+
+
+def _within(code: str, unit: str, geography: Geography) -> bool:
+    """``code`` is ``unit`` or below it (False for a code of another structure)."""
+    return code == unit or (geography.has(code) and unit in geography.ancestors(code))
 
 
 def freeze(engine: Engine, meeting_id: int, digests: dict[str, str], at: dt.datetime) -> dict:

@@ -235,7 +235,13 @@ def follow_up_for_meeting(f: ui.Filters, m: cl.Meeting) -> list[cl.FollowUpItem]
     as_of = min(last, ui_goals.judgement_month(m.grain, m.period, last))
     results = ui_goals.evaluate(f.data_dir, view, m.unit_code, m.year, as_of, below=True)
     return cl.follow_up(
-        db, ui.access(), ui.geography(), unit_code=m.unit_code, period=m.period, on=m.held_on, results=results
+        db,
+        ui.access(),
+        meeting_geography(m),
+        unit_code=m.unit_code,
+        period=m.period,
+        on=m.held_on,
+        results=results,
     )
 
 
@@ -297,8 +303,17 @@ def follow_up_table(items: Sequence[cl.FollowUpItem], lang: str) -> pl.DataFrame
 # --------------------------------------------------------------------------- the meeting page
 
 
-def conclusions_table(found: Sequence[cl.Conclusion], lang: str, on: dt.date) -> pl.DataFrame:
-    geo = ui.geography()
+def meeting_geography(m: cl.Meeting):
+    """The unit tree of the structure the meeting was held in."""
+    return ui.geography_of(m.filters.get("view", m.snapshot_id))
+
+
+def meetings(db: Engine) -> list[cl.Meeting]:
+    """The meetings this user may see, each judged in its own structure's units."""
+    return cl.list_meetings(db, ui.access(), ui.geography(), geography_of=meeting_geography)
+
+
+def conclusions_table(found: Sequence[cl.Conclusion], lang: str, on: dt.date, geo) -> pl.DataFrame:
     rows = [
         [
             str(c.id),
@@ -333,9 +348,9 @@ def history_table(events: Sequence[cl.Event], lang: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={t(f"cl.col.{c}", lang): pl.String for c in cols}, orient="row")
 
 
-def progress_form(db: Engine, found: Sequence[cl.Conclusion], lang: str, held: dt.date) -> None:
+def progress_form(db: Engine, found: Sequence[cl.Conclusion], lang: str, held: dt.date, geo) -> None:
     """Writers: a dated note and/or a new status for one conclusion of the meeting."""
-    access, geo = ui.access(), ui.geography()
+    access = ui.access()
     if not found or not cl.can_write(access):
         return
     st.subheader(t("mt.progress", lang))

@@ -7,12 +7,11 @@ from dashboard.i18n import t
 
 f = ui.filters()
 lang = f.lang
-geo = ui.geography()
 st.title(t("page.meetings", lang))
 db = ui_conclusions.engine(f.data_dir)
 if db is None:
     st.stop()
-meetings = conclusions.list_meetings(db, ui.access(), geo)
+meetings = ui_conclusions.meetings(db)
 if not meetings:
     st.info(t("mt.none", lang))
     st.stop()
@@ -20,6 +19,7 @@ titles = {m.id: f"{m.id}. {m.title}" for m in meetings}
 chosen = ui.page_select(t("mt.choose", lang), list(titles), key=ui_conclusions.MEETING, lang=lang,
                         format_func=titles.get)  # fmt: skip
 meeting = next(m for m in meetings if m.id == chosen)
+geo = ui_conclusions.meeting_geography(meeting)  # the units of the structure it was held in
 st.subheader(meeting.title)
 st.caption(t("mt.facts", lang, snapshot=meeting.snapshot_id, held=meeting.held_on.strftime("%d/%m/%Y"),
              user=meeting.created_by))  # fmt: skip
@@ -36,10 +36,10 @@ else:
 st.header(t("mt.conclusions", lang))
 found = conclusions.list_conclusions(db, ui.access(), geo, meeting_id=meeting.id)
 if found:
-    st.dataframe(ui_conclusions.conclusions_table(found, lang, meeting.held_on), hide_index=True)
+    st.dataframe(ui_conclusions.conclusions_table(found, lang, meeting.held_on, geo), hide_index=True)
 else:
     st.caption(t("mt.no_conclusions", lang))
-ui_conclusions.progress_form(db, found, lang, meeting.held_on)
+ui_conclusions.progress_form(db, found, lang, meeting.held_on, geo)
 if found:
     st.subheader(t("mt.history", lang))
     for c in found:
