@@ -256,31 +256,40 @@ def notice_for(f: ui.Filters, pack) -> tuple[cl.Meeting, list[cl.Conclusion]] | 
     return held, cl.list_conclusions(db, ui.access(), ui.geography(), meeting_id=held.id)
 
 
-def meeting_panel(f: ui.Filters, pack, sections: Sequence[str]) -> None:
-    """On the export page: the pack's meeting, or a button that opens it (writers)."""
+def meeting_panel(f: ui.Filters, pack, sections: Sequence[str]):
+    """On the export page: the pack's meeting (or a button that opens it, for writers) and the
+    follow-up the deck and report open with; returns (follow-up, notice) for them."""
     db = engine(f.data_dir)
     if db is None:
-        return
+        return [], None
     lang, access = f.lang, ui.access()
     held = cl.find_meeting(db, pack.unit_code, pack.grain, pack.period)
     if held is not None:
         st.info(t("mt.opened", lang, title=held.title), icon=":material/groups:")
-        return
-    if not (cl.can_write(access) and access.allows(pack.unit_code, ui.geography())):
-        return
-    left, right = st.columns([1, 2])
-    day = left.date_input(t("cl.held_on", lang), value=dt.date.today(), format="DD/MM/YYYY", key="mt_held")
-    if right.button(t("mt.open", lang, period=pack.period_label), key="mt_open", icon=":material/groups:"):
-        try:
-            cl.open_meeting(
-                db, access, ui.geography(), unit_code=pack.unit_code, year=pack.year, grain=pack.grain,
-                period=pack.period, period_label=pack.period_label, snapshot_id=pack.snapshot_id, held_on=day,
-                user=user(lang), filters=view_filters(f, sections),
-            )  # fmt: skip
-        except cl.ConclusionError as exc:
-            st.error(str(exc))
-            return
-        st.rerun()
+    elif cl.can_write(access) and access.allows(pack.unit_code, ui.geography()):
+        left, right = st.columns([1, 2])
+        day = left.date_input(
+            t("cl.held_on", lang), value=dt.date.today(), format="DD/MM/YYYY", key="mt_held"
+        )
+        if right.button(
+            t("mt.open", lang, period=pack.period_label), key="mt_open", icon=":material/groups:"
+        ):
+            try:
+                cl.open_meeting(
+                    db, access, ui.geography(), unit_code=pack.unit_code, year=pack.year, grain=pack.grain,
+                    period=pack.period, period_label=pack.period_label, snapshot_id=pack.snapshot_id,
+                    held_on=day, user=user(lang), filters=view_filters(f, sections),
+                )  # fmt: skip
+            except cl.ConclusionError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+    items = follow_up_for(f, pack)
+    if items:
+        with st.expander(f"{t('mt.follow_up', lang)} ({len(items)})"):
+            st.markdown(text(minutes.follow_up_summary(items)))
+            st.table(follow_up_table(items, lang), hide_index=True)
+    return items, notice_for(f, pack)
 
 
 def with_follow_up(order: list[tuple[str, str | None]], items: Sequence[cl.FollowUpItem]) -> list:

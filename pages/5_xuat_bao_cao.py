@@ -39,8 +39,7 @@ head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_lab
 head.caption(pack.committee + " · " + pack.caption.source_line())
 if not pack.complete:
     st.warning(t("period.incomplete", lang))
-ui_conclusions.meeting_panel(f, pack, sections)
-follow_up, notice = ui_conclusions.follow_up_for(f, pack), ui_conclusions.notice_for(f, pack)
+follow_up, notice = ui_conclusions.meeting_panel(f, pack, sections)
 
 probe = export.probe_browser()
 fonts = export.probe_fonts()
