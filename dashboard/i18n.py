@@ -775,6 +775,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "mt.conclusions": {"vi": "Kết luận của cuộc họp", "en": "The meeting's conclusions"},
     "mt.no_conclusions": {"vi": "Cuộc họp chưa có kết luận.", "en": "The meeting has no conclusion yet."},
     "mt.progress": {"vi": "Cập nhật tiến độ", "en": "Record progress"},
+    "mt.add": {"vi": "Thêm kết luận khác (không gắn với chỉ tiêu)", "en": "Add another conclusion (not about a target)"},
     "mt.which": {"vi": "Kết luận", "en": "Conclusion"},
     "mt.note": {"vi": "Nội dung tiến độ", "en": "Progress note"},
     "mt.on": {"vi": "Ngày", "en": "Date"},

@@ -388,6 +388,33 @@ def progress_form(db: Engine, found: Sequence[cl.Conclusion], lang: str, held: d
             st.rerun()
 
 
+def add_form(db: Engine, m: cl.Meeting, lang: str, geo) -> None:
+    """Writers: a conclusion about no target: a unit of the meeting's area, a responsible body, a deadline."""
+    access = ui.access()
+    units = [u for u in (m.unit_code, *geo.children(m.unit_code)) if access.allows(u, geo)]
+    if not units or not cl.can_write(access):
+        return
+    with st.expander(t("mt.add", lang), icon=":material/add_task:"), st.form("mt_add", clear_on_submit=True):
+        words = st.text_area(t("cl.text", lang), placeholder=t("cl.text_help", lang))
+        c1, c2, c3 = st.columns([2, 2, 1])
+        unit = c1.selectbox(t("cl.col.unit", lang), units, format_func=geo.name)
+        responsible = c2.text_input(t("cl.responsible", lang))
+        deadline = c3.date_input(
+            t("cl.deadline", lang), value=m.held_on + dt.timedelta(days=DEFAULT_DAYS), format="DD/MM/YYYY"
+        )
+        if st.form_submit_button(t("cl.save", lang), type="primary"):
+            try:
+                made = cl.record(
+                    db, access, geo, m, text=words, responsible=responsible, deadline=deadline,
+                    unit_code=unit, user=user(lang),
+                )  # fmt: skip
+            except cl.ConclusionError as exc:
+                st.error(str(exc))
+                return
+            st.session_state[_FLASH] = t("cl.saved", lang, id=made.id, meeting=m.title)
+            st.rerun()
+
+
 def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
     """The meeting's pack: freeze it (writers), make it again and compare byte for byte, download it."""
     lang, access = f.lang, ui.access()

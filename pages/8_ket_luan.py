@@ -39,6 +39,7 @@ if found:
     st.dataframe(ui_conclusions.conclusions_table(found, lang, meeting.held_on, geo), hide_index=True)
 else:
     st.caption(t("mt.no_conclusions", lang))
+ui_conclusions.add_form(db, meeting, lang, geo)
 ui_conclusions.progress_form(db, found, lang, meeting.held_on, geo)
 if found:
     st.subheader(t("mt.history", lang))

@@ -125,6 +125,22 @@ def test_the_secretary_records_progress_with_who_and_when(data, geography):
     )  # fmt: skip
     assert "Đã lập 4 hồ sơ, chuyển Tòa án" in shown(at)  # the history view
 
+    # A conclusion not about a target: of Hà Nội's meeting's units, only the secretary's is offered.
+    [unit] = [b for b in at.selectbox if b.label == t("cl.col.unit")]
+    assert unit.options == ["Quận Nam Từ Liêm"]
+    unit.set_value(NAM_TU_LIEM)
+    [words] = [a for a in at.text_area if a.label == t("cl.text")]
+    words.input("Phường rà soát người sử dụng trái phép chất ma túy")
+    [body] = [i for i in at.text_input if i.label == t("cl.responsible")]
+    body.input("UBND phường")
+    [save] = [b for b in at.button if b.label == t("cl.save")]
+    save.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    added = cl.list_conclusions(engine, secretary, geography, meeting_id=1)[-1]
+    assert (added.text, added.unit_code, added.metric, added.created_by) == (
+        "Phường rà soát người sử dụng trái phép chất ma túy", NAM_TU_LIEM, None, SECRETARY
+    )  # fmt: skip
+
 
 def test_goals_page_shows_a_targets_conclusions_and_the_record_button_to_writers_only(data):
     params = VIEW | {"district": "Quận Nam Từ Liêm", "period": "Tháng 11/2025"}
