@@ -719,7 +719,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "cl.held_on": {"vi": "Ngày họp", "en": "Meeting date"},
     "cl.communes": {"vi": "Xã, phường liên quan (không bắt buộc)", "en": "Communes concerned (optional)"},
     "cl.save": {"vi": "Lưu kết luận", "en": "Save the conclusion"},
-    "cl.saved": {"vi": "Đã ghi kết luận số {id} ({meeting}).", "en": "Conclusion no. {id} recorded ({meeting})."},
+    "cl.saved": {
+        "vi": "Đã ghi kết luận số {id} ({meeting}).",
+        "en": "Conclusion no. {id} recorded ({meeting}).",
+    },
     "cl.meeting": {"vi": "Cuộc họp: {title}", "en": "Meeting: {title}"},
     "cl.new_meeting": {
         "vi": "Kết luận sẽ thuộc cuộc họp giao ban {period} của {unit} (mở khi lưu).",
@@ -767,7 +770,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Snapshot {snapshot} · held on {held} · opened by {user}",
     },
     "mt.reopen": {"vi": "Mở lại màn hình Mục tiêu của cuộc họp", "en": "Reopen the meeting's Goals view"},
-    "mt.follow_up": {"vi": "Kết quả thực hiện kết luận các cuộc họp trước", "en": "Follow-up of earlier conclusions"},
+    "mt.follow_up": {
+        "vi": "Kết quả thực hiện kết luận các cuộc họp trước",
+        "en": "Follow-up of earlier conclusions",
+    },
     "mt.no_follow_up": {
         "vi": "Không có kết luận nào của các cuộc họp trước cần theo dõi.",
         "en": "No conclusion of an earlier meeting to follow up.",
@@ -775,7 +781,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "mt.conclusions": {"vi": "Kết luận của cuộc họp", "en": "The meeting's conclusions"},
     "mt.no_conclusions": {"vi": "Cuộc họp chưa có kết luận.", "en": "The meeting has no conclusion yet."},
     "mt.progress": {"vi": "Cập nhật tiến độ", "en": "Record progress"},
-    "mt.add": {"vi": "Thêm kết luận khác (không gắn với chỉ tiêu)", "en": "Add another conclusion (not about a target)"},
+    "mt.add": {
+        "vi": "Thêm kết luận khác (không gắn với chỉ tiêu)",
+        "en": "Add another conclusion (not about a target)",
+    },
     "mt.which": {"vi": "Kết luận", "en": "Conclusion"},
     "mt.note": {"vi": "Nội dung tiến độ", "en": "Progress note"},
     "mt.on": {"vi": "Ngày", "en": "Date"},
