@@ -31,6 +31,7 @@ def navigation(lang: str):
         page("pages/7_du_lieu.py", "page.data", ":material/database:", "du-lieu"),
         page("pages/5_xuat_bao_cao.py", "page.export", ":material/ios_share:", "xuat-bao-cao"),
         page("pages/6_trinh_chieu.py", "page.present", ":material/slideshow:", "trinh-chieu"),
+        page("pages/8_ket_luan.py", "page.meetings", ":material/task_alt:", "ket-luan"),
     ]
     return st.navigation(pages, position="sidebar")
 

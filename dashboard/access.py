@@ -30,7 +30,9 @@ from dashboard.catalog import CATALOG
 from dashboard.geography import COUNTRY_CODE, LEVELS_2025, Geography
 
 VIEWER, DATA_MANAGER = "viewer", "data_manager"
-ROLES: tuple[str, ...] = (VIEWER, DATA_MANAGER)
+# The meeting's secretary (thư ký) records meetings and conclusions but imports no data.
+SECRETARY = "secretary"
+ROLES: tuple[str, ...] = (VIEWER, DATA_MANAGER, SECRETARY)
 MODES: tuple[str, ...] = ("oidc", "password")
 # The structures a scope can be set in (the access file's ``structure``, as the CLI's --structure).
 LEGACY, NEW = reform.LEGACY, reform.NEW

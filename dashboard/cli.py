@@ -455,6 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="chỉ in cấu hình HAProxy cho các bản sao ở cổng --port+1 … --port+K (để cài cố định) rồi thoát",
     )
     p.set_defaults(func=cmd_replicas)
+    from dashboard import cli_meetings
+
+    cli_meetings.add_parsers(sub)
 
     # Handled in main() before parsing: its options are Streamlit's.
     sub.add_parser("serve", help="chạy bảng điều khiển (Streamlit) trên app.py; tùy chọn như streamlit run")

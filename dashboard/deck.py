@@ -20,6 +20,7 @@ from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import export_images, file_name, write_atomic, zip_files
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct
+from dashboard.frozen import stable_zip
 from dashboard.i18n import t
 from dashboard.meeting import Pack, slide_order
 from dashboard.report import GOAL_COLUMN_KEYS, goal_columns, goal_rows, own_goals
@@ -200,9 +201,14 @@ def _goals_slide(prs, pack: Pack) -> None:
     _footer(slide, pack)
 
 
-def build_deck(pack: Pack, images: Mapping[str, bytes] | None = None, missing: str | None = None) -> bytes:
+def build_deck(
+    pack: Pack, images: Mapping[str, bytes] | None = None, missing: str | None = None, *, follow_up=()
+) -> bytes:
     """The deck as .pptx bytes. ``images`` maps chart keys to PNG bytes; ``missing`` is the
-    message shown on a chart slide that has no image (e.g. why no browser could render it)."""
+    message shown on a chart slide that has no image (e.g. why no browser could render it);
+    ``follow_up`` (``conclusions.follow_up``) opens the deck after the title slide.
+
+    The same pack gives the same bytes (``frozen.stable_zip``): a meeting's deck can be made again."""
     images = images or {}
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -211,6 +217,10 @@ def build_deck(pack: Pack, images: Mapping[str, bytes] | None = None, missing: s
     for kind, key in slide_order(pack):
         if kind == "title":
             _title_slide(prs, pack)
+            if follow_up:
+                from dashboard import minutes
+
+                minutes.add_follow_up_slides(prs, pack, follow_up)
         elif kind == "kpis":
             _kpi_slide(prs, pack)
         elif kind == "goals":
@@ -219,7 +229,7 @@ def build_deck(pack: Pack, images: Mapping[str, bytes] | None = None, missing: s
             _chart_slide(prs, pack, key, images, missing)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue())
 
 
 def write_deck(pack: Pack, path: Path | str, images: Mapping[str, bytes] | None = None) -> Path:

@@ -195,6 +195,7 @@ def build_pack(
     lang: str = "vi",
     rolled: pl.DataFrame | None = None,
     small_counts: int | None = None,
+    period: dt.date | None = None,
 ) -> Pack:
     """Assemble the pack of ``unit`` for the period of ``grain`` in ``year`` from a snapshot.
 
@@ -207,6 +208,8 @@ def build_pack(
         rolled: ``query.rollup_all`` of the snapshot when the caller has it (faster).
         small_counts: a threshold: a commune's counts of people below it are left out of the
             figures and charts (``access.suppress_small_counts``); None keeps them.
+        period: the first month of the period to review instead of the newest one (a past
+            meeting's period, when its pack is made again).
 
     Raises:
         ValueError: unknown unit, grain or section, no data for the year, or a unit outside
@@ -223,7 +226,7 @@ def build_pack(
         raise ValueError(f"Phần không có: {', '.join(unknown)} (chọn trong {', '.join(SECTIONS)})")
     chosen = tuple(s for s in SECTIONS if s in sections)
     last_period = snapshot.last_period
-    period = chosen_period(grain, year, last_period)
+    period = period or chosen_period(grain, year, last_period)
     if period is None:
         raise ValueError(f"Bộ số liệu {snapshot.snapshot_id} chưa có số liệu năm {year}")
     end_month = query.period_end_month(period, grain)
@@ -481,7 +484,9 @@ def _map_chart(pack: Pack, snapshot, geography: Geography) -> tuple[Chart, dict[
             if few:
                 names = view.frame.filter(pl.col("cls") == trace.legendgroup)["commune_name"].to_list()
                 trace.update(mode="markers+text", text=names, textposition="top center")
-    fig.update_layout(legend=dict(font=dict(size=18)))
+    # The project's template, named: left to plotly's default, the image would depend on whether
+    # Streamlit (which changes that default) was imported, and a meeting's pack would not remake.
+    fig.update_layout(template=charts.TEMPLATE_NAME, legend=dict(font=dict(size=18)))
     counts = {item.label: item.count for item in view.legend}
     return Chart("map.status", "map", title, fig), counts
 

@@ -25,6 +25,7 @@ from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import write_atomic
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct, period_label
+from dashboard.frozen import stable_zip
 from dashboard.geography import COUNTRY_CODE
 from dashboard.goal_charts import rule_label
 from dashboard.goals import AT_RISK, MET, NO_DATA, QUOTA_RULES, TargetResult
@@ -477,13 +478,18 @@ def report_text(pack: Pack) -> str:
 # --------------------------------------------------------------------------- Word
 
 
-def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
+def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None, *, follow_up=(), notice=None) -> bytes:
     """The report as a Word document (bytes): the narrative, each section's charts, the goals table.
 
     ``images`` maps chart keys (``Chart.key``) to PNG bytes; charts without an image are left out.
+    ``follow_up`` (``conclusions.follow_up``) opens the report; ``notice``, a meeting and its
+    conclusions, ends it with the *thông báo kết luận* (``minutes.py``). The same inputs give
+    the same bytes (``frozen.stable_zip``).
     """
     from docx import Document
     from docx.shared import Cm, Pt
+
+    from dashboard import minutes
 
     images = images or {}
     doc = Document()
@@ -499,6 +505,8 @@ def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
     doc.add_paragraph(pack.committee.upper()).runs[0].bold = True
     doc.add_heading(title(pack), level=1)
     doc.add_paragraph(preamble(pack)).runs[0].italic = True
+    if follow_up:
+        minutes.add_follow_up_section(doc, pack, follow_up)
     for number, section in enumerate(narrative(pack), start=1):
         doc.add_heading(f"{number}. {section.heading}", level=2)
         for paragraph in section.paragraphs:
@@ -519,9 +527,11 @@ def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
             )
         for chart in maps:
             doc.add_picture(io.BytesIO(images[chart.key]), width=Cm(IMAGE_WIDTH_CM))
+    if notice is not None and notice[1]:
+        minutes.add_notice_section(doc, pack, *notice)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue())
 
 
 GOAL_COLUMN_KEYS: tuple[str, ...] = ("metric", "rule", "actual", "achievement", "status")

@@ -4,7 +4,7 @@ import functools
 
 import streamlit as st
 
-from dashboard import goal_charts, ui, ui_goals
+from dashboard import goal_charts, ui, ui_conclusions, ui_goals
 from dashboard.formatting import fmt_pct
 from dashboard.geography import COUNTRY_CODE
 from dashboard.i18n import t
@@ -86,6 +86,7 @@ if results:
     st.table(ui_goals.styled(ui_goals.for_screen(table, lang, units), lang), hide_index=True)
     ui.caption(f)
     ui.downloads(table, f"muc_tieu_{'_'.join(units)}_{f.year}", lang, key="dl_goals")
+    ui_conclusions.goals_panel(f, results, period, as_of)
 else:
     st.info(t("goals.no_targets", lang, area=area, year=f.year))
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import deck, export, meeting, report, ui, ui_export
+from dashboard import deck, export, meeting, report, ui, ui_conclusions, ui_export
 from dashboard.formatting import md_text
 from dashboard.i18n import t
 
@@ -42,6 +42,7 @@ head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_lab
 head.caption(md_text(deck.committee(pack) + " · " + pack.caption.source_line()))
 if not pack.complete:
     st.warning(t("period.incomplete", lang))
+follow_up, notice = ui_conclusions.meeting_panel(f, pack, sections)
 
 probe = export.probe_browser()
 fonts = export.probe_fonts()
@@ -54,7 +55,7 @@ stem = export.file_name(pack.unit_name, pack.period_label, ext="x")[:-2]
 c1, c2, c3 = st.columns(3)
 c1.download_button(
     t("export.deck", lang),
-    lambda: deck.build_deck(pack, ui_export.images(*key, lang)),
+    lambda: deck.build_deck(pack, ui_export.images(*key, lang), follow_up=follow_up),
     file_name=deck.deck_file_name(pack),
     mime=deck.PPTX_MIME,
     key="xb_deck",
@@ -74,7 +75,9 @@ c2.download_button(
 )
 c3.download_button(
     t("export.word", lang),
-    lambda: report.report_docx(pack_vi, ui_export.images(*key) if probe.ok else None),
+    lambda: report.report_docx(
+        pack_vi, ui_export.images(*key) if probe.ok else None, follow_up=follow_up, notice=notice
+    ),
     file_name=f"bao-cao_{stem}.docx",
     mime=report.DOCX_MIME,
     key="xb_word",

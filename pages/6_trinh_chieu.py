@@ -6,7 +6,7 @@ fold into one footer line; the arrow keys move between slides.
 
 import streamlit as st
 
-from dashboard import deck, meeting, report, ui, ui_export
+from dashboard import deck, meeting, report, ui, ui_conclusions, ui_export
 from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
 
@@ -44,7 +44,8 @@ except ValueError as exc:
     slide.warning(str(exc))
     st.stop()
 
-order = meeting.slide_order(pack)
+follow_up = ui_conclusions.follow_up_for(f, pack)
+order = ui_conclusions.with_follow_up(meeting.slide_order(pack), follow_up)
 position = st.session_state.get("slide", 0)
 position = min(max(position, 0), len(order) - 1)
 if back.button(
@@ -73,6 +74,8 @@ with slide:
             "deck.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)
         )
         st.markdown(f"<div class='slide-sub'>{sub}<br>{as_of}</div>", unsafe_allow_html=True)
+    elif kind == "follow_up":
+        ui_conclusions.follow_up_slide(pack, follow_up, lang)
     elif kind == "kpis":
         st.title(f"{t('present.kpis', lang)}: {pack.unit_name}, {pack.period_label}")
         for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):

@@ -43,7 +43,7 @@ _ROUTES = re.findall(
 PAGES = [(path, "" if default else url_path) for path, url_path, default in _ROUTES]
 # Pages that show tables or downloads only, by design: no chart is expected there.
 # The presentation opens on its title slide; its charts come one at a time with "next".
-CHARTLESS = {"7_du_lieu", "6_trinh_chieu"}
+CHARTLESS = {"7_du_lieu", "6_trinh_chieu", "8_ket_luan"}
 RUN_TIMEOUT_MS = 90_000
 TIMINGS: dict[str, float] = {}
 
