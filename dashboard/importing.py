@@ -1,10 +1,12 @@
 """Import committee reports (Excel or CSV) into a new snapshot, after checking every row.
 
 The template has three sheets — figures (*Số liệu*), commune classifications (*Phân loại xã*)
-and targets (*Chỉ tiêu*) — with Vietnamese headers. Units are given by GSO code or by name;
+and targets (*Chỉ tiêu*) — with Vietnamese headers. Units are given by GSO code or by name, in
+the structure in force for the row's period (old units before 07/2025, new units from it);
 names are matched without regard to accents or case, and an ambiguous or unknown name is
 refused with the candidates listed. Nothing is written unless every row passes; then the base
-snapshot plus the imported rows become a new snapshot, written atomically.
+snapshot plus the imported rows become a new snapshot, written atomically under the data
+folder's write lock (one import at a time, each on the one before).
 """
 
 from __future__ import annotations

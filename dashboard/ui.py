@@ -154,11 +154,6 @@ def _load_scoped(folder: str, snapshot_id: str, scope: Access):
     return _load_whole(folder, snapshot_id).restricted(scope, geography_of(snapshot_id))
 
 
-def is_versioned(folder: str, snapshot_id: str) -> bool:
-    """Whether a snapshot follows contract version 2 (the 2025 units from July 2025)."""
-    return _load_raw(folder, snapshot_id).structure_from is not None
-
-
 def access() -> Access:
     """The signed-in user's role and units (the whole country when sign-in is off)."""
     return ui_auth.current(reference_geography())

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 from test_importing import _base_tables, workbook
@@ -308,3 +310,12 @@ def test_the_demo_as_a_base_chosen_on_purpose_stays_marked_demo(demo_only, legac
     assert cli.main(["import", str(upload), "--data-dir", str(demo_only), "--base", "newest"]) == 0
     newest = load_snapshot(demo_only / "snapshots" / survey(demo_only, legacy).valid[0], legacy)
     assert newest.demo and newest.stats.rows == 48 + 3
+
+
+def test_the_template_lists_every_new_province_and_commune(new):
+    book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()), read_only=True)
+    rows = list(book[importing.SHEET_UNITS_2025].iter_rows(min_row=2, values_only=True))
+    listed = {code: name for code, name, *_ in rows}
+    assert len(listed) == new.units.filter(pl.col("level") != "country").height == 34 + 3321
+    assert listed[HOANG_MAI] == "Phường Hoàng Mai" and listed["01"] == "Thành phố Hà Nội"
+    assert (HOANG_MAI, "Phường Hoàng Mai", "Xã, phường, đặc khu", "Thành phố Hà Nội") in rows
