@@ -64,6 +64,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "commune may take in ground outside your scope. To work in the new units, ask the administrator "
         'for a scope of new communes or provinces (structure = "2025" in the access file).',
     },
+    "notice.structure_fixed": {
+        "vi": "Đường dẫn chọn đơn vị hành chính '{name}'; tài khoản của bạn chỉ xem theo đơn vị {own}.",
+        "en": "The link asks for the units '{name}'; your account sees the units {own} only.",
+    },
     "structure.fixed_new": {
         "vi": "Tài khoản được phân quyền theo đơn vị hành chính mới ({units}): số liệu hiển thị theo "
         "đơn vị mới; các tháng trước 01/7/2025 được quy đổi về xã mới theo quy tắc bên dưới.",

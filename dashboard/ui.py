@@ -674,6 +674,12 @@ def _structure_choice(folder: str, snapshot_id: str, scope: Access, lang: str) -
     default = structure.default_structure(raw)
     label = _label_in(lang, "structure")
     if not scope.whole_country:
+        # A link naming the other structure is not followed (the switch is not drawn to bind it).
+        asked = st.query_params.get(P_STRUCTURE)
+        if asked is not None:
+            if asked != label(scope.structure):
+                notice(t("notice.structure_fixed", lang, name=asked, own=label(scope.structure)))
+            del st.query_params[P_STRUCTURE]
         geo = scope_geography(scope, reference_geography(), geography_2025())
         units = ", ".join(geo.name(u) for u in scope.units)
         if scope.structure == structure.NEW:

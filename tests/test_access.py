@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import io
 from functools import partial
 from pathlib import Path
 
+import docx
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from pptx import Presentation
 
-from dashboard import goals, importing, maps, meeting, reform, structure, tables
+from dashboard import deck, goals, importing, maps, meeting, reform, report, structure, tables
 from dashboard.access import (
     DATA_MANAGER,
     FULL_ACCESS,
@@ -654,3 +657,15 @@ def test_sign_in_throttle_locks_after_the_limit_and_doubles_the_wait():
     throttle.record([user], ok=True)  # a success clears the count
     throttle.record([user], ok=False)
     assert throttle.wait([user]) == 0
+
+
+def test_the_meeting_pack_files_of_a_new_province_viewer_hold_their_units_only(new_view, new_geo):
+    scoped = new_view.restricted(DA_NANG_VIEWER, new_geo)
+    pack = meeting.build_pack(scoped, new_geo, DA_NANG, 2026, "9m")
+    slides = Presentation(io.BytesIO(deck.build_deck(pack)))
+    texts = [s.text_frame.text for slide in slides.slides for s in slide.shapes if s.has_text_frame]
+    document = docx.Document(io.BytesIO(report.report_docx(pack)))
+    written = "\n".join([*texts, *(p.text for p in document.paragraphs), report.report_text(pack)])
+    assert "Thành phố Đà Nẵng" in written
+    others = {new_geo.name(c) for p in (HA_NOI, "11") for c in [p, *new_geo.descendants(p, "commune")]}
+    assert not [n for n in others if n in written]

@@ -265,6 +265,8 @@ def test_a_viewer_scoped_to_old_units_stays_in_them_on_a_version_2_snapshot(oidc
     assert at.multiselect(key="district").options == [HOANG_MAI]
     shown = texts(at)
     assert t("structure.restricted", units=HOANG_MAI) in shown
+    fixed = t("notice.structure_fixed", name=t("structure.2025"), own=t("structure.legacy"))
+    assert fixed in [w.value for w in at.warning]
     assert HOANG_MAI in at.title[0].value and NAM_TU_LIEM not in shown
 
 
@@ -367,6 +369,9 @@ def test_a_new_unit_viewer_cannot_reach_the_old_units_by_link_or_widget(oidc_ref
     # The old units by link: the structure stays new, and a district of the old units names nothing.
     at = run_as(WARD_EMAIL, query_params={"structure": t("structure.legacy"), "district": HOANG_MAI})
     assert_clean(at)
+    fixed = t("notice.structure_fixed", name=t("structure.legacy"), own=t("structure.2025"))
+    assert fixed in [w.value for w in at.warning]
+    assert "structure" not in at.query_params
     assert not [m for m in at.multiselect if m.key == "district"]
     assert NEW_WARD in at.title[0].value and HOANG_MAI not in at.title[0].value
     assert_scoped_to(at, {NEW_WARD_CODE})
