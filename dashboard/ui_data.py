@@ -21,9 +21,10 @@ def snapshot_diff(folder: str, old_id: str, new_id: str, scope: Access) -> pl.Da
 def changes_outside(report: importing.ImportReport, base, scope: Access) -> list[str]:
     """Names of the units outside the data manager's scope that the import would change.
 
-    Months from July 2025 of a version 2 base are in the 2025 units, and named in them.
+    Months from July 2025 of a version 2 result (the base's, or one the import upgrades to
+    version 2) are in the 2025 units, and named in them.
     """
-    structure_from = getattr(base, "structure_from", None)
+    structure_from = report.structure_from or getattr(base, "structure_from", None)
     return access.names_outside(
         report, base, scope, ui.reference_geography(), ui.geography_2025(), structure_from
     )
