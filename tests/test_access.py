@@ -669,3 +669,44 @@ def test_the_meeting_pack_files_of_a_new_province_viewer_hold_their_units_only(n
     assert "Thành phố Đà Nẵng" in written
     others = {new_geo.name(c) for p in (HA_NOI, "11") for c in [p, *new_geo.descendants(p, "commune")]}
     assert not [n for n in others if n in written]
+
+
+def test_a_new_unit_data_manager_imports_their_ward_and_nothing_else(reform_dir, tmp_path, geography):
+    """A scope in the 2025 units imports a November 2026 report of its ward onto the version 2 demo;
+    a row for the neighbouring ward is refused before anything is looked up, and nothing is written."""
+    import shutil
+
+    from tests.test_importing import tree_digest, workbook
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(reform_dir / "snapshots", data_dir / "snapshots")
+    manager = Access(DATA_MANAGER, (NEW_WARD,), NEW)
+    new_geo = reform.geography_2025()
+
+    def stored() -> dict[str, str]:  # the snapshots, not the validation memo (.validated/)
+        return {k: v for k, v in tree_digest(data_dir).items() if "/.validated/" not in k}
+
+    before = stored()
+    neighbour = workbook(facts=[(NEW_NEIGHBOUR, "11/2026", "addicts_managed", 7)])
+    refused = importing.import_file(
+        neighbour, "bao-cao.xlsx", data_dir, None, importing.NEWEST, geography, demo_ok=True, scope=manager
+    )
+    assert refused.written is None and stored() == before
+    assert [p.message for p in refused.errors] == [
+        f"{new_geo.name(NEW_NEIGHBOUR)} (mã {NEW_NEIGHBOUR}) ngoài phạm vi được phân quyền: "
+        "không nhập số liệu của đơn vị này"
+    ]
+
+    own = workbook(facts=[(NEW_WARD, "11/2026", "addicts_managed", 7)])
+    done = importing.import_file(
+        own, "bao-cao.xlsx", data_dir, None, importing.NEWEST, geography, demo_ok=True, scope=manager
+    )
+    assert done.written is not None, done.errors
+    written = load_snapshot(done.written, geography)
+    assert written.structure_from is not None
+    row = written.facts.filter(
+        (pl.col("unit_code") == NEW_WARD)
+        & (pl.col("period") == dt.date(2026, 11, 1))
+        & (pl.col("indicator") == "addicts_managed")
+    )
+    assert row["value"].to_list() == [7]
