@@ -520,7 +520,7 @@ def ranking_bars(
     """Horizontal bars, highest at the top, each labelled with its value.
 
     A row whose value was hidden (``access.suppress_small_counts``: a ``value_shown`` label and
-    no value) has no bar and reads its label ("<5"), at the bottom.
+    no value) has a bar of zero length labelled "<5" (or "×"), at the bottom.
     """
     decimals = decimals_for(percent) if decimals is None else decimals
     part = data.sort(value, descending=False, nulls_last=False)
@@ -533,9 +533,10 @@ def ranking_bars(
             s if s is not None else number(v) for s, v in zip(part["value_shown"], part[value], strict=True)
         ]
     template = value_hover(percent, decimals, field="x") if texts is None else "%{text}"
+    # Plotly writes no label beside a missing bar: a hidden value stands at zero with its label.
     fig = go.Figure(
         go.Bar(
-            x=part[value].to_list(),
+            x=part[value].to_list() if texts is None else part[value].fill_null(0).to_list(),
             y=part[label].to_list(),
             orientation="h",
             marker=dict(color=COLORWAY[0]),

@@ -33,6 +33,7 @@ from dashboard.access import suppress_small_counts
 from dashboard.catalog import CATALOG, FLOW_INDICATORS
 from dashboard.formatting import fmt_number, fmt_pct
 from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.i18n import t
 from dashboard.schema import KEY_CLASSES
 
 # The four statuses a judged target can have, as users read them.
@@ -819,7 +820,7 @@ def hide_small_counts(
                 change_pct=None,
                 expected_so_far=None,
                 on_pace=None,
-                explanation="Số liệu nhỏ của xã được ẩn để bảo vệ người trong số liệu.",
+                explanation=t("goals.explain.hidden", "vi"),
                 actual_shown=actual,
                 previous_shown=previous,
             )

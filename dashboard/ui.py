@@ -187,7 +187,11 @@ def small_counts() -> SmallCounts:
 def protect(
     frame: pl.DataFrame, indicator: str | None = None, columns: Sequence[str] = ("value", "previous")
 ) -> pl.DataFrame:
-    """A table to offer for download, with small commune-level counts of people shown as "<5"."""
+    """A table (or a chart's data) to show or download, small commune counts of people hidden.
+
+    ``access.suppress_small_counts`` decides: "<5", and "×" where the district's total would
+    otherwise give a small count away.
+    """
     setting = small_counts()
     if not setting.exports:
         return frame

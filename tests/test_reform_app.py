@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from dashboard import demo, reform, structure, views
-from dashboard.formatting import period_label
+from dashboard.formatting import md_text, period_label
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
@@ -189,5 +189,5 @@ def test_an_odd_structure_link_falls_back_with_a_notice(reform_env, params, name
     at = run_app(None, {"province": "Thành phố Hà Nội", **params})
     assert_clean(at)
     warnings = [w.value for w in at.warning]
-    assert t("notice.bad_url_param", name=name, value=value) in warnings, warnings
+    assert t("notice.bad_url_param", name=md_text(name), value=md_text(value)) in warnings, warnings
     assert at.radio(key="structure").value == structure.NEW  # the snapshot's default
