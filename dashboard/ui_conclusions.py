@@ -15,19 +15,13 @@ from sqlalchemy.engine import Engine
 
 from dashboard import conclusions as cl
 from dashboard import frozen, goals, minutes, store, ui, ui_auth, ui_goals
-from dashboard.formatting import fmt_date
+from dashboard.formatting import fmt_date, md_text
 from dashboard.goals import TargetResult
 from dashboard.i18n import t
 
 MEETING = "meeting"  # URL parameter of the meeting page
 DEFAULT_DAYS = 30  # a new conclusion's deadline, counted from the meeting day
 _FLASH = "_cl_flash"  # session state: a message to show after the rerun that follows a save
-_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~"
-
-
-def text(value: str) -> str:
-    """User text for st.markdown: every Markdown character escaped, so it shows as typed."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in value).replace("\n", " ")
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,7 +55,7 @@ def flash() -> None:
 
 
 def _line(c: cl.Conclusion, lang: str, on: dt.date) -> str:
-    parts = [f"**{text(c.text)}**", text(c.responsible)]
+    parts = [f"**{md_text(c.text)}**", md_text(c.responsible)]
     if c.deadline:
         parts.append(t("cl.due", lang, date=fmt_date(c.deadline)))
     status = status_label(c.status, lang)
@@ -98,7 +92,7 @@ def goals_panel(f: ui.Filters, results: Sequence[TargetResult], period: dt.date,
         with st.container(border=True, key=f"cl_target_{i}"):
             left, right = st.columns([5, 1])
             left.markdown(
-                f"**{text(r.metric_label)}** — {text(r.unit_name)} · "
+                f"**{md_text(r.metric_label)}** — {md_text(r.unit_name)} · "
                 f"{minutes.figures_text(r, r.metric, r.rule)}"
             )
             lines = [_line(c, lang, today) for c in cl.for_target(found, r)]
@@ -122,7 +116,7 @@ def record_dialog(f: ui.Filters, target: TargetResult, period: dt.date, as_of: d
     unit = f.unit
     meeting = cl.find_meeting(db, unit, f.grain, period)
     period_label = ui.period_label_for(period, f)
-    st.markdown(t("cl.target", lang, target=f"{text(target.metric_label)} — {text(target.unit_name)}"))
+    st.markdown(t("cl.target", lang, target=f"{md_text(target.metric_label)} — {md_text(target.unit_name)}"))
     st.caption(minutes.figures_text(target, target.metric, target.rule))
     if meeting is not None:
         st.caption(t("cl.meeting", lang, title=meeting.title))
@@ -287,7 +281,7 @@ def meeting_panel(f: ui.Filters, pack, sections: Sequence[str]):
     items = follow_up_for(f, pack)
     if items:
         with st.expander(f"{t('mt.follow_up', lang)} ({len(items)})"):
-            st.markdown(text(minutes.follow_up_summary(items)))
+            st.markdown(md_text(minutes.follow_up_summary(items)))
             st.table(follow_up_table(items, lang), hide_index=True)
     return items, notice_for(f, pack)
 
@@ -299,7 +293,7 @@ def with_follow_up(order: list[tuple[str, str | None]], items: Sequence[cl.Follo
 
 def follow_up_slide(pack, items: Sequence[cl.FollowUpItem], lang: str) -> None:
     st.title(f"{t('mt.follow_up', lang)}: {pack.unit_name}")
-    st.markdown(text(minutes.follow_up_summary(items)))
+    st.markdown(md_text(minutes.follow_up_summary(items)))
     st.table(follow_up_table(items, lang), hide_index=True)
 
 
