@@ -24,7 +24,7 @@ def changes_outside(report: importing.ImportReport, base, scope: Access) -> list
     Months from July 2025 of a version 2 result (the base's, or one the import upgrades to
     version 2) are in the 2025 units, and named in them.
     """
-    structure_from = report.structure_from or getattr(base, "structure_from", None)
+    structure_from = getattr(report, "structure_from", None) or getattr(base, "structure_from", None)
     return access.names_outside(
         report, base, scope, ui.reference_geography(), ui.geography_2025(), structure_from
     )

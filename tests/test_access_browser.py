@@ -15,7 +15,11 @@ from unittest import mock
 import bcrypt
 import pytest
 from test_browser import (
+    CHARTLESS as BROWSER_CHARTLESS,
+)
+from test_browser import (
     PAGES,
+    RUN_TIMEOUT_MS,
     SCREENSHOTS,
     assert_charts_drawn,
     assert_no_error_box,
@@ -32,9 +36,9 @@ from dashboard.i18n import t
 pytestmark = pytest.mark.browser
 USER, PASSWORD = "phuonghoangmai", "mat-khau-thu-nghiem"
 WARD, WARD_CODE, NEIGHBOUR = "Phường Hoàng Mai", "00331", "Phường Hoàng Liệt"
-# Pages without a chart for this viewer: data and presentation by design; the targets are set for
+# Pages without a chart for this viewer: those without one by design; the targets are set for
 # provinces, so a ward has none of its own to judge.
-CHARTLESS = {"7_du_lieu", "6_trinh_chieu", "5_muc_tieu"}
+CHARTLESS = BROWSER_CHARTLESS | {"5_muc_tieu"}
 
 
 def _others() -> list[str]:
@@ -71,16 +75,21 @@ def _shot(tab, name: str) -> None:
     tab.screenshot(path=str(SCREENSHOTS / f"access_{name}.png"), full_page=True)
 
 
-def _sign_in(tab, base: str) -> None:
-    tab.goto(base)
+def _sign_in(tab, base: str, query: str = "") -> None:
+    tab.goto(base + query)
     tab.get_by_label(t("auth.username")).fill(USER)
     tab.get_by_label(t("auth.password")).fill(PASSWORD)
     tab.get_by_role("button", name=t("auth.login")).click()
+    # A right password reruns the page without the form (no re-login cookie: every load signs in).
+    tab.wait_for_function("() => !document.querySelector('input[type=password]')", timeout=RUN_TIMEOUT_MS)
     wait_idle(tab, after_action=True)
 
 
 def _go(tab, url_path: str) -> None:
     # Within the signed-in session: the sidebar's page links, as a user clicks them.
+    if tab.locator("[data-testid=stExpandSidebarButton]").is_visible():
+        # Presentation mode collapses the sidebar (the slide alone); » opens it again.
+        tab.locator("[data-testid=stExpandSidebarButton]").click()
     link = tab.locator(f"[data-testid=stSidebarNav] a[href$='/{url_path}']")
     link.first.click()
     wait_idle(tab, after_action=True)
@@ -103,7 +112,7 @@ def test_a_new_ward_viewer_walks_every_page_in_the_new_units(scoped_server, page
             _go(page, url_path)
         assert_no_error_box(page)
         main = page.inner_text("[data-testid=stMain]")
-        if stem != "7_du_lieu":
+        if stem not in ("7_du_lieu", "8_ket_luan"):  # the data and meetings pages are titled by their name
             assert WARD.lower() in page.inner_text("[data-testid=stMain] h1").lower(), stem
         if stem not in CHARTLESS:
             assert_charts_drawn(page)
@@ -132,17 +141,9 @@ def test_the_downloads_of_a_new_ward_viewer_hold_their_ward_only(scoped_server, 
 
 
 def test_a_link_to_a_neighbouring_ward_shows_the_notice_and_their_own(scoped_server, page):  # noqa: F811
-    _sign_in(page, scoped_server)
     query = urllib.parse.urlencode({"communes_2025": NEIGHBOUR, "structure": t("structure.legacy")})
-    # Same session: the address changes through the page, as a pasted link in the same tab would.
-    page.evaluate(f"window.history.pushState(null, '', '?{query}')")
-    page.reload()
-    wait_idle(page)
-    if page.get_by_label(t("auth.username")).count():  # a reload may ask to sign in again
-        page.get_by_label(t("auth.username")).fill(USER)
-        page.get_by_label(t("auth.password")).fill(PASSWORD)
-        page.get_by_role("button", name=t("auth.login")).click()
-        wait_idle(page, after_action=True)
+    # A pasted link: the page asks to sign in (no re-login cookie), then reads the link's filters.
+    _sign_in(page, scoped_server, f"?{query}")
     assert_no_error_box(page)
     main = page.inner_text("[data-testid=stMain]")
     assert t("notice.out_of_scope", name=NEIGHBOUR) in main

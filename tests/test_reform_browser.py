@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from test_browser import (
+    CHARTLESS,
     PAGES,
     SCREENSHOTS,
     assert_charts_drawn,
@@ -25,7 +26,6 @@ from test_browser import (
 from dashboard.i18n import t
 
 pytestmark = pytest.mark.browser
-CHARTLESS = {"7_du_lieu", "6_trinh_chieu"}
 
 
 @pytest.fixture(scope="module")

@@ -51,10 +51,11 @@ def secured(browser, demo_dir, geography, tmp_path_factory):
     # The newest snapshot's source is a file name written as a Markdown link (issue 16, attack 4).
     base = load_snapshot(root / "snapshots" / "2025-12-31", geography)
     book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
-    book[importing.SHEET_FACTS].append(["00301", "01/2026", "compulsory_rehab", "7"])
+    # June 2025: the old units, as the version 1 base holds them (a later month is a 2025 unit).
+    book[importing.SHEET_FACTS].append(["00301", "06/2025", "compulsory_rehab", "7"])
     data = io.BytesIO()
     book.save(data)
-    done = importing.import_file(data.getvalue(), SOURCE_FILE, root, "2026-01-31", base, geography)
+    done = importing.import_file(data.getvalue(), SOURCE_FILE, root, "2025-06-30", base, geography)
     assert done.written is not None, done.lines()
     hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
     users = "".join(
@@ -209,10 +210,15 @@ def test_scoped_manager_import_of_other_units_gets_only_the_refusal(secured, pag
     page.on("request", lambda request: requests.append(request.url))
     sign_in(page, secured, "quanly", path="/du-lieu")
     test_browser.wait_idle(page)
+    # The newest snapshot is demo data, never the default base: the upload appears once one is chosen.
+    box = page.locator("[data-testid=stSelectbox]", has_text=t("data.base"))
+    box.locator("input").click()
+    page.get_by_role("option").filter(has_text=t("data.base_none")).click()
+    page.wait_for_selector("[data-testid=stFileUploader]", timeout=test_browser.RUN_TIMEOUT_MS)
     book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
     for code in ("01", "019", "00610"):
-        book[importing.SHEET_FACTS].append([code, "năm 2025", "compulsory_rehab", "0"])
-    book[importing.SHEET_FACTS].append(["00301", "năm 2025", "compulsory_rehab", IMAGE])
+        book[importing.SHEET_FACTS].append([code, "năm 2024", "compulsory_rehab", "0"])
+    book[importing.SHEET_FACTS].append(["00301", "năm 2024", "compulsory_rehab", IMAGE])
     data = io.BytesIO()
     book.save(data)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
@@ -226,7 +232,7 @@ def test_scoped_manager_import_of_other_units_gets_only_the_refusal(secured, pag
     assert_no_markdown_from(page, requests)
     # A file of the manager's own units: its bad cell is quoted as typed, not drawn as an image.
     book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
-    book[importing.SHEET_FACTS].append(["00301", "năm 2025", "compulsory_rehab", IMAGE])
+    book[importing.SHEET_FACTS].append(["00301", "năm 2024", "compulsory_rehab", IMAGE])
     data = io.BytesIO()
     book.save(data)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
