@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import loadtest
 from dashboard.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,20 +88,7 @@ def running_server(data_dir: Path, log: Path):
     """``python -m dashboard serve`` on a free localhost port over ``data_dir``; yields its base URL."""
     port = _free_port()
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir)}
-    command = [
-        sys.executable,
-        "-m",
-        "dashboard",
-        "serve",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = [sys.executable, "-m", "dashboard", "serve", *loadtest.streamlit_options(port)]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
