@@ -198,6 +198,19 @@ def protect(
     return suppress_small_counts(frame, geography(), setting.threshold, columns=columns, indicator=indicator)
 
 
+def protect_chart(frame: pl.DataFrame) -> pl.DataFrame:
+    """A chart's data with what ``protect`` hides taken out: a gap, so no axis, bar or hover reads it."""
+    shown = protect(frame)
+    companions = [c for c in shown.columns if c.endswith("_shown")]
+    if not companions:
+        return frame
+    hidden = pl.any_horizontal(pl.col(c).is_not_null() for c in companions)
+    blanked = [c for c in ("value", "previous", "change", "change_pct") if c in shown.columns]
+    return shown.with_columns(pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in blanked).drop(
+        companions
+    )
+
+
 @dataclass(frozen=True)
 class SnapshotInfo:
     """What the sidebar and captions need to know about a snapshot, without its tables."""

@@ -99,11 +99,13 @@ for indicator in indicators:
     table = series
     if parts is not None:
         all_rows = parts.filter(parts["indicator"] == indicator)
-        unit_rows, left_out = views.top_units(all_rows)
+        # The chart draws a commune's small count as a gap (the table below says "<5").
+        drawn = ui.protect_chart(all_rows)
+        unit_rows, left_out = views.top_units(drawn)
         if left_out:
             st.caption(t("notice.breakdown_limit", lang, n=views.BREAKDOWN_LIMIT, left=left_out))
         if breakdown == "stacked" and views.is_additive(indicator):
-            stacked = views.fold_others(unit_rows, all_rows, t("breakdown.others", lang, n=left_out))
+            stacked = views.fold_others(unit_rows, drawn, t("breakdown.others", lang, n=left_out))
             fig = charts.time_series(
                 stacked, kind="bar", stacked=True, lang=lang, title=title, note=note, percent=percent
             )
