@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -93,17 +92,10 @@ def running_server(data_dir: Path, log: Path):
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log.read_text())
-            time.sleep(0.3)
+        try:
+            loadtest.wait_healthy(base, process, log, timeout=60)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
         yield base
     finally:
         process.terminate()
