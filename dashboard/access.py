@@ -531,6 +531,10 @@ class ScopedSnapshot:
     def targets(self) -> pl.DataFrame:
         return self._inner.targets.filter(pl.col("unit_code").is_in(list(self._visible)))
 
+    @cached_property
+    def spans(self) -> pl.DataFrame:
+        return self._inner.spans.filter(pl.col("unit_code").is_in(list(self._visible)))
+
     def scan(self) -> pl.LazyFrame:
         return self._inner.scan().filter(pl.col("unit_code").is_in(list(self._visible)))
 

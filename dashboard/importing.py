@@ -153,6 +153,7 @@ class ImportReport:
     facts: pl.DataFrame | None = None
     status: pl.DataFrame | None = None
     targets: pl.DataFrame | None = None
+    spans: pl.DataFrame | None = None  # every total over a span of the result (contract version 3)
     written: Path | None = None
     message: str = ""
     imported_rows: int = 0  # rows read from the file (all sheets), before merging with the base
@@ -473,27 +474,185 @@ def parse_month(text: str | None) -> dt.date | None:
     return dt.date(year, month, 1)
 
 
+@dataclass(frozen=True)
+class Period:
+    """A report period as written: its first and last month, and what the words said.
+
+    ``date`` is set when the cell was a single day that is not the first of a month ("tính đến
+    ngày 15/8/2019"): a stock stands at that day's month; a flow has no period then. ``note`` says
+    how a period cut on another day than the first was mapped onto months (a warning for the clerk).
+    """
+
+    first: dt.date
+    last: dt.date
+    date: dt.date | None = None
+    note: str | None = None
+
+
+ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+PERIOD_FORMS = (
+    "tháng (09/2022, tháng 9/2022, T9/2022), cộng dồn từ đầu năm (9 tháng 2022, 9 tháng đầu năm 2022, "
+    "01/2022-09/2022, 1-9/2022), quý (quý III/2022, quý 3/2022, Q3/2022), 6 tháng cuối năm 2022, "
+    "năm (năm 2022, cả năm 2022), ngày số liệu của số tồn (15/9/2022), kỳ cắt theo ngày (từ ngày "
+    "15/12/2021 đến ngày 14/6/2022)"
+)
+
+
+def _period_words(text: str) -> str:
+    """Lower case without accents, '/' and '-' kept, spaces around them dropped: 'Quý III / 2019'."""
+    s = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
+    s = s.replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
+    s = re.sub(r"\s*([/\-])\s*", r"\1", s)
+    s = re.sub(r"[,;:()]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip().rstrip(".")
+
+
+def _month(year: int, month: int) -> dt.date | None:
+    return dt.date(year, month, 1) if 1 <= month <= 12 and 2000 <= year <= 2100 else None
+
+
+def _next_month(month: dt.date, step: int = 1) -> dt.date:
+    index = month.year * 12 + month.month - 1 + step
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _day(text: str) -> dt.date | None:
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if m is None:
+        return None
+    try:
+        day = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def _last_day(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
+
+
+def read_period(text: str | None) -> tuple[Period | None, str | None]:
+    """A report period as committees write it, or None and a Vietnamese reason quoting the cell.
+
+    Months: '09/2022', 'tháng 9/2022', 'T9/2022', 'tháng 9 năm 2022', '2022-09', an Excel date
+    serial or a date on the first of a month. Totals from January: '9 tháng 2022', '11 tháng đầu
+    năm 2022', 'lũy kế 9 tháng 2022', 'năm 2022', 'cả năm 2022', '01/2022-11/2022', '1-11/2022',
+    'từ đầu năm đến hết tháng 11/2022'. Other spans: 'quý III/2019' ('quý 3/2019', 'Q3/2019'),
+    '6 tháng cuối năm 2022', 'từ tháng 3 đến tháng 5/2022'. A day ('15/8/2019', 'tính đến ngày
+    15/8/2019', a date cell): the month of that day, marked as a date. A period cut on days ('từ
+    ngày 15/12/2021 đến ngày 14/6/2022', Decree 09/2019/NĐ-CP's reporting cut-off): the months
+    that hold most of its days — a start from the 15th counts from the next month, an end before
+    the 14th stops at the month before — with a note naming the cut-off.
+    """
+    if text is None or not str(text).strip():
+        return None, "thiếu kỳ báo cáo"
+    raw = str(text).strip()
+    s = _period_words(raw)
+    s = re.sub(r"^(?:ky bao cao|ky|so lieu|luy ke|cong don|rieng) ", "", s)
+    s = re.sub(r"^(?:luy ke|cong don) ", "", s)
+    year, year_only = r"(?:nam )?(\d{4})", r"(\d{4})"
+
+    def refuse(reason: str) -> tuple[None, str]:
+        return None, f"kỳ báo cáo '{raw}' {reason}"
+
+    def span(first: dt.date | None, last: dt.date | None) -> tuple[Period | None, str | None]:
+        if first is None or last is None:
+            return refuse(f"có tháng hoặc năm không có thật; cách ghi được nhận: {PERIOD_FORMS}")
+        if first > last:
+            return refuse(f"có tháng đầu ({first:%m/%Y}) sau tháng cuối ({last:%m/%Y})")
+        return Period(first, last), None
+
+    # Totals from January: "9 tháng 2022", "11 tháng đầu năm 2022", "từ đầu năm đến hết tháng 11/2022".
+    m = re.fullmatch(rf"(\d{{1,2}}) thang(?: dau nam)? {year}", s) or re.fullmatch(
+        rf"tu dau nam den (?:het )?thang (\d{{1,2}})(?:/| nam ){year_only}", s
+    )
+    if m:
+        months, y = int(m.group(1)), int(m.group(2))
+        return span(_month(y, 1), _month(y, months))
+    m = re.fullmatch(r"(\d{1,2}) thang(?: (?:dau|cuoi) nam)?", s)
+    if m:
+        return refuse(f"thiếu năm (ví dụ: {raw} 2022)")
+    m = re.fullmatch(rf"6 thang cuoi {year}", s)
+    if m:
+        y = int(m.group(1))
+        return span(_month(y, 7), _month(y, 12))
+    m = re.fullmatch(rf"(?:ca )?nam {year_only}", s)
+    if m:
+        y = int(m.group(1))
+        return span(_month(y, 1), _month(y, 12))
+    m = re.fullmatch(rf"(?:quy ([iv]+|\d)|q(\d))(?:/| ){year}", s)
+    if m:
+        quarter = ROMAN_QUARTERS.get(m.group(1) or m.group(2))
+        if quarter is None:
+            return refuse(f"có quý không có thật (quý I đến IV); cách ghi được nhận: {PERIOD_FORMS}")
+        y = int(m.group(3))
+        return span(_month(y, quarter * 3 - 2), _month(y, quarter * 3))
+    # Month ranges: "01/2022-11/2022", "1-11/2022", "từ tháng 3 đến tháng 5/2022".
+    m = re.fullmatch(r"(?:thang |t)?(\d{1,2})/(\d{4})-(?:thang |t)?(\d{1,2})/(\d{4})", s)
+    if m:
+        return span(_month(int(m.group(2)), int(m.group(1))), _month(int(m.group(4)), int(m.group(3))))
+    m = re.fullmatch(r"(?:thang |t)?(\d{1,2})-(\d{1,2})/(\d{4})", s) or re.fullmatch(
+        r"tu thang (\d{1,2}) den (?:het )?thang (\d{1,2})(?:/| nam )(\d{4})", s
+    )
+    if m:
+        y = int(m.group(3))
+        return span(_month(y, int(m.group(1))), _month(y, int(m.group(2))))
+    # A period cut on days.
+    m = re.fullmatch(r"tu(?: ngay)? (\S+) den(?: het)?(?: ngay)? (\S+)", s)
+    if m:
+        start, end = _day(m.group(1)), _day(m.group(2))
+        if start is None or end is None:
+            return refuse(f"có ngày không có thật; cách ghi được nhận: {PERIOD_FORMS}")
+        if start > end:
+            return refuse(f"có ngày đầu ({fmt_date(start)}) sau ngày cuối ({fmt_date(end)})")
+        first = (
+            dt.date(start.year, start.month, 1)
+            if start.day < 15
+            else _next_month(dt.date(start.year, start.month, 1))
+        )
+        last = (
+            dt.date(end.year, end.month, 1)
+            if end.day >= 14
+            else _next_month(dt.date(end.year, end.month, 1), -1)
+        )
+        found, reason = span(first, last)
+        if found is None or (start.day == 1 and _last_day(end)):
+            return found, reason
+        note = (
+            f"kỳ báo cáo '{raw}' cắt theo ngày ({fmt_date(start)}–{fmt_date(end)}) được tính là các tháng "
+            f"{first:%m/%Y}–{last:%m/%Y} (tháng chứa phần lớn số ngày của kỳ; báo cáo định kỳ theo Nghị định "
+            "09/2019/NĐ-CP chốt số liệu ngày 14, tính từ ngày 15 tháng trước)"
+        )
+        return Period(found.first, found.last, note=note), None
+    # A day: "15/8/2019", "tính đến ngày 15/8/2019", a date cell "2019-08-15 00:00:00".
+    m = re.fullmatch(r"(?:(?:so lieu )?tinh den |den )?(?:het )?(?:ngay )?(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})", s)
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00 00 00(?:\.0+)?)?", s)
+    if m or iso:
+        if m:
+            day = _day(m.group(1))
+        else:
+            try:
+                day = dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+            except ValueError:
+                day = None
+        if day is None or not 2000 <= day.year <= 2100:
+            return refuse(f"có ngày không có thật; cách ghi được nhận: {PERIOD_FORMS}")
+        month = dt.date(day.year, day.month, 1)
+        return Period(month, month, date=None if day.day == 1 else day), None
+    m = re.fullmatch(r"(?:thang |t)(\d{1,2})(?:/| nam )(\d{4})", s)
+    if m:
+        return span(_month(int(m.group(2)), int(m.group(1))), _month(int(m.group(2)), int(m.group(1))))
+    month = parse_month(raw)
+    if month is not None:
+        return Period(month, month), None
+    return refuse(f"không hợp lệ; cách ghi được nhận: {PERIOD_FORMS}")
+
+
 def parse_period(text: str | None) -> tuple[dt.date, dt.date] | None:
-    """A month or a cumulative range from January: '9 tháng 2022', '6 tháng 2022', 'năm 2022',
-    '01/2022-09/2022'. Returns (first month, last month)."""
-    if text is None:
-        return None
-    s = fold(text)
-    m = re.fullmatch(r"(3|6|9|12) thang (?:dau )?(?:nam )?(\d{4})", s)
-    if m:
-        year, months = int(m.group(2)), int(m.group(1))
-        return dt.date(year, 1, 1), dt.date(year, months, 1)
-    m = re.fullmatch(r"nam (\d{4})", s)
-    if m:
-        year = int(m.group(1))
-        return dt.date(year, 1, 1), dt.date(year, 12, 1)
-    if "-" in str(text) and str(text).count("/") == 2:
-        first, last = (parse_month(p) for p in str(text).split("-", 1))
-        if first and last and first <= last and first.year == last.year:
-            return first, last
-        return None
-    month = parse_month(text)
-    return (month, month) if month else None
+    """A period's (first month, last month) in any form ``read_period`` accepts, else None."""
+    period, _ = read_period(text)
+    return (period.first, period.last) if period else None
 
 
 def _yes_no(text: str | None) -> bool | None:
@@ -535,19 +694,25 @@ def _where(sheet: str, row: int) -> str:
 
 
 def parse_facts(
-    frame: pl.DataFrame, resolver: PeriodResolver, report: ImportReport, base_monthly
-) -> tuple[pl.DataFrame, list[tuple]]:
-    """Rows of the figures sheet → monthly facts; also the typed rates to check later."""
+    frame: pl.DataFrame,
+    resolver: PeriodResolver,
+    report: ImportReport,
+    base_monthly,
+    base_spans: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple]]:
+    """Rows of the figures sheet → monthly facts and totals over spans; also the typed rates to check."""
+    base_spans = pl.DataFrame(schema=schema.SPANS_SCHEMA) if base_spans is None else base_spans
     cols = _columns(frame, SHEET_FACTS, report)
     rows: list[tuple] = []
     typed_rates: list[tuple] = []
     if cols is None:
-        return _empty_facts(), typed_rates
+        return _empty_facts(), base_spans, typed_rates
     header = {k: v for k, v in cols.items()}
     for i, rec in enumerate(frame.iter_rows(named=True), start=2):
         where = _where(SHEET_FACTS, i)
         bad = False
-        period = parse_period(rec[header["period"]])
+        reading, period_reason = read_period(rec[header["period"]])
+        period = (reading.first, reading.last) if reading else None
         # The unit is read in the structure of the period's last month (a stock stands there, and
         # a flow's months must all be in one structure, checked below).
         code, reason = resolver.resolve(rec[header["unit"]] or "", period[1] if period else None)
@@ -556,14 +721,7 @@ def parse_facts(
             bad = True
         if period is None:
             report.errors.append(
-                Problem(
-                    "error",
-                    SHEET_FACTS,
-                    f"kỳ báo cáo '{rec[header['period']]}' không hợp lệ (ví dụ: 09/2022, "
-                    "9 tháng 2022, năm 2022)",
-                    column=header["period"],
-                    where=where,
-                )
+                Problem("error", SHEET_FACTS, period_reason, column=header["period"], where=where)
             )
             bad = True
         indicator = _indicator(rec[header["indicator"]], ("stock", "flow", "rate"))
@@ -611,55 +769,198 @@ def parse_facts(
                 )
             )
             bad = True
+        if not bad and indicator in FLOW_INDICATORS and reading.date is not None:
+            report.errors.append(
+                Problem(
+                    "error",
+                    SHEET_FACTS,
+                    f"kỳ báo cáo '{rec[header['period']]}' là một ngày ({fmt_date(reading.date)}): chỉ dùng "
+                    "cho số tồn (số liệu tính đến ngày); số phát sinh ghi tháng hoặc kỳ cộng dồn (ví dụ: "
+                    f"tháng {reading.date.month}/{reading.date.year}, {reading.date.month} tháng "
+                    f"{reading.date.year})",
+                    column=header["period"],
+                    where=where,
+                )
+            )
+            bad = True
         if bad or code is None:
             continue
+        if reading.note is not None:
+            report.warnings.append(
+                Problem("warning", SHEET_FACTS, reading.note, column=header["period"], where=where)
+            )
         first, last = period
         if CATALOG[indicator].kind == "rate":
             typed_rates.append((i, code, indicator, first, last, value))
             continue
         rows.append((i, code, indicator, first, last, value))
-    return _expand_ranges(rows, report, base_monthly), typed_rates
+    facts, spans = _settle_ranges(rows, report, base_monthly, base_spans)
+    return facts, spans, typed_rates
 
 
 def _empty_facts() -> pl.DataFrame:
     return pl.DataFrame(schema=schema.FACTS_SCHEMA | {"_row": pl.Int64})
 
 
-def _expand_ranges(rows: list[tuple], report: ImportReport, base_monthly) -> pl.DataFrame:
-    """Turn (row, unit, indicator, first, last, value) into monthly facts.
+def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = _next_month(month)
+    return out
 
-    A stock stands at the range's last month. A flow over several months is a cumulative
-    total: the months before the last keep the values the unit already has, and the last month
-    takes the rest, so the period's total is exactly the reported figure.
+
+def _settle_ranges(
+    rows: list[tuple], report: ImportReport, base_monthly, base_spans: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Turn (row, unit, indicator, first, last, value) into monthly facts and totals over spans.
+
+    A stock stands at the range's last month. A flow over several months is a total the months
+    may not split (contract version 3, docs/DATA_CONTRACT.md): what the unit already has at the
+    range's ends — months, earlier totals starting or ending there — is taken off, and the rest
+    is booked over the months left. So '11 tháng 2022' after '9 tháng 2022' leaves October and
+    November together; 'riêng tháng 11' beside '11 tháng 2022' leaves January to October together;
+    a rest of one month is that month. Where every month before the last is known, the last takes
+    the rest (as before version 3). A month imported inside an earlier span shortens it when it
+    lies at one of its ends. Returns the facts and every span of the result (the base's kept).
     """
     out: list[tuple] = []
+    spans: dict[tuple[str, str], dict[tuple[dt.date, dt.date], tuple[float, int | None]]] = {}
+    for code, ind, first, last, value in base_spans.select(
+        "unit_code", "indicator", "first_period", "last_period", "value"
+    ).iter_rows():
+        spans.setdefault((code, ind), {})[(first, last)] = (value, None)
+    singles: dict[tuple[str, str], dict[dt.date, float]] = {}
+    ranges: dict[tuple[str, str], list[tuple]] = {}
     for row, code, indicator, first, last, value in rows:
         if indicator in STOCK_INDICATORS or first == last:
             out.append((last, code, indicator, value, row))
-            continue
-        earlier = base_monthly(code, indicator, first, last)
-        so_far = sum(earlier.values())
-        rest = value - so_far
-        if rest < 0:
-            report.errors.append(
-                Problem(
-                    "error",
-                    SHEET_FACTS,
+            if indicator in FLOW_INDICATORS:
+                singles.setdefault((code, indicator), {})[last] = value
+        else:
+            ranges.setdefault((code, indicator), []).append((row, first, last, value))
+
+    def error(row: int | None, message: str) -> None:
+        report.errors.append(Problem("error", SHEET_FACTS, message, column="Giá trị", where=f"dòng {row}"))
+
+    # A month imported inside an earlier total: taken off at an end, refused in the middle.
+    for key, months in singles.items():
+        held = spans.get(key, {})
+        for month, amount in sorted(months.items()):
+            for (first, last), (total, row) in list(held.items()):
+                if not first <= month <= last:
+                    continue
+                del held[(first, last)]
+                rest = total - amount
+                if month not in (first, last) or rest < 0:
+                    error(
+                        next(r for r, c, i, f, la, _v in rows if (c, i) == key and f == la == month),
+                        f"tháng {month:%m/%Y} nằm trong kỳ {first:%m/%Y}–{last:%m/%Y} đã có tổng "
+                        f"{fmt_number(total)} không tách được theo tháng; chỉ nhập được tháng đầu hoặc tháng "
+                        "cuối của kỳ đó, không lớn hơn tổng",
+                    )
+                    continue
+                first, last = (_next_month(first), last) if month == first else (first, _next_month(last, -1))
+                if first == last:
+                    out.append((first, key[0], key[1], rest, row or 0))
+                    singles[key][first] = rest
+                else:
+                    held[(first, last)] = (rest, row)
+    for key, items in ranges.items():
+        code, indicator = key
+        held = spans.setdefault(key, {})
+        lo = min(i[1] for i in items)
+        hi = max(i[2] for i in items)
+        known = dict(base_monthly(code, indicator, lo, hi))
+        known.update(singles.get(key, {}))
+        imported = set(singles.get(key, {}))
+        for row, first, last, value in sorted(items, key=lambda i: (i[1], i[2])):
+            held.pop((first, last), None)  # the same period again: a revised total
+            acc, pos, used = 0.0, first, []
+            while pos <= last:
+                starting = [(f, la) for f, la in held if f == pos and la <= last]
+                if pos in known and pos < last:
+                    acc += known[pos]
+                    used.append(pos)
+                    pos = _next_month(pos)
+                elif starting:
+                    acc += held[starting[0]][0]
+                    pos = _next_month(starting[0][1])
+                else:
+                    break
+            if pos == last and last not in imported:
+                # Every month before the last is known: the last takes the rest.
+                rest = value - acc
+                if rest < 0:
+                    error(
+                        row,
+                        f"tổng cộng dồn {fmt_number(value)} nhỏ hơn số đã báo cáo của các tháng trước "
+                        f"({fmt_number(acc)})",
+                    )
+                    continue
+                out.extend((month, code, indicator, known[month], row) for month in used)
+                out.append((last, code, indicator, rest, row))
+                known[last] = rest
+                continue
+            back = last
+            while back >= pos:
+                ending = [(f, la) for f, la in held if la == back and f >= pos]
+                if back in known:
+                    acc += known[back]
+                    back = _next_month(back, -1)
+                elif ending:
+                    acc += held[ending[0]][0]
+                    back = _next_month(ending[0][0], -1)
+                else:
+                    break
+            rest = value - acc
+            if back < pos:
+                if abs(rest) > 1e-9:
+                    error(
+                        row,
+                        f"tổng {fmt_number(value)} của kỳ {first:%m/%Y}–{last:%m/%Y} khác tổng các tháng, kỳ "
+                        f"đã có ({fmt_number(acc)})",
+                    )
+                continue
+            if rest < 0:
+                error(
+                    row,
                     f"tổng cộng dồn {fmt_number(value)} nhỏ hơn số đã báo cáo của các tháng trước "
-                    f"({fmt_number(so_far)})",
-                    column="Giá trị",
-                    where=f"dòng {row}",
+                    f"({fmt_number(acc)})",
                 )
-            )
-            continue
-        for month, amount in earlier.items():
-            out.append((month, code, indicator, amount, row))
-        out.append((last, code, indicator, rest, row))
-    if not out:
-        return _empty_facts()
-    return pl.DataFrame(out, schema=["period", "unit_code", "indicator", "value", "_row"], orient="row").cast(
-        schema.FACTS_SCHEMA | {"_row": pl.Int64}
+                continue
+            inside = [m for m in _months_between(pos, back) if m in known]
+            crossing = [(f, la) for f, la in held if f <= back and la >= pos]
+            if inside or crossing:
+                what = (
+                    f"tháng {inside[0]:%m/%Y}"
+                    if inside
+                    else f"kỳ {crossing[0][0]:%m/%Y}–{crossing[0][1]:%m/%Y}"
+                )
+                error(
+                    row,
+                    f"tổng {fmt_number(value)} của kỳ {first:%m/%Y}–{last:%m/%Y}: {what} đã có số riêng nằm "
+                    f"giữa các tháng {pos:%m/%Y}–{back:%m/%Y} chưa có số, nên không tách được phần còn lại",
+                )
+                continue
+            if pos == back:
+                out.append((pos, code, indicator, rest, row))
+                known[pos] = rest
+            else:
+                held[(pos, back)] = (rest, row)
+    facts = (
+        pl.DataFrame(out, schema=["period", "unit_code", "indicator", "value", "_row"], orient="row").cast(
+            schema.FACTS_SCHEMA | {"_row": pl.Int64}
+        )
+        if out
+        else _empty_facts()
     )
+    span_rows = [
+        (first, last, code, ind, value)
+        for (code, ind), held in spans.items()
+        for (first, last), (value, _row) in held.items()
+    ]
+    return facts, pl.DataFrame(span_rows, schema=schema.SPANS_SCHEMA, orient="row")
 
 
 def _year_cell(rec: dict, cols: dict[str, str], sheet: str, where: str, report: ImportReport) -> int | None:
@@ -897,16 +1198,28 @@ def _check_parent_sums(
 
 
 def _check_typed_rates(
-    typed: list[tuple], merged: pl.DataFrame, status: pl.DataFrame, geography: Geography, report: ImportReport
+    typed: list[tuple],
+    merged: pl.DataFrame,
+    status: pl.DataFrame,
+    geography: Geography,
+    report: ImportReport,
+    spans: pl.DataFrame | None = None,
 ) -> None:
     for row, code, indicator, first, last, value in typed:
         grain = {1: "month", 3: "quarter", 6: "6m", 9: "9m", 12: "year"}.get(last.month - first.month + 1)
         if grain is None or (grain in ("6m", "9m", "year") and first.month != 1):
             continue
         out = query.summarize(
-            merged, status, geography, [code], [indicator], grain=grain, years=(first.year, first.year)
+            merged,
+            status,
+            geography,
+            [code],
+            [indicator],
+            grain=grain,
+            years=(first.year, first.year),
+            spans=spans,
         )
-        out = out.filter(pl.col("period") == first)
+        out = out.filter((pl.col("period") == first) & pl.col("value").is_not_null())
         if out.is_empty():
             continue
         computed = out["value"].item()
@@ -929,6 +1242,7 @@ def _check_achievement(
     status: pl.DataFrame,
     geography: Geography,
     report: ImportReport,
+    spans: pl.DataFrame | None = None,
 ) -> None:
     """Quotas over 150% achieved, and typed achievement percentages that do not match their own parts."""
     quotas = targets.filter((pl.col("rule") == "at_least") & (pl.col("value") > 0))
@@ -941,7 +1255,9 @@ def _check_achievement(
             [rec["metric"]],
             grain="year",
             years=(rec["year"], rec["year"]),
+            spans=spans,
         )
+        out = out.filter(pl.col("value").is_not_null())
         if out.is_empty():
             continue
         actual = out["value"].item()
@@ -1017,7 +1333,7 @@ def check_import(
         if not scope.allows(code, resolver.geography(first)):  # rows_outside refused such rows
             raise PermissionError(f"đơn vị {code} ngoài phạm vi được phân quyền")
         months = query.rollup_months(
-            base_facts.filter(pl.col("period").is_between(first, last, closed="left")),
+            base_facts.filter(pl.col("period").is_between(first, last)),
             resolver.geography(first),
             [code],
             [indicator],
@@ -1026,8 +1342,10 @@ def check_import(
 
     typed: list[tuple] = []
     facts = _empty_facts()
+    base_spans = base.spans if base is not None else pl.DataFrame(schema=schema.SPANS_SCHEMA)
+    spans = base_spans
     if SHEET_FACTS in sheets:
-        facts, typed = parse_facts(sheets[SHEET_FACTS], resolver, report, base_monthly)
+        facts, spans, typed = parse_facts(sheets[SHEET_FACTS], resolver, report, base_monthly, base_spans)
         _duplicates(facts, schema.FACTS_KEY, SHEET_FACTS, report)
     status = pl.DataFrame(schema=schema.STATUS_SCHEMA | {"_row": pl.Int64})
     if SHEET_STATUS in sheets:
@@ -1037,16 +1355,19 @@ def check_import(
     if SHEET_TARGETS in sheets:
         targets = parse_targets(sheets[SHEET_TARGETS], resolver, report)
         _duplicates(targets, schema.TARGETS_KEY, SHEET_TARGETS, report)
-    report.imported_rows = facts.height + status.height + targets.height
-    if not facts.is_empty():
-        report.latest_month = facts["period"].max()
-    if facts.is_empty() and status.is_empty() and targets.is_empty() and not typed and not report.errors:
+    new_spans = spans.join(base_spans, on=list(schema.SPANS_SCHEMA), how="anti", nulls_equal=True).height
+    report.imported_rows = facts.height + status.height + targets.height + new_spans
+    newest = [d for d in (facts["period"].max(), spans["last_period"].max()) if d is not None]
+    if newest:
+        report.latest_month = max(newest)
+    if not report.imported_rows and not typed and not report.errors:
         report.errors.append(Problem("error", filename, "tệp không có dòng số liệu nào"))
     if report.errors:
         return report
 
     new_rows = (
         facts.filter(pl.col("period") >= schema.STRUCTURE_FROM).height
+        + spans.filter(pl.col("first_period") >= schema.STRUCTURE_FROM).height
         + status.filter(pl.col("year") >= schema.FIRST_NEW_YEAR).height
         + targets.filter(pl.col("year") >= schema.FIRST_NEW_YEAR).height
         + sum(last >= schema.STRUCTURE_FROM for *_, last, _ in typed)
@@ -1089,6 +1410,7 @@ def check_import(
         in_years = _in_structure("year", schema.FIRST_NEW_YEAR, is_new, versioned)
         part, imported = merged.filter(in_months), facts.filter(in_months)
         part_status = merged_status.filter(in_years)
+        part_spans = spans.filter(_in_structure("first_period", schema.STRUCTURE_FROM, is_new, versioned))
         if not imported.is_empty():
             _check_parent_sums(part, imported, geo, report)
         _check_typed_rates(
@@ -1097,6 +1419,7 @@ def check_import(
             part_status,
             geo,
             report,
+            part_spans,
         )
         # A 2025 target in the new units is judged on the whole year, converted (the goals page
         # does it); the months from July alone would understate it, so it is not checked here.
@@ -1104,7 +1427,7 @@ def check_import(
         if is_new:
             judged = judged.filter(pl.col("year") > schema.FIRST_NEW_YEAR)
         if not judged.is_empty():
-            _check_achievement(judged, part, part_status, geo, report)
+            _check_achievement(judged, part, part_status, geo, report, part_spans)
     if not facts.is_empty():
         _check_parts(merged, facts, report)
         # June 2025 and July 2025 name different units under one code: no jump across them.
@@ -1114,6 +1437,7 @@ def check_import(
             report,
         )
     report.facts, report.status, report.targets = merged, merged_status, merged_targets
+    report.spans = spans
     return report
 
 
@@ -1351,6 +1675,7 @@ def _import_locked(
         and _same(base.facts, report.facts, schema.FACTS_KEY)
         and _same(base.status, report.status, schema.STATUS_KEY)
         and _same(base.targets, report.targets, schema.TARGETS_KEY)
+        and _same(base.spans, report.spans, schema.SPANS_KEY)
     ):
         report.message = (
             f"Tệp không làm thay đổi số liệu của bản chụp {base.snapshot_id}; không tạo bản chụp mới."
@@ -1386,6 +1711,7 @@ def _import_locked(
                 structure_from=report.structure_from,
                 geography_2025=geography_2025,
                 view_2025=True,  # the figures in the 2025 units too, for the structure switch
+                spans=report.spans,
             )
             break
         except FileExistsError:

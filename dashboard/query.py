@@ -182,21 +182,30 @@ def add_rates(frame: pl.DataFrame, indicators: Iterable[str]) -> pl.DataFrame:
         return frame
     rows = []
     keys = ["unit_code", "period", "period_end", "complete"]
+    gapped = "gap" in frame.columns
     for rate in wanted:
-        num = frame.filter(pl.col("indicator") == rate.numerator).select(*keys, pl.col("value").alias("_n"))
-        den = frame.filter(pl.col("indicator") == rate.denominator).select(*keys, pl.col("value").alias("_d"))
-        joined = num.join(den, on=keys, how="inner").filter(pl.col("_d") > 0)
+        num = frame.filter(pl.col("indicator") == rate.numerator).select(
+            *keys, pl.col("value").alias("_n"), *([pl.col("gap").alias("_gn")] if gapped else [])
+        )
+        den = frame.filter(pl.col("indicator") == rate.denominator).select(
+            *keys, pl.col("value").alias("_d"), *([pl.col("gap").alias("_gd")] if gapped else [])
+        )
+        joined = num.join(den, on=keys, how="inner")
+        # A part with a gap leaves the rate a gap too; otherwise a zero denominator gives no row.
+        gap = (pl.col("_gn") | pl.col("_gd")) if gapped else pl.lit(False)
+        joined = joined.filter((pl.col("_d") > 0) | gap)
         rows.append(
             joined.select(
                 "unit_code",
                 pl.lit(rate.id).alias("indicator"),
                 "period",
                 "period_end",
-                (pl.col("_n") / pl.col("_d") * 100).alias("value"),
+                pl.when(gap).then(None).otherwise(pl.col("_n") / pl.col("_d") * 100).alias("value"),
                 "complete",
+                *([gap.alias("gap")] if gapped else []),
             )
         )
-    return pl.concat([frame, *rows]).cast(RESULT_SCHEMA)
+    return pl.concat([frame, *rows]).cast(RESULT_SCHEMA | ({"gap": pl.Boolean} if gapped else {}))
 
 
 def commune_category(status: pl.DataFrame) -> pl.DataFrame:
@@ -297,6 +306,7 @@ def summarize(
     last_period: dt.date | None = None,
     rolled: pl.DataFrame | None = None,
     monthly: Callable[[Sequence[str], Sequence[str], tuple[int, int] | None], pl.DataFrame] | None = None,
+    spans: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Values of ``indicators`` for each unit in ``codes`` at ``grain``, in the long result shape.
 
@@ -305,6 +315,10 @@ def summarize(
     ``rolled`` is ``rollup_all(facts, geography)`` when the caller has it: the same numbers,
     read by a filter instead of rolled up again. ``monthly(codes, indicators, years)`` does the
     same from any store (``Snapshot.monthly``: precomputed roll-ups plus a pushed-down scan).
+
+    ``spans`` (contract version 3): flow totals over several months. A span lying wholly inside a
+    period adds to it; a period a span straddles gets no value and ``gap`` true (the column is
+    there only when some span concerns the query, so results of version 1 and 2 are unchanged).
     """
     if callable(facts) and monthly is None:
         # A monthly source passed where the facts go (e.g. ``partial(snapshot.monthly, geography)``).
@@ -330,15 +344,35 @@ def summarize(
         monthly_rows = rollup_months(facts, geography, codes, fact_ids, years)
     if last_period is None and facts is not None and not facts.is_empty():
         last_period = facts.select(pl.col("period").max()).item()
+    held = None
+    if spans is not None and not spans.is_empty():
+        held = effective_spans(spans, geography, codes, fact_ids)
+        if years is not None:
+            held = held.filter(
+                (pl.col("last_period").dt.year() >= years[0]) & (pl.col("first_period").dt.year() <= years[1])
+            )
+        held = None if held.is_empty() else held
+    if held is not None:
+        monthly_rows, gaps = apply_spans(monthly_rows, held, grain)
     periods = to_periods(monthly_rows, grain, last_period)
+    if held is not None:
+        periods = mark_gaps(periods, gaps, grain, last_period)
     status_ids = [i for i in indicators if CATALOG[i].kind == "status"]
     counts = status_counts(status, geography, codes, years) if status_ids else None
     if combine_as is not None:
+        gapped = "gap" in periods.columns
         periods = (
             periods.group_by("indicator", "period", "period_end")
-            .agg(pl.col("value").sum(), pl.col("complete").all())
+            .agg(
+                # One unit's straddled period leaves the sum unknown (never a partial sum).
+                pl.when(pl.col("gap").any()).then(None).otherwise(pl.col("value").sum()).alias("value")
+                if gapped
+                else pl.col("value").sum(),
+                pl.col("complete").all(),
+                *([pl.col("gap").any()] if gapped else []),
+            )
             .with_columns(pl.lit(combine_as).alias("unit_code"))
-            .select(list(RESULT_SCHEMA))
+            .select(*RESULT_SCHEMA, *(["gap"] if gapped else []))
         )
         if counts is not None:
             counts = (
@@ -353,7 +387,10 @@ def summarize(
             )
     result = add_rates(periods, indicators)
     if counts is not None:
-        result = pl.concat([result, status_as_facts(counts, grain, last_period)])
+        counted = status_as_facts(counts, grain, last_period)
+        if "gap" in result.columns:
+            counted = counted.with_columns(pl.lit(False).alias("gap"))
+        result = pl.concat([result, counted])
     return result.filter(pl.col("indicator").is_in(list(indicators))).sort("unit_code", "indicator", "period")
 
 
@@ -387,3 +424,130 @@ def per_population(frame: pl.DataFrame, population: pl.DataFrame, per: int = 10_
 
 def is_flow(indicator: str) -> bool:
     return indicator in FLOW_INDICATORS
+
+
+def _bucket(month: dt.date, grain: str) -> dt.date | None:
+    """The first month of ``month``'s period at ``grain`` (``period_start`` for one date)."""
+    if grain == "month":
+        return month
+    if grain == "quarter":
+        return dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+    if grain == "6m":
+        return dt.date(month.year, 1 if month.month <= 6 else 7, 1)
+    if grain == "9m":
+        return dt.date(month.year, 1, 1) if month.month <= 9 else None
+    return dt.date(month.year, 1, 1)
+
+
+def effective_spans(
+    spans: pl.DataFrame, geography: Geography, codes: Sequence[str], indicators: Sequence[str]
+) -> pl.DataFrame:
+    """The totals over spans each unit in ``codes`` holds: its own, and its descendants' rolled up.
+
+    Like months, a unit's own total wins: a descendant's span is left out where a unit between
+    them (or the unit itself) has its own span over any of the same months. Columns: the span
+    columns, ``unit_code`` being the unit of ``codes`` it counts for, and ``own``.
+    """
+    wanted = spans.filter(pl.col("indicator").is_in(list(indicators)))
+    out_schema = {**dict(wanted.schema), "own": pl.Boolean}
+    if wanted.is_empty():
+        return pl.DataFrame(schema=out_schema)
+    rows = list(wanted.iter_rows(named=True))
+    by_unit: dict[str, list[dict]] = {}
+    for row in rows:
+        by_unit.setdefault(row["unit_code"], []).append(row)
+    out = []
+    for code in dict.fromkeys(codes):
+        for unit, held in by_unit.items():
+            if unit != code and not (
+                code == COUNTRY_CODE or (geography.has(unit) and code in geography.ancestors(unit))
+            ):
+                continue
+            path = [code] if unit == code else [code, *_between(geography, code, unit)]
+            for row in held:
+                shadowed = unit != code and any(
+                    other["indicator"] == row["indicator"]
+                    and other["first_period"] <= row["last_period"]
+                    and row["first_period"] <= other["last_period"]
+                    for above in path
+                    for other in by_unit.get(above, [])
+                )
+                if not shadowed:
+                    out.append({**row, "unit_code": code, "own": unit == code})
+    return pl.DataFrame(out, schema=out_schema, orient="row") if out else pl.DataFrame(schema=out_schema)
+
+
+def _between(geography: Geography, top: str, unit: str) -> list[str]:
+    """The units strictly between ``top`` and its descendant ``unit``."""
+    chain = [a for a in geography.ancestors(unit) if a != COUNTRY_CODE]
+    return chain[: chain.index(top)] if top in chain else chain
+
+
+def apply_spans(monthly: pl.DataFrame, spans: pl.DataFrame, grain: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Monthly rows with each span lying wholly inside one period of ``grain`` added at its last
+    month, and the periods a span straddles (``unit_code``, ``indicator``, ``period``): those have
+    no value, never a value booked in a month the report did not give.
+
+    ``spans`` is ``effective_spans``' result; months a unit's own span covers are dropped from
+    ``monthly`` (they came from its children, and its own total wins).
+    """
+    gaps: list[tuple] = []
+    inside: list[tuple] = []
+    own = spans.filter(pl.col("own"))
+    kept = monthly
+    if not own.is_empty():
+        covered = kept.join(
+            own.select("unit_code", "indicator", "first_period", "last_period"), on=["unit_code", "indicator"]
+        ).filter(pl.col("period").is_between(pl.col("first_period"), pl.col("last_period")))
+        kept = kept.join(
+            covered.select("period", "unit_code", "indicator"),
+            on=["period", "unit_code", "indicator"],
+            how="anti",
+        )
+    for row in spans.iter_rows(named=True):
+        first, last = _bucket(row["first_period"], grain), _bucket(row["last_period"], grain)
+        if first is not None and first == last:
+            inside.append((row["last_period"], row["unit_code"], row["indicator"], row["value"]))
+            continue
+        month = row["first_period"]
+        starts = set()
+        while month <= row["last_period"]:
+            start = _bucket(month, grain)
+            if start is not None:
+                starts.add(start)
+            month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        gaps.extend((row["unit_code"], row["indicator"], start) for start in starts)
+    added = pl.DataFrame(inside, schema=["period", "unit_code", "indicator", "value"], orient="row")
+    monthly_out = pl.concat(
+        [
+            kept.select("period", "unit_code", "indicator", "value"),
+            added.cast(kept.select("period", "unit_code", "indicator", "value").schema),
+        ]
+    )
+    gap_frame = pl.DataFrame(
+        gaps, schema={"unit_code": pl.String, "indicator": pl.String, "period": pl.Date}, orient="row"
+    ).unique()
+    return monthly_out, gap_frame
+
+
+def mark_gaps(
+    periods: pl.DataFrame, gaps: pl.DataFrame, grain: str, last_period: dt.date | None
+) -> pl.DataFrame:
+    """``periods`` with a ``gap`` column: the periods in ``gaps`` get no value and ``gap`` true."""
+    months = GRAIN_MONTHS[grain]
+    reach = last_period if last_period is not None else dt.date(9999, 12, 1)
+    flagged = gaps.with_columns(pl.lit(True).alias("gap"))
+    out = periods.join(flagged, on=["unit_code", "indicator", "period"], how="left").with_columns(
+        pl.col("gap").fill_null(False)
+    )
+    missing = flagged.join(periods, on=["unit_code", "indicator", "period"], how="anti").with_columns(
+        pl.col("period").dt.offset_by(f"{months - 1}mo").alias("period_end"),
+        pl.lit(None, dtype=pl.Float64).alias("value"),
+    )
+    missing = missing.with_columns((pl.col("period_end") <= reach).alias("complete"))
+    out = pl.concat([out, missing.select(out.columns)], how="vertical_relaxed")
+    return (
+        out.with_columns(pl.when(pl.col("gap")).then(None).otherwise(pl.col("value")).alias("value"))
+        .select(*RESULT_SCHEMA, "gap")
+        .cast(RESULT_SCHEMA | {"gap": pl.Boolean})
+    )

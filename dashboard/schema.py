@@ -1,4 +1,7 @@
-"""The data contract (versions 1 and 2): file names, column types, allowed values, and its checks.
+"""The data contract (versions 1, 2 and 3): file names, column types, allowed values, and its checks.
+
+Version 3 (docs/DATA_CONTRACT.md) adds ``spans.parquet``: flow totals over several months that
+the data cannot split into months (a "9 tháng" total with no monthly figures), kept as reported.
 
 Version 2 (docs/REFORM.md) holds both administrative structures by period: facts of months before
 ``structure_from`` (2025-07-01) in the old units, from it in the 2025 units; classifications and
@@ -17,12 +20,14 @@ from typing import Literal
 
 import polars as pl
 
-from dashboard.catalog import CATALOG, FACT_INDICATORS, STATUS_INDICATORS
+from dashboard.catalog import CATALOG, FACT_INDICATORS, FLOW_INDICATORS, STATUS_INDICATORS
 
 SCHEMA_VERSION = 1
 # Version 2: both structures, split by period (manifest field ``structure_from``).
 SCHEMA_VERSION_2025 = 2
-SUPPORTED_VERSIONS: tuple[int, ...] = (SCHEMA_VERSION, SCHEMA_VERSION_2025)
+# Version 3: version 1 or 2 (``structure_from`` present or not) plus the totals over spans.
+SCHEMA_VERSION_SPANS = 3
+SUPPORTED_VERSIONS: tuple[int, ...] = (SCHEMA_VERSION, SCHEMA_VERSION_2025, SCHEMA_VERSION_SPANS)
 # The only first month of the new structure a version 2 manifest may state, and the first year
 # whose commune lists and targets are keyed in the new units.
 STRUCTURE_FROM = dt.date(2025, 7, 1)
@@ -41,7 +46,9 @@ ROLLUPS = "rollups.parquet"
 # files instead of converting the whole snapshot in memory.
 FACTS_2025 = "facts_2025.parquet"
 ROLLUPS_2025 = "rollups_2025.parquet"
-OPTIONAL_FILES: tuple[str, ...] = (ROLLUPS, FACTS_2025, ROLLUPS_2025)
+# Version 3: flow totals over more than one month that the months cannot be split from.
+SPANS = "spans.parquet"
+OPTIONAL_FILES: tuple[str, ...] = (ROLLUPS, FACTS_2025, ROLLUPS_2025, SPANS)
 # Manifest field of the derived 2025 files: {"unplaced": {reason: rows}}.
 VIEW_2025 = "view_2025"
 
@@ -52,6 +59,15 @@ FACTS_SCHEMA: dict[str, pl.DataType] = {
     "value": pl.Float64,
 }
 FACTS_KEY = ("period", "unit_code", "indicator")
+
+SPANS_SCHEMA: dict[str, pl.DataType] = {
+    "first_period": pl.Date,
+    "last_period": pl.Date,
+    "unit_code": pl.String,
+    "indicator": pl.String,
+    "value": pl.Float64,
+}
+SPANS_KEY = ("unit_code", "indicator", "first_period")
 
 STATUS_SCHEMA: dict[str, pl.DataType] = {
     "year": pl.Int32,
@@ -76,8 +92,14 @@ FILE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     FACTS: FACTS_SCHEMA,
     STATUS: STATUS_SCHEMA,
     TARGETS: TARGETS_SCHEMA,
+    SPANS: SPANS_SCHEMA,
 }
-FILE_KEYS: dict[str, tuple[str, ...]] = {FACTS: FACTS_KEY, STATUS: STATUS_KEY, TARGETS: TARGETS_KEY}
+FILE_KEYS: dict[str, tuple[str, ...]] = {
+    FACTS: FACTS_KEY,
+    STATUS: STATUS_KEY,
+    TARGETS: TARGETS_KEY,
+    SPANS: SPANS_KEY,
+}
 
 DRUG_CLASSES: tuple[str, ...] = (
     "khong_ma_tuy",
@@ -154,7 +176,8 @@ def make_manifest(
     folder: Path,
     structure_from: dt.date | None = None,
 ) -> dict:
-    """A manifest for the data files already written in ``folder`` (version 2 with ``structure_from``)."""
+    """A manifest for the data files already written in ``folder`` (version 2 with ``structure_from``,
+    version 3 when ``spans.parquet`` is there)."""
     files = {}
     for name in DATA_FILES + tuple(n for n in OPTIONAL_FILES if (folder / n).is_file()):
         path = folder / name
@@ -162,8 +185,9 @@ def make_manifest(
             "rows": pl.scan_parquet(path).select(pl.len()).collect().item(),
             "sha256": sha256_of(path),
         }
+    version = SCHEMA_VERSION if structure_from is None else SCHEMA_VERSION_2025
     manifest = {
-        "schema_version": SCHEMA_VERSION if structure_from is None else SCHEMA_VERSION_2025,
+        "schema_version": SCHEMA_VERSION_SPANS if SPANS in files else version,
         "snapshot_id": snapshot_id,
         "as_of": as_of,
         "created_at": created_at,
@@ -180,14 +204,18 @@ def manifest_structure_from(manifest: dict) -> dt.date | None:
     """The first month in the 2025 structure a manifest declares: None for version 1 (all old).
 
     Version 2 must state ``structure_from`` and, for now, only ``2025-07-01`` (docs/REFORM.md);
-    otherwise ValueError, its message naming the field (``check_manifest`` reports it).
+    otherwise ValueError, its message naming the field (``check_manifest`` reports it). Version 3
+    states it when it holds both structures (as version 2) and leaves it out otherwise (as version 1).
     """
-    if manifest.get("schema_version", SCHEMA_VERSION) < SCHEMA_VERSION_2025:
+    version = manifest.get("schema_version", SCHEMA_VERSION)
+    if version < SCHEMA_VERSION_2025 or (
+        version == SCHEMA_VERSION_SPANS and "structure_from" not in manifest
+    ):
         return None
     value = manifest.get("structure_from")
     if value != STRUCTURE_FROM.isoformat():
         raise ValueError(
-            "lược đồ phiên bản 2 phải ghi tháng đầu tiên theo đơn vị hành chính mới: "
+            f"lược đồ phiên bản {version} phải ghi tháng đầu tiên theo đơn vị hành chính mới: "
             f'structure_from = "{STRUCTURE_FROM.isoformat()}" (nhận được {value!r})'
         )
     return STRUCTURE_FROM
@@ -554,3 +582,97 @@ def check_targets(
 
 
 STATUS_METRICS = STATUS_INDICATORS
+
+
+def check_spans(
+    spans: pl.DataFrame,
+    facts: pl.DataFrame | pl.LazyFrame,
+    unit_codes: set[str],
+    new_unit_codes: set[str] | None = None,
+    structure_from: dt.date | None = None,
+) -> list[Problem]:
+    """Contract checks on spans.parquet (version 3): flows only, first ≤ last, ≥ 0, no overlap.
+
+    A span may overlap neither another span nor a month of ``facts`` of the same unit and
+    indicator: a month inside a span would be counted twice.
+    """
+    out: list[Problem] = []
+    first, last = pl.col("first_period"), pl.col("last_period")
+    for column in SPANS_SCHEMA:
+        out += _count_problem(spans, SPANS, pl.col(column).is_null(), column, "giá trị trống")
+    out += _count_problem(
+        spans,
+        SPANS,
+        (first.dt.day() != 1) | (last.dt.day() != 1),
+        "first_period, last_period",
+        "tháng đầu và tháng cuối phải là ngày đầu tháng",
+    )
+    out += _count_problem(
+        spans, SPANS, first >= last, "first_period, last_period", "tháng đầu phải trước tháng cuối"
+    )
+    new_from = None if structure_from is None or new_unit_codes is None else last >= structure_from
+    out += _count_problem(
+        spans,
+        SPANS,
+        _unknown_unit(pl.col("unit_code"), unit_codes, new_unit_codes, new_from),
+        "unit_code",
+        "mã đơn vị hành chính không có trong danh mục",
+    )
+    if structure_from is not None:
+        out += _count_problem(
+            spans,
+            SPANS,
+            (first < structure_from) & (last >= structure_from),
+            "first_period, last_period",
+            "kỳ vắt qua ngày 01/7/2025 (hai cấu trúc đơn vị hành chính)",
+        )
+    out += _count_problem(
+        spans,
+        SPANS,
+        ~pl.col("indicator").is_in(sorted(FLOW_INDICATORS)) & pl.col("indicator").is_not_null(),
+        "indicator",
+        "chỉ tiêu không phải số phát sinh (chỉ số phát sinh mới có tổng theo kỳ nhiều tháng)",
+    )
+    out += _count_problem(spans, SPANS, pl.col("value") < 0, "value", "giá trị âm")
+    out += _count_problem(
+        spans,
+        SPANS,
+        ~pl.col("value").is_finite() & pl.col("value").is_not_null(),
+        "value",
+        "giá trị không hữu hạn",
+    )
+    clean = spans.drop_nulls()
+    pairs = clean.with_row_index("_a").join(clean.with_row_index("_b"), on=["unit_code", "indicator"])
+    overlapping = pairs.filter(
+        (pl.col("_a") < pl.col("_b"))
+        & (pl.col("first_period") <= pl.col("last_period_right"))
+        & (pl.col("first_period_right") <= pl.col("last_period"))
+    )
+    bad = set(overlapping["_a"].to_list()) | set(overlapping["_b"].to_list())
+    out += _count_problem(
+        spans.with_row_index("_i"),
+        SPANS,
+        pl.col("_i").is_in(sorted(bad)),
+        "unit_code, indicator, first_period, last_period",
+        "các kỳ của cùng đơn vị và chỉ tiêu chồng lên nhau",
+    )
+    months = (
+        facts.lazy()
+        .join(clean.lazy().select("unit_code", "indicator").unique(), on=["unit_code", "indicator"])
+        .select("period", "unit_code", "indicator")
+        .collect()
+    )
+    inside = (
+        clean.with_row_index("_i")
+        .join(months, on=["unit_code", "indicator"])
+        .filter(pl.col("period").is_between(pl.col("first_period"), pl.col("last_period")))
+    )
+    out += _count_problem(
+        spans.with_row_index("_i"),
+        SPANS,
+        pl.col("_i").is_in(inside["_i"].unique().to_list()),
+        "first_period, last_period",
+        "kỳ chứa tháng đã có số liệu riêng trong facts.parquet (cùng đơn vị, chỉ tiêu): "
+        "tháng đó bị tính hai lần",
+    )
+    return out

@@ -57,6 +57,8 @@ class Snapshot:
     stats: schema.FactStats
     warnings: tuple[Problem, ...] = field(default=())
     _memo: dict = field(default_factory=dict, repr=False)
+    # Version 3: flow totals over several months the months cannot be split from (empty before).
+    spans: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=schema.SPANS_SCHEMA))
 
     @property
     def as_of(self) -> str:
@@ -72,8 +74,24 @@ class Snapshot:
 
     @property
     def last_period(self):
-        """The newest month that has any fact."""
-        return self.stats.last_period
+        """The newest month that has any fact (a month or the last month of a span)."""
+        if self.spans.is_empty():
+            return self.stats.last_period
+        return max(d for d in (self.stats.last_period, self.spans["last_period"].max()) if d is not None)
+
+    @property
+    def first_period(self):
+        if self.spans.is_empty():
+            return self.stats.first_period
+        return min(d for d in (self.stats.first_period, self.spans["first_period"].min()) if d is not None)
+
+    def spans_in(self, geography: Geography) -> pl.DataFrame:
+        """The spans keyed in ``geography``'s structure (version 3 on both structures: by last month)."""
+        if self.structure_from is None or self.spans.is_empty():
+            return self.spans
+        if is_2025(geography):
+            return self.spans.filter(pl.col("first_period") >= self.structure_from)
+        return self.spans.filter(pl.col("last_period") < self.structure_from)
 
     @property
     def structure_from(self) -> dt.date | None:
@@ -155,6 +173,7 @@ class Snapshot:
             combine_as=combine_as,
             last_period=self.last_period,
             monthly=partial(self.monthly, geography),
+            spans=self.spans_in(geography),
         )
 
     def restricted(self, access, geography: Geography):
@@ -175,9 +194,9 @@ class Snapshot:
     @property
     def years(self) -> list[int]:
         """Every calendar year from the first to the last month with facts."""
-        if self.stats.first_period is None or self.stats.last_period is None:
+        if self.first_period is None or self.last_period is None:
             return []
-        return list(range(self.stats.first_period.year, self.stats.last_period.year + 1))
+        return list(range(self.first_period.year, self.last_period.year + 1))
 
 
 def _in_years(lf: pl.LazyFrame, years: tuple[int, int] | None) -> pl.LazyFrame:
@@ -335,6 +354,37 @@ def validate_snapshot(
             _store_facts_check(path, cache_key, stats, found)
     if schema.STATUS in tables:
         problems += schema.check_status(tables[schema.STATUS], commune_codes, new_communes)
+    spans = None
+    if manifest is not None and schema.SPANS in manifest.get("files", {}):
+        if manifest.get("schema_version") != schema.SCHEMA_VERSION_SPANS:
+            problems.append(
+                Problem(
+                    "error",
+                    schema.MANIFEST,
+                    f"tệp {schema.SPANS} chỉ có từ hợp đồng dữ liệu phiên bản {schema.SCHEMA_VERSION_SPANS}",
+                    column="schema_version",
+                )
+            )
+        frame, found = schema.read_table(path, schema.SPANS)
+        problems += found
+        if frame is not None:
+            spans = frame
+            problems += schema.check_spans(
+                spans,
+                tables.get(schema.FACTS, pl.DataFrame(schema=schema.FACTS_SCHEMA)),
+                unit_codes,
+                new_codes,
+                structure_from,
+            )
+            rows = (
+                manifest["files"][schema.SPANS].get("rows")
+                if isinstance(manifest["files"][schema.SPANS], dict)
+                else None
+            )
+            if rows is not None and rows != spans.height:
+                problems.append(
+                    Problem("error", schema.SPANS, f"số dòng {spans.height} khác với manifest.json ({rows})")
+                )
     if schema.TARGETS in tables:
         problems += schema.check_targets(
             tables[schema.TARGETS], unit_codes | {"VN"}, None if new_codes is None else new_codes | {"VN"}
@@ -356,6 +406,7 @@ def validate_snapshot(
         targets=tables[schema.TARGETS],
         stats=stats,
         warnings=tuple(problems),
+        **({"spans": spans} if spans is not None else {}),
     )
     return snap, problems
 
@@ -545,13 +596,15 @@ def write_snapshot(
     geography_2025: Geography | None = None,
     view_2025: bool = False,
     crosswalk: pl.DataFrame | None = None,
+    spans: pl.DataFrame | None = None,
 ) -> Path:
     """Write a new snapshot folder under ``root`` atomically: a temporary folder, then a rename.
 
     An existing snapshot is never overwritten. ``structure_from`` (2025-07-01) writes contract
     version 2: facts from that month, and lists and targets from 2025, keyed in the 2025 units;
     the roll-ups are then computed per structure (``geography_2025`` read from the reference
-    data when not given). ``view_2025`` (with ``geography``) also derives the facts in the 2025
+    data when not given). Non-empty ``spans`` write ``spans.parquet`` and contract version 3.
+    ``view_2025`` (with ``geography``) also derives the facts in the 2025
     units and their roll-ups (``write_view_2025``), read when a user switches to the new units.
     """
     root = Path(root)
@@ -573,6 +626,10 @@ def write_snapshot(
             .cast(schema.TARGETS_SCHEMA)
             .sort(schema.TARGETS_KEY),
         }
+        if spans is not None and not spans.is_empty():
+            tables[schema.SPANS] = (
+                spans.select(list(schema.SPANS_SCHEMA)).cast(schema.SPANS_SCHEMA).sort(schema.SPANS_KEY)
+            )
         if geography is not None:
             # Derived, to answer district and province queries without rolling communes up again.
             tables[schema.ROLLUPS] = _rollups_by_structure(
