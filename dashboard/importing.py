@@ -898,7 +898,9 @@ def _settle_ranges(
                         f"({fmt_number(acc)})",
                     )
                     continue
-                out.extend((month, code, indicator, known[month], row) for month in used)
+                out.extend(
+                    (month, code, indicator, known[month], row) for month in used if month not in imported
+                )
                 out.append((last, code, indicator, rest, row))
                 known[last] = rest
                 continue

@@ -202,10 +202,15 @@ def add_rates(frame: pl.DataFrame, indicators: Iterable[str]) -> pl.DataFrame:
                 "period_end",
                 pl.when(gap).then(None).otherwise(pl.col("_n") / pl.col("_d") * 100).alias("value"),
                 "complete",
-                *([gap.alias("gap")] if gapped else []),
+                *(
+                    [gap.alias("gap"), pl.lit(None, dtype=pl.Float64).alias("previous_same")]
+                    if gapped
+                    else []
+                ),
             )
         )
-    return pl.concat([frame, *rows]).cast(RESULT_SCHEMA | ({"gap": pl.Boolean} if gapped else {}))
+    extra = {"gap": pl.Boolean, "previous_same": pl.Float64} if gapped else {}
+    return pl.concat([frame, *rows]).cast(RESULT_SCHEMA | extra)
 
 
 def commune_category(status: pl.DataFrame) -> pl.DataFrame:
@@ -353,10 +358,12 @@ def summarize(
             )
         held = None if held.is_empty() else held
     if held is not None:
-        monthly_rows, gaps = apply_spans(monthly_rows, held, grain)
+        months_only, (monthly_rows, gaps) = monthly_rows, apply_spans(monthly_rows, held, grain)
     periods = to_periods(monthly_rows, grain, last_period)
     if held is not None:
         periods = mark_gaps(periods, gaps, grain, last_period)
+        before = same_months_before(periods, months_only, held, last_period)
+        periods = periods.join(before, on=["unit_code", "indicator", "period"], how="left")
     status_ids = [i for i in indicators if CATALOG[i].kind == "status"]
     counts = status_counts(status, geography, codes, years) if status_ids else None
     if combine_as is not None:
@@ -370,9 +377,19 @@ def summarize(
                 else pl.col("value").sum(),
                 pl.col("complete").all(),
                 *([pl.col("gap").any()] if gapped else []),
+                *(
+                    [
+                        pl.when(pl.col("previous_same").is_null().any())
+                        .then(None)
+                        .otherwise(pl.col("previous_same").sum())
+                        .alias("previous_same")
+                    ]
+                    if gapped
+                    else []
+                ),
             )
             .with_columns(pl.lit(combine_as).alias("unit_code"))
-            .select(*RESULT_SCHEMA, *(["gap"] if gapped else []))
+            .select(*RESULT_SCHEMA, *(["gap", "previous_same"] if gapped else []))
         )
         if counts is not None:
             counts = (
@@ -389,13 +406,19 @@ def summarize(
     if counts is not None:
         counted = status_as_facts(counts, grain, last_period)
         if "gap" in result.columns:
-            counted = counted.with_columns(pl.lit(False).alias("gap"))
+            counted = counted.with_columns(
+                pl.lit(False).alias("gap"), pl.lit(None, dtype=pl.Float64).alias("previous_same")
+            )
         result = pl.concat([result, counted])
     return result.filter(pl.col("indicator").is_in(list(indicators))).sort("unit_code", "indicator", "period")
 
 
 def with_previous_year(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add the same period a year earlier: ``previous``, ``change`` and ``change_pct`` (null if 0)."""
+    """Add the same period a year earlier: ``previous``, ``change`` and ``change_pct`` (null if 0).
+
+    With ``previous_same`` (``summarize`` on version 3 data) a flow's period in progress takes the
+    same months of the year before instead of that whole period.
+    """
     prev = frame.select(
         "unit_code",
         "indicator",
@@ -403,6 +426,12 @@ def with_previous_year(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("value").alias("previous"),
     )
     out = frame.join(prev, on=["unit_code", "indicator", "period"], how="left")
+    if "previous_same" in out.columns:
+        # Version 3 results: a flow's period in progress is compared over the same months (cùng kỳ).
+        same = ~pl.col("complete") & pl.col("indicator").is_in(list(FLOW_INDICATORS))
+        out = out.with_columns(
+            pl.when(same).then(pl.col("previous_same")).otherwise(pl.col("previous")).alias("previous")
+        ).drop("previous_same")
     return out.with_columns(
         (pl.col("value") - pl.col("previous")).alias("change"),
         pl.when(pl.col("previous") > 0)
@@ -551,3 +580,49 @@ def mark_gaps(
         .select(*RESULT_SCHEMA, "gap")
         .cast(RESULT_SCHEMA | {"gap": pl.Boolean})
     )
+
+
+def same_months_before(
+    periods: pl.DataFrame, monthly: pl.DataFrame, spans: pl.DataFrame, last_period: dt.date | None
+) -> pl.DataFrame:
+    """For each flow's period the data do not reach to its end, the same months a year earlier.
+
+    01–11/2022 is compared with 01–11/2021, never with the whole of 2021; a span of the earlier
+    year that crosses the cut leaves it unknown. Columns: unit_code, indicator, period,
+    ``previous_same`` (null when unknown).
+    """
+    out_schema = {
+        "unit_code": pl.String,
+        "indicator": pl.String,
+        "period": pl.Date,
+        "previous_same": pl.Float64,
+    }
+    if last_period is None:
+        return pl.DataFrame(schema=out_schema)
+    open_ = periods.filter(~pl.col("complete") & pl.col("indicator").is_in(list(FLOW_INDICATORS)))
+    rows = []
+    for unit, indicator, start in open_.select("unit_code", "indicator", "period").unique().iter_rows():
+        if start > last_period:
+            continue
+        begin, cut = (
+            dt.date(start.year - 1, start.month, 1),
+            dt.date(last_period.year - 1, last_period.month, 1),
+        )
+        months = monthly.filter(
+            (pl.col("unit_code") == unit)
+            & (pl.col("indicator") == indicator)
+            & pl.col("period").is_between(begin, cut)
+        )
+        held = spans.filter(
+            (pl.col("unit_code") == unit)
+            & (pl.col("indicator") == indicator)
+            & (pl.col("first_period") <= cut)
+            & (pl.col("last_period") >= begin)
+        )
+        crossing = held.filter((pl.col("first_period") < begin) | (pl.col("last_period") > cut))
+        if not crossing.is_empty() or (months.is_empty() and held.is_empty()):
+            value = None
+        else:
+            value = float(months["value"].sum() + held["value"].sum())
+        rows.append((unit, indicator, start, value))
+    return pl.DataFrame(rows, schema=out_schema, orient="row")
