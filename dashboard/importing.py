@@ -873,7 +873,7 @@ def _settle_ranges(
         hi = max(i[2] for i in items)
         known = dict(base_monthly(code, indicator, lo, hi))
         known.update(singles.get(key, {}))
-        imported = set(singles.get(key, {}))
+        booked = set(singles.get(key, {}))  # months this import writes for the unit already
         for row, first, last, value in sorted(items, key=lambda i: (i[1], i[2])):
             held.pop((first, last), None)  # the same period again: a revised total
             acc, pos, used = 0.0, first, []
@@ -888,7 +888,7 @@ def _settle_ranges(
                     pos = _next_month(starting[0][1])
                 else:
                     break
-            if pos == last and last not in imported:
+            if pos == last and last not in booked:
                 # Every month before the last is known: the last takes the rest.
                 rest = value - acc
                 if rest < 0:
@@ -899,10 +899,11 @@ def _settle_ranges(
                     )
                     continue
                 out.extend(
-                    (month, code, indicator, known[month], row) for month in used if month not in imported
+                    (month, code, indicator, known[month], row) for month in used if month not in booked
                 )
                 out.append((last, code, indicator, rest, row))
                 known[last] = rest
+                booked.update((*used, last))
                 continue
             back = last
             while back >= pos:
@@ -948,6 +949,7 @@ def _settle_ranges(
             if pos == back:
                 out.append((pos, code, indicator, rest, row))
                 known[pos] = rest
+                booked.add(pos)
             else:
                 held[(pos, back)] = (rest, row)
     facts = (

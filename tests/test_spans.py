@@ -1,4 +1,4 @@
-"""Totals over several months (contract version 3): stored as reported, answered per grain without a fake month."""
+"""Totals over several months (contract version 3): stored as reported, answered without a fake month."""
 
 from __future__ import annotations
 
@@ -155,7 +155,10 @@ def test_a_month_imported_later_at_a_span_end_shortens_it(tmp_path, geography):
 @pytest.mark.parametrize(
     ("rows", "words"),
     [
-        ([(THAI_NGUYEN, "9 tháng 2021", REHAB, "120"), (THAI_NGUYEN, "05/2021", REHAB, "5")], "không tách được"),
+        (
+            [(THAI_NGUYEN, "9 tháng 2021", REHAB, "120"), (THAI_NGUYEN, "05/2021", REHAB, "5")],
+            "không tách được",
+        ),
         ([(THAI_NGUYEN, "9 tháng 2021", REHAB, "20"), (THAI_NGUYEN, "09/2021", REHAB, "30")], "nhỏ hơn"),
         ([(THAI_NGUYEN, "15/9/2021", REHAB, "20")], "chỉ dùng cho số tồn"),
     ],
