@@ -453,6 +453,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{period} chưa đủ số liệu: bộ số liệu chỉ đến tháng {month}.",
         "en": "{period} is incomplete: the snapshot only reaches {month}.",
     },
+    "notice.span_gap": {
+        "vi": "{periods}: không tách được theo kỳ này — báo cáo chỉ cho tổng cộng dồn của nhiều tháng, "
+        "không có số riêng của kỳ này, nên để trống (không vẽ bằng 0). Chọn kỳ dài hơn (9 tháng, năm) "
+        "để xem tổng đã báo cáo.",
+        "en": "{periods}: cannot be split by this period — the report gives only a cumulative total over "
+        "several months, with no figure of its own for this period, so it is left blank (not drawn as 0). "
+        "Choose a longer period (9 months, year) to see the reported total.",
+    },
     "notice.not_additive": {
         "vi": "Tỷ lệ không cộng dồn được: hiển thị từng địa bàn bằng biểu đồ nhỏ.",
         "en": "Rates cannot be stacked: each area is shown in its own small chart.",
@@ -516,6 +524,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "column.unit_code": {"vi": "Mã đơn vị", "en": "Unit code"},
     "column.year": {"vi": "Năm", "en": "Year"},
     "column.complete": {"vi": "Đủ số liệu", "en": "Complete"},
+    "column.gap": {"vi": "Ghi chú kỳ", "en": "Period note"},
+    "value.gap": {"vi": "không tách được theo kỳ này", "en": "cannot be split by this period"},
     "value.yes": {"vi": "Có", "en": "Yes"},
     "value.no": {"vi": "Không", "en": "No"},
     "axis.value": {"vi": "Giá trị", "en": "Value"},

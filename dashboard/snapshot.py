@@ -188,7 +188,10 @@ class Snapshot:
 
     def units_with_data(self, geography: Geography, level: str) -> list[str]:
         """Units of ``level`` above the communes that have any fact (from the roll-ups)."""
-        codes = self.rollups(geography)["unit_code"].unique().to_list()
+        codes = set(self.rollups(geography)["unit_code"].unique().to_list())
+        for unit in self.spans_in(geography)["unit_code"].unique().to_list():  # a unit with totals only
+            if geography.has(unit):
+                codes.update((unit, *geography.ancestors(unit)))
         return sorted(c for c in codes if geography.has(c) and geography.level(c) == level)
 
     @property

@@ -28,6 +28,7 @@ HEADERS: dict[str, str] = {
     "population": "column.population",
     "per_population": "column.per_population",
     "complete": "column.complete",
+    "gap": "column.gap",
 }
 
 
@@ -66,6 +67,11 @@ def localize(frame: pl.DataFrame, columns: Mapping[str, str] | list[str], lang: 
             .then(pl.lit(t("value.yes", lang)))
             .otherwise(pl.lit(t("value.no", lang)))
             .alias("complete")
+        )
+    if "gap" in out.columns:
+        # A period a reported total over several months straddles (contract version 3): said, not 0.
+        out = out.with_columns(
+            pl.when(pl.col("gap")).then(pl.lit(t("value.gap", lang))).otherwise(pl.lit("")).alias("gap")
         )
     return out.rename({c: t(k, lang) for c, k in keys.items()})
 

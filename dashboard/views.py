@@ -268,6 +268,18 @@ def label_periods(
     )
 
 
+def gap_note(frame: pl.DataFrame, lang: str) -> str | None:
+    """The sentence under a chart naming its periods a total over several months straddles, or None.
+
+    Those periods (``gap`` from ``query.summarize`` on version 3 data) have no value: the chart
+    leaves them blank, and this says why, so that a blank is never read as zero.
+    """
+    if "gap" not in frame.columns or "period_label" not in frame.columns:
+        return None
+    gaps = frame.filter(pl.col("gap")).sort("period")["period_label"].unique(maintain_order=True).to_list()
+    return t("notice.span_gap", lang, periods=", ".join(gaps)) if gaps else None
+
+
 def in_progress_note(start: dt.date, last_period: dt.date, lang: str) -> str:
     """The months a period begun at ``start`` holds when the data reach ``last_period``: "10 tháng"."""
     months = (last_period.year - start.year) * 12 + last_period.month - start.month + 1

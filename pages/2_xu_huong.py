@@ -81,6 +81,8 @@ for indicator in indicators:
         charts.time_series(series, kind=kind, lang=lang, title=title, note=note, percent=percent),
         key=f"series_{indicator}",
     )
+    if gaps := views.gap_note(series, lang):
+        st.caption(gaps)
     ui.plot(
         charts.yoy_change(
             series,
@@ -121,7 +123,8 @@ for indicator in indicators:
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(
             ui.protect(views.label_indicators(table, lang)),
-            ["unit_name", "indicator_label", "period_label", "value", "previous", "change_pct", "complete"],
+            ["unit_name", "indicator_label", "period_label", "value", "previous", "change_pct", "complete"]
+            + (["gap"] if "gap" in table.columns else []),
             lang,
         )
         value_header = t("column.value", lang)
