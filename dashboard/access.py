@@ -535,6 +535,9 @@ class ScopedSnapshot:
     def spans(self) -> pl.DataFrame:
         return self._inner.spans.filter(pl.col("unit_code").is_in(list(self._visible)))
 
+    def spans_in(self, geography: Geography) -> pl.DataFrame:
+        return self._inner.spans_in(geography).filter(pl.col("unit_code").is_in(list(self._visible)))
+
     def scan(self) -> pl.LazyFrame:
         return self._inner.scan().filter(pl.col("unit_code").is_in(list(self._visible)))
 

@@ -415,9 +415,15 @@ def _collect_values(
     metrics: Iterable[str],
     years: tuple[int, int],
     as_of: dt.date,
+    spans: pl.DataFrame | None = None,
 ) -> _Values:
-    """The yearly values the targets need, from facts up to ``as_of`` and the yearly statuses."""
+    """The yearly values the targets need, from facts up to ``as_of`` and the yearly statuses.
+
+    ``spans`` (contract version 3): flow totals over several months; those ended by ``as_of``
+    count in their year (a year a span straddles has no value).
+    """
     values = _Values()
+    known = None if spans is None else spans.filter(pl.col("last_period") <= as_of)
     metrics = set(metrics)
     fact_ids = query.needed_fact_indicators(
         m for m in metrics if CATALOG[m].kind in ("stock", "flow", "rate")
@@ -442,11 +448,20 @@ def _collect_values(
                 years=years,
                 last_period=as_of,
                 monthly=upto,
+                spans=known,
             )
         else:
             cut = facts.filter(pl.col("period") <= as_of)
             yearly = query.summarize(
-                cut, status, geography, units, fact_ids, grain="year", years=years, last_period=as_of
+                cut,
+                status,
+                geography,
+                units,
+                fact_ids,
+                grain="year",
+                years=years,
+                last_period=as_of,
+                spans=known,
             )
         for unit, indicator, period, value in yearly.select(
             "unit_code", "indicator", "period", "value"
@@ -465,6 +480,7 @@ def _collect_values(
                     years=(prev, prev),
                     last_period=dt.date(prev, as_of.month, 1),
                     monthly=same_months,
+                    spans=_same_months_spans(known, prev, as_of.month),
                 )
             else:
                 same = cut.filter(
@@ -473,7 +489,9 @@ def _collect_values(
                 frame = query.summarize(
                     same, status, geography, units, fact_ids, grain="year", years=(prev, prev),
                     last_period=dt.date(prev, as_of.month, 1),
+                    spans=_same_months_spans(known, prev, as_of.month),
                 )  # fmt: skip
+            frame = frame.filter(pl.col("period").dt.year() == prev)  # not the next year a span reaches
             for unit, indicator, value in frame.select("unit_code", "indicator", "value").iter_rows():
                 values.same_period[(unit, indicator)] = to_fraction(value)
     categories = {STATUS_CATEGORY[m] for m in metrics if m in STATUS_CATEGORY}
@@ -583,6 +601,22 @@ def _explain(
     return text + "."
 
 
+def _same_months_spans(spans: pl.DataFrame | None, year: int, month: int) -> pl.DataFrame | None:
+    """The spans of ``year`` up to ``month``; one crossing that month's end makes the value a gap."""
+    if spans is None:
+        return None
+    cut = dt.date(year, month, 1)
+    inside = spans.filter((pl.col("first_period").dt.year() == year) & (pl.col("first_period") <= cut))
+    # A span over the cut cannot be split at it: kept whole, it straddles the year cut there and
+    # the earlier year's same months stay unknown instead of counting months after the cut.
+    return inside.with_columns(
+        pl.when(pl.col("last_period") > cut)
+        .then(dt.date(year + 1, 1, 1))
+        .otherwise(pl.col("last_period"))
+        .alias("last_period")
+    )
+
+
 def evaluate_frames(
     facts: pl.DataFrame,
     status: pl.DataFrame,
@@ -594,6 +628,7 @@ def evaluate_frames(
     year: int | None = None,
     descendants: bool = False,
     with_verdicts: bool = True,
+    spans: pl.DataFrame | None = None,
 ) -> list[TargetResult]:
     """Judge targets against facts and commune statuses shaped as in the data contract.
 
@@ -605,6 +640,7 @@ def evaluate_frames(
         unit: only targets of this unit (and of the units below it when ``descendants``).
         year: only targets of this year.
         with_verdicts: attach each stock, rate or commune-count target's projection verdict.
+        spans: the snapshot's flow totals over several months (contract version 3), if any.
 
     Returns:
         One :class:`TargetResult` per target, sorted by unit, year, metric and rule.
@@ -618,7 +654,14 @@ def evaluate_frames(
     first_year = min(chosen["year"].min(), as_of.year) - 1 - (TREND_YEARS if with_verdicts else 0)
     last_year = max(chosen["year"].max(), as_of.year)
     values = _collect_values(
-        facts, status, geography, units, chosen["metric"].unique().to_list(), (first_year, last_year), as_of
+        facts,
+        status,
+        geography,
+        units,
+        chosen["metric"].unique().to_list(),
+        (first_year, last_year),
+        as_of,
+        spans,
     )
     verdicts: dict[tuple[str, str, str], str | None] = {}
     if with_verdicts:
@@ -741,7 +784,17 @@ def evaluate(
         unit=unit,
         year=year,
         descendants=descendants,
+        spans=_spans_of(snapshot, geography),
     )
+
+
+def _spans_of(snapshot, geography: Geography) -> pl.DataFrame | None:
+    """A snapshot's spans in ``geography``'s structure (version 3), or None."""
+    spans = getattr(snapshot, "spans", None)
+    if spans is None or spans.is_empty():
+        return None
+    in_structure = getattr(snapshot, "spans_in", None)
+    return in_structure(geography) if in_structure is not None else spans
 
 
 def results_frame(results: Sequence[TargetResult]) -> pl.DataFrame:

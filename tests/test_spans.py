@@ -352,3 +352,19 @@ def test_a_valid_version_3_snapshot_and_spans_only_in_version_3(tmp_path, geogra
     (copy / schema.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     snap, problems = validate_snapshot(copy, geography)
     assert snap is None and any("chỉ có từ hợp đồng dữ liệu phiên bản 3" in p.message for p in problems)
+
+
+def test_goals_count_a_total_over_months_in_its_year(tmp_path, geography):
+    from dashboard import goals
+
+    data = workbook(
+        facts=[(THAI_NGUYEN, "11 tháng 2022", REHAB, "883"), (THAI_NGUYEN, "tháng 11/2022", REHAB, "54")],
+        targets=[("2022", THAI_NGUYEN, REHAB, "Tối thiểu", "1000")],
+    )
+    report = importing.import_file(data, "tn.xlsx", tmp_path, None, importing.NO_BASE, geography)
+    assert report.ok, report.lines()
+    snap = load_snapshot(report.written, geography)
+    (result,) = goals.evaluate(snap, geography, unit=THAI_NGUYEN, year=2022)
+    assert (result.actual, result.target) == (883, 1000)  # not November's 54 alone
+    (before,) = goals.evaluate(snap, geography, unit=THAI_NGUYEN, year=2022, as_of=month(10))
+    assert before.actual == 829  # as of October, the span 01–10 has ended; November's 54 not yet
