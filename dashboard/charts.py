@@ -307,6 +307,37 @@ def mark_reform(
     return fig
 
 
+def mark_gaps(
+    fig: go.Figure, data: pl.DataFrame, categories: list[str], lang: str, x: str = "period_label"
+) -> None:
+    """Shade the periods a reported total over several months straddles (``gap``), labelled once.
+
+    Their values are unknown, not zero: the line breaks there and the band says why.
+    """
+    if "gap" not in data.columns:
+        return
+    gaps = set(data.filter(pl.col("gap"))[x].to_list())
+    runs: list[list[int]] = []
+    for i, category in enumerate(categories):
+        if category in gaps:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+    for n, (first, last) in enumerate(runs):
+        fig.add_vrect(
+            x0=first - 0.5,
+            x1=last + 0.5,
+            fillcolor=theme.MUTED_TEXT,
+            opacity=0.12,
+            layer="below",
+            line_width=0,
+            annotation_text=t("value.gap", lang) if n == 0 else None,
+            annotation_position="top left",
+            annotation_font=dict(size=12, color=theme.MUTED_TEXT),
+        )
+
+
 def time_series(
     data: pl.DataFrame,
     *,
@@ -384,6 +415,7 @@ def time_series(
         fig.update_layout(barmode="stack" if stacked else "group")
     fig.update_layout(showlegend=len(names) > 1)
     mark_reform(fig, data, lang, x, order_by)
+    mark_gaps(fig, data, categories, lang, x)
     # The legend sits under the plot, about three names a row: room for every row of it, so a
     # breakdown into 30 areas does not squeeze the plot to a strip.
     legend_rows = -(-len(names) // 3) if len(names) > 1 else 0

@@ -162,7 +162,12 @@ def kpis(
     for ind in indicators:
         rows = frame.filter((pl.col("indicator") == ind) & (pl.col("period") == period))
         history = tuple(
-            frame.filter((pl.col("indicator") == ind) & (pl.col("period") <= period) & pl.col("complete"))
+            frame.filter(
+                (pl.col("indicator") == ind)
+                & (pl.col("period") <= period)
+                & pl.col("complete")
+                & pl.col("value").is_not_null()  # a period a reported total straddles: no point, not 0
+            )
             .sort("period")["value"]
             .to_list()
         )
