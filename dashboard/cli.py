@@ -55,7 +55,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"Bản chụp {Path(args.path).name} KHÔNG hợp lệ: {errors} lỗi.")
         return 1
     # From the validation's statistics: the facts file is not read again.
-    print(f"Bản chụp {snap.snapshot_id} hợp lệ ({fmt_number(snap.stats.rows)} dòng số liệu).")
+    spans = f", {fmt_number(snap.spans.height)} tổng theo kỳ nhiều tháng" if not snap.spans.is_empty() else ""
+    print(f"Bản chụp {snap.snapshot_id} hợp lệ ({fmt_number(snap.stats.rows)} dòng số liệu{spans}).")
     made, as_of = history.manifest_dates(snap.manifest)
     base = snap.manifest.get("base_snapshot", "–") if "import_file" in snap.manifest else "–"
     print(f"Tạo lúc {made}; số liệu tính đến ngày {as_of}; bản chụp nền: {base or 'không có'}.")
@@ -80,7 +81,15 @@ def summary_rows(args: argparse.Namespace, geography: Geography) -> list[dict]:
     if args.by:
         codes += [c for c in geography.descendants(unit, args.by)]
     years = (args.year, args.year) if args.year else None
-    frame = query.summarize(snap.facts, snap.status, geography, codes, grain=args.grain, years=years)
+    frame = query.summarize(
+        snap.facts,
+        snap.status,
+        geography,
+        codes,
+        grain=args.grain,
+        years=years,
+        spans=snap.spans_in(geography),
+    )
     return [
         {
             "unit_code": r["unit_code"],
@@ -89,6 +98,8 @@ def summary_rows(args: argparse.Namespace, geography: Geography) -> list[dict]:
             "grain": args.grain,
             "value": r["value"],
             "complete": r["complete"],
+            # Version 3: a period a reported total over several months straddles has no value.
+            **({"gap": r["gap"]} if "gap" in r else {}),
         }
         for r in frame.iter_rows(named=True)
     ]

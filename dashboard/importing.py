@@ -1788,10 +1788,14 @@ def template_bytes() -> bytes:
         "",
         f"Trang '{SHEET_FACTS}': mỗi dòng một số liệu. Mã đơn vị: mã GSO (tỉnh 2 số, huyện 3 số, xã 5 số) "
         "hoặc tên, có thể ghi thêm tên cấp trên sau dấu phẩy (ví dụ: 'Phường Đức Giang, Long Biên'). "
-        "Kỳ báo cáo: một tháng (09/2022) hoặc cộng dồn từ đầu năm ('9 tháng 2022', '6 tháng 2022', "
-        "'năm 2022', '01/2022-09/2022'). Số tồn (ví dụ người nghiện có hồ sơ) tính tại tháng cuối kỳ; "
-        "số phát sinh (ví dụ đưa đi cai nghiện bắt buộc) là tổng cả kỳ. Giá trị: số không âm, "
-        "viết 1.456 hoặc 1456.",
+        "Kỳ báo cáo ghi như trong báo cáo: một tháng (09/2022, tháng 9/2022, T9/2022, riêng tháng "
+        "11/2022); cộng dồn từ đầu năm ('9 tháng 2022', '11 tháng đầu năm 2022', '01/2022-11/2022', "
+        "'1-11/2022', 'năm 2022', 'cả năm 2022'); quý ('quý III/2022', 'Q3/2022'); '6 tháng cuối năm "
+        "2022'; ngày số liệu của số tồn ('15/9/2022', 'tính đến ngày 15/9/2022', hoặc ô kiểu ngày); kỳ "
+        "cắt theo ngày ('từ ngày 15/12/2021 đến ngày 14/6/2022' tính là 01/2022–06/2022). Số tồn (ví "
+        "dụ người nghiện có hồ sơ) tính tại tháng cuối kỳ; số phát sinh (ví dụ đưa đi cai nghiện bắt "
+        "buộc) là tổng cả kỳ, giữ nguyên là tổng của các tháng đó khi không tách được theo tháng (ghi "
+        "thêm 'riêng tháng 11/2022' nếu báo cáo có). Giá trị: số không âm, viết 1.456 hoặc 1456.",
         f"Trang '{SHEET_STATUS}': Năm; Mã xã; Phân loại ma túy (Không ma túy / Có tệ nạn / "
         "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không).",
         f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Giảm trên (%), "

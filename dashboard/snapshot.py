@@ -87,8 +87,11 @@ class Snapshot:
 
     def spans_in(self, geography: Geography) -> pl.DataFrame:
         """The spans keyed in ``geography``'s structure (version 3 on both structures: by last month)."""
-        if self.structure_from is None or self.spans.is_empty():
+        if self.spans.is_empty():
             return self.spans
+        if self.structure_from is None:
+            # All in the old units; the derived 2025 view (facts_2025.parquet) carries months only.
+            return self.spans.clear() if is_2025(geography) else self.spans
         if is_2025(geography):
             return self.spans.filter(pl.col("first_period") >= self.structure_from)
         return self.spans.filter(pl.col("last_period") < self.structure_from)

@@ -368,3 +368,15 @@ def test_goals_count_a_total_over_months_in_its_year(tmp_path, geography):
     assert (result.actual, result.target) == (883, 1000)  # not November's 54 alone
     (before,) = goals.evaluate(snap, geography, unit=THAI_NGUYEN, year=2022, as_of=month(10))
     assert before.actual == 829  # as of October, the span 01–10 has ended; November's 54 not yet
+
+
+def test_the_command_line_summary_and_validate_show_the_spans(thai_nguyen, capsys):
+    from dashboard.cli import main
+
+    assert main(["validate", str(thai_nguyen.path)]) == 0
+    assert "(1 dòng số liệu, 1 tổng theo kỳ nhiều tháng)" in capsys.readouterr().out
+    args = ["summary", "--snapshot", str(thai_nguyen.path), "--province", THAI_NGUYEN, "--year", "2022"]
+    for grain, expected in (("year", [(883.0, False)]), ("9m", [(None, True)])):
+        assert main([*args, "--grain", grain, "--json"]) == 0
+        rows = [r for r in json.loads(capsys.readouterr().out) if r["indicator"] == REHAB]
+        assert [(r["value"], r["gap"]) for r in rows] == expected
