@@ -244,6 +244,7 @@ def build_pack(
         (years[0] - 1, year),
         last_period=last_period,
         rolled=rolled,
+        spans=_spans(snapshot, geography),
     )
     frame = query.with_previous_year(frame).filter(pl.col("period").dt.year() >= years[0])
     if small_counts is not None:
@@ -364,6 +365,12 @@ def _this_vs_last(
     return Chart(key, section, title, fig)
 
 
+def _spans(snapshot, geography: Geography) -> pl.DataFrame | None:
+    """The snapshot's totals over several months (contract version 3) in ``geography``'s units."""
+    spans_in = getattr(snapshot, "spans_in", None)
+    return spans_in(geography) if spans_in is not None else None
+
+
 def _ranking(
     pack: Pack, snapshot, geography: Geography, note: str, rolled, small_counts: int | None
 ) -> Chart | None:
@@ -380,6 +387,7 @@ def _ranking(
         (pack.year, pack.year),
         last_period=snapshot.last_period,
         rolled=rolled,
+        spans=_spans(snapshot, geography),
     )
     ranked = views.ranking(frame, pack.period, "addicts_managed")
     if ranked.is_empty():
