@@ -190,6 +190,7 @@ def map_frame(
     last_period=None,
     indicator: str | None = None,
     per_1000: bool = False,
+    spans: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per commune of the area: where it is, its category in ``year`` and its main figures.
 
@@ -220,6 +221,7 @@ def map_frame(
             grain="year",
             years=(year, year),
             last_period=last_period,
+            spans=spans,  # contract version 3: a commune's total over several months of the year
         )
         if codes
         else pl.DataFrame(schema=query.RESULT_SCHEMA)

@@ -41,6 +41,7 @@ def commune_frame(
         last_period=snap.last_period,
         indicator=indicator,
         per_1000=per_1000,
+        spans=snap.spans_in(ui.geography_of(snapshot_id)),
     )
 
 

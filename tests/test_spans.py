@@ -380,3 +380,25 @@ def test_the_command_line_summary_and_validate_show_the_spans(thai_nguyen, capsy
         assert main([*args, "--grain", grain, "--json"]) == 0
         rows = [r for r in json.loads(capsys.readouterr().out) if r["indicator"] == REHAB]
         assert [(r["value"], r["gap"]) for r in rows] == expected
+
+
+def test_the_map_gives_a_communes_total_over_months_in_its_year(tmp_path, geography):
+    from functools import partial
+
+    from dashboard import maps
+
+    commune = geography.descendants(TP_THAI_NGUYEN, "commune")[0]
+    _, snap = imported(tmp_path, geography, [(commune, "9 tháng 2022", REHAB, "7")])
+    frame = maps.map_frame(
+        partial(snap.monthly, geography),
+        snap.status,
+        geography,
+        (TP_THAI_NGUYEN,),
+        2022,
+        last_period=snap.last_period,
+        indicator=REHAB,
+        spans=snap.spans_in(geography),
+    )
+    assert frame.filter(pl.col("value").is_not_null()).select("commune_code", "value").rows() == [
+        (commune, 7.0)
+    ]
