@@ -481,20 +481,26 @@ def effective_spans(
     out_schema = {**dict(wanted.schema), "own": pl.Boolean}
     if wanted.is_empty():
         return pl.DataFrame(schema=out_schema)
-    rows = list(wanted.iter_rows(named=True))
     by_unit: dict[str, list[dict]] = {}
-    for row in rows:
+    for row in wanted.iter_rows(named=True):
         by_unit.setdefault(row["unit_code"], []).append(row)
+    wanted_codes = set(codes)
     out = []
-    for code in dict.fromkeys(codes):
-        for unit, held in by_unit.items():
-            if unit != code and not (
-                code == COUNTRY_CODE or (geography.has(unit) and code in geography.ancestors(unit))
-            ):
+    # One walk up from each unit holding spans (not one pass over the spans per queried unit).
+    for unit, held in by_unit.items():
+        chain = (
+            [unit, *(a for a in geography.ancestors(unit) if a != COUNTRY_CODE)]
+            if geography.has(unit)
+            else [unit]
+        )
+        if unit != COUNTRY_CODE:
+            chain.append(COUNTRY_CODE)
+        for depth, code in enumerate(chain):
+            if code not in wanted_codes:
                 continue
-            path = [code] if unit == code else [code, *_between(geography, code, unit)]
+            path = chain[1 : depth + 1]  # the units above ``unit`` up to ``code``
             for row in held:
-                shadowed = unit != code and any(
+                shadowed = any(
                     other["indicator"] == row["indicator"]
                     and other["first_period"] <= row["last_period"]
                     and row["first_period"] <= other["last_period"]
@@ -502,14 +508,8 @@ def effective_spans(
                     for other in by_unit.get(above, [])
                 )
                 if not shadowed:
-                    out.append({**row, "unit_code": code, "own": unit == code})
+                    out.append({**row, "unit_code": code, "own": depth == 0})
     return pl.DataFrame(out, schema=out_schema, orient="row") if out else pl.DataFrame(schema=out_schema)
-
-
-def _between(geography: Geography, top: str, unit: str) -> list[str]:
-    """The units strictly between ``top`` and its descendant ``unit``."""
-    chain = [a for a in geography.ancestors(unit) if a != COUNTRY_CODE]
-    return chain[: chain.index(top)] if top in chain else chain
 
 
 def apply_spans(monthly: pl.DataFrame, spans: pl.DataFrame, grain: str) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -402,3 +402,15 @@ def test_the_map_gives_a_communes_total_over_months_in_its_year(tmp_path, geogra
     assert frame.filter(pl.col("value").is_not_null()).select("commune_code", "value").rows() == [
         (commune, 7.0)
     ]
+
+
+def test_a_districts_own_span_shadows_its_communes_up_to_the_country(tmp_path, geography):
+    commune = geography.descendants(TP_THAI_NGUYEN, "commune")[0]
+    _, snap = imported(
+        tmp_path,
+        geography,
+        [(TP_THAI_NGUYEN, "quý I/2022", REHAB, "50"), (commune, "1-2/2022", REHAB, "20")],
+    )
+    for code in (TP_THAI_NGUYEN, THAI_NGUYEN, "VN"):
+        assert answer(snap, geography, "quarter", codes=(code,))[(code, month(1))] == (50.0, False), code
+    assert answer(snap, geography, "quarter", codes=(commune,))[(commune, month(1))] == (20.0, False)
