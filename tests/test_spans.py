@@ -414,3 +414,20 @@ def test_a_districts_own_span_shadows_its_communes_up_to_the_country(tmp_path, g
     for code in (TP_THAI_NGUYEN, THAI_NGUYEN, "VN"):
         assert answer(snap, geography, "quarter", codes=(code,))[(code, month(1))] == (50.0, False), code
     assert answer(snap, geography, "quarter", codes=(commune,))[(commune, month(1))] == (20.0, False)
+
+
+def test_a_span_on_a_version_2_base_gives_version_3_with_both_structures(
+    tmp_path, geography, reform_snapshot
+):
+    base = load_snapshot(reform_snapshot, geography)
+    report = importing.import_file(
+        workbook(facts=[(THAI_NGUYEN, "quý I/2024", REHAB, "30")]), "tn.xlsx", tmp_path, None, base, geography
+    )
+    assert report.ok, report.lines()
+    snap = load_snapshot(report.written, geography)
+    assert snap.manifest["schema_version"] == 3 and snap.structure_from == schema.STRUCTURE_FROM
+    assert snap.spans.rows() == [(month(1, 2024), month(3, 2024), THAI_NGUYEN, REHAB, 30.0)]
+    assert answer(snap, geography, "quarter", years=(2024, 2024))[(THAI_NGUYEN, month(1, 2024))] == (
+        30.0,
+        False,
+    )
