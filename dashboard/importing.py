@@ -592,13 +592,16 @@ def read_period(text: str | None) -> tuple[Period | None, str | None]:
     m = re.fullmatch(r"(?:thang |t)?(\d{1,2})/(\d{4})-(?:thang |t)?(\d{1,2})/(\d{4})", s)
     if m:
         return span(_month(int(m.group(2)), int(m.group(1))), _month(int(m.group(4)), int(m.group(3))))
-    m = re.fullmatch(r"(?:thang |t)?(\d{1,2})-(\d{1,2})/(\d{4})", s) or re.fullmatch(
+    m = re.fullmatch(r"(?:thang |t)?(\d{1,2})-(?:t|thang )?(\d{1,2})/(\d{4})", s) or re.fullmatch(
         r"tu thang (\d{1,2}) den (?:het )?thang (\d{1,2})(?:/| nam )(\d{4})", s
     )
     if m:
         y = int(m.group(3))
         return span(_month(y, int(m.group(1))), _month(y, int(m.group(2))))
-    # A period cut on days.
+    # "từ tháng 01/2022 đến tháng 11/2022": months; "từ ngày 15/12/2021 đến ngày 14/6/2022": days.
+    m = re.fullmatch(r"tu (?:thang )?(\d{1,2})/(\d{4}) den (?:het )?(?:thang )?(\d{1,2})/(\d{4})", s)
+    if m:
+        return span(_month(int(m.group(2)), int(m.group(1))), _month(int(m.group(4)), int(m.group(3))))
     m = re.fullmatch(r"tu(?: ngay)? (\S+) den(?: het)?(?: ngay)? (\S+)", s)
     if m:
         start, end = _day(m.group(1)), _day(m.group(2))
