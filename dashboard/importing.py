@@ -114,6 +114,20 @@ RULE_WORDS: dict[str, str] = {
     "dat it nhat": "at_least",
     "toi da": "at_most",
     "khong vuot qua": "at_most",
+    # "trên X" / "trên X%" is strictly more than X: exactly X is not enough (Điện Biên 2017).
+    "tren": "more_than",
+    "tren %": "more_than",
+    "dat tren": "more_than",
+    "cao hon": "more_than",
+    "lon hon": "more_than",
+    # A yearly increase: in percentage points on a share, relative on a count (dashboard.goals).
+    "tang toi thieu": "increase_at_least_pct",
+    "tang it nhat": "increase_at_least_pct",
+    "tang tu tro len": "increase_at_least_pct",
+    "tang % tro len": "increase_at_least_pct",
+    "tang toi thieu % moi nam": "increase_at_least_pct",
+    "tang tren": "increase_more_than_pct",
+    "tang tren %": "increase_more_than_pct",
     "giam tren": "reduce_more_than_pct",
     "giam tren %": "reduce_more_than_pct",
     "giam tu tro len": "reduce_at_least_pct",
@@ -223,7 +237,11 @@ class UnitResolver:
             if text in (full, bare):
                 return True
             word = unit_names.type_word(text)
-            if word and text[len(word) + 1 :] == bare and self.geography.level(code) in unit_names.TYPE_LEVELS[word]:
+            if (
+                word
+                and text[len(word) + 1 :] == bare
+                and self.geography.level(code) in unit_names.TYPE_LEVELS[word]
+            ):
                 return True  # the unit has changed its type since ('Thị xã Phổ Yên', now a city)
         return False
 
@@ -247,7 +265,9 @@ class UnitResolver:
             candidates = [c for c in candidates if self.geography.level(c) == level]
         for context in parts[1:]:
             texts = _spellings(context)
-            candidates = [c for c in candidates if any(self._is(a, texts) for a in self.geography.ancestors(c)[:-1])]
+            candidates = [
+                c for c in candidates if any(self._is(a, texts) for a in self.geography.ancestors(c)[:-1])
+            ]
         return candidates
 
     def resolve(
@@ -287,8 +307,9 @@ class UnitResolver:
             if former:
                 went = "; hoặc ".join(f"{self.path(c)} (mã {c})" for c in former[:3])
                 return (
-                    f"'{raw}' là tên đơn vị cũ, đã sáp nhập vào (hoặc đổi tên thành) {went} — {self.catalogue} "
-                    "chỉ có đơn vị sau sáp nhập: ghi số liệu cho đơn vị đó, gộp cả phần của đơn vị cũ"
+                    f"'{raw}' là tên đơn vị cũ, đã sáp nhập vào (hoặc đổi tên thành) {went} — "
+                    f"{self.catalogue} chỉ có đơn vị sau sáp nhập: ghi số liệu cho đơn vị đó, "
+                    "gộp cả phần của đơn vị cũ"
                 )
         hints = self._hints(parts, level)
         hint = "; gần giống: " + "; ".join(self.path(c) for c in hints) if hints else ""
@@ -309,7 +330,11 @@ class UnitResolver:
             codes += [c for c in table.get(key.replace(" ", ""), ()) if c not in codes]
         word = unit_names.type_word(_spellings(parts[0])[-1])
         if word:
-            codes = [c for c in codes if self.geography.has(c) and self.geography.level(c) in unit_names.TYPE_LEVELS[word]]
+            codes = [
+                c
+                for c in codes
+                if self.geography.has(c) and self.geography.level(c) in unit_names.TYPE_LEVELS[word]
+            ]
         return sorted(self._in_context(codes, parts, level))
 
     def _hints(self, parts: list[str], level: str | None) -> list[str]:
@@ -336,7 +361,7 @@ class UnitResolver:
 
 
 def _spellings(part: str) -> list[str]:
-    """A name part folded as written, then with its abbreviated type spelt out, then its former name's successor."""
+    """A name part folded: as written, with its abbreviated type spelt out, and a renamed unit's name now."""
     out = [fold(part)]
     expanded = unit_names.expand_abbreviation(part)
     if expanded:
@@ -350,7 +375,9 @@ def _spellings(part: str) -> list[str]:
 
 def _plain(name: str, keep_type: bool = False) -> str:
     """Lower case with accents and without punctuation; without the type word unless ``keep_type``."""
-    text = re.sub(r"\s+", " ", re.sub(r"[^\w%]+", " ", unicodedata.normalize("NFC", str(name)).lower())).strip()
+    text = re.sub(
+        r"\s+", " ", re.sub(r"[^\w%]+", " ", unicodedata.normalize("NFC", str(name)).lower())
+    ).strip()
     if keep_type:
         return text
     word = unit_names.type_word(fold(text))
@@ -426,7 +453,7 @@ class PeriodResolver:
         if elsewhere is None:
             return None, f"{_when_label(when)}: {reason}"
         # An old unit in a new period: the new unit it went into is named, so the row can be rewritten.
-        now = f" — {other.path(elsewhere)} nay thuộc {self.successors(elsewhere)}" if is_new else ""
+        now = f" — {other.geography.name(elsewhere)} nay thuộc {self.successors(elsewhere)}" if is_new else ""
         named = other.path(elsewhere)
         named = f"'{raw}' là {named}" if fold(raw) != fold(named) else named
         if is_new and other.geography.level(elsewhere) == "district":
@@ -443,7 +470,9 @@ class PeriodResolver:
         A province or district: the new province(s); a commune: the new commune(s), the default first.
         """
         level = self.legacy.geography.level(old_code)
-        column = {"province": "old_province_code", "district": "old_district_code"}.get(level, "old_commune_code")
+        column = {"province": "old_province_code", "district": "old_district_code"}.get(
+            level, "old_commune_code"
+        )
         target = "new_commune_code" if level == "commune" else "new_province_code"
         rows = reform.load_crosswalk().filter(pl.col(column) == old_code).sort("default", descending=True)
         codes = [c for c in rows[target].unique(maintain_order=True).to_list() if self.new.geography.has(c)]

@@ -145,7 +145,8 @@ def build_former_names() -> pl.DataFrame:
     rows: set[tuple[str, str, str]] = set()
     sql = (
         "SELECT DISTINCT wardCode, wardAlias, districtCode, districtAlias FROM admin_units_legacy "
-        "WHERE (wardAlias IS NOT NULL AND wardAlias != '') OR (districtAlias IS NOT NULL AND districtAlias != '')"
+        "WHERE (wardAlias IS NOT NULL AND wardAlias != '') "
+        "OR (districtAlias IS NOT NULL AND districtAlias != '')"
     )
     for r in query(sql):
         for code, aliases, level in (
