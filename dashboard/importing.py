@@ -28,7 +28,13 @@ import polars as pl
 
 from dashboard import query, reform, schema, unit_names
 from dashboard.access import FULL_ACCESS, Access
-from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, STOCK_INDICATORS
+from dashboard.catalog import (
+    CATALOG,
+    FLOW_INDICATORS,
+    PARTS_OF_WHOLE,
+    PARTS_OF_WHOLE_WARNED,
+    STOCK_INDICATORS,
+)
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.schema import Problem
@@ -125,7 +131,9 @@ RULE_WORDS: dict[str, str] = {
     "tang it nhat": "increase_at_least_pct",
     "tang tu tro len": "increase_at_least_pct",
     "tang % tro len": "increase_at_least_pct",
+    "tang toi thieu %": "increase_at_least_pct",
     "tang toi thieu % moi nam": "increase_at_least_pct",
+    "tang toi thieu moi nam": "increase_at_least_pct",
     "tang tren": "increase_more_than_pct",
     "tang tren %": "increase_more_than_pct",
     "giam tren": "reduce_more_than_pct",
@@ -624,6 +632,44 @@ def parse_number(text: str | None) -> float | None:
     return value if abs(value) < 1e15 else None
 
 
+def english_thousands(text: str | None) -> str | None:
+    """A number typed English-style with ',' between thousands ('1,292', '12,345,678'), rewritten
+    the Vietnamese way ('1.292'); None for any other text."""
+    s = str(text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not re.fullmatch(r"\d{1,3}(,\d{3})+", s):
+        return None
+    return fmt_number(int(s.replace(",", "")))
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a typed number has (up to 4): 68.75 → 2, 184 → 0."""
+    decimals = 0
+    while decimals < 4 and round(value, decimals) != round(value, 6):
+        decimals += 1
+    return decimals
+
+
+def typed_pct(value: float) -> str:
+    """A typed percentage with the decimals it was typed with (68.75 → '68,75%', 184 → '184%')."""
+    return fmt_pct(value, decimals=_decimals(value))
+
+
+def _count_problem(raw: str, value: float, indicator: str) -> str | None:
+    """Why a count (a stock or flow: people, places, businesses) is not a whole number, or None."""
+    if value == int(value):
+        return None
+    entry = CATALOG[indicator]
+    comma = " (theo cách viết Việt Nam, dấu phẩy là dấu thập phân)" if "," in str(raw) else ""
+    message = (
+        f"giá trị '{raw}' của '{entry.label_vi}' không phải số nguyên{comma}: "
+        f"số {entry.unit_vi} phải là số đếm, không có phần thập phân"
+    )
+    thousands = english_thousands(raw)
+    if thousands is not None:
+        message += f" — nếu là {thousands} {entry.unit_vi}, viết {thousands} (dấu chấm ngăn cách hàng nghìn)"
+    return message
+
+
 def parse_month(text: str | None) -> dt.date | None:
     """A month: '09/2022', '9/2022', '2022-09', '2022-09-01', 'tháng 9/2022' or an Excel date serial."""
     if text is None:
@@ -757,11 +803,13 @@ def parse_facts(
         raw_value = rec[header["value"]]
         value = parse_number(raw_value)
         if value is None:
+            thousands = english_thousands(raw_value)
             report.errors.append(
                 Problem(
                     "error",
                     SHEET_FACTS,
-                    f"giá trị '{raw_value}' không phải là số",
+                    f"giá trị '{raw_value}' không phải là số"
+                    + (f" (viết {thousands}: dấu chấm ngăn cách hàng nghìn)" if thousands else ""),
                     column=header["value"],
                     where=where,
                 )
@@ -773,6 +821,13 @@ def parse_facts(
                     "error", SHEET_FACTS, f"giá trị âm ({raw_value})", column=header["value"], where=where
                 )
             )
+            bad = True
+        elif (
+            indicator is not None
+            and CATALOG[indicator].is_fact
+            and (why := _count_problem(raw_value, value, indicator))
+        ):
+            report.errors.append(Problem("error", SHEET_FACTS, why, column=header["value"], where=where))
             bad = True
         if not bad and indicator in FLOW_INDICATORS and period[0] < schema.STRUCTURE_FROM <= period[1]:
             report.errors.append(
@@ -982,14 +1037,22 @@ def _merge_facts(base: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
 
 
 def _check_parts(merged: pl.DataFrame, imported: pl.DataFrame, report: ImportReport) -> None:
-    """Parts may not exceed their whole, for every unit and month the import touches."""
+    """Parts may not exceed their whole, for every unit and month the import touches.
+
+    Addicts above drug users is only a warning: the catalog's drug users include addicts, but a
+    police-style report counts them as two groups and may have been typed with its second group
+    as the total (catalog.DRUG_USERS_NOTE_VI); such a report imports, with the definition quoted.
+    """
     touched = imported.select("period", "unit_code").unique()
     wide = merged.join(touched, on=["period", "unit_code"], how="semi").pivot(
         on="indicator", index=["period", "unit_code"], values="value"
     )
     rows = imported.group_by("period", "unit_code").agg(pl.col("_row").min())
     wide = wide.join(rows, on=["period", "unit_code"], how="left")
-    for parts, whole in PARTS_OF_WHOLE:
+    checks = [(p, w, "error") for p, w in PARTS_OF_WHOLE] + [
+        (p, w, "warning") for p, w in PARTS_OF_WHOLE_WARNED
+    ]
+    for parts, whole, severity in checks:
         if whole not in wide.columns or not any(p in wide.columns for p in parts):
             continue
         present = [p for p in parts if p in wide.columns]
@@ -998,16 +1061,18 @@ def _check_parts(merged: pl.DataFrame, imported: pl.DataFrame, report: ImportRep
         for rec in bad.iter_rows(named=True):
             names = " + ".join(CATALOG[p].label_vi for p in present)
             value = sum(rec[p] or 0 for p in present)
-            report.errors.append(
-                Problem(
-                    "error",
-                    SHEET_FACTS,
-                    f"{names} = {fmt_number(value)} lớn hơn "
-                    f"{CATALOG[whole].label_vi} = {fmt_number(rec[whole])} "
-                    f"(đơn vị {rec['unit_code']}, tháng {rec['period']:%m/%Y})",
-                    where=f"dòng {rec['_row']}",
-                )
+            message = (
+                f"{names} = {fmt_number(value)} lớn hơn "
+                f"{CATALOG[whole].label_vi} = {fmt_number(rec[whole])} "
+                f"(đơn vị {rec['unit_code']}, tháng {rec['period']:%m/%Y})"
             )
+            if severity == "warning":
+                message += (
+                    f"; vẫn nhập — lưu ý: '{CATALOG[whole].label_vi}' là {CATALOG[whole].note_vi[0].lower()}"
+                    f"{CATALOG[whole].note_vi[1:]}"
+                )
+            target = report.errors if severity == "error" else report.warnings
+            target.append(Problem(severity, SHEET_FACTS, message, where=f"dòng {rec['_row']}"))
 
 
 def _check_jumps(base: pl.DataFrame, imported: pl.DataFrame, report: ImportReport) -> None:
@@ -1092,7 +1157,7 @@ def _check_typed_rates(
                 Problem(
                     "warning",
                     SHEET_FACTS,
-                    f"{entry.label_vi} ghi {fmt_pct(value)} nhưng tính từ số liệu "
+                    f"{entry.label_vi} ghi {typed_pct(value)} nhưng tính từ số liệu "
                     f"({entry.numerator} / {entry.denominator}) là {fmt_pct(computed)}",
                     where=f"dòng {row}",
                 )
@@ -1139,7 +1204,7 @@ def _check_achievement(
                 Problem(
                     "warning",
                     SHEET_TARGETS,
-                    f"{label} năm {rec['year']}: báo cáo ghi đạt {fmt_pct(typed, decimals=0)} nhưng "
+                    f"{label} năm {rec['year']}: báo cáo ghi đạt {typed_pct(typed)} nhưng "
                     f"{fmt_number(actual)}/{fmt_number(rec['value'])} = {fmt_pct(pct)}",
                     where=f"dòng {rec['_row']}",
                 )
@@ -1637,22 +1702,35 @@ def template_bytes() -> bytes:
         "kỳ: kỳ báo cáo quyết định là đơn vị nào. Số phát sinh cộng dồn không được vắt qua 01/7/2025.",
         "",
         f"Trang '{SHEET_FACTS}': mỗi dòng một số liệu. Mã đơn vị: mã GSO (tỉnh 2 số, huyện 3 số, xã 5 số) "
-        "hoặc tên, có thể ghi thêm tên cấp trên sau dấu phẩy (ví dụ: 'Phường Đức Giang, Long Biên'). "
+        "hoặc tên, có thể ghi thêm tên cấp trên sau dấu phẩy (ví dụ: 'Phường Đức Giang, Long Biên'); "
+        "tên viết tắt được: TP., Tp, Q. (Q.1, Q1), H., TX., TT., P. (P.12), X. (ví dụ 'P. Hoàng Văn Thụ, "
+        "TP. Thái Nguyên'); tên cũ 'Tỉnh Thừa Thiên Huế' đọc là Thành phố Huế. Không nhập số liệu "
+        "'Toàn quốc' (số cả nước do dashboard tự cộng); chỉ tiêu toàn quốc ghi mã VN. "
         "Kỳ báo cáo: một tháng (09/2022) hoặc cộng dồn từ đầu năm ('9 tháng 2022', '6 tháng 2022', "
         "'năm 2022', '01/2022-09/2022'). Số tồn (ví dụ người nghiện có hồ sơ) tính tại tháng cuối kỳ; "
         "số phát sinh (ví dụ đưa đi cai nghiện bắt buộc) là tổng cả kỳ. Giá trị: số không âm, "
-        "viết 1.456 hoặc 1456.",
+        "viết 1.456 hoặc 1456; số người, số cơ sở, số điểm là số nguyên ('1,292' là một phẩy hai trăm "
+        "chín mươi hai, bị từ chối: viết 1.292).",
+        "Người sử dụng trái phép chất ma túy (drug_users) là TỔNG số người sử dụng, KỂ CẢ người nghiện. "
+        "Luật Phòng, chống ma túy 2021 tách hai tình trạng (người sử dụng trái phép và người nghiện); báo "
+        "cáo của công an thường đếm riêng hai nhóm — khi đó ghi tổng của hai nhóm (ví dụ 539 người nghiện "
+        "và 1.122 người sử dụng: ghi 1.661). Tổng số người cai nghiện (rehab_total) gồm mọi hình thức; "
+        "kế hoạch năm của nó ghi ở trang Chỉ tiêu, quy tắc Tối thiểu.",
         f"Trang '{SHEET_STATUS}': Năm; Mã xã; Phân loại ma túy (Không ma túy / Có tệ nạn / "
         "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không).",
-        f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Giảm trên (%), "
-        "Giảm (%) trở lên, Thêm mới tối thiểu, Giữ vững tất cả); Giá trị; Ghi chú; Tỷ lệ đạt ghi "
-        "trong báo cáo (%) nếu có, để đối chiếu.",
+        f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Trên (%) — "
+        "'trên 20%' là phải hơn 20%, đúng 20% là chưa đạt —, Tăng tối thiểu (%), Tăng trên (%), "
+        "Giảm trên (%), Giảm (%) trở lên, Thêm mới tối thiểu, Giữ vững tất cả); Giá trị; Ghi chú; Tỷ lệ "
+        "đạt ghi trong báo cáo (%) nếu có, để đối chiếu. Mức tăng hằng năm của một tỷ lệ (%) tính bằng "
+        "điểm phần trăm ('tăng tối thiểu 15% mỗi năm' tỷ lệ xã không ma túy: 20% → 35%); của một số đếm "
+        "tính theo phần trăm của năm trước.",
         "",
         "Danh mục chỉ tiêu (ghi mã hoặc tên tiếng Việt):",
     ]
     kinds = {"stock": "số tồn", "flow": "số phát sinh", "rate": "tỷ lệ %", "status": "đếm số xã"}
     lines += [
         f"  {ind.id} — {ind.label_vi} ({ind.unit_vi}; {kinds[ind.kind]})"
+        + (f": {ind.note_vi}" if ind.note_vi else "")
         for ind in CATALOG.values()
         if ind.kind in kinds
     ]
