@@ -78,6 +78,7 @@ def generate(root: Path, scale: str, geography: Geography, seed: int = BENCH_SEE
         series = demo.generate_province(profile, communes, seed)
         rng = np.random.default_rng([seed, int(code), 1])
         demo.split_addicts(series, rng)
+        demo.add_rehab_total(series)
         facts = demo.series_to_facts(series, communes["commune_code"].to_list()).cast(schema.FACTS_SCHEMA)
         facts.write_parquet(parts / f"{code}.parquet")
         province_rollups = compute_rollups(facts, geography)

@@ -39,6 +39,8 @@ class Indicator:
     numerator: str | None = None
     denominator: str | None = None
     headline: bool = False
+    note_vi: str = ""  # what the indicator counts, where its label alone is not enough
+    note_en: str = ""
 
     @property
     def is_fact(self) -> bool:
@@ -61,6 +63,9 @@ class Indicator:
     def label(self, lang: str = "vi") -> str:
         return self.label_vi if lang == "vi" else self.label_en
 
+    def note(self, lang: str = "vi") -> str:
+        return self.note_vi if lang == "vi" else self.note_en
+
     def unit(self, lang: str = "vi") -> str:
         return self.unit_vi if lang == "vi" else self.unit_en
 
@@ -73,6 +78,24 @@ def _flow(id_, vi, en, domain, better, unit=("người", "people"), headline=Fal
     return Indicator(id_, vi, en, unit[0], unit[1], domain, "flow", better, headline=headline)
 
 
+# Who "drug users" are (Luật Phòng, chống ma túy 2021, Luật số 73/2021/QH14, Điều 2): the law
+# defines "người sử dụng trái phép chất ma túy" and "người nghiện ma túy" as two statuses, and
+# the police count them as two groups (539 addicts + 1.122 other users = 1.661 in one province's
+# report); other reports give users including addicts (Quảng Nam 2017: 1.793 users, of whom
+# 1.456 addicts with records, seed report 001). The indicator holds everyone who uses drugs
+# illegally, addicts included — the total both kinds of report give — so the seed figure stays
+# as printed and a police-style report is typed as the sum of its two groups.
+DRUG_USERS_NOTE_VI = (
+    "Tổng số người sử dụng trái phép chất ma túy, KỂ CẢ người nghiện (Luật Phòng, chống ma túy 2021 "
+    "tách hai tình trạng: người sử dụng trái phép và người nghiện). Báo cáo đếm riêng hai nhóm (cách "
+    "thống kê của công an, ví dụ 539 người nghiện và 1.122 người sử dụng) thì ghi tổng 1.661."
+)
+DRUG_USERS_NOTE_EN = (
+    "Everyone who uses drugs illegally, addicts included (the 2021 Law on Drug Prevention separates "
+    "illegal users and addicts). A report counting the two groups apart (the police's way: 539 addicts "
+    "and 1,122 users) is typed as their sum, 1,661."
+)
+
 _BUSINESS = ("cơ sở", "businesses")
 _PLACE = ("điểm", "places")
 _COMMUNE = ("xã", "communes")
@@ -81,13 +104,18 @@ _PCT = ("%", "%")
 INDICATORS: tuple[Indicator, ...] = (
     _stock("population", "Dân số", "Population", "population", "neutral"),
     # Drugs: stocks
-    _stock(
+    Indicator(
         "drug_users",
         "Người sử dụng trái phép chất ma túy",
         "Illegal drug users",
+        "người",
+        "people",
         "drugs",
+        "stock",
         "down",
         headline=True,
+        note_vi=DRUG_USERS_NOTE_VI,
+        note_en=DRUG_USERS_NOTE_EN,
     ),
     _stock(
         "addicts_managed",
@@ -164,6 +192,27 @@ INDICATORS: tuple[Indicator, ...] = (
         "drugs",
         "up",
         headline=True,
+    ),
+    Indicator(
+        "rehab_total",
+        "Tổng số người cai nghiện (mọi hình thức)",
+        "People in rehab, all forms",
+        "người",
+        "people",
+        "drugs",
+        "flow",
+        "up",
+        note_vi=(
+            "Người được cai nghiện trong kỳ theo mọi hình thức: bắt buộc và tự nguyện tại cơ sở cai nghiện, "
+            "tại gia đình, cộng đồng — con số báo cáo thường ghi 'đạt …% kế hoạch năm'; kế hoạch năm ghi ở "
+            "trang Chỉ tiêu với quy tắc Tối thiểu. Ghi đúng số báo cáo; khi báo cáo chỉ có từng hình thức, "
+            "ghi từng chỉ tiêu riêng."
+        ),
+        note_en=(
+            "People treated in the period in every form: compulsory and voluntary at a centre, at home or in "
+            "the community — the figure reports judge as '…% of the yearly plan'; the plan is a yearly "
+            "'at least' target."
+        ),
     ),
     _flow(
         "post_rehab_returnees",
@@ -436,15 +485,22 @@ FLOW_INDICATORS: frozenset[str] = frozenset(i.id for i in INDICATORS if i.kind =
 RATE_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.kind == "rate")
 STATUS_INDICATORS: tuple[str, ...] = tuple(i.id for i in INDICATORS if i.kind == "status")
 
+# The forms of rehab the catalog counts; ``rehab_total`` is reported on its own, and in the
+# demo it is their sum.
+REHAB_FORMS: tuple[str, ...] = ("compulsory_rehab", "home_community_rehab", "voluntary_rehab_center")
+
 # Parts that may not exceed their whole (data contract).
 PARTS_OF_WHOLE: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("addicts_in_community", "addicts_absent", "addicts_in_rehab_center", "addicts_in_prison_or_school"),
         "addicts_managed",
     ),
-    (("addicts_managed",), "drug_users"),
     (("prostitution_prone_businesses",), "service_businesses"),
 )
+# Parts whose excess over the whole is only worth a warning: a report that counts addicts and
+# other users as separate groups (the police's way) may have been typed with its "users" group
+# as the total, and must still import (DRUG_USERS_NOTE_VI).
+PARTS_OF_WHOLE_WARNED: tuple[tuple[tuple[str, ...], str], ...] = ((("addicts_managed",), "drug_users"),)
 
 
 def get(indicator_id: str) -> Indicator:

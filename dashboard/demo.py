@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from dashboard import reform, schema
-from dashboard.catalog import FACT_INDICATORS
+from dashboard.catalog import FACT_INDICATORS, REHAB_FORMS
 from dashboard.geography import Geography
 from dashboard.snapshot import write_snapshot
 
@@ -299,6 +299,11 @@ def generate_province(profile: ProvinceProfile, communes: pl.DataFrame, seed: in
     s["pregnant_hiv"] = pregnant
     s["pregnant_hiv_pmtct"] = rng.binomial(pregnant, 0.9)
     return {k: np.asarray(v, dtype=np.int64) for k, v in s.items()}
+
+
+def add_rehab_total(series: dict[str, np.ndarray]) -> None:
+    """Rehab in all forms as the sum of its forms: derived, so no random stream moves."""
+    series["rehab_total"] = sum(np.asarray(series[form]) for form in REHAB_FORMS)
 
 
 def split_addicts(series: dict[str, np.ndarray], rng: np.random.Generator) -> None:
@@ -611,6 +616,7 @@ def build(geography: Geography, seed: int = DEMO_SEED) -> DemoData:
             calibrate_stock(series["rehab_center_residents"], rows, _month_index(2017, 9), 131)
         if profile.code == HANOI:
             place_nam_tu_liem_addicts(series, communes)
+        add_rehab_total(series)
         missing = FACT_INDICATORS - set(series)
         if missing:
             raise AssertionError(f"demo thiếu chỉ tiêu: {sorted(missing)}")
@@ -635,6 +641,8 @@ def revise(facts: pl.DataFrame, communes: list[str], seed: int) -> pl.DataFrame:
     ).select("period", "unit_code", "indicator")
     pick = hanoi_late.with_columns(pl.Series("_r", rng.random(hanoi_late.height))).filter(pl.col("_r") < 0.03)
     bumps = pick.select("period", "unit_code", "indicator", pl.lit(1.0).alias("_add"))
+    # The total of all forms moves with the form that was revised.
+    bumps = pl.concat([bumps, bumps.with_columns(pl.lit("rehab_total").alias("indicator"))])
     return (
         facts.join(bumps, on=["period", "unit_code", "indicator"], how="left")
         .with_columns((pl.col("value") + pl.col("_add").fill_null(0.0)).alias("value"))
@@ -737,6 +745,7 @@ def generate_old_da_nang(geography: Geography, seed: int = DEMO_SEED) -> tuple[p
     rng = np.random.default_rng([seed, int(DA_NANG), 1])
     series = generate_province(DA_NANG_PROFILE, communes, seed)
     split_addicts(series, rng)
+    add_rehab_total(series)
     codes = communes["commune_code"].to_list()
     return series_to_facts(series, codes), classify(series, DA_NANG_PROFILE, communes, rng)
 
@@ -876,6 +885,7 @@ def continue_series(
     pregnant = rng.poisson(np.broadcast_to(rate("pregnant_hiv"), (n, months)))
     s["pregnant_hiv"] = pregnant
     s["pregnant_hiv_pmtct"] = rng.binomial(pregnant, share("pregnant_hiv_pmtct", "pregnant_hiv"))
+    add_rehab_total(s)
     missing = FACT_INDICATORS - set(s)
     if missing:
         raise AssertionError(f"phần nối dài thiếu chỉ tiêu: {sorted(missing)}")

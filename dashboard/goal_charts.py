@@ -15,6 +15,8 @@ from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
 from dashboard.goals import (
     AT_RISK,
+    INCREASE_RULES,
+    LEVEL_RULES,
     MET,
     NO_DATA,
     NOT_MET,
@@ -24,6 +26,7 @@ from dashboard.goals import (
     GoalProjection,
     TargetResult,
     format_value,
+    is_share,
 )
 from dashboard.i18n import t
 
@@ -75,8 +78,10 @@ def rule_label(r: TargetResult, lang: str) -> str:
     if lang == "vi":
         return r.rule_label
     shown = fmt_number(r.target, lang, 0 if float(r.target).is_integer() else 2)
-    if r.rule in ("at_least", "at_most") and CATALOG[r.metric].unit_vi == "%":
+    if r.rule in LEVEL_RULES and CATALOG[r.metric].unit_vi == "%":
         shown += "%"
+    if r.rule in INCREASE_RULES:
+        shown = t("goals.points", lang, value=shown) if is_share(r.metric) else shown + "%"
     what = t(f"goals.category.{_category(r.metric)}", lang)
     return t(f"goals.rule.{r.rule}", lang, value=shown, what=what)
 

@@ -57,6 +57,9 @@ TREND_YEARS = 5
 RULE_LABELS: dict[str, str] = {
     "at_least": "Đạt ít nhất {value}",
     "at_most": "Không vượt quá {value}",
+    "more_than": "Trên {value}",
+    "increase_at_least_pct": "Tăng từ {value} trở lên so với năm trước",
+    "increase_more_than_pct": "Tăng trên {value} so với năm trước",
     "reduce_more_than_pct": "Giảm trên {value}% so với năm trước",
     "reduce_at_least_pct": "Giảm từ {value}% trở lên so với năm trước",
     "new_at_least": "Thêm mới ít nhất {value} xã",
@@ -64,6 +67,13 @@ RULE_LABELS: dict[str, str] = {
 }
 QUOTA_RULES = frozenset({"at_least"})
 REDUCTION_RULES = frozenset({"reduce_more_than_pct", "reduce_at_least_pct"})
+# A yearly increase: relative (%) on a count, in percentage points on a share (unit "%"): "tăng
+# tối thiểu 15% mỗi năm" on the share of drug-free communes means 15 more points each year.
+INCREASE_RULES = frozenset({"increase_at_least_pct", "increase_more_than_pct"})
+# Rules that are met only strictly beyond their value ("trên X%": exactly X is not enough).
+STRICT_RULES = frozenset({"more_than", "reduce_more_than_pct", "increase_more_than_pct"})
+# Rules on the level itself (not on a change against the year before).
+LEVEL_RULES = frozenset({"at_least", "at_most", "more_than"})
 LIST_RULES = frozenset({"new_at_least", "keep_all"})
 
 # The commune category behind each status metric (data contract: commune_status.parquet).
@@ -138,6 +148,23 @@ def reduction_pct(previous: Fraction | None, actual: Fraction | None) -> Fractio
     return (previous - actual) / previous * 100
 
 
+def is_share(metric: str) -> bool:
+    """Whether a metric is a percentage (a rate or a share of communes): its changes are in points."""
+    return CATALOG[metric].unit_vi == "%"
+
+
+def increase(previous: Fraction | None, actual: Fraction | None, points: bool) -> Fraction | None:
+    """The yearly increase: actual − previous in percentage points for a share, else relative in %.
+
+    None when either is missing, or (relative) when previous is 0.
+    """
+    if previous is None or actual is None:
+        return None
+    if points:
+        return actual - previous
+    return None if previous == 0 else (actual - previous) / previous * 100
+
+
 def rule_met(
     rule: str,
     target: Fraction,
@@ -145,15 +172,20 @@ def rule_met(
     previous: Fraction | None = None,
     new_count: int | None = None,
     left_count: int | None = None,
+    points: bool = False,
 ) -> bool | None:
     """Whether ``rule`` holds, decided exactly; None when the numbers it needs are missing.
 
     ``new_count`` is the number of communes in the category this year that were not the year
     before (``new_at_least``); ``left_count`` the number that were in it and are no longer
     (``keep_all``). A reduction from a previous value of 0 is met only when actual is 0 too.
+    ``points``: the metric is a share, so an increase rule's value is in percentage points; on a
+    count it is relative, and any rise from 0 meets it.
     """
     if rule == "at_least":
         return None if actual is None else actual >= target
+    if rule == "more_than":
+        return None if actual is None else actual > target
     if rule == "at_most":
         return None if actual is None else actual <= target
     if rule in REDUCTION_RULES:
@@ -164,6 +196,16 @@ def rule_met(
         # Cross-multiplied so that no division happens: (prev − actual) × 100 vs value × prev.
         drop, need = (previous - actual) * 100, target * previous
         return drop > need if rule == "reduce_more_than_pct" else drop >= need
+    if rule in INCREASE_RULES:
+        if actual is None or previous is None:
+            return None
+        if points:
+            gain, need = actual - previous, target
+        elif previous == 0:
+            return actual > 0 or (actual == 0 and target == 0 and rule == "increase_at_least_pct")
+        else:
+            gain, need = (actual - previous) * 100, target * previous
+        return gain > need if rule in STRICT_RULES else gain >= need
     if rule == "new_at_least":
         return None if new_count is None else new_count >= target
     if rule == "keep_all":
@@ -234,7 +276,8 @@ class TargetResult:
         actual: the metric over the year, or the months reported so far; None when unknown.
         achievement_pct: actual / target × 100 for ``at_least`` (quota) targets, else None.
         change_pct: the reduction achieved, (previous − actual) / previous × 100, for reduction
-            rules when previous > 0, else None.
+            rules when previous > 0; for increase rules the increase (``increase``: percentage
+            points on a share, relative % on a count); else None.
         met: whether the rule holds on the figures (so far); None when data are missing.
         status: one of ``STATUSES`` (see :func:`decide_status`).
         partial: True for a year still in progress at ``as_of``.
@@ -528,12 +571,21 @@ def _pct(value: Fraction | None) -> str:
     return fmt_pct(round_half_up(value, 2))
 
 
+def _fmt_points(value: Fraction) -> str:
+    """Percentage points, as reports write them ("15 điểm phần trăm")."""
+    return (
+        f"{fmt_number(round_half_up(value, 2), decimals=0 if value.denominator == 1 else 2)} điểm phần trăm"
+    )
+
+
 def _rule_label(rule: str, target: Fraction, metric: str) -> str:
     shown = fmt_number(round_half_up(target, 2), decimals=0 if target.denominator == 1 else 2)
     if rule == "new_at_least":
         return f"Thêm mới ít nhất {shown} {CATEGORY_LABELS.get(STATUS_CATEGORY.get(metric, ''), 'đơn vị')}"
-    if rule in ("at_least", "at_most") and CATALOG[metric].unit_vi == "%":
+    if rule in LEVEL_RULES and is_share(metric):
         shown += "%"
+    if rule in INCREASE_RULES:
+        shown += " điểm phần trăm" if is_share(metric) else "%"
     return RULE_LABELS[rule].format(value=shown)
 
 
@@ -588,7 +640,29 @@ def _explain(
             f"{when}: từ {_fmt(previous, metric)} (năm {year - 1}{same}) còn {_fmt(actual, metric)},"
             f" {word} {_pct(abs(change))}; yêu cầu giảm {need} {_pct(target)}{tail}."
         )
+    if rule in INCREASE_RULES:
+        if previous is None:
+            return f"{when}: {_fmt(actual, metric)}; không có số liệu năm {year - 1} để so sánh."
+        same = " (cùng kỳ)" if partial else ""
+        points = is_share(metric)
+        gain = increase(previous, actual, points)
+        need = "trên" if rule in STRICT_RULES else "từ"
+        tail = "" if rule in STRICT_RULES else " trở lên"
+        wanted = f"{_fmt_points(target)}" if points else _pct(target)
+        if gain is None:
+            return (
+                f"{when}: năm {year - 1}{same} là 0, năm nay {_fmt(actual, metric)};"
+                f" yêu cầu tăng {need} {wanted}{tail}."
+            )
+        word = "tăng" if gain >= 0 else "giảm"
+        moved = _fmt_points(abs(gain)) if points else _pct(abs(gain))
+        return (
+            f"{when}: từ {_fmt(previous, metric)} (năm {year - 1}{same}) lên {_fmt(actual, metric)},"
+            f" {word} {moved}; yêu cầu tăng {need} {wanted}{tail}."
+        )
     text = f"{when}: thực hiện {_fmt(actual, metric)} so với chỉ tiêu {_fmt(target, metric)}"
+    if rule == "more_than":
+        text += " (yêu cầu trên mức này)"
     if rule == "at_least" and target > 0:
         text += f", đạt {_pct(achievement_pct(actual, target))}"
     if expected is not None:
@@ -720,7 +794,7 @@ def _judge(row: dict, values: _Values, geography: Geography, as_of: dt.date, ver
         if now is not None and before is not None:
             new, left = _names(now - before, geography), _names(before - now, geography)
             new_count, left_count = len(new), len(left)
-    met = rule_met(rule, target, actual, previous, new_count, left_count)
+    met = rule_met(rule, target, actual, previous, new_count, left_count, points=is_share(metric))
     if rule in LIST_RULES and category is None:
         met = None  # the rule needs communes in a category; the metric has none
     expected = on_pace = None
@@ -731,7 +805,12 @@ def _judge(row: dict, values: _Values, geography: Geography, as_of: dt.date, ver
     status = decide_status(
         met, rule=rule, partial=partial, flow=flow, on_pace=on_pace, verdict=verdict if months == 0 else None
     )
-    change = reduction_pct(previous, actual) if rule in REDUCTION_RULES else None
+    if rule in REDUCTION_RULES:
+        change = reduction_pct(previous, actual)
+    elif rule in INCREASE_RULES:
+        change = increase(previous, actual, is_share(metric))
+    else:
+        change = None
     explanation = _explain(
         rule, metric, target, actual, previous, year, months, partial, expected, on_pace, new, left, met
     )
@@ -979,8 +1058,9 @@ def required_path(
 ) -> list[tuple[int, Fraction]]:
     """The value required each year from the baseline to the last target year.
 
-    Each target year asks for: ``at_least``/``at_most`` v → v; ``new_at_least`` n → last
-    year's required value + n; a reduction of p% → last year's required value × (1 − p/100).
+    Each target year asks for: ``at_least``/``at_most``/``more_than`` v → v; ``new_at_least`` n →
+    last year's required value + n; a reduction of p% → last year's required value × (1 − p/100);
+    an increase of p → + p points on a share, × (1 + p/100) on a count.
     Several rules in one year: the strictest. Years without a target before an absolute target
     approach it in a straight line when the path is behind it (50% drug-free by 2030 from 40% in
     2025 → 42%, 44%, …) and sit at its level when the path is already there; before a relative
@@ -996,7 +1076,7 @@ def required_path(
         candidates = []
         absolute = None
         for row in by_year[year]:
-            if row["rule"] in ("at_least", "at_most"):
+            if row["rule"] in LEVEL_RULES:
                 value = to_fraction(row["value"])
                 absolute = value if absolute is None else stricter(absolute, value)
         behind = absolute is not None and (
@@ -1011,12 +1091,17 @@ def required_path(
                 path[gap] = last_value
         for row in by_year[year]:
             value = to_fraction(row["value"])
-            if row["rule"] in ("at_least", "at_most"):
+            if row["rule"] in LEVEL_RULES:
                 candidates.append(value)
             elif row["rule"] == "new_at_least":
                 candidates.append(path[year - 1] + value)
             elif row["rule"] in REDUCTION_RULES:
                 candidates.append(path[year - 1] * (1 - value / 100))
+            elif row["rule"] in INCREASE_RULES:
+                grown = (
+                    path[year - 1] + value if is_share(row["metric"]) else path[year - 1] * (1 + value / 100)
+                )
+                candidates.append(grown)
         need = stricter(candidates) if candidates else path[year - 1]
         path[year] = need
         last_year, last_value = year, need

@@ -282,6 +282,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "goals.effect.harmful": {"vi": "bất lợi", "en": "hurts"},
     "goals.rule.at_least": {"vi": "Đạt ít nhất {value}", "en": "At least {value}"},
     "goals.rule.at_most": {"vi": "Không vượt quá {value}", "en": "At most {value}"},
+    "goals.rule.more_than": {"vi": "Trên {value}", "en": "More than {value}"},
+    "goals.rule.increase_at_least_pct": {
+        "vi": "Tăng từ {value} trở lên so với năm trước",
+        "en": "Up by {value} or more on the previous year",
+    },
+    "goals.rule.increase_more_than_pct": {
+        "vi": "Tăng trên {value} so với năm trước",
+        "en": "Up by more than {value} on the previous year",
+    },
+    "goals.points": {"vi": "{value} điểm phần trăm", "en": "{value} percentage points"},
+    "goals.explain.increase": {
+        "vi": "{when}: từ {previous} (năm {prev}) lên {actual}, thay đổi {change}; yêu cầu tăng {need}.",
+        "en": "{when}: from {previous} ({prev}) to {actual}, a change of {change}; required: up by {need}.",
+    },
+    "goals.explain.more_than": {
+        "vi": "{when}: thực hiện {actual}; yêu cầu trên {target} (bằng {target} là chưa đạt).",
+        "en": "{when}: {actual}; required: more than {target} (exactly {target} is not enough).",
+    },
     "goals.rule.reduce_more_than_pct": {
         "vi": "Giảm trên {value}% so với năm trước",
         "en": "Down by more than {value}% on the previous year",

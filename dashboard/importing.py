@@ -26,11 +26,17 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from dashboard import query, reform, schema
+from dashboard import query, reform, schema, unit_names
 from dashboard.access import FULL_ACCESS, Access
-from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, STOCK_INDICATORS
+from dashboard.catalog import (
+    CATALOG,
+    FLOW_INDICATORS,
+    PARTS_OF_WHOLE,
+    PARTS_OF_WHOLE_WARNED,
+    STOCK_INDICATORS,
+)
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct
-from dashboard.geography import Geography
+from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.schema import Problem
 from dashboard.snapshot import (
     Snapshot,
@@ -114,6 +120,22 @@ RULE_WORDS: dict[str, str] = {
     "dat it nhat": "at_least",
     "toi da": "at_most",
     "khong vuot qua": "at_most",
+    # "trên X" / "trên X%" is strictly more than X: exactly X is not enough (Điện Biên 2017).
+    "tren": "more_than",
+    "tren %": "more_than",
+    "dat tren": "more_than",
+    "cao hon": "more_than",
+    "lon hon": "more_than",
+    # A yearly increase: in percentage points on a share, relative on a count (dashboard.goals).
+    "tang toi thieu": "increase_at_least_pct",
+    "tang it nhat": "increase_at_least_pct",
+    "tang tu tro len": "increase_at_least_pct",
+    "tang % tro len": "increase_at_least_pct",
+    "tang toi thieu %": "increase_at_least_pct",
+    "tang toi thieu % moi nam": "increase_at_least_pct",
+    "tang toi thieu moi nam": "increase_at_least_pct",
+    "tang tren": "increase_more_than_pct",
+    "tang tren %": "increase_more_than_pct",
     "giam tren": "reduce_more_than_pct",
     "giam tren %": "reduce_more_than_pct",
     "giam tu tro len": "reduce_at_least_pct",
@@ -178,10 +200,18 @@ class ImportRefused(Exception):
 
 @dataclass(frozen=True)
 class UnitResolver:
-    """Resolve a GSO code or a name (with optional parent names after commas) to one unit."""
+    """Resolve a GSO code or a name (with optional parent names after commas) to one unit.
+
+    Names are read as reports write them (``dashboard.unit_names``): abbreviated types
+    ('TP. Thái Nguyên', 'Q.1'), a type the unit has since changed ('Thị xã Phổ Yên' for Thành
+    phố Phổ Yên), a former name of a renamed unit ('Tỉnh Thừa Thiên Huế'). ``history``: the
+    list is the pre-July-2025 one, whose merged communes and districts the package records, so
+    a name of one is refused naming the unit it went into.
+    """
 
     geography: Geography
     catalogue: str = "danh mục hành chính"  # the list named in messages
+    history: bool = False
 
     def _names(self) -> dict[str, list[str]]:
         cached = getattr(self, "_cache", None)
@@ -194,12 +224,69 @@ class UnitResolver:
             object.__setattr__(self, "_cache", cached)
         return cached
 
+    def _plain_names(self) -> dict[str, list[str]]:
+        """Names without their type word, lower case but with accents (for hints)."""
+        cached = getattr(self, "_plain_cache", None)
+        if cached is None:
+            cached = {}
+            for code, name in self.geography.units.select("unit_code", "unit_name").iter_rows():
+                cached.setdefault(_plain(name), []).append(code)
+            object.__setattr__(self, "_plain_cache", cached)
+        return cached
+
     def path(self, code: str) -> str:
         chain = [code, *self.geography.ancestors(code)[:-1]]
         return ", ".join(self.geography.name(c) for c in chain)
 
-    def resolve(self, text: str, level: str | None = None) -> tuple[str | None, str | None]:
-        """The unit's code, or None and a Vietnamese reason naming the candidates."""
+    def _is(self, code: str, texts: list[str]) -> bool:
+        """Whether a unit is the one a folded name (or one of its spellings) names."""
+        full = fold(self.geography.name(code))
+        bare = _without_type(full)
+        for text in texts:
+            if text in (full, bare):
+                return True
+            word = unit_names.type_word(text)
+            if (
+                word
+                and text[len(word) + 1 :] == bare
+                and self.geography.level(code) in unit_names.TYPE_LEVELS[word]
+            ):
+                return True  # the unit has changed its type since ('Thị xã Phổ Yên', now a city)
+        return False
+
+    def _match(self, parts: list[str], level: str | None) -> list[str]:
+        names = self._names()
+        spellings = _spellings(parts[0])
+        candidates: list[str] = []
+        for key in spellings:
+            candidates = list(names.get(key, []))
+            if candidates:
+                break
+        if not candidates:
+            # A type the unit has since changed: the bare name among units of that type's level.
+            for key in spellings:
+                word = unit_names.type_word(key)
+                if word:
+                    candidates = [c for c in names.get(key[len(word) + 1 :], []) if self._is(c, [key])]
+                    if candidates:
+                        break
+        if level:
+            candidates = [c for c in candidates if self.geography.level(c) == level]
+        for context in parts[1:]:
+            texts = _spellings(context)
+            candidates = [
+                c for c in candidates if any(self._is(a, texts) for a in self.geography.ancestors(c)[:-1])
+            ]
+        return candidates
+
+    def resolve(
+        self, text: str, level: str | None = None, country: bool = False
+    ) -> tuple[str | None, str | None]:
+        """The unit's code, or None and a Vietnamese reason naming the candidates.
+
+        ``country``: 'Toàn quốc' (or 'Cả nước', 'VN') names the country itself (targets); else it
+        is refused, saying why.
+        """
         raw = str(text).strip()
         if re.fullmatch(r"\d{2}|\d{3}|\d{5}", raw):
             if not self.geography.has(raw):
@@ -207,35 +294,110 @@ class UnitResolver:
             if level and self.geography.level(raw) != level:
                 return None, f"mã '{raw}' là {self.geography.name(raw)}, không phải cấp {_LEVEL_VI[level]}"
             return raw, None
-        parts = [fold(p) for p in raw.split(",") if fold(p)]
+        if fold(raw) in unit_names.COUNTRY_WORDS or raw.upper() == COUNTRY_CODE:
+            if country and level is None:
+                return COUNTRY_CODE, None
+            return None, COUNTRY_REFUSED.format(raw=raw)
+        parts = [p.strip() for p in raw.split(",") if fold(p)]
         if not parts:
             return None, "thiếu mã hoặc tên đơn vị"
-        names = self._names()
-        candidates = list(names.get(parts[0], []))
-        if level:
-            candidates = [c for c in candidates if self.geography.level(c) == level]
-        for context in parts[1:]:
-            candidates = [
-                c
-                for c in candidates
-                if any(
-                    context in {fold(self.geography.name(a)), _without_type(fold(self.geography.name(a)))}
-                    for a in self.geography.ancestors(c)[:-1]
-                )
-            ]
+        candidates = self._match(parts, level)
         if len(candidates) == 1:
             return candidates[0], None
         if not candidates:
-            close = difflib.get_close_matches(parts[0], list(names), n=3, cutoff=0.8)
-            hint = ""
-            if close:
-                options = [self.path(c) for key in close for c in names[key][:2]]
-                hint = "; gần giống: " + "; ".join(options[:4])
-            return None, f"không tìm thấy đơn vị '{raw}' trong {self.catalogue}{hint}"
+            return None, self._not_found(raw, parts, level)
         listed = "; ".join(f"{self.path(c)} (mã {c})" for c in sorted(candidates)[:6])
         return None, f"tên '{raw}' {AMBIGUOUS} {listed} — ghi thêm tên cấp trên hoặc dùng mã"
 
+    def _not_found(self, raw: str, parts: list[str], level: str | None) -> str:
+        """Why a name matches no unit: a merge, or nothing, with related names if any."""
+        if self.history:
+            former = self._former(parts, level)
+            if former:
+                went = "; hoặc ".join(f"{self.path(c)} (mã {c})" for c in former[:3])
+                return (
+                    f"'{raw}' là tên đơn vị cũ, đã sáp nhập vào (hoặc đổi tên thành) {went} — "
+                    f"{self.catalogue} chỉ có đơn vị sau sáp nhập: ghi số liệu cho đơn vị đó, "
+                    "gộp cả phần của đơn vị cũ"
+                )
+        hints = self._hints(parts, level)
+        hint = "; gần giống: " + "; ".join(self.path(c) for c in hints) if hints else ""
+        return f"không tìm thấy đơn vị '{raw}' trong {self.catalogue}{hint}"
 
+    def _in_context(self, codes, parts: list[str], level: str | None) -> list[str]:
+        out = [c for c in codes if self.geography.has(c) and (not level or self.geography.level(c) == level)]
+        for context in parts[1:]:
+            texts = _spellings(context)
+            out = [c for c in out if any(self._is(a, texts) for a in self.geography.ancestors(c)[:-1])]
+        return out
+
+    def _former(self, parts: list[str], level: str | None) -> list[str]:
+        """Units a former (merged or renamed) name went into, among those the parents allow."""
+        table = unit_names.former_names()
+        codes: list[str] = []
+        for key in _spellings(parts[0]):
+            codes += [c for c in table.get(key.replace(" ", ""), ()) if c not in codes]
+        word = unit_names.type_word(_spellings(parts[0])[-1])
+        if word:
+            codes = [
+                c
+                for c in codes
+                if self.geography.has(c) and self.geography.level(c) in unit_names.TYPE_LEVELS[word]
+            ]
+        return sorted(self._in_context(codes, parts, level))
+
+    def _hints(self, parts: list[str], level: str | None) -> list[str]:
+        """Up to four units whose names are close to the one written, of its level and within its parents.
+
+        Compared with accents when the name was written with them ('Toàn quốc' is not close to
+        'Tân Ước'), and of the level its type word says.
+        """
+        written = unit_names.expand_abbreviation(parts[0]) or parts[0]
+        folded = fold(written)
+        word = unit_names.type_word(folded)
+        accented = folded != _plain(written, keep_type=True)
+        key = _plain(written) if accented else _without_type(folded)
+        pool = self._plain_names() if accented else self._names()
+        close = difflib.get_close_matches(key, list(pool), n=8, cutoff=0.8)
+        found: list[str] = []
+        for name in close:
+            for code in self._in_context(pool[name], parts, level):
+                if word and self.geography.level(code) not in unit_names.TYPE_LEVELS[word]:
+                    continue
+                if code not in found:
+                    found.append(code)
+        return found[:4]
+
+
+def _spellings(part: str) -> list[str]:
+    """A name part folded: as written, with its abbreviated type spelt out, and a renamed unit's name now."""
+    out = [fold(part)]
+    expanded = unit_names.expand_abbreviation(part)
+    if expanded:
+        out.append(fold(expanded))
+    for text in list(out):
+        renamed = unit_names.RENAMED.get(text)
+        if renamed:
+            out.append(fold(renamed[0]))
+    return list(dict.fromkeys(out))
+
+
+def _plain(name: str, keep_type: bool = False) -> str:
+    """Lower case with accents and without punctuation; without the type word unless ``keep_type``."""
+    text = re.sub(
+        r"\s+", " ", re.sub(r"[^\w%]+", " ", unicodedata.normalize("NFC", str(name)).lower())
+    ).strip()
+    if keep_type:
+        return text
+    word = unit_names.type_word(fold(text))
+    return text[len(word) + 1 :] if word else text
+
+
+COUNTRY_REFUSED = (
+    "'{raw}' là số liệu cả nước: không nhập số liệu, danh sách xã cho toàn quốc — số cả nước là tổng "
+    "các tỉnh, thành phố (dashboard tự cộng); ghi theo tỉnh, thành phố, huyện hoặc xã. Chỉ tiêu toàn quốc "
+    "(ví dụ 50% xã không ma túy năm 2030) ghi được ở trang 'Chỉ tiêu' với mã VN hoặc 'Toàn quốc'"
+)
 AMBIGUOUS = "khớp nhiều đơn vị:"
 _LEVEL_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 OLD_UNITS = "đơn vị hành chính cũ (đến 30/6/2025)"
@@ -261,7 +423,7 @@ class PeriodResolver:
     @classmethod
     def of(cls, geography: Geography, geography_2025: Geography) -> PeriodResolver:
         return cls(
-            UnitResolver(geography, f"danh mục {OLD_UNITS}"),
+            UnitResolver(geography, f"danh mục {OLD_UNITS}", history=True),
             UnitResolver(geography_2025, f"danh mục {NEW_UNITS}"),
         )
 
@@ -274,37 +436,59 @@ class PeriodResolver:
         return (self.new if self.is_new(when) else self.legacy).geography
 
     def resolve(
-        self, text: str, when: dt.date | int | None, level: str | None = None
+        self, text: str, when: dt.date | int | None, level: str | None = None, country: bool = False
     ) -> tuple[str | None, str | None]:
         """The unit's code in the structure of ``when`` (a month or a year), or None and the reason.
 
         ``when`` None (the period itself is unreadable): the unit is only checked to exist in
-        either structure, so that its own mistake is reported too.
+        either structure, so that its own mistake is reported too. ``country``: the country
+        itself may be named (targets).
         """
         raw = str(text).strip()
         if when is None:
-            code, reason = self.legacy.resolve(raw, level)
-            if code is None and self.new.resolve(raw, level)[0] is not None:
+            code, reason = self.legacy.resolve(raw, level, country)
+            if code is None and self.new.resolve(raw, level, country)[0] is not None:
                 return None, None
             return (None, reason) if code is None else (None, None)
         is_new = self.is_new(when)
         own, other = (self.new, self.legacy) if is_new else (self.legacy, self.new)
-        code, reason = own.resolve(raw, level)
-        if code is not None or not raw or AMBIGUOUS in (reason or ""):
+        code, reason = own.resolve(raw, level, country)
+        if code is not None or not raw or AMBIGUOUS in (reason or "") or reason.startswith(f"'{raw}' là"):
             return code, reason
-        elsewhere, other_reason = other.resolve(raw, level)
+        elsewhere, other_reason = other.resolve(raw, level, country)
         if elsewhere is None and AMBIGUOUS in (other_reason or ""):
             # Several units of the other structure have this name: it is still not one of this period's.
             return None, f"{_when_label(when)}: {reason}; '{raw}' là tên trong {other.catalogue}"
         if elsewhere is None:
             return None, f"{_when_label(when)}: {reason}"
+        # An old unit in a new period: the new unit it went into is named, so the row can be rewritten.
+        now = f" — {other.geography.name(elsewhere)} nay thuộc {self.successors(elsewhere)}" if is_new else ""
+        named = other.path(elsewhere)
+        named = f"'{raw}' là {named}" if fold(raw) != fold(named) else named
         if is_new and other.geography.level(elsewhere) == "district":
             return None, (
-                f"'{raw}' là {other.path(elsewhere)} — cấp huyện đã bỏ từ 01/7/2025; {_when_label(when)} "
-                "ghi theo xã, phường, đặc khu hoặc tỉnh, thành phố mới"
+                f"{named} — cấp huyện đã bỏ từ 01/7/2025; {_when_label(when)} "
+                f"ghi theo xã, phường, đặc khu hoặc tỉnh, thành phố mới{now}"
             )
         kind, in_force = (OLD_UNITS, NEW_UNITS) if is_new else (NEW_UNITS, OLD_UNITS)
-        return None, f"'{raw}' là {other.path(elsewhere)}, {kind}; {_when_label(when)} ghi theo {in_force}"
+        return None, f"{named}, {kind}; {_when_label(when)} ghi theo {in_force}{now}"
+
+    def successors(self, old_code: str) -> str:
+        """The new unit(s) an old unit went into, named with their codes (from the 2025 crosswalk).
+
+        A province or district: the new province(s); a commune: the new commune(s), the default first.
+        """
+        level = self.legacy.geography.level(old_code)
+        column = {"province": "old_province_code", "district": "old_district_code"}.get(
+            level, "old_commune_code"
+        )
+        target = "new_commune_code" if level == "commune" else "new_province_code"
+        rows = reform.load_crosswalk().filter(pl.col(column) == old_code).sort("default", descending=True)
+        codes = [c for c in rows[target].unique(maintain_order=True).to_list() if self.new.geography.has(c)]
+        if not codes:
+            return "đơn vị mới không rõ"
+        named = "; ".join(f"{self.new.path(c)} (mã {c})" for c in codes[:4])
+        return named if len(codes) == 1 else f"các đơn vị mới: {named}"
 
 
 # ---------------------------------------------------------------- reading
@@ -447,6 +631,44 @@ def parse_number(text: str | None) -> float | None:
     except ValueError:
         return None
     return value if abs(value) < 1e15 else None
+
+
+def english_thousands(text: str | None) -> str | None:
+    """A number typed English-style with ',' between thousands ('1,292', '12,345,678'), rewritten
+    the Vietnamese way ('1.292'); None for any other text."""
+    s = str(text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not re.fullmatch(r"\d{1,3}(,\d{3})+", s):
+        return None
+    return fmt_number(int(s.replace(",", "")))
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a typed number has (up to 4): 68.75 → 2, 184 → 0."""
+    decimals = 0
+    while decimals < 4 and round(value, decimals) != round(value, 6):
+        decimals += 1
+    return decimals
+
+
+def typed_pct(value: float) -> str:
+    """A typed percentage with the decimals it was typed with (68.75 → '68,75%', 184 → '184%')."""
+    return fmt_pct(value, decimals=_decimals(value))
+
+
+def _count_problem(raw: str, value: float, indicator: str) -> str | None:
+    """Why a count (a stock or flow: people, places, businesses) is not a whole number, or None."""
+    if value == int(value):
+        return None
+    entry = CATALOG[indicator]
+    comma = " (theo cách viết Việt Nam, dấu phẩy là dấu thập phân)" if "," in str(raw) else ""
+    message = (
+        f"giá trị '{raw}' của '{entry.label_vi}' không phải số nguyên{comma}: "
+        f"số {entry.unit_vi} phải là số đếm, không có phần thập phân"
+    )
+    thousands = english_thousands(raw)
+    if thousands is not None:
+        message += f" — nếu là {thousands} {entry.unit_vi}, viết {thousands} (dấu chấm ngăn cách hàng nghìn)"
+    return message
 
 
 def parse_month(text: str | None) -> dt.date | None:
@@ -742,11 +964,13 @@ def parse_facts(
         raw_value = rec[header["value"]]
         value = parse_number(raw_value)
         if value is None:
+            thousands = english_thousands(raw_value)
             report.errors.append(
                 Problem(
                     "error",
                     SHEET_FACTS,
-                    f"giá trị '{raw_value}' không phải là số",
+                    f"giá trị '{raw_value}' không phải là số"
+                    + (f" (viết {thousands}: dấu chấm ngăn cách hàng nghìn)" if thousands else ""),
                     column=header["value"],
                     where=where,
                 )
@@ -758,6 +982,13 @@ def parse_facts(
                     "error", SHEET_FACTS, f"giá trị âm ({raw_value})", column=header["value"], where=where
                 )
             )
+            bad = True
+        elif (
+            indicator is not None
+            and CATALOG[indicator].is_fact
+            and (why := _count_problem(raw_value, value, indicator))
+        ):
+            report.errors.append(Problem("error", SHEET_FACTS, why, column=header["value"], where=where))
             bad = True
         if not bad and indicator in FLOW_INDICATORS and period[0] < schema.STRUCTURE_FROM <= period[1]:
             report.errors.append(
@@ -1046,7 +1277,7 @@ def parse_targets(frame: pl.DataFrame, resolver: PeriodResolver, report: ImportR
             where = _where(SHEET_TARGETS, i)
             year = _year_cell(rec, cols, SHEET_TARGETS, where, report)
             bad = year is None
-            code, reason = resolver.resolve(rec[cols["unit"]] or "", year)
+            code, reason = resolver.resolve(rec[cols["unit"]] or "", year, country=True)
             if reason is not None:
                 report.errors.append(
                     Problem("error", SHEET_TARGETS, reason, column=cols["unit"], where=where)
@@ -1114,14 +1345,22 @@ def _merge_facts(base: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
 
 
 def _check_parts(merged: pl.DataFrame, imported: pl.DataFrame, report: ImportReport) -> None:
-    """Parts may not exceed their whole, for every unit and month the import touches."""
+    """Parts may not exceed their whole, for every unit and month the import touches.
+
+    Addicts above drug users is only a warning: the catalog's drug users include addicts, but a
+    police-style report counts them as two groups and may have been typed with its second group
+    as the total (catalog.DRUG_USERS_NOTE_VI); such a report imports, with the definition quoted.
+    """
     touched = imported.select("period", "unit_code").unique()
     wide = merged.join(touched, on=["period", "unit_code"], how="semi").pivot(
         on="indicator", index=["period", "unit_code"], values="value"
     )
     rows = imported.group_by("period", "unit_code").agg(pl.col("_row").min())
     wide = wide.join(rows, on=["period", "unit_code"], how="left")
-    for parts, whole in PARTS_OF_WHOLE:
+    checks = [(p, w, "error") for p, w in PARTS_OF_WHOLE] + [
+        (p, w, "warning") for p, w in PARTS_OF_WHOLE_WARNED
+    ]
+    for parts, whole, severity in checks:
         if whole not in wide.columns or not any(p in wide.columns for p in parts):
             continue
         present = [p for p in parts if p in wide.columns]
@@ -1130,16 +1369,18 @@ def _check_parts(merged: pl.DataFrame, imported: pl.DataFrame, report: ImportRep
         for rec in bad.iter_rows(named=True):
             names = " + ".join(CATALOG[p].label_vi for p in present)
             value = sum(rec[p] or 0 for p in present)
-            report.errors.append(
-                Problem(
-                    "error",
-                    SHEET_FACTS,
-                    f"{names} = {fmt_number(value)} lớn hơn "
-                    f"{CATALOG[whole].label_vi} = {fmt_number(rec[whole])} "
-                    f"(đơn vị {rec['unit_code']}, tháng {rec['period']:%m/%Y})",
-                    where=f"dòng {rec['_row']}",
-                )
+            message = (
+                f"{names} = {fmt_number(value)} lớn hơn "
+                f"{CATALOG[whole].label_vi} = {fmt_number(rec[whole])} "
+                f"(đơn vị {rec['unit_code']}, tháng {rec['period']:%m/%Y})"
             )
+            if severity == "warning":
+                message += (
+                    f"; vẫn nhập — lưu ý: '{CATALOG[whole].label_vi}' là {CATALOG[whole].note_vi[0].lower()}"
+                    f"{CATALOG[whole].note_vi[1:]}"
+                )
+            target = report.errors if severity == "error" else report.warnings
+            target.append(Problem(severity, SHEET_FACTS, message, where=f"dòng {rec['_row']}"))
 
 
 def _check_jumps(base: pl.DataFrame, imported: pl.DataFrame, report: ImportReport) -> None:
@@ -1236,7 +1477,7 @@ def _check_typed_rates(
                 Problem(
                     "warning",
                     SHEET_FACTS,
-                    f"{entry.label_vi} ghi {fmt_pct(value)} nhưng tính từ số liệu "
+                    f"{entry.label_vi} ghi {typed_pct(value)} nhưng tính từ số liệu "
                     f"({entry.numerator} / {entry.denominator}) là {fmt_pct(computed)}",
                     where=f"dòng {row}",
                 )
@@ -1286,7 +1527,7 @@ def _check_achievement(
                 Problem(
                     "warning",
                     SHEET_TARGETS,
-                    f"{label} năm {rec['year']}: báo cáo ghi đạt {fmt_pct(typed, decimals=0)} nhưng "
+                    f"{label} năm {rec['year']}: báo cáo ghi đạt {typed_pct(typed)} nhưng "
                     f"{fmt_number(actual)}/{fmt_number(rec['value'])} = {fmt_pct(pct)}",
                     where=f"dòng {rec['_row']}",
                 )
@@ -1502,7 +1743,9 @@ def rows_outside(sheets: dict[str, pl.DataFrame], resolver: PeriodResolver, scop
         level = "commune" if sheet == SHEET_STATUS else None
         for i, rec in enumerate(frame.iter_rows(named=True), start=2):
             when = _row_when(sheet, rec[when_col] if when_col else None)
-            outside = _outside_scope(str(rec[unit_col] or ""), when, resolver, scope, level)
+            outside = _outside_scope(
+                str(rec[unit_col] or ""), when, resolver, scope, level, country=sheet == SHEET_TARGETS
+            )
             if outside is not None:
                 code, geography = outside
                 refused.append(
@@ -1528,15 +1771,17 @@ def _row_when(sheet: str, cell) -> dt.date | int | None:
 
 
 def _outside_scope(
-    cell: str, when, resolver: PeriodResolver, scope: Access, level: str | None
+    cell: str, when, resolver: PeriodResolver, scope: Access, level: str | None, country: bool = False
 ) -> tuple[str, Geography] | None:
     """The unit (code and its tree) a row names outside ``scope``, or None."""
     if when is not None:
-        code, _ = resolver.resolve(cell, when, level)
+        code, _ = resolver.resolve(cell, when, level, country)
         tree = resolver.geography(when)
         return (code, tree) if code is not None and not scope.allows(code, tree) else None
     found = [
-        (code, r.geography) for r in (resolver.legacy, resolver.new) if (code := r.resolve(cell, level)[0])
+        (code, r.geography)
+        for r in (resolver.legacy, resolver.new)
+        if (code := r.resolve(cell, level, country)[0])
     ]
     if found and not any(scope.allows(code, tree) for code, tree in found):
         return found[0]
@@ -1790,7 +2035,10 @@ def template_bytes() -> bytes:
         "kỳ: kỳ báo cáo quyết định là đơn vị nào. Số phát sinh cộng dồn không được vắt qua 01/7/2025.",
         "",
         f"Trang '{SHEET_FACTS}': mỗi dòng một số liệu. Mã đơn vị: mã GSO (tỉnh 2 số, huyện 3 số, xã 5 số) "
-        "hoặc tên, có thể ghi thêm tên cấp trên sau dấu phẩy (ví dụ: 'Phường Đức Giang, Long Biên'). "
+        "hoặc tên, có thể ghi thêm tên cấp trên sau dấu phẩy (ví dụ: 'Phường Đức Giang, Long Biên'); "
+        "tên viết tắt được: TP., Tp, Q. (Q.1, Q1), H., TX., TT., P. (P.12), X. (ví dụ 'P. Hoàng Văn Thụ, "
+        "TP. Thái Nguyên'); tên cũ 'Tỉnh Thừa Thiên Huế' đọc là Thành phố Huế. Không nhập số liệu "
+        "'Toàn quốc' (số cả nước do dashboard tự cộng); chỉ tiêu toàn quốc ghi mã VN. "
         "Kỳ báo cáo ghi như trong báo cáo: một tháng (09/2022, tháng 9/2022, T9/2022, riêng tháng "
         "11/2022); cộng dồn từ đầu năm ('9 tháng 2022', '11 tháng đầu năm 2022', '01/2022-11/2022', "
         "'1-11/2022', 'năm 2022', 'cả năm 2022'); quý ('quý III/2022', 'Q3/2022'); '6 tháng cuối năm "
@@ -1798,18 +2046,29 @@ def template_bytes() -> bytes:
         "cắt theo ngày ('từ ngày 15/12/2021 đến ngày 14/6/2022' tính là 01/2022–06/2022). Số tồn (ví "
         "dụ người nghiện có hồ sơ) tính tại tháng cuối kỳ; số phát sinh (ví dụ đưa đi cai nghiện bắt "
         "buộc) là tổng cả kỳ, giữ nguyên là tổng của các tháng đó khi không tách được theo tháng (ghi "
-        "thêm 'riêng tháng 11/2022' nếu báo cáo có). Giá trị: số không âm, viết 1.456 hoặc 1456.",
+        "thêm 'riêng tháng 11/2022' nếu báo cáo có). Giá trị: số không âm, "
+        "viết 1.456 hoặc 1456; số người, số cơ sở, số điểm là số nguyên ('1,292' là một phẩy hai trăm "
+        "chín mươi hai, bị từ chối: viết 1.292).",
+        "Người sử dụng trái phép chất ma túy (drug_users) là TỔNG số người sử dụng, KỂ CẢ người nghiện. "
+        "Luật Phòng, chống ma túy 2021 tách hai tình trạng (người sử dụng trái phép và người nghiện); báo "
+        "cáo của công an thường đếm riêng hai nhóm — khi đó ghi tổng của hai nhóm (ví dụ 539 người nghiện "
+        "và 1.122 người sử dụng: ghi 1.661). Tổng số người cai nghiện (rehab_total) gồm mọi hình thức; "
+        "kế hoạch năm của nó ghi ở trang Chỉ tiêu, quy tắc Tối thiểu.",
         f"Trang '{SHEET_STATUS}': Năm; Mã xã; Phân loại ma túy (Không ma túy / Có tệ nạn / "
         "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không).",
-        f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Giảm trên (%), "
-        "Giảm (%) trở lên, Thêm mới tối thiểu, Giữ vững tất cả); Giá trị; Ghi chú; Tỷ lệ đạt ghi "
-        "trong báo cáo (%) nếu có, để đối chiếu.",
+        f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Trên (%) — "
+        "'trên 20%' là phải hơn 20%, đúng 20% là chưa đạt —, Tăng tối thiểu (%), Tăng trên (%), "
+        "Giảm trên (%), Giảm (%) trở lên, Thêm mới tối thiểu, Giữ vững tất cả); Giá trị; Ghi chú; Tỷ lệ "
+        "đạt ghi trong báo cáo (%) nếu có, để đối chiếu. Mức tăng hằng năm của một tỷ lệ (%) tính bằng "
+        "điểm phần trăm ('tăng tối thiểu 15% mỗi năm' tỷ lệ xã không ma túy: 20% → 35%); của một số đếm "
+        "tính theo phần trăm của năm trước.",
         "",
         "Danh mục chỉ tiêu (ghi mã hoặc tên tiếng Việt):",
     ]
     kinds = {"stock": "số tồn", "flow": "số phát sinh", "rate": "tỷ lệ %", "status": "đếm số xã"}
     lines += [
         f"  {ind.id} — {ind.label_vi} ({ind.unit_vi}; {kinds[ind.kind]})"
+        + (f": {ind.note_vi}" if ind.note_vi else "")
         for ind in CATALOG.values()
         if ind.kind in kinds
     ]

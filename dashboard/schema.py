@@ -113,6 +113,9 @@ KEY_CLASSES: tuple[str, ...] = ("trong_diem_3", "trong_diem_2", "trong_diem_1")
 RULES: tuple[str, ...] = (
     "at_least",
     "at_most",
+    "more_than",
+    "increase_at_least_pct",
+    "increase_more_than_pct",
     "reduce_more_than_pct",
     "reduce_at_least_pct",
     "new_at_least",

@@ -176,6 +176,36 @@ def explanation(r: TargetResult, lang: str) -> str:
             change=fmt_change_pct(change, lang),
             need=need,
         )
+    if r.rule in goals.INCREASE_RULES:
+        if r.previous is None:
+            return t("goals.explain.no_previous", lang, when=when, actual=value(r.actual), prev=prev)
+        points = goals.is_share(r.metric)
+        places = 0 if float(r.target).is_integer() else 2
+        wanted = (
+            t("goals.points", lang, value=fmt_number(r.target, lang, places))
+            if points
+            else fmt_pct(r.target, lang, places)
+        )
+        if r.change_pct is None:
+            change = "–"
+        elif points:
+            change = t("goals.points", lang, value=fmt_number(r.change_pct, lang, 2))
+        else:
+            change = fmt_change_pct(r.change_pct, lang)
+        strict = r.rule in goals.STRICT_RULES
+        need = t("goals.more_than" if strict else "goals.or_more", lang, value=wanted)
+        return t(
+            "goals.explain.increase",
+            lang,
+            when=when,
+            previous=value(r.previous),
+            prev=prev,
+            actual=value(r.actual),
+            change=change,
+            need=need,
+        )
+    if r.rule == "more_than":
+        return t("goals.explain.more_than", lang, when=when, actual=value(r.actual), target=value(r.target))
     if r.achievement_pct is not None:
         text = t(
             "goals.explain.quota_pct",

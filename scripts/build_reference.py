@@ -4,7 +4,10 @@
 - ``data/reference/units_2025.parquet``: the structure in force from 1 July 2025 (34 provinces,
   3.321 communes, no districts);
 - ``data/reference/crosswalk_2025.parquet``: every old commune → its new commune(s), from the
-  package's conversion tables (``converter_2025.json``), never its address geocoder.
+  package's conversion tables (``converter_2025.json``), never its address geocoder;
+- ``data/reference/former_names.parquet``: names of communes and districts merged into (or
+  renamed as) a unit of the pre-July-2025 list before it was drawn, from the package's
+  ``wardAlias``/``districtAlias`` columns, so an old report naming one gets the unit it is now in.
 """
 
 from __future__ import annotations
@@ -130,17 +133,48 @@ def build_crosswalk() -> pl.DataFrame:
     return frame.sort("old_province_code", "old_district_code", "old_commune_code", "new_commune_code")
 
 
+FORMER_NAMES_SCHEMA: dict[str, pl.DataType] = {
+    "former_key": pl.String,  # the package's key: the name folded, without accents or spaces
+    "unit_code": pl.String,  # the unit of units.parquet the former unit is now part of
+    "level": pl.String,  # commune or district
+}
+
+
+def build_former_names() -> pl.DataFrame:
+    """One row per former name (with and without its type word) and the unit it went into."""
+    rows: set[tuple[str, str, str]] = set()
+    sql = (
+        "SELECT DISTINCT wardCode, wardAlias, districtCode, districtAlias FROM admin_units_legacy "
+        "WHERE (wardAlias IS NOT NULL AND wardAlias != '') "
+        "OR (districtAlias IS NOT NULL AND districtAlias != '')"
+    )
+    for r in query(sql):
+        for code, aliases, level in (
+            (r["wardCode"], r["wardAlias"], "commune"),
+            (r["districtCode"], r["districtAlias"], "district"),
+        ):
+            if code and aliases:
+                rows.update((key, code, level) for key in json.loads(aliases))
+    frame = pl.DataFrame(sorted(rows), schema=FORMER_NAMES_SCHEMA, orient="row")
+    return frame.sort("former_key", "unit_code")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("data/reference/units.parquet"))
     parser.add_argument("--out-2025", type=Path, default=Path("data/reference/units_2025.parquet"))
     parser.add_argument("--crosswalk", type=Path, default=Path("data/reference/crosswalk_2025.parquet"))
+    parser.add_argument("--former-names", type=Path, default=Path("data/reference/former_names.parquet"))
     args = parser.parse_args()
     units = build_units()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     units.write_parquet(args.out, statistics=True)
     print(f"{args.out}: {units.height} dòng")
-    for path, frame in ((args.out_2025, build_units_2025()), (args.crosswalk, build_crosswalk())):
+    for path, frame in (
+        (args.out_2025, build_units_2025()),
+        (args.crosswalk, build_crosswalk()),
+        (args.former_names, build_former_names()),
+    ):
         path.parent.mkdir(parents=True, exist_ok=True)
         frame.write_parquet(path, statistics=True)
         print(f"{path}: {frame.height} dòng")
