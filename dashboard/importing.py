@@ -28,7 +28,7 @@ import polars as pl
 
 from dashboard import query, reform, schema
 from dashboard.access import FULL_ACCESS, Access
-from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, STOCK_INDICATORS
+from dashboard.catalog import CATALOG, FLOW_INDICATORS, PARTS_OF_WHOLE, REPORTED_COUNTS, STOCK_INDICATORS
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct
 from dashboard.geography import Geography
 from dashboard.schema import Problem
@@ -79,7 +79,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     SHEET_FACTS: ("unit", "period", "indicator", "value"),
-    SHEET_STATUS: ("year", "unit", "drug_class", "complex", "healthy"),
+    SHEET_STATUS: ("year", "unit", "drug_class"),
     SHEET_TARGETS: ("year", "unit", "metric", "rule", "value"),
 }
 # The header written in the template for each column (the first accepted spelling, with accents).
@@ -496,6 +496,37 @@ def parse_period(text: str | None) -> tuple[dt.date, dt.date] | None:
     return (month, month) if month else None
 
 
+# Commune counts as reports word them (folded), beside the catalog's own labels and ids.
+_COUNT_WORDS: dict[str, str] = {
+    fold(words): status_id
+    for words, status_id in (
+        ("Xã, phường, thị trấn không có tệ nạn ma túy", "drug_free_communes"),
+        ("Xã không có tệ nạn ma túy", "drug_free_communes"),
+        ("Xã không ma túy", "drug_free_communes"),
+        ("Xã, phường, thị trấn có tệ nạn ma túy", "drug_problem_communes"),
+        ("Xã có tệ nạn ma túy", "drug_problem_communes"),
+        ("Xã, phường lành mạnh", "healthy_communes"),
+        ("Xã, phường, thị trấn lành mạnh", "healthy_communes"),
+        ("Xã lành mạnh", "healthy_communes"),
+        ("Xã, phường phức tạp", "complex_communes"),
+        ("Xã phức tạp", "complex_communes"),
+        ("Xã, phường trọng điểm", "key_communes"),
+        ("Xã trọng điểm", "key_communes"),
+        ("Tổng số xã, phường, thị trấn", "commune_total"),
+        ("Số xã, phường, thị trấn", "commune_total"),
+    )
+}
+
+
+def _count_over_total(text) -> tuple[str, float] | None:
+    """'18/142' → ('18', 142.0): a count and the report's number of communes; None otherwise."""
+    m = re.fullmatch(r"\s*(\d[\d.]*)\s*/\s*(\d[\d.]*)\s*", str(text or ""))
+    if m is None:
+        return None
+    total = parse_number(m.group(2))
+    return (m.group(1), total) if total is not None else None
+
+
 def _yes_no(text: str | None) -> bool | None:
     s = fold(text or "")
     if s in YES:
@@ -566,7 +597,18 @@ def parse_facts(
                 )
             )
             bad = True
-        indicator = _indicator(rec[header["indicator"]], ("stock", "flow", "rate"))
+        indicator = _indicator(rec[header["indicator"]], ("stock", "flow", "rate", "status"))
+        indicator = _COUNT_WORDS.get(fold(str(rec[header["indicator"]] or "")), indicator)
+        raw_value = rec[header["value"]]
+        count_total = None
+        if indicator in CATALOG and CATALOG[indicator].reported_for is not None:
+            indicator = CATALOG[indicator].reported_for
+        if indicator in REPORTED_COUNTS:
+            # A commune count as printed: "18/142" is 18 communes out of the report's 142.
+            indicator = REPORTED_COUNTS[indicator]
+            count_total = _count_over_total(raw_value)
+            if count_total is not None:
+                raw_value = count_total[0]
         if indicator is None:
             report.errors.append(
                 Problem(
@@ -578,7 +620,6 @@ def parse_facts(
                 )
             )
             bad = True
-        raw_value = rec[header["value"]]
         value = parse_number(raw_value)
         if value is None:
             report.errors.append(
@@ -614,9 +655,35 @@ def parse_facts(
         if bad or code is None:
             continue
         first, last = period
-        if CATALOG[indicator].kind == "rate":
+        if CATALOG[indicator].kind in ("rate", "status"):
             typed_rates.append((i, code, indicator, first, last, value))
             continue
+        if CATALOG[indicator].reported_for is not None and code is not None:
+            if resolver.geography(last).level(code) == "commune":
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_FACTS,
+                        f"số xã '{rec[header['indicator']]}' chỉ ghi cho tỉnh, huyện; phân loại của một xã "
+                        f"ghi ở trang '{SHEET_STATUS}'",
+                        column=header["indicator"],
+                        where=where,
+                    )
+                )
+                continue
+            if value != int(value):
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_FACTS,
+                        f"số xã '{rec[header['value']]}' phải là số nguyên",
+                        column=header["value"],
+                        where=where,
+                    )
+                )
+                continue
+            if count_total is not None:
+                rows.append((i, code, REPORTED_COUNTS["commune_total"], first, last, count_total[1]))
         rows.append((i, code, indicator, first, last, value))
     return _expand_ranges(rows, report, base_monthly), typed_rates
 
@@ -702,7 +769,12 @@ def parse_status(frame: pl.DataFrame, resolver: PeriodResolver, report: ImportRe
                 bad = True
             flags = {}
             for name in ("complex", "healthy"):
-                flags[name] = _yes_no(rec[cols[name]])
+                cell = rec[cols[name]] if name in cols else None
+                # An empty cell (or no column) says nothing: unknown, not "Không" (query.status_counts).
+                if cell is None or not str(cell).strip():
+                    flags[name] = None
+                    continue
+                flags[name] = _yes_no(cell)
                 if flags[name] is None:
                     report.errors.append(
                         Problem(
@@ -912,12 +984,17 @@ def _check_typed_rates(
         computed = out["value"].item()
         if abs(computed - value) > TYPED_PCT_TOLERANCE:
             entry = CATALOG[indicator]
+            parts = (
+                f"{entry.numerator} / {entry.denominator}"
+                if entry.kind == "rate"
+                else "số xã không có tệ nạn ma túy / tổng số xã"
+            )
             report.warnings.append(
                 Problem(
                     "warning",
                     SHEET_FACTS,
                     f"{entry.label_vi} ghi {fmt_pct(value)} nhưng tính từ số liệu "
-                    f"({entry.numerator} / {entry.denominator}) là {fmt_pct(computed)}",
+                    f"({parts}) là {fmt_pct(computed)}",
                     where=f"dòng {row}",
                 )
             )

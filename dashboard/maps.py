@@ -664,12 +664,22 @@ def district_summary(status: pl.DataFrame, geo: Geography, area: Area, year: int
     out = names.join(sizes, on="district_code", how="left").join(
         counts.select(pl.col("unit_code").alias("district_code"), *columns), on="district_code", how="left"
     )
-    return out.with_columns(pl.col(columns).fill_null(0).cast(pl.UInt32)).sort("district_code")
+    # A district without a list has 0 classified communes, but its key, complex and healthy
+    # counts stay unknown (null), as do complex and healthy when its list is silent on them.
+    return (
+        out.with_columns(pl.col("classified_communes").fill_null(0), pl.col(columns[1:]).cast(pl.Float64))
+        .cast({c: pl.UInt32 for c in columns})
+        .sort("district_code")
+    )
 
 
-def listed_totals(summary: pl.DataFrame) -> dict[str, int]:
-    """Key, complex and healthy communes of the whole summary, counted by list (as reports count)."""
-    return {c: int(summary[f"{c}_communes"].sum()) for c in ("key", "complex", "healthy")}
+def listed_totals(summary: pl.DataFrame) -> dict[str, int | None]:
+    """Key, complex and healthy communes of the whole summary, counted by list (as reports count);
+    None where no district's list says anything about the category."""
+    return {
+        c: int(summary[f"{c}_communes"].sum()) if summary[f"{c}_communes"].is_not_null().any() else None
+        for c in ("key", "complex", "healthy")
+    }
 
 
 def district_table(summary: pl.DataFrame, lang: str = "vi", level: str = "district") -> pl.DataFrame:

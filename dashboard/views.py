@@ -36,6 +36,7 @@ def chartable(domain: str | None = None) -> list[Indicator]:
         for i in INDICATORS
         if i.kind in ("stock", "flow", "rate", "status")
         and i.id != "population"
+        and i.reported_for is None
         and (domain is None or i.domain == domain)
     ]
 

@@ -160,7 +160,10 @@ with legend_column:
     if view_kind == "category":
         counts = maps.category_counts(frame)
         st.markdown(f"{t('map.key_total', lang)}: **{fmt_number(counts['key'], lang)}**")
-        listed = {f"{k}_n": fmt_number(v, lang) for k, v in maps.listed_totals(summary).items()}
+        listed = {
+            f"{k}_n": fmt_number(v, lang) if v is not None else t("status.unknown", lang)
+            for k, v in maps.listed_totals(summary).items()
+        }
         st.caption(t("map.listed", lang, **listed))
     if view.size_legend:
         st.markdown(f"**{t('map.size_scale', lang, what=view.value_label)}**")
