@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from dashboard import demo, goals, query, reform, schema
-from dashboard.catalog import CATALOG, MONTHLY_INDICATORS, FLOW_INDICATORS, PARTS_OF_WHOLE
+from dashboard.catalog import CATALOG, FLOW_INDICATORS, MONTHLY_INDICATORS, PARTS_OF_WHOLE
 from dashboard.snapshot import load_snapshot, survey
 from tests.test_demo import (
     ACTUAL_ROWS,
