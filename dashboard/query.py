@@ -175,7 +175,16 @@ def to_periods(monthly: pl.DataFrame, grain: str, last_period: dt.date | None) -
         pl.col("period").dt.offset_by(f"{months - 1}mo").alias("period_end"),
     )
     reach = last_period if last_period is not None else dt.date(9999, 12, 1)
-    out = out.with_columns((pl.col("period_end") <= reach).alias("complete"))
+    # Complete per unit: the period ends by the unit's own last month with data (a province whose
+    # figures stop in August has no complete 2022), and by the snapshot's.
+    unit_reach = monthly.group_by("unit_code").agg(pl.col("period").max().alias("_reach"))
+    out = (
+        out.join(unit_reach, on="unit_code", how="left")
+        .with_columns(
+            ((pl.col("period_end") <= reach) & (pl.col("period_end") <= pl.col("_reach"))).alias("complete")
+        )
+        .drop("_reach")
+    )
     return out.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)
 
 

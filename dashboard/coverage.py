@@ -1,0 +1,122 @@
+"""How complete a figure is over space: how many of a unit's child units reported in a period.
+
+A total is only as good as the units behind it: a district whose one commune reported shows that
+commune's count as its own. ``coverage`` answers "27/30 xã, phường đã báo cáo" for each unit from
+the units that have a figure of their own in the period; ``complete`` is per unit.
+Pure polars and Python sets; no Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+
+from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.i18n import t
+
+COVERAGE_SCHEMA: dict[str, pl.DataType] = {
+    "unit_code": pl.String,
+    "child_level": pl.String,
+    "reported": pl.Int64,
+    "total": pl.Int64,
+    "own": pl.Boolean,
+    "complete": pl.Boolean,
+}
+
+
+def units_reporting(
+    facts: pl.DataFrame | pl.LazyFrame,
+    indicators: Iterable[str] | None,
+    first: dt.date,
+    last: dt.date,
+) -> set[str]:
+    """Units with a figure of their own (a stored row, not a roll-up) for ``indicators`` in
+    ``first``..``last`` (months). ``facts`` is the snapshot's rows as the reader may see them (a
+    scoped snapshot's scan), so units out of scope are never counted."""
+    lf = facts.lazy().filter(pl.col("period").is_between(first, last))
+    if indicators is not None:
+        lf = lf.filter(pl.col("indicator").is_in(list(indicators)))
+    return set(lf.select(pl.col("unit_code").unique()).collect()["unit_code"].to_list())
+
+
+def coverage(geography: Geography, codes: Sequence[str], reporting: set[str]) -> pl.DataFrame:
+    """For each unit in ``codes``: of its child units, how many reported (themselves or any unit
+    below them), and whether its figure is complete.
+
+    A unit is complete when it reported its own figure, or when every child unit is complete (a
+    commune is complete only with its own figure). ``own`` says the unit's figure is its own
+    rather than a sum of its children's. Columns: ``COVERAGE_SCHEMA``; ``child_level`` is null
+    for a commune (no children).
+    """
+    covered: dict[str, bool] = {}
+    complete: dict[str, bool] = {}
+
+    def walk(code: str) -> tuple[bool, bool]:
+        """(anything reported at or below, complete) — memoised, children first."""
+        if code in covered:
+            return covered[code], complete[code]
+        children = _children(geography, code)
+        results = [walk(c) for c in children]
+        own = code in reporting
+        covered[code] = own or any(r[0] for r in results)
+        complete[code] = own or (bool(children) and all(r[1] for r in results))
+        return covered[code], complete[code]
+
+    rows = []
+    for code in dict.fromkeys(codes):
+        if code != COUNTRY_CODE and not geography.has(code):
+            continue
+        children = _children(geography, code)
+        walk(code)
+        rows.append(
+            (
+                code,
+                geography.level(children[0]) if children else None,
+                sum(walk(c)[0] for c in children),
+                len(children),
+                code in reporting,
+                complete[code],
+            )
+        )
+    return pl.DataFrame(rows, schema=COVERAGE_SCHEMA, orient="row")
+
+
+def _children(geography: Geography, code: str) -> list[str]:
+    if code == COUNTRY_CODE:
+        return geography.units_at(geography.levels[0])["unit_code"].sort().to_list()
+    return geography.children(code)
+
+
+def coverage_text(row: dict | None, lang: str = "vi") -> str:
+    """ "27/30 xã, phường đã báo cáo"; the unit's own figure says so; "" for a commune or no row."""
+    if row is None or row["child_level"] is None:
+        return ""
+    if row["own"] and row["reported"] < row["total"]:
+        return t("coverage.own", lang)
+    return t(
+        "coverage.line",
+        lang,
+        reported=row["reported"],
+        total=row["total"],
+        children=t(f"coverage.children.{row['child_level']}", lang),
+    )
+
+
+def partial_mark(row: dict | None, lang: str = "vi") -> str:
+    """ "một phần: 1/9 quận, huyện" for a figure summed from part of its units; "" otherwise."""
+    if row is None or row["complete"] or row["child_level"] is None:
+        return ""
+    return t(
+        "coverage.partial",
+        lang,
+        reported=row["reported"],
+        total=row["total"],
+        children=t(f"coverage.children.{row['child_level']}", lang),
+    )
+
+
+def by_unit(frame: pl.DataFrame) -> dict[str, dict]:
+    """Coverage rows keyed by unit code, for lookups while rendering."""
+    return {row["unit_code"]: row for row in frame.iter_rows(named=True)}

@@ -1,0 +1,136 @@
+"""Coverage over space ("27/30 xã, phường đã báo cáo") and completeness per unit, on a crafted tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from dashboard import coverage, query
+from dashboard.geography import COUNTRY_CODE
+from tests.conftest import EMPTY_STATUS, facts_frame
+
+# small_geo: province 90 → district 901 (communes 90001, 90002), district 902 (commune 90003).
+JAN, DEC = dt.date(2022, 1, 1), dt.date(2022, 12, 1)
+
+
+def _rows(frame: pl.DataFrame) -> dict[str, tuple]:
+    return {
+        r["unit_code"]: (r["child_level"], r["reported"], r["total"], r["own"], r["complete"])
+        for r in frame.iter_rows(named=True)
+    }
+
+
+@pytest.mark.parametrize(
+    ("reporting", "expected"),
+    [
+        (  # full: every commune reported
+            {"90001", "90002", "90003"},
+            {
+                "90": ("district", 2, 2, False, True),
+                "901": ("commune", 2, 2, False, True),
+                "902": ("commune", 1, 1, False, True),
+                "90001": (None, 0, 0, True, True),
+            },
+        ),
+        (  # partial: one commune of three
+            {"90001"},
+            {
+                "90": ("district", 1, 2, False, False),
+                "901": ("commune", 1, 2, False, False),
+                "902": ("commune", 0, 1, False, False),
+                "90001": (None, 0, 0, True, True),
+            },
+        ),
+        (  # none
+            set(),
+            {
+                "90": ("district", 0, 2, False, False),
+                "901": ("commune", 0, 2, False, False),
+                "902": ("commune", 0, 1, False, False),
+                "90001": (None, 0, 0, False, False),
+            },
+        ),
+        (  # a district's own figure makes it complete without its communes
+            {"902", "90001", "90002"},
+            {
+                "90": ("district", 2, 2, False, True),
+                "901": ("commune", 2, 2, False, True),
+                "902": ("commune", 0, 1, True, True),
+                "90001": (None, 0, 0, True, True),
+            },
+        ),
+        (  # the province's own figure: complete, though only one district reported below it
+            {"90", "90003"},
+            {
+                "90": ("district", 1, 2, True, True),
+                "901": ("commune", 0, 2, False, False),
+                "902": ("commune", 1, 1, False, True),
+                "90001": (None, 0, 0, False, False),
+            },
+        ),
+    ],
+)
+def test_coverage_counts_child_units_and_completeness_per_unit(small_geo, reporting, expected):
+    out = coverage.coverage(small_geo, ["90", "901", "902", "90001"], reporting)
+    assert _rows(out) == expected
+
+
+def test_country_counts_its_provinces(small_geo):
+    out = coverage.coverage(small_geo, [COUNTRY_CODE], {"90003"})
+    assert _rows(out) == {COUNTRY_CODE: ("province", 1, 1, False, False)}
+
+
+def test_units_reporting_reads_the_period_and_indicators_asked():
+    facts = facts_frame(
+        [
+            ("2022-03", "90001", "addicts_managed", 5),
+            ("2022-03", "90002", "compulsory_rehab", 1),
+            ("2021-12", "90003", "addicts_managed", 7),
+        ]
+    )
+    assert coverage.units_reporting(facts, ["addicts_managed"], JAN, DEC) == {"90001"}
+    assert coverage.units_reporting(facts.lazy(), None, JAN, DEC) == {"90001", "90002"}
+
+
+@pytest.mark.parametrize(
+    ("row", "vi", "en", "mark"),
+    [
+        (
+            {"child_level": "commune", "reported": 27, "total": 30, "own": False, "complete": False},
+            "27/30 xã, phường đã báo cáo",
+            "27 of 30 communes reported",
+            "một phần: 27/30 xã, phường",
+        ),
+        (
+            {"child_level": "district", "reported": 9, "total": 9, "own": False, "complete": True},
+            "9/9 quận, huyện đã báo cáo",
+            "9 of 9 districts reported",
+            "",
+        ),
+        (
+            {"child_level": "district", "reported": 1, "total": 9, "own": True, "complete": True},
+            "số của chính đơn vị",
+            "the unit's own figure",
+            "",
+        ),
+        ({"child_level": None, "reported": 0, "total": 0, "own": True, "complete": True}, "", "", ""),
+    ],
+)
+def test_coverage_words(row, vi, en, mark):
+    assert coverage.coverage_text(row, "vi") == vi
+    assert coverage.coverage_text(row, "en") == en
+    assert coverage.partial_mark(row, "vi") == mark
+
+
+def test_complete_is_per_unit_not_per_snapshot(small_geo):
+    """A commune whose figures stop in August has no complete 2022, though another reaches December."""
+    facts = facts_frame(
+        [(f"2022-{m:02d}", "90001", "addicts_managed", 10) for m in range(1, 9)]
+        + [(f"2022-{m:02d}", "90003", "addicts_managed", 20) for m in range(1, 13)]
+    )
+    out = query.summarize(
+        facts, EMPTY_STATUS, small_geo, ["90001", "90003"], ["addicts_managed"], grain="year"
+    )
+    assert dict(out.select("unit_code", "complete").iter_rows()) == {"90001": False, "90003": True}
