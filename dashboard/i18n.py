@@ -589,6 +589,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "coverage.children.district": {"vi": "quận, huyện", "en": "districts"},
     "coverage.children.commune": {"vi": "xã, phường", "en": "communes"},
     "coverage.children.province": {"vi": "tỉnh, thành phố", "en": "provinces"},
+    "coverage.children.unit": {"vi": "đơn vị", "en": "units"},
     "column.coverage": {"vi": "Đơn vị đã báo cáo", "en": "Units reporting"},
     "column.status_source": {"vi": "Nguồn số xã", "en": "Source of commune counts"},
     "map.listed": {
