@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import polars as pl
 
+from dashboard import query
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 
@@ -129,6 +130,68 @@ def partial_mark(row: dict | None, lang: str = "vi") -> str:
         reported=row["reported"],
         total=row["total"],
         children=t(f"coverage.children.{row['child_level']}", lang),
+    )
+
+
+def by_period(
+    facts: pl.DataFrame | pl.LazyFrame,
+    geography: Geography,
+    codes: Sequence[str],
+    indicators: Sequence[str],
+    grain: str,
+    years: tuple[int, int],
+    combine_as: str | None = None,
+) -> pl.DataFrame:
+    """``coverage`` of each unit (or, with ``combine_as``, of the units together) for each
+    indicator and period of ``grain`` in ``years``; a rate counts the units that reported either
+    of its parts. Columns: indicator, period, and ``COVERAGE_SCHEMA``. Commune counts (status
+    metrics) have no rows: their source is said instead."""
+    parts = {ind: query.needed_fact_indicators([ind]) for ind in indicators}
+    needed = sorted({p for ps in parts.values() for p in ps})
+    schema = {"indicator": pl.String, "period": pl.Date} | COVERAGE_SCHEMA
+    if not needed:
+        return pl.DataFrame(schema=schema)
+    grouped = (
+        facts.lazy()
+        .filter(
+            pl.col("indicator").is_in(needed)
+            & pl.col("period").is_between(dt.date(years[0], 1, 1), dt.date(years[1], 12, 1))
+        )
+        .with_columns(query.period_start(grain).alias("_start"))
+        .filter(pl.col("_start").is_not_null())
+        .group_by("indicator", "_start")
+        .agg(pl.col("unit_code").unique())
+        .collect()
+    )
+    units: dict[tuple[str, dt.date], set[str]] = {(i, p): set(u) for i, p, u in grouped.iter_rows()}
+    starts = sorted({p for _, p in units})
+    rows: list[dict] = []
+    for ind, ps in parts.items():
+        for start in starts:
+            reporting = set().union(*(units.get((p, start), set()) for p in ps))
+            if not reporting:
+                continue
+            frame = coverage(geography, codes, reporting)
+            found = [combined(frame) | {"unit_code": combine_as}] if combine_as else frame.to_dicts()
+            rows += [r | {"indicator": ind, "period": start} for r in found if r is not None]
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(rows, schema=schema)
+
+
+def with_text(frame: pl.DataFrame, cover: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
+    """``frame`` (unit_code, indicator, period, …) with a ``coverage`` text column: the partial
+    mark where a figure is partial, else how many units reported; empty where none applies."""
+    texts = pl.DataFrame(
+        [
+            (r["unit_code"], r["indicator"], r["period"], partial_mark(r, lang) or coverage_text(r, lang))
+            for r in cover.iter_rows(named=True)
+        ],
+        schema={"unit_code": pl.String, "indicator": pl.String, "period": pl.Date, "coverage": pl.String},
+        orient="row",
+    )
+    return frame.join(texts, on=["unit_code", "indicator", "period"], how="left").with_columns(
+        pl.col("coverage").fill_null("")
     )
 
 

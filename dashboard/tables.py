@@ -28,6 +28,7 @@ HEADERS: dict[str, str] = {
     "population": "column.population",
     "per_population": "column.per_population",
     "complete": "column.complete",
+    "coverage": "column.coverage",
 }
 
 

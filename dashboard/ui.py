@@ -290,6 +290,39 @@ def _coverage_notes(
     return out
 
 
+def coverage_table(
+    folder: str,
+    snapshot_id: str,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    grain: str,
+    years: tuple[int, int],
+    combined: bool = False,
+) -> pl.DataFrame:
+    """``coverage.by_period`` on the rows this user may see (combined under ``views.SELECTION``)."""
+    return _coverage_table(folder, snapshot_id, access(), codes, indicators, grain, years, combined)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage_table(
+    folder: str,
+    snapshot_id: str,
+    scope: Access,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    grain: str,
+    years: tuple[int, int],
+    combined: bool,
+) -> pl.DataFrame:
+    snap = load(folder, snapshot_id, scope)
+    geo = geography_of(snapshot_id)
+    mine = [c for c in codes if snap.allows(c)]
+    rows = structure_rows(snap.scan(), snap.structure_from, geo)
+    return coverage.by_period(
+        rows, geo, mine, indicators, grain, years, combine_as=views.SELECTION if combined else None
+    )
+
+
 def status_source(folder: str, snapshot_id: str, codes: tuple[str, ...], year: int) -> str | None:
     """Where the selection's commune counts of ``year`` come from: "list", "report", "mixed" or None."""
     return _status_source(folder, snapshot_id, access(), codes, year)

@@ -134,3 +134,32 @@ def test_complete_is_per_unit_not_per_snapshot(small_geo):
         facts, EMPTY_STATUS, small_geo, ["90001", "90003"], ["addicts_managed"], grain="year"
     )
     assert dict(out.select("unit_code", "complete").iter_rows()) == {"90001": False, "90003": True}
+
+
+def test_word_report_says_how_many_units_reported_and_that_the_figures_are_partial(tmp_path, geography):
+    """Export: the meeting pack's report (text and Word) carries the coverage of its unit."""
+    import io
+
+    import docx
+
+    from dashboard import meeting, report
+    from dashboard.snapshot import load_snapshot, write_snapshot
+    from tests.test_coverage_app import NAM_TU_LIEM, REPORTING, partial_tables
+
+    write_snapshot(
+        tmp_path / "snapshots", "2022-12-31", *partial_tables(geography),
+        as_of="2022-12-31", created_at="2023-01-05T08:00:00+07:00", source="Báo cáo thử", demo=False,
+    )  # fmt: skip
+    snap = load_snapshot(tmp_path / "snapshots" / "2022-12-31", geography)
+    pack = meeting.build_pack(snap, geography, NAM_TU_LIEM, 2022, "year", ["drugs"])
+    assert (pack.coverage["reported"], pack.coverage["total"], pack.coverage["complete"]) == (
+        REPORTING,
+        10,
+        False,
+    )
+    words = (
+        f"{REPORTING}/10 xã, phường đã báo cáo. Số liệu chưa đầy đủ (một phần: {REPORTING}/10 xã, phường)."
+    )
+    assert words in report.report_text(pack)
+    doc = docx.Document(io.BytesIO(report.report_docx(pack)))
+    assert any(words in p.text for p in doc.paragraphs)

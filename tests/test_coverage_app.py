@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import schema
 from dashboard.catalog import CATALOG
 from dashboard.geography import Geography
+from dashboard.i18n import t
 from dashboard.snapshot import write_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +77,16 @@ def test_province_headline_is_marked_as_built_from_one_district(partial_env, geo
     assert at.selectbox(key="province").value == HANOI
     districts = len(geography.children(HANOI))
     assert f"một phần: 1/{districts} quận, huyện" in [c.value for c in at.caption]
+
+
+def test_trends_table_and_its_download_say_how_many_units_reported(partial_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/2_xu_huong.py").run()
+    at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    tables_shown = [d.value for d in at.dataframe]
+    column = t("column.coverage", "vi")
+    with_coverage = [frame for frame in tables_shown if column in frame.columns]
+    assert with_coverage, [list(frame.columns) for frame in tables_shown]
+    assert set(with_coverage[0][column]) == {f"một phần: {REPORTING}/10 xã, phường"}
