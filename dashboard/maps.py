@@ -272,6 +272,24 @@ def category_counts(frame: pl.DataFrame) -> dict[str, int]:
     return {cat: int(found.get(cat, 0)) for cat in CATEGORY_COLORS}
 
 
+def reporting_row(frame: pl.DataFrame, column: str | None = None) -> dict:
+    """How many of the map's communes have a figure: a value in ``column`` (the indicator view), or
+    a classification for the year (``column`` None). A row in ``coverage.COVERAGE_SCHEMA``'s shape,
+    for ``coverage.coverage_text`` and ``coverage.partial_mark`` in the legend."""
+    if column is not None and column not in frame.columns:
+        column = "value"  # an indicator outside MAIN_FIGURES is kept only as the drawn value
+    has = pl.col(column).is_not_null() if column is not None else pl.col("category") != "no_data"
+    reported = int(frame.select(has.sum()).item()) if frame.height else 0
+    return {
+        "unit_code": None,
+        "child_level": "commune",
+        "reported": reported,
+        "total": frame.height,
+        "own": False,
+        "complete": reported == frame.height,
+    }
+
+
 def class_counts(frame: pl.DataFrame, column: str = "map_class") -> dict[str, int]:
     """Communes per value of ``column`` (map class, direction or value bin)."""
     return {k: int(v) for k, v in frame.group_by(column).len().iter_rows()}

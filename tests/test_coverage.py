@@ -163,3 +163,23 @@ def test_word_report_says_how_many_units_reported_and_that_the_figures_are_parti
     assert words in report.report_text(pack)
     doc = docx.Document(io.BytesIO(report.report_docx(pack)))
     assert any(words in p.text for p in doc.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("column", "reported"),
+    [("addicts_managed", 2), (None, 1)],
+)
+def test_map_reporting_row_counts_communes_with_a_figure(column, reported):
+    from dashboard import maps
+
+    frame = pl.DataFrame(
+        {
+            "commune_code": ["1", "2", "3"],
+            "category": ["key", "no_data", "no_data"],
+            "addicts_managed": [4.0, None, 0.0],
+            "value": [None, None, None],
+        }
+    )
+    row = maps.reporting_row(frame, column)
+    assert (row["reported"], row["total"], row["complete"]) == (reported, 3, False)
+    assert coverage.coverage_text(row) == f"{reported}/3 xã, phường đã báo cáo"

@@ -90,3 +90,13 @@ def test_trends_table_and_its_download_say_how_many_units_reported(partial_env):
     with_coverage = [frame for frame in tables_shown if column in frame.columns]
     assert with_coverage, [list(frame.columns) for frame in tables_shown]
     assert set(with_coverage[0][column]) == {f"một phần: {REPORTING}/10 xã, phường"}
+
+
+def test_map_legend_says_how_many_communes_have_a_figure(partial_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
+    at.switch_page("pages/4_ban_do.py").run()
+    at.radio(key="map_view").set_value("indicator").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"{REPORTING}/10 xã, phường đã báo cáo" in [c.value for c in at.caption]
