@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import polars as pl
 
 from dashboard import query
+from dashboard.catalog import MONTHLY_INDICATORS
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 
@@ -42,19 +43,18 @@ def units_reporting(
     return set(lf.select(pl.col("unit_code").unique()).collect()["unit_code"].to_list())
 
 
-def reporting_by_indicator(
-    facts: pl.DataFrame | pl.LazyFrame, indicators: Iterable[str], first: dt.date, last: dt.date
-) -> dict[str, set[str]]:
-    """``units_reporting`` for each indicator at once (one scan for every card of a page)."""
-    grouped = (
+def reporting_index(facts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """(period, unit_code) of every unit that filed a measured figure that month: the small
+    index the pages count coverage on, read once per snapshot (a reported commune count is not
+    a unit's report of the month)."""
+    return (
         facts.lazy()
-        .filter(pl.col("period").is_between(first, last) & pl.col("indicator").is_in(list(indicators)))
-        .group_by("indicator")
-        .agg(pl.col("unit_code").unique())
+        .filter(pl.col("indicator").is_in(sorted(MONTHLY_INDICATORS)))
+        .select("period", "unit_code")
+        .unique()
+        .sort("period", "unit_code")
         .collect()
     )
-    found = {ind: set(codes) for ind, codes in grouped.iter_rows()}
-    return {ind: found.get(ind, set()) for ind in indicators}
 
 
 def coverage(geography: Geography, codes: Sequence[str], reporting: set[str]) -> pl.DataFrame:
@@ -151,24 +151,29 @@ def by_period(
     schema = {"indicator": pl.String, "period": pl.Date} | COVERAGE_SCHEMA
     if not needed:
         return pl.DataFrame(schema=schema)
+    lf = facts.lazy().filter(pl.col("period").is_between(dt.date(years[0], 1, 1), dt.date(years[1], 12, 1)))
+    # A ``reporting_index`` (no indicator column) counts a unit that filed any figure in the period.
+    per_indicator = "indicator" in lf.collect_schema().names()
+    if per_indicator:
+        lf = lf.filter(pl.col("indicator").is_in(needed))
+    else:
+        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("indicator"))
     grouped = (
-        facts.lazy()
-        .filter(
-            pl.col("indicator").is_in(needed)
-            & pl.col("period").is_between(dt.date(years[0], 1, 1), dt.date(years[1], 12, 1))
-        )
-        .with_columns(query.period_start(grain).alias("_start"))
+        lf.with_columns(query.period_start(grain).alias("_start"))
         .filter(pl.col("_start").is_not_null())
         .group_by("indicator", "_start")
         .agg(pl.col("unit_code").unique())
         .collect()
     )
-    units: dict[tuple[str, dt.date], set[str]] = {(i, p): set(u) for i, p, u in grouped.iter_rows()}
+    units: dict[tuple[str | None, dt.date], set[str]] = {(i, p): set(u) for i, p, u in grouped.iter_rows()}
     starts = sorted({p for _, p in units})
     rows: list[dict] = []
     for ind, ps in parts.items():
+        if not ps:
+            continue
         for start in starts:
-            reporting = set().union(*(units.get((p, start), set()) for p in ps))
+            keys = ps if per_indicator else (None,)
+            reporting = set().union(*(units.get((p, start), set()) for p in keys))
             if not reporting:
                 continue
             frame = coverage(geography, codes, reporting)

@@ -267,6 +267,15 @@ def coverage_notes(
     return _coverage_notes(folder, snapshot_id, access(), codes, indicators, first, last)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _reporting_index(folder: str, snapshot_id: str, scope: Access) -> pl.DataFrame:
+    # One scan per snapshot view and scope (the scoped snapshot's own rows), then filters only.
+    snap = load(folder, snapshot_id, scope)
+    return coverage.reporting_index(
+        structure_rows(snap.scan(), snap.structure_from, geography_of(snapshot_id))
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _coverage_notes(
     folder: str,
@@ -280,14 +289,9 @@ def _coverage_notes(
     snap = load(folder, snapshot_id, scope)
     geo = geography_of(snapshot_id)
     mine = [c for c in codes if snap.allows(c)]
-    rows = structure_rows(snap.scan(), snap.structure_from, geo)
-    reporting = coverage.reporting_by_indicator(rows, query.needed_fact_indicators(indicators), first, last)
-    out: dict[str, dict | None] = {}
-    for ind in indicators:
-        parts = query.needed_fact_indicators([ind])
-        units = set().union(*(reporting.get(p, set()) for p in parts)) if parts else set()
-        out[ind] = coverage.combined(coverage.coverage(geo, mine, units)) if parts else None
-    return out
+    units = coverage.units_reporting(_reporting_index(folder, snapshot_id, scope), None, first, last)
+    row = coverage.combined(coverage.coverage(geo, mine, units))
+    return {ind: row if query.needed_fact_indicators([ind]) else None for ind in indicators}
 
 
 def coverage_table(
@@ -317,9 +321,14 @@ def _coverage_table(
     snap = load(folder, snapshot_id, scope)
     geo = geography_of(snapshot_id)
     mine = [c for c in codes if snap.allows(c)]
-    rows = structure_rows(snap.scan(), snap.structure_from, geo)
     return coverage.by_period(
-        rows, geo, mine, indicators, grain, years, combine_as=views.SELECTION if combined else None
+        _reporting_index(folder, snapshot_id, scope),
+        geo,
+        mine,
+        indicators,
+        grain,
+        years,
+        combine_as=views.SELECTION if combined else None,
     )
 
 

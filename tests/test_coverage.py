@@ -183,3 +183,22 @@ def test_map_reporting_row_counts_communes_with_a_figure(column, reported):
     row = maps.reporting_row(frame, column)
     assert (row["reported"], row["total"], row["complete"]) == (reported, 3, False)
     assert coverage.coverage_text(row) == f"{reported}/3 xã, phường đã báo cáo"
+
+
+def test_the_reporting_index_counts_any_measured_figure_not_a_reported_commune_count(small_geo):
+    facts = facts_frame(
+        [
+            ("2022-01", "90001", "addicts_managed", 5),
+            ("2022-01", "90001", "compulsory_rehab", 1),
+            ("2022-02", "90003", "hiv_cases", 2),
+            ("2022-02", "902", "reported_healthy_communes", 1),
+        ]
+    )
+    index = coverage.reporting_index(facts)
+    assert index.rows() == [(dt.date(2022, 1, 1), "90001"), (dt.date(2022, 2, 1), "90003")]
+    out = coverage.by_period(
+        index, small_geo, ["90"], ["addicts_managed", "drug_free_share"], "quarter", (2022, 2022)
+    )
+    assert out.select("indicator", "period", "reported", "total", "complete").rows() == [
+        ("addicts_managed", dt.date(2022, 1, 1), 2, 2, False)
+    ]
