@@ -202,3 +202,25 @@ def test_the_reporting_index_counts_any_measured_figure_not_a_reported_commune_c
     assert out.select("indicator", "period", "reported", "total", "complete").rows() == [
         ("addicts_managed", dt.date(2022, 1, 1), 2, 2, False)
     ]
+
+
+def test_coverage_of_a_scoped_reader_counts_only_units_in_scope(tmp_path, geography):
+    """A viewer of Nam Từ Liêm: the index holds its wards only, so no count reveals another district."""
+    from dashboard.access import Access
+    from dashboard.snapshot import load_snapshot, write_snapshot
+    from tests.test_coverage_app import NAM_TU_LIEM, REPORTING, partial_tables
+
+    facts, status, targets = partial_tables(geography)
+    other = geography.descendants("005", "commune")[:2]
+    extra = facts_frame([("2022-05", c, "addicts_managed", 9) for c in other])
+    write_snapshot(
+        tmp_path / "snapshots", "2022-12-31", pl.concat([facts, extra]), status, targets,
+        as_of="2022-12-31", created_at="2023-01-05T08:00:00+07:00", source="Báo cáo thử", demo=False,
+    )  # fmt: skip
+    snap = load_snapshot(tmp_path / "snapshots" / "2022-12-31", geography)
+    scoped = snap.restricted(Access(role="viewer", units=(NAM_TU_LIEM,)), geography)
+    index = coverage.reporting_index(scoped.scan())
+    assert set(index["unit_code"]) == set(geography.descendants(NAM_TU_LIEM, "commune")[:REPORTING])
+    assert not scoped.allows("01") and not scoped.allows("005")
+    whole = coverage.coverage(geography, ["01"], set(coverage.reporting_index(snap.scan())["unit_code"]))
+    assert whole["reported"].item() == 2  # what the whole snapshot would say about Hà Nội
