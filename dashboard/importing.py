@@ -1539,8 +1539,14 @@ def template_bytes() -> bytes:
         "'năm 2022', '01/2022-09/2022'). Số tồn (ví dụ người nghiện có hồ sơ) tính tại tháng cuối kỳ; "
         "số phát sinh (ví dụ đưa đi cai nghiện bắt buộc) là tổng cả kỳ. Giá trị: số không âm, "
         "viết 1.456 hoặc 1456.",
+        "Số xã theo báo cáo (cho tỉnh, huyện; không cho một xã): ghi ở trang này tên chỉ số đếm số xã "
+        "(ví dụ 'Xã, phường, thị trấn không có tệ nạn ma túy', 'Xã, phường lành mạnh', 'Xã có tệ nạn "
+        "ma túy', 'Tổng số xã, phường, thị trấn') với giá trị là số xã (95) hoặc số xã/tổng số xã "
+        f"của báo cáo (18/142). Nếu trang '{SHEET_STATUS}' có danh sách xã của đơn vị trong năm thì "
+        "danh sách được dùng.",
         f"Trang '{SHEET_STATUS}': Năm; Mã xã; Phân loại ma túy (Không ma túy / Có tệ nạn / "
-        "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không).",
+        "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không). Để trống Phức tạp "
+        "hoặc Lành mạnh khi báo cáo không nói: số xã đó được ghi là chưa có số liệu, không phải 0.",
         f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Giảm trên (%), "
         "Giảm (%) trở lên, Thêm mới tối thiểu, Giữ vững tất cả); Giá trị; Ghi chú; Tỷ lệ đạt ghi "
         "trong báo cáo (%) nếu có, để đối chiếu.",

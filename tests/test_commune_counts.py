@@ -253,3 +253,17 @@ def test_communes_with_drug_problems_target_is_judged(before, after, rule, value
     ]
     assert (result.actual, result.previous, result.met) == (after, before, met)
     assert CATALOG["drug_problem_communes"].better == "down"
+
+
+def test_the_guide_sheet_explains_counts_and_unknown_flags():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
+    guide = "\n".join(str(c.value) for c in book[importing.SHEET_HELP]["A"] if c.value)
+    assert "18/142" in guide and "chưa có số liệu, không phải 0" in guide
+    # The guide lists each count by id and label: the words the figures sheet now accepts.
+    for status_id in REPORTED_COUNTS:
+        if status_id in CATALOG:
+            assert f"{status_id} — {CATALOG[status_id].label_vi}" in guide
