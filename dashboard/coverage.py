@@ -111,6 +111,8 @@ def coverage_text(row: dict | None, lang: str = "vi") -> str:
         return ""
     if row["own"] and row["reported"] < row["total"]:
         return t("coverage.own", lang)
+    if row["child_level"] == "classified":  # the map's communes with a classification for the year
+        return t("coverage.classified", lang, reported=row["reported"], total=row["total"])
     return t(
         "coverage.line",
         lang,

@@ -581,6 +581,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "một phần: {reported}/{total} {children}",
         "en": "partial: {reported}/{total} {children}",
     },
+    "coverage.classified": {
+        "vi": "{reported}/{total} xã, phường đã có phân loại",
+        "en": "{reported} of {total} communes classified",
+    },
     "coverage.own": {"vi": "số của chính đơn vị", "en": "the unit's own figure"},
     "coverage.hidden": {
         "vi": "số đơn vị đã báo cáo không hiển thị (ngoài phạm vi được xem)",

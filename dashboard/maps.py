@@ -282,7 +282,7 @@ def reporting_row(frame: pl.DataFrame, column: str | None = None) -> dict:
     reported = int(frame.select(has.sum()).item()) if frame.height else 0
     return {
         "unit_code": None,
-        "child_level": "commune",
+        "child_level": "commune" if column is not None else "classified",
         "reported": reported,
         "total": frame.height,
         "own": False,
@@ -705,14 +705,20 @@ def district_table(summary: pl.DataFrame, lang: str = "vi", level: str = "distri
 
     ``level``: what the rows are (``group_level``): districts, or provinces in the 2025 structure.
     """
+    unknown = t("status.unknown", lang)
+
+    def count(column: str) -> pl.Expr:
+        # An unknown count reads "chưa có số liệu", not an empty cell a reader could take for 0.
+        return pl.col(column).cast(pl.String).fill_null(unknown).alias(t(f"column.{column}", lang))
+
     return summary.select(
         pl.col("district_code").alias(t("column.unit_code", lang)),
         pl.col("district_name").alias(t(f"column.{level}", lang)),
         pl.col("communes").alias(t("map.total", lang)),
         pl.col("classified_communes").alias(t("column.classified_communes", lang)),
-        pl.col("key_communes").alias(t("column.key_communes", lang)),
-        pl.col("complex_communes").alias(t("column.complex_communes", lang)),
-        pl.col("healthy_communes").alias(t("column.healthy_communes", lang)),
+        count("key_communes"),
+        count("complex_communes"),
+        count("healthy_communes"),
     )
 
 

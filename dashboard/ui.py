@@ -352,9 +352,12 @@ def _status_source(
     return sources.pop() if len(sources) == 1 else "mixed"
 
 
-def figure_note(indicator: str, cover: dict | None, source: str | None, lang: str) -> str:
+def figure_note(card: views.Kpi, cover: dict | None, source: str | None, lang: str) -> str:
     """The line under a headline figure: units reporting (marked when partial), or the source of a
-    commune count ("theo danh sách xã" / "theo số báo cáo")."""
+    commune count ("theo danh sách xã" / "theo số báo cáo"); nothing under a figure that is not there."""
+    indicator = card.indicator
+    if card.value is None:
+        return ""
     if CATALOG[indicator].kind == "status":
         if source is None:
             return ""

@@ -33,9 +33,7 @@ with ui.kpi_grid():
     for start in range(0, len(cards), 3):
         for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
             with column:
-                ui.kpi_card(
-                    card, lang, ui.figure_note(card.indicator, covered.get(card.indicator), source, lang)
-                )
+                ui.kpi_card(card, lang, ui.figure_note(card, covered.get(card.indicator), source, lang))
 ui.caption(f)
 
 # Commune classification by year over the chosen range.

@@ -182,7 +182,8 @@ def test_map_reporting_row_counts_communes_with_a_figure(column, reported):
     )
     row = maps.reporting_row(frame, column)
     assert (row["reported"], row["total"], row["complete"]) == (reported, 3, False)
-    assert coverage.coverage_text(row) == f"{reported}/3 xã, phường đã báo cáo"
+    words = "đã báo cáo" if column else "đã có phân loại"
+    assert coverage.coverage_text(row) == f"{reported}/3 xã, phường {words}"
 
 
 def test_the_reporting_index_counts_any_measured_figure_not_a_reported_commune_count(small_geo):
