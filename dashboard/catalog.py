@@ -388,6 +388,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "drugs",
         "status",
         "up",
+        headline=True,  # the national goal's measure (50% of communes by 2030; provinces 20% in 2025)
     ),
     Indicator(
         "drug_problem_communes",

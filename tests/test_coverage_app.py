@@ -100,3 +100,30 @@ def test_map_legend_says_how_many_communes_have_a_figure(partial_env):
     at.radio(key="map_view").set_value("indicator").run()
     assert not at.exception, [e.value for e in at.exception]
     assert f"{REPORTING}/10 xã, phường đã báo cáo" in [c.value for c in at.caption]
+
+
+def test_a_province_that_reported_18_of_142_drug_free_communes_shows_12_68_percent(
+    tmp_path, geography, monkeypatch
+):
+    """The reference lists 172 communes in Thái Nguyên; the report's own 142 is the base."""
+    facts = pl.DataFrame(
+        [
+            (dt.date(2022, 12, 1), "19", "reported_drug_free_communes", 18.0),
+            (dt.date(2022, 12, 1), "19", "reported_commune_total", 142.0),
+        ],
+        schema=schema.FACTS_SCHEMA,
+        orient="row",
+    )
+    write_snapshot(
+        tmp_path / "snapshots", "2022-12-31", facts,
+        pl.DataFrame(schema=schema.STATUS_SCHEMA), pl.DataFrame(schema=schema.TARGETS_SCHEMA),
+        as_of="2022-12-31", created_at="2023-01-05T08:00:00+07:00", source="Báo cáo thử", demo=False,
+    )  # fmt: skip
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["province"] = "19"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    values = {m.label: m.value for m in at.metric}
+    assert values[CATALOG["drug_free_share"].label("vi")] == "12,68%"
+    assert "theo số báo cáo" in [c.value for c in at.caption]
