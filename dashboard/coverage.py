@@ -43,13 +43,16 @@ def units_reporting(
     return set(lf.select(pl.col("unit_code").unique()).collect()["unit_code"].to_list())
 
 
-def reporting_index(facts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """(period, unit_code) of every unit that filed a measured figure that month: the small
-    index the pages count coverage on, read once per snapshot (a reported commune count is not
-    a unit's report of the month)."""
+def reporting_index(
+    facts: pl.DataFrame | pl.LazyFrame, indicators: Iterable[str] = MONTHLY_INDICATORS
+) -> pl.DataFrame:
+    """(period, unit_code) of every unit that filed a figure of ``indicators`` that month: the
+    small index the pages count coverage on, read once per snapshot. By default the measured
+    figures (a reported commune count is not a unit's report of the month); with
+    ``REPORTED_COUNTS``' ids, the units that gave commune counts."""
     return (
         facts.lazy()
-        .filter(pl.col("indicator").is_in(sorted(MONTHLY_INDICATORS)))
+        .filter(pl.col("indicator").is_in(sorted(indicators)))
         .select("period", "unit_code")
         .unique()
         .sort("period", "unit_code")

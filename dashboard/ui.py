@@ -268,11 +268,12 @@ def coverage_notes(
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _reporting_index(folder: str, snapshot_id: str, scope: Access) -> pl.DataFrame:
+def _reporting_index(folder: str, snapshot_id: str, scope: Access, counts: bool = False) -> pl.DataFrame:
     # One scan per snapshot view and scope (the scoped snapshot's own rows), then filters only.
     snap = load(folder, snapshot_id, scope)
-    return coverage.reporting_index(
-        structure_rows(snap.scan(), snap.structure_from, geography_of(snapshot_id))
+    rows = structure_rows(snap.scan(), snap.structure_from, geography_of(snapshot_id))
+    return (
+        coverage.reporting_index(rows, REPORTED_COUNTS.values()) if counts else coverage.reporting_index(rows)
     )
 
 
@@ -332,15 +333,18 @@ def _coverage_table(
     )
 
 
-def status_source(folder: str, snapshot_id: str, codes: tuple[str, ...], year: int) -> str | None:
-    """Where the selection's commune counts of ``year`` come from: "list", "report", "mixed" or None."""
+def status_source(
+    folder: str, snapshot_id: str, codes: tuple[str, ...], year: int
+) -> tuple[str | None, dict | None]:
+    """Where the selection's commune counts of ``year`` come from ("list", "report", "mixed" or
+    None), and how many of its units gave counts in their reports (a coverage row)."""
     return _status_source(folder, snapshot_id, access(), codes, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _status_source(
     folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], year: int
-) -> str | None:
+) -> tuple[str | None, dict | None]:
     snap = load(folder, snapshot_id, scope)
     geo = geography_of(snapshot_id)
     mine = [c for c in codes if snap.allows(c)]
@@ -348,21 +352,32 @@ def _status_source(
     counts = query.status_counts(snap.status, geo, mine, (year, year), query.reported_by_year(reported))
     sources = set(counts["source"].to_list())
     if not sources:
-        return None
-    return sources.pop() if len(sources) == 1 else "mixed"
+        return None, None
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    units = coverage.units_reporting(
+        _reporting_index(folder, snapshot_id, scope, counts=True), None, first, last
+    )
+    cover = coverage.combined(coverage.coverage(geo, mine, units))
+    return (sources.pop() if len(sources) == 1 else "mixed"), cover
 
 
-def figure_note(card: views.Kpi, cover: dict | None, source: str | None, lang: str) -> str:
+def figure_note(
+    card: views.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
+) -> str:
     """The line under a headline figure: units reporting (marked when partial), or the source of a
-    commune count ("theo danh sách xã" / "theo số báo cáo"); nothing under a figure that is not there."""
+    commune count ("theo danh sách xã" / "theo số báo cáo", marked when the reported counts are
+    summed from part of the units); nothing under a figure that is not there."""
     indicator = card.indicator
     if card.value is None:
         return ""
     if CATALOG[indicator].kind == "status":
-        if source is None:
+        origin, counted = source
+        if origin is None:
             return ""
-        keys = ("list", "report") if source == "mixed" else (source,)
-        return ", ".join(t(f"status.source.{k}", lang) for k in keys)
+        keys = ("list", "report") if origin == "mixed" else (origin,)
+        words = ", ".join(t(f"status.source.{k}", lang) for k in keys)
+        mark = coverage.partial_mark(counted, lang) if origin == "report" else ""
+        return f"{words} · {mark}" if mark else words
     mark = coverage.partial_mark(cover, lang)
     return mark or coverage.coverage_text(cover, lang)
 
