@@ -267,3 +267,30 @@ def test_the_guide_sheet_explains_counts_and_unknown_flags():
     for status_id in REPORTED_COUNTS:
         if status_id in CATALOG:
             assert f"{status_id} — {CATALOG[status_id].label_vi}" in guide
+
+
+@pytest.mark.parametrize(
+    ("complex_", "healthy", "expected"),
+    [
+        ([None, None, None], [None, None, None], (None, None)),  # nothing said: unknown
+        ([True, None, None], [False, None, None], (True, False)),  # one settles it
+        ([False, None, False], [True, True, None], (None, None)),  # one silent: unknown
+        ([False, False, False], [True, True, True], (False, True)),
+    ],
+)
+def test_merged_communes_keep_unknown_flags_unknown(complex_, healthy, expected):
+    """Old communes 18622, 18628 and 18637 became one 2025 commune (18628)."""
+    from dashboard import reform
+
+    status = pl.DataFrame(
+        {
+            "year": [2022] * 3,
+            "commune_code": ["18622", "18628", "18637"],
+            "drug_class": ["khong_ma_tuy"] * 3,
+            "complex": complex_,
+            "healthy": healthy,
+        },
+        schema=schema.STATUS_SCHEMA,
+    )
+    out = reform.status_to_new_structure(status, reform.load_crosswalk(), structure_from=None)
+    assert out.select("commune_code", "complex", "healthy").rows() == [("18628", *expected)]
