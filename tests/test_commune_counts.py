@@ -294,3 +294,24 @@ def test_merged_communes_keep_unknown_flags_unknown(complex_, healthy, expected)
     )
     out = reform.status_to_new_structure(status, reform.load_crosswalk(), structure_from=None)
     assert out.select("commune_code", "complex", "healthy").rows() == [("18628", *expected)]
+
+
+def test_a_goal_on_communes_with_drug_problems_is_projected_and_drawn(data_dir, geography):
+    from dashboard import goal_charts
+
+    report = _import(
+        data_dir,
+        geography,
+        facts=[
+            (THAI_NGUYEN, f"12/{year}", "Xã có tệ nạn ma túy", str(count))
+            for year, count in ((2020, 140), (2021, 130), (2022, 124))
+        ],
+        targets=[(2024, THAI_NGUYEN, "drug_problem_communes", "at_most", "100", "KH")],
+    )
+    assert report.ok, report.lines()
+    snap = load_snapshot(report.written, geography)
+    (goal,) = goals.project_goals(snap, geography, unit=THAI_NGUYEN, metric="drug_problem_communes")
+    assert goal.deadline == 2024 and goal.verdict in goals.VERDICTS
+    (figure,) = goal_charts.commune_trajectories([goal])
+    drawn = [v for trace in figure.data for v in (trace.y or ()) if v is not None]
+    assert {140, 130, 124} <= set(drawn)
