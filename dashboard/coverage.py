@@ -71,12 +71,18 @@ def coverage(geography: Geography, codes: Sequence[str], reporting: set[str]) ->
     """
     covered: dict[str, bool] = {}
     complete: dict[str, bool] = {}
+    bottom = geography.levels[-1]
+
+    def expected(code: str) -> bool:
+        # A unit with no units below it above the communes (the island districts without
+        # communes) has no one to report for it: counted only when it reported itself.
+        return code in reporting or geography.level(code) == bottom or bool(_children(geography, code))
 
     def walk(code: str) -> tuple[bool, bool]:
         """(anything reported at or below, complete) — memoised, children first."""
         if code in covered:
             return covered[code], complete[code]
-        children = _children(geography, code)
+        children = [c for c in _children(geography, code) if expected(c)]
         results = [walk(c) for c in children]
         own = code in reporting
         covered[code] = own or any(r[0] for r in results)
@@ -87,7 +93,7 @@ def coverage(geography: Geography, codes: Sequence[str], reporting: set[str]) ->
     for code in dict.fromkeys(codes):
         if code != COUNTRY_CODE and not geography.has(code):
             continue
-        children = _children(geography, code)
+        children = [c for c in _children(geography, code) if expected(c)]
         walk(code)
         rows.append(
             (

@@ -225,3 +225,19 @@ def test_coverage_of_a_scoped_reader_counts_only_units_in_scope(tmp_path, geogra
     assert not scoped.allows("01") and not scoped.allows("005")
     whole = coverage.coverage(geography, ["01"], set(coverage.reporting_index(snap.scan())["unit_code"]))
     assert whole["reported"].item() == 2  # what the whole snapshot would say about Hà Nội
+
+
+def test_a_district_without_communes_is_not_waited_for(geography):
+    """Five island districts have no communes: the country is complete when every commune reported."""
+    communes = set(geography.units_at("commune")["unit_code"].to_list())
+    row = coverage.coverage(geography, [COUNTRY_CODE], communes).row(0, named=True)
+    assert (row["reported"], row["total"], row["complete"]) == (63, 63, True)
+    islands = [d for d in geography.units_at("district")["unit_code"].to_list() if not geography.children(d)]
+    assert len(islands) == 5
+    province = geography.parent(islands[0])
+    districts = [d for d in geography.children(province) if d not in islands]
+    row = coverage.coverage(geography, [province], communes).row(0, named=True)
+    assert (row["reported"], row["total"]) == (len(districts), len(districts))
+    # An island district that reports its own figure is counted.
+    row = coverage.coverage(geography, [province], communes | {islands[0]}).row(0, named=True)
+    assert row["total"] == len(districts) + 1
