@@ -163,6 +163,10 @@ def by_period(
     if not needed:
         return pl.DataFrame(schema=schema)
     lf = facts.lazy().filter(pl.col("period").is_between(dt.date(years[0], 1, 1), dt.date(years[1], 12, 1)))
+    if COUNTRY_CODE not in codes:
+        # Only the units' own subtrees matter: a province's periods need not carry the country.
+        subtree = {u for c in codes if geography.has(c) for u in (c, *geography.descendants(c))}
+        lf = lf.filter(pl.col("unit_code").is_in(sorted(subtree)))
     # A ``reporting_index`` (no indicator column) counts a unit that filed any figure in the period.
     per_indicator = "indicator" in lf.collect_schema().names()
     if per_indicator:
