@@ -201,18 +201,34 @@ def by_period(
 
 def with_text(frame: pl.DataFrame, cover: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
     """``frame`` (unit_code, indicator, period, …) with a ``coverage`` text column: the partial
-    mark where a figure is partial, else how many units reported; empty where none applies."""
+    mark where a figure is partial, else how many units reported; empty where none applies.
+    A ``complete`` column becomes false where the figure is partial over space as well as time."""
     texts = pl.DataFrame(
         [
-            (r["unit_code"], r["indicator"], r["period"], partial_mark(r, lang) or coverage_text(r, lang))
+            (
+                r["unit_code"],
+                r["indicator"],
+                r["period"],
+                partial_mark(r, lang) or coverage_text(r, lang),
+                r["complete"],
+            )
             for r in cover.iter_rows(named=True)
         ],
-        schema={"unit_code": pl.String, "indicator": pl.String, "period": pl.Date, "coverage": pl.String},
+        schema={
+            "unit_code": pl.String,
+            "indicator": pl.String,
+            "period": pl.Date,
+            "coverage": pl.String,
+            "_whole": pl.Boolean,
+        },
         orient="row",
     )
-    return frame.join(texts, on=["unit_code", "indicator", "period"], how="left").with_columns(
+    out = frame.join(texts, on=["unit_code", "indicator", "period"], how="left").with_columns(
         pl.col("coverage").fill_null("")
     )
+    if "complete" in out.columns:
+        out = out.with_columns((pl.col("complete") & pl.col("_whole").fill_null(True)).alias("complete"))
+    return out.drop("_whole")
 
 
 def combined(frame: pl.DataFrame) -> dict | None:

@@ -241,3 +241,23 @@ def test_a_district_without_communes_is_not_waited_for(geography):
     # An island district that reports its own figure is counted.
     row = coverage.coverage(geography, [province], communes | {islands[0]}).row(0, named=True)
     assert row["total"] == len(districts) + 1
+
+
+def test_a_unit_that_stops_early_gets_no_false_months_note(small_geo):
+    """Per-unit completeness must not write "12 tháng" under a full year the snapshot covers."""
+    from dashboard import views
+
+    facts = facts_frame(
+        [(f"2022-{m:02d}", "90001", "compulsory_rehab", 1) for m in range(1, 9)]
+        + [(f"2022-{m:02d}", "90003", "compulsory_rehab", 1) for m in range(1, 13)]
+        + [(f"2023-{m:02d}", "90003", "compulsory_rehab", 1) for m in range(1, 4)]
+    )
+    out = query.summarize(
+        facts, EMPTY_STATUS, small_geo, ["90001", "90003"], ["compulsory_rehab"], grain="year"
+    )
+    labelled = views.label_periods(out, "year", "vi", dt.date(2023, 3, 1))
+    notes = {(u, p.year): n for u, p, n in labelled.select("unit_code", "period", "period_note").iter_rows()}
+    assert notes == {("90001", 2022): None, ("90003", 2022): None, ("90003", 2023): "3 tháng"}
+    assert dict(
+        out.filter(pl.col("period") == dt.date(2022, 1, 1)).select("unit_code", "complete").iter_rows()
+    ) == {"90001": False, "90003": True}

@@ -93,6 +93,8 @@ def test_trends_table_and_its_download_say_how_many_units_reported(partial_env):
     with_coverage = [frame for frame in tables_shown if column in frame.columns]
     assert with_coverage, [list(frame.columns) for frame in tables_shown]
     assert set(with_coverage[0][column]) == {f"một phần: {REPORTING}/10 xã, phường"}
+    # The year's months are all there, but not its wards: the figure is not complete.
+    assert set(with_coverage[0][t("column.complete", "vi")]) == {t("value.no", "vi")}
 
 
 def test_map_legend_says_how_many_communes_have_a_figure(partial_env):
