@@ -1000,6 +1000,38 @@ def _check_typed_rates(
             )
 
 
+def _check_counts_against_lists(
+    imported: pl.DataFrame, status: pl.DataFrame, geography: Geography, report: ImportReport
+) -> None:
+    """A reported commune count for a unit and year that a commune list also covers: the list
+    wins (query.status_counts), so a count that differs from it is named, with both figures."""
+    reported_ids = {fact: status_id for status_id, fact in REPORTED_COUNTS.items()}
+    rows = imported.filter(pl.col("indicator").is_in(list(reported_ids)))
+    if rows.is_empty() or status.is_empty():
+        return
+    for (code, year), part in rows.group_by(
+        "unit_code", pl.col("period").dt.year().alias("year"), maintain_order=True
+    ):
+        counts = query.status_counts(status, geography, [code], (year, year))
+        if counts.is_empty():
+            continue
+        listed = counts.row(0, named=True)
+        for indicator, value, row in part.sort("period").select("indicator", "value", "_row").iter_rows():
+            status_id = reported_ids[indicator]
+            if status_id == "commune_total" or listed[status_id] is None or listed[status_id] == value:
+                continue
+            report.warnings.append(
+                Problem(
+                    "warning",
+                    SHEET_FACTS,
+                    f"{CATALOG[status_id].label_vi} của {geography.name(code)} năm {year}: báo cáo ghi "
+                    f"{fmt_number(value)}, danh sách xã ở trang '{SHEET_STATUS}' có "
+                    f"{fmt_number(listed[status_id])} — dùng số theo danh sách xã",
+                    where=f"dòng {row}",
+                )
+            )
+
+
 def _check_achievement(
     targets: pl.DataFrame,
     merged: pl.DataFrame,
@@ -1168,6 +1200,7 @@ def check_import(
         part_status = merged_status.filter(in_years)
         if not imported.is_empty():
             _check_parent_sums(part, imported, geo, report)
+            _check_counts_against_lists(imported, part_status, geo, report)
         _check_typed_rates(
             [r for r in typed if not versioned or _typed_in(r, is_new)],
             part,

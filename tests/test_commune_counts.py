@@ -161,6 +161,11 @@ def test_the_list_wins_over_the_report_and_says_so(data_dir, geography):
     assert values[(NAM_TU_LIEM, "complex_communes")] == 1
     counts = query.status_counts(snap.status, geography, [NAM_TU_LIEM], (2022, 2022))
     assert counts["source"].to_list() == ["list"]
+    # The import said so, with both figures.
+    assert [w.message for w in report.warnings] == [
+        "Xã, phường không có ma túy của Quận Nam Từ Liêm năm 2022: báo cáo ghi 8, danh sách xã ở trang "
+        "'Phân loại xã' có 1 — dùng số theo danh sách xã"
+    ]
 
 
 def test_a_list_silent_on_complex_and_healthy_gives_unknown_not_zero(data_dir, geography):
