@@ -513,7 +513,7 @@ class ScopedSnapshot:
     def __getattr__(self, name: str):
         # Metadata only (id, dates, manifest, months, path for files beside it); data reads are below.
         if name in ("snapshot_id", "path", "manifest", "stats", "warnings", "as_of", "demo", "source",
-                    "last_period", "years"):  # fmt: skip
+                    "last_period", "years", "structure_from"):  # fmt: skip
             return getattr(self._inner, name)
         raise AttributeError(f"{type(self).__name__} không cho đọc {name!r} (ngoài phạm vi được phép)")
 

@@ -41,6 +41,9 @@ class Indicator:
     headline: bool = False
     note_vi: str = ""  # what the indicator counts, where its label alone is not enough
     note_en: str = ""
+    # A commune count as a report prints it ("18/142 xã … không có tệ nạn ma túy"): a stored stock
+    # that feeds the status count named here where no commune list exists (query.status_counts).
+    reported_for: str | None = None
 
     @property
     def is_fact(self) -> bool:
@@ -434,6 +437,43 @@ INDICATORS: tuple[Indicator, ...] = (
         "drugs",
         "status",
         "up",
+        headline=True,  # the national goal's measure (50% of communes by 2030; provinces 20% in 2025)
+    ),
+    Indicator(
+        "drug_problem_communes",
+        "Xã, phường có tệ nạn ma túy",
+        "Communes with drug problems",
+        *_COMMUNE,
+        "drugs",
+        "status",
+        "down",
+    ),
+    # Commune counts as reports print them, stored as facts at the report's month (a stock: the
+    # count on that date). The list of communes wins where one exists for the unit and year.
+    *(
+        Indicator(
+            f"reported_{status_id}",
+            f"{vi} (theo số báo cáo)",
+            f"{en} (as reported)",
+            *_COMMUNE,
+            "drugs",
+            "stock",
+            better,
+            reported_for=status_id,
+        )
+        for status_id, vi, en, better in (
+            ("key_communes", "Số xã, phường trọng điểm về ma túy", "Key communes", "down"),
+            ("complex_communes", "Số xã, phường phức tạp về ma túy, mại dâm", "Complex communes", "down"),
+            ("healthy_communes", "Số xã, phường lành mạnh", "Healthy communes", "up"),
+            ("drug_free_communes", "Số xã, phường không có tệ nạn ma túy", "Drug-free communes", "up"),
+            (
+                "drug_problem_communes",
+                "Số xã, phường có tệ nạn ma túy",
+                "Communes with drug problems",
+                "down",
+            ),
+            ("commune_total", "Tổng số xã, phường, thị trấn", "Communes in the unit", "neutral"),
+        )
     ),
     # Report figures kept for completeness: not stored as facts
     Indicator(
@@ -484,6 +524,10 @@ STOCK_INDICATORS: frozenset[str] = frozenset(i.id for i in INDICATORS if i.kind 
 FLOW_INDICATORS: frozenset[str] = frozenset(i.id for i in INDICATORS if i.kind == "flow")
 RATE_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.kind == "rate")
 STATUS_INDICATORS: tuple[str, ...] = tuple(i.id for i in INDICATORS if i.kind == "status")
+# Status count → the stored indicator that carries it as a report prints it (plus the denominator).
+REPORTED_COUNTS: dict[str, str] = {i.reported_for: i.id for i in INDICATORS if i.reported_for}
+# Stored indicators measured month by month in every unit (reported commune counts are not).
+MONTHLY_INDICATORS: frozenset[str] = FACT_INDICATORS - frozenset(REPORTED_COUNTS.values())
 
 # The forms of rehab the catalog counts; ``rehab_total`` is reported on its own, and in the
 # demo it is their sum.
@@ -509,5 +553,10 @@ def get(indicator_id: str) -> Indicator:
 
 
 def in_domain(domain: str) -> list[Indicator]:
-    """Indicators of one domain that can be charted (facts and rates)."""
-    return [i for i in INDICATORS if i.domain == domain and i.kind in ("stock", "flow", "rate")]
+    """Indicators of one domain that can be charted (facts and rates; reported commune counts are
+    charted through their status count)."""
+    return [
+        i
+        for i in INDICATORS
+        if i.domain == domain and i.kind in ("stock", "flow", "rate") and i.reported_for is None
+    ]

@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from dashboard import reform, schema
-from dashboard.catalog import FACT_INDICATORS, REHAB_FORMS
+from dashboard.catalog import MONTHLY_INDICATORS, REHAB_FORMS
 from dashboard.geography import Geography
 from dashboard.snapshot import write_snapshot
 
@@ -617,7 +617,7 @@ def build(geography: Geography, seed: int = DEMO_SEED) -> DemoData:
         if profile.code == HANOI:
             place_nam_tu_liem_addicts(series, communes)
         add_rehab_total(series)
-        missing = FACT_INDICATORS - set(series)
+        missing = MONTHLY_INDICATORS - set(series)
         if missing:
             raise AssertionError(f"demo thiếu chỉ tiêu: {sorted(missing)}")
         codes = communes["commune_code"].to_list()
@@ -761,10 +761,10 @@ def _to_arrays(facts: pl.DataFrame, codes: list[str], months: list[dt.date]) -> 
         .join(code_index, on="unit_code")
         .join(month_index, on="period")
     )
-    if frame.height != len(codes) * len(months) * len(FACT_INDICATORS):
+    if frame.height != len(codes) * len(months) * len(MONTHLY_INDICATORS):
         raise ValueError("số liệu không đủ mọi xã, mọi tháng, mọi chỉ tiêu")
     out = {}
-    for indicator in sorted(FACT_INDICATORS):
+    for indicator in sorted(MONTHLY_INDICATORS):
         part = frame.filter(pl.col("indicator") == indicator)
         values = np.zeros((len(codes), len(months)), dtype=np.int64)
         values[part["_row"].to_numpy(), part["_col"].to_numpy()] = np.rint(part["value"].to_numpy())
@@ -886,7 +886,7 @@ def continue_series(
     s["pregnant_hiv"] = pregnant
     s["pregnant_hiv_pmtct"] = rng.binomial(pregnant, share("pregnant_hiv_pmtct", "pregnant_hiv"))
     add_rehab_total(s)
-    missing = FACT_INDICATORS - set(s)
+    missing = MONTHLY_INDICATORS - set(s)
     if missing:
         raise AssertionError(f"phần nối dài thiếu chỉ tiêu: {sorted(missing)}")
     return {k: np.asarray(v, dtype=np.int64) for k, v in s.items()}

@@ -286,7 +286,14 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
 
 def commune_trajectories(goals: Sequence[GoalProjection]) -> list[go.Figure]:
     """Trajectory charts of the commune-count goals (key, complex, healthy, drug-free), in that order."""
-    order = ("key_communes", "complex_communes", "healthy_communes", "drug_free_communes", "drug_free_share")
+    order = (
+        "key_communes",
+        "complex_communes",
+        "healthy_communes",
+        "drug_free_communes",
+        "drug_free_share",
+        "drug_problem_communes",
+    )
     chosen = sorted(
         (g for g in goals if g.metric in order), key=lambda g: (order.index(g.metric), g.unit_code)
     )

@@ -30,7 +30,7 @@ import polars as pl
 
 from dashboard import query
 from dashboard.access import suppress_small_counts
-from dashboard.catalog import CATALOG, FLOW_INDICATORS
+from dashboard.catalog import CATALOG, FLOW_INDICATORS, REPORTED_COUNTS
 from dashboard.formatting import fmt_number, fmt_pct
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
@@ -83,12 +83,14 @@ STATUS_CATEGORY: dict[str, str] = {
     "key_communes": "key",
     "drug_free_communes": "drug_free",
     "drug_free_share": "drug_free",
+    "drug_problem_communes": "drug_problem",
 }
 CATEGORY_LABELS: dict[str, str] = {
     "healthy": "xã lành mạnh",
     "complex": "xã phức tạp",
     "key": "xã trọng điểm",
     "drug_free": "xã không ma túy",
+    "drug_problem": "xã có tệ nạn ma túy",
 }
 
 
@@ -401,6 +403,8 @@ def _category_mask(category: str) -> pl.Expr:
         return pl.col("drug_class").is_in(list(KEY_CLASSES))
     if category == "drug_free":
         return pl.col("drug_class") == "khong_ma_tuy"
+    if category == "drug_problem":
+        return pl.col("drug_class") != "khong_ma_tuy"
     raise ValueError(f"Nhóm xã không hợp lệ: {category!r}")
 
 
@@ -412,6 +416,8 @@ class _Values:
     same_period: dict[tuple[str, str], Fraction] = field(default_factory=dict)  # prev year, months ≤ as_of
     classified: dict[tuple[str, int], int] = field(default_factory=dict)
     members: dict[tuple[str, str, int], frozenset[str]] = field(default_factory=dict)
+    # Status metrics per (unit, metric, year) from query.status_counts: the list, else the report.
+    counts: dict[tuple[str, str, int], Fraction] = field(default_factory=dict)
 
     def value(self, unit: str, metric: str, year: int) -> Fraction | None:
         entry = CATALOG[metric]
@@ -432,16 +438,7 @@ class _Values:
         return self.same_period.get((unit, metric))
 
     def _status_value(self, unit: str, metric: str, year: int) -> Fraction | None:
-        total = self.classified.get((unit, year))
-        if not total:
-            return None
-        members = self.members.get((unit, STATUS_CATEGORY[metric], year))
-        if members is None:
-            return None
-        count = len(members)
-        if metric == "drug_free_share":
-            return Fraction(count * 100, total)
-        return Fraction(count)
+        return self.counts.get((unit, metric, year))
 
 
 def _rate(numerator: Fraction | None, denominator: Fraction | None) -> Fraction | None:
@@ -537,6 +534,10 @@ def _collect_values(
             frame = frame.filter(pl.col("period").dt.year() == prev)  # not the next year a span reaches
             for unit, indicator, value in frame.select("unit_code", "indicator", "value").iter_rows():
                 values.same_period[(unit, indicator)] = to_fraction(value)
+    status_metrics = [m for m in metrics if CATALOG[m].kind == "status"]
+    last_year = min(years[1], as_of.year)
+    if status_metrics and units and years[0] <= last_year:
+        _collect_counts(values, facts, status, geography, units, (years[0], last_year), as_of)
     categories = {STATUS_CATEGORY[m] for m in metrics if m in STATUS_CATEGORY}
     if categories and units:
         in_years = status.filter(pl.col("year").is_between(years[0], min(years[1], as_of.year)))
@@ -554,6 +555,35 @@ def _collect_values(
                     codes = group.filter(_category_mask(category))["commune_code"].to_list()
                     values.members[(unit, category, year)] = frozenset(codes)
     return values
+
+
+def _collect_counts(
+    values: _Values,
+    facts,
+    status: pl.DataFrame,
+    geography: Geography,
+    units: Sequence[str],
+    years: tuple[int, int],
+    as_of: dt.date,
+) -> None:
+    """Status metrics as exact fractions, through ``query.status_counts`` (one rule for the list
+    and the report's own counts, and for the share's base)."""
+    reported_ids = sorted(REPORTED_COUNTS.values())
+    if callable(facts):
+        monthly = facts(list(units), reported_ids, years)
+    else:
+        monthly = query.rollup_months(facts, geography, units, reported_ids, years)
+    monthly = monthly.filter(pl.col("period") <= as_of)
+    counts = query.status_counts(status, geography, units, years, query.reported_by_year(monthly))
+    for row in counts.iter_rows(named=True):
+        unit, year = row["unit_code"], int(row["year"])
+        for metric in STATUS_CATEGORY:
+            if metric == "drug_free_share":
+                free, total = row["drug_free_communes"], row["commune_total"]
+                if free is not None and total:
+                    values.counts[(unit, metric, year)] = to_fraction(free) * 100 / to_fraction(total)
+            elif row[metric] is not None:
+                values.counts[(unit, metric, year)] = to_fraction(row[metric])
 
 
 # --- judging targets -----------------------------------------------------------------------

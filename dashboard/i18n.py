@@ -314,6 +314,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "goals.category.complex": {"vi": "xã phức tạp", "en": "complex communes"},
     "goals.category.key": {"vi": "xã trọng điểm", "en": "key communes"},
     "goals.category.drug_free": {"vi": "xã không ma túy", "en": "drug-free communes"},
+    "goals.category.drug_problem": {"vi": "xã có tệ nạn ma túy", "en": "communes with drug problems"},
     "goals.category.other": {"vi": "đơn vị", "en": "units"},
     "goals.chart.quotas": {
         "vi": "Thực hiện chỉ tiêu — {area}, {period}",
@@ -597,6 +598,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Một xã có thể vừa là xã trọng điểm vừa là xã phức tạp; trên bản đồ xã đó mang màu trọng điểm.",
         "en": "A commune may be both key and complex; on the map it takes the key colour.",
     },
+    "status.unknown": {"vi": "chưa có số liệu", "en": "no figures yet"},
+    "status.source.list": {"vi": "theo danh sách xã", "en": "from the commune list"},
+    "status.source.report": {"vi": "theo số báo cáo", "en": "as reported"},
+    "coverage.line": {
+        "vi": "{reported}/{total} {children} đã báo cáo",
+        "en": "{reported} of {total} {children} reported",
+    },
+    "coverage.partial": {
+        "vi": "một phần: {reported}/{total} {children}",
+        "en": "partial: {reported}/{total} {children}",
+    },
+    "coverage.classified": {
+        "vi": "{reported}/{total} xã, phường đã có phân loại",
+        "en": "{reported} of {total} communes classified",
+    },
+    "coverage.own": {"vi": "số của chính đơn vị", "en": "the unit's own figure"},
+    "coverage.hidden": {
+        "vi": "số đơn vị đã báo cáo không hiển thị (ngoài phạm vi được xem)",
+        "en": "units reporting not shown (outside your scope)",
+    },
+    "coverage.children.district": {"vi": "quận, huyện", "en": "districts"},
+    "coverage.children.commune": {"vi": "xã, phường", "en": "communes"},
+    "coverage.children.province": {"vi": "tỉnh, thành phố", "en": "provinces"},
+    "coverage.children.unit": {"vi": "đơn vị", "en": "units"},
+    "column.coverage": {"vi": "Đơn vị đã báo cáo", "en": "Units reporting"},
+    "column.status_source": {"vi": "Nguồn số xã", "en": "Source of commune counts"},
     "map.listed": {
         "vi": "Theo danh sách (một xã có thể ở hai danh sách): trọng điểm {key_n}, phức tạp {complex_n}, "
         "lành mạnh {healthy_n}.",

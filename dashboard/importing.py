@@ -33,6 +33,7 @@ from dashboard.catalog import (
     FLOW_INDICATORS,
     PARTS_OF_WHOLE,
     PARTS_OF_WHOLE_WARNED,
+    REPORTED_COUNTS,
     STOCK_INDICATORS,
 )
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct
@@ -85,7 +86,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     SHEET_FACTS: ("unit", "period", "indicator", "value"),
-    SHEET_STATUS: ("year", "unit", "drug_class", "complex", "healthy"),
+    SHEET_STATUS: ("year", "unit", "drug_class"),
     SHEET_TARGETS: ("year", "unit", "metric", "rule", "value"),
 }
 # The header written in the template for each column (the first accepted spelling, with accents).
@@ -880,6 +881,37 @@ def parse_period(text: str | None) -> tuple[dt.date, dt.date] | None:
     return (period.first, period.last) if period else None
 
 
+# Commune counts as reports word them (folded), beside the catalog's own labels and ids.
+_COUNT_WORDS: dict[str, str] = {
+    fold(words): status_id
+    for words, status_id in (
+        ("Xã, phường, thị trấn không có tệ nạn ma túy", "drug_free_communes"),
+        ("Xã không có tệ nạn ma túy", "drug_free_communes"),
+        ("Xã không ma túy", "drug_free_communes"),
+        ("Xã, phường, thị trấn có tệ nạn ma túy", "drug_problem_communes"),
+        ("Xã có tệ nạn ma túy", "drug_problem_communes"),
+        ("Xã, phường lành mạnh", "healthy_communes"),
+        ("Xã, phường, thị trấn lành mạnh", "healthy_communes"),
+        ("Xã lành mạnh", "healthy_communes"),
+        ("Xã, phường phức tạp", "complex_communes"),
+        ("Xã phức tạp", "complex_communes"),
+        ("Xã, phường trọng điểm", "key_communes"),
+        ("Xã trọng điểm", "key_communes"),
+        ("Tổng số xã, phường, thị trấn", "commune_total"),
+        ("Số xã, phường, thị trấn", "commune_total"),
+    )
+}
+
+
+def _count_over_total(text) -> tuple[str, float] | None:
+    """'18/142' → ('18', 142.0): a count and the report's number of communes; None otherwise."""
+    m = re.fullmatch(r"\s*(\d[\d.]*)\s*/\s*(\d[\d.]*)\s*", str(text or ""))
+    if m is None:
+        return None
+    total = parse_number(m.group(2))
+    return (m.group(1), total) if total is not None else None
+
+
 def _yes_no(text: str | None) -> bool | None:
     s = fold(text or "")
     if s in YES:
@@ -949,7 +981,18 @@ def parse_facts(
                 Problem("error", SHEET_FACTS, period_reason, column=header["period"], where=where)
             )
             bad = True
-        indicator = _indicator(rec[header["indicator"]], ("stock", "flow", "rate"))
+        indicator = _indicator(rec[header["indicator"]], ("stock", "flow", "rate", "status"))
+        indicator = _COUNT_WORDS.get(fold(str(rec[header["indicator"]] or "")), indicator)
+        raw_value = rec[header["value"]]
+        count_total = None
+        if indicator in CATALOG and CATALOG[indicator].reported_for is not None:
+            indicator = CATALOG[indicator].reported_for
+        if indicator in REPORTED_COUNTS:
+            # A commune count as printed: "18/142" is 18 communes out of the report's 142.
+            indicator = REPORTED_COUNTS[indicator]
+            count_total = _count_over_total(raw_value)
+            if count_total is not None:
+                raw_value = count_total[0]
         if indicator is None:
             report.errors.append(
                 Problem(
@@ -961,7 +1004,6 @@ def parse_facts(
                 )
             )
             bad = True
-        raw_value = rec[header["value"]]
         value = parse_number(raw_value)
         if value is None:
             thousands = english_thousands(raw_value)
@@ -1024,9 +1066,35 @@ def parse_facts(
                 Problem("warning", SHEET_FACTS, reading.note, column=header["period"], where=where)
             )
         first, last = period
-        if CATALOG[indicator].kind == "rate":
+        if CATALOG[indicator].kind in ("rate", "status"):
             typed_rates.append((i, code, indicator, first, last, value))
             continue
+        if CATALOG[indicator].reported_for is not None and code is not None:
+            if resolver.geography(last).level(code) == "commune":
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_FACTS,
+                        f"số xã '{rec[header['indicator']]}' chỉ ghi cho tỉnh, huyện; phân loại của một xã "
+                        f"ghi ở trang '{SHEET_STATUS}'",
+                        column=header["indicator"],
+                        where=where,
+                    )
+                )
+                continue
+            if value != int(value):
+                report.errors.append(
+                    Problem(
+                        "error",
+                        SHEET_FACTS,
+                        f"số xã '{rec[header['value']]}' phải là số nguyên",
+                        column=header["value"],
+                        where=where,
+                    )
+                )
+                continue
+            if count_total is not None:
+                rows.append((i, code, REPORTED_COUNTS["commune_total"], first, last, count_total[1]))
         rows.append((i, code, indicator, first, last, value))
     facts, spans = _settle_ranges(rows, report, base_monthly, base_spans)
     return facts, spans, typed_rates
@@ -1241,7 +1309,12 @@ def parse_status(frame: pl.DataFrame, resolver: PeriodResolver, report: ImportRe
                 bad = True
             flags = {}
             for name in ("complex", "healthy"):
-                flags[name] = _yes_no(rec[cols[name]])
+                cell = rec[cols[name]] if name in cols else None
+                # An empty cell (or no column) says nothing: unknown, not "Không" (query.status_counts).
+                if cell is None or not str(cell).strip():
+                    flags[name] = None
+                    continue
+                flags[name] = _yes_no(cell)
                 if flags[name] is None:
                     report.errors.append(
                         Problem(
@@ -1473,12 +1546,49 @@ def _check_typed_rates(
         computed = out["value"].item()
         if abs(computed - value) > TYPED_PCT_TOLERANCE:
             entry = CATALOG[indicator]
+            parts = (
+                f"{entry.numerator} / {entry.denominator}"
+                if entry.kind == "rate"
+                else "số xã không có tệ nạn ma túy / tổng số xã"
+            )
             report.warnings.append(
                 Problem(
                     "warning",
                     SHEET_FACTS,
                     f"{entry.label_vi} ghi {typed_pct(value)} nhưng tính từ số liệu "
-                    f"({entry.numerator} / {entry.denominator}) là {fmt_pct(computed)}",
+                    f"({parts}) là {fmt_pct(computed)}",
+                    where=f"dòng {row}",
+                )
+            )
+
+
+def _check_counts_against_lists(
+    imported: pl.DataFrame, status: pl.DataFrame, geography: Geography, report: ImportReport
+) -> None:
+    """A reported commune count for a unit and year that a commune list also covers: the list
+    wins (query.status_counts), so a count that differs from it is named, with both figures."""
+    reported_ids = {fact: status_id for status_id, fact in REPORTED_COUNTS.items()}
+    rows = imported.filter(pl.col("indicator").is_in(list(reported_ids)))
+    if rows.is_empty() or status.is_empty():
+        return
+    for (code, year), part in rows.group_by(
+        "unit_code", pl.col("period").dt.year().alias("year"), maintain_order=True
+    ):
+        counts = query.status_counts(status, geography, [code], (year, year))
+        if counts.is_empty():
+            continue
+        listed = counts.row(0, named=True)
+        for indicator, value, row in part.sort("period").select("indicator", "value", "_row").iter_rows():
+            status_id = reported_ids[indicator]
+            if status_id == "commune_total" or listed[status_id] is None or listed[status_id] == value:
+                continue
+            report.warnings.append(
+                Problem(
+                    "warning",
+                    SHEET_FACTS,
+                    f"{CATALOG[status_id].label_vi} của {geography.name(code)} năm {year}: báo cáo ghi "
+                    f"{fmt_number(value)}, danh sách xã ở trang '{SHEET_STATUS}' có "
+                    f"{fmt_number(listed[status_id])} — dùng số theo danh sách xã",
                     where=f"dòng {row}",
                 )
             )
@@ -1661,6 +1771,7 @@ def check_import(
         part_spans = spans.filter(_in_structure("first_period", schema.STRUCTURE_FROM, is_new, versioned))
         if not imported.is_empty():
             _check_parent_sums(part, imported, geo, report)
+            _check_counts_against_lists(imported, part_status, geo, report)
         _check_typed_rates(
             [r for r in typed if not versioned or _typed_in(r, is_new)],
             part,
@@ -2054,8 +2165,14 @@ def template_bytes() -> bytes:
         "cáo của công an thường đếm riêng hai nhóm — khi đó ghi tổng của hai nhóm (ví dụ 539 người nghiện "
         "và 1.122 người sử dụng: ghi 1.661). Tổng số người cai nghiện (rehab_total) gồm mọi hình thức; "
         "kế hoạch năm của nó ghi ở trang Chỉ tiêu, quy tắc Tối thiểu.",
+        "Số xã theo báo cáo (cho tỉnh, huyện; không cho một xã): ghi ở trang này tên chỉ số đếm số xã "
+        "(ví dụ 'Xã, phường, thị trấn không có tệ nạn ma túy', 'Xã, phường lành mạnh', 'Xã có tệ nạn "
+        "ma túy', 'Tổng số xã, phường, thị trấn') với giá trị là số xã (95) hoặc số xã/tổng số xã "
+        f"của báo cáo (18/142). Nếu trang '{SHEET_STATUS}' có danh sách xã của đơn vị trong năm thì "
+        "danh sách được dùng.",
         f"Trang '{SHEET_STATUS}': Năm; Mã xã; Phân loại ma túy (Không ma túy / Có tệ nạn / "
-        "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không).",
+        "Trọng điểm loại I, II, III); Phức tạp (Có/Không); Lành mạnh (Có/Không). Để trống Phức tạp "
+        "hoặc Lành mạnh khi báo cáo không nói: số xã đó được ghi là chưa có số liệu, không phải 0.",
         f"Trang '{SHEET_TARGETS}': Năm; Mã đơn vị; Chỉ số; Quy tắc (Tối thiểu, Tối đa, Trên (%) — "
         "'trên 20%' là phải hơn 20%, đúng 20% là chưa đạt —, Tăng tối thiểu (%), Tăng trên (%), "
         "Giảm trên (%), Giảm (%) trở lên, Thêm mới tối thiểu, Giữ vững tất cả); Giá trị; Ghi chú; Tỷ lệ "

@@ -274,6 +274,24 @@ def category_counts(frame: pl.DataFrame) -> dict[str, int]:
     return {cat: int(found.get(cat, 0)) for cat in CATEGORY_COLORS}
 
 
+def reporting_row(frame: pl.DataFrame, column: str | None = None) -> dict:
+    """How many of the map's communes have a figure: a value in ``column`` (the indicator view), or
+    a classification for the year (``column`` None). A row in ``coverage.COVERAGE_SCHEMA``'s shape,
+    for ``coverage.coverage_text`` and ``coverage.partial_mark`` in the legend."""
+    if column is not None and column not in frame.columns:
+        column = "value"  # an indicator outside MAIN_FIGURES is kept only as the drawn value
+    has = pl.col(column).is_not_null() if column is not None else pl.col("category") != "no_data"
+    reported = int(frame.select(has.sum()).item()) if frame.height else 0
+    return {
+        "unit_code": None,
+        "child_level": "commune" if column is not None else "classified",
+        "reported": reported,
+        "total": frame.height,
+        "own": False,
+        "complete": reported == frame.height,
+    }
+
+
 def class_counts(frame: pl.DataFrame, column: str = "map_class") -> dict[str, int]:
     """Communes per value of ``column`` (map class, direction or value bin)."""
     return {k: int(v) for k, v in frame.group_by(column).len().iter_rows()}
@@ -666,12 +684,22 @@ def district_summary(status: pl.DataFrame, geo: Geography, area: Area, year: int
     out = names.join(sizes, on="district_code", how="left").join(
         counts.select(pl.col("unit_code").alias("district_code"), *columns), on="district_code", how="left"
     )
-    return out.with_columns(pl.col(columns).fill_null(0).cast(pl.UInt32)).sort("district_code")
+    # A district without a list has 0 classified communes, but its key, complex and healthy
+    # counts stay unknown (null), as do complex and healthy when its list is silent on them.
+    return (
+        out.with_columns(pl.col("classified_communes").fill_null(0), pl.col(columns[1:]).cast(pl.Float64))
+        .cast({c: pl.UInt32 for c in columns})
+        .sort("district_code")
+    )
 
 
-def listed_totals(summary: pl.DataFrame) -> dict[str, int]:
-    """Key, complex and healthy communes of the whole summary, counted by list (as reports count)."""
-    return {c: int(summary[f"{c}_communes"].sum()) for c in ("key", "complex", "healthy")}
+def listed_totals(summary: pl.DataFrame) -> dict[str, int | None]:
+    """Key, complex and healthy communes of the whole summary, counted by list (as reports count);
+    None where no district's list says anything about the category."""
+    return {
+        c: int(summary[f"{c}_communes"].sum()) if summary[f"{c}_communes"].is_not_null().any() else None
+        for c in ("key", "complex", "healthy")
+    }
 
 
 def district_table(summary: pl.DataFrame, lang: str = "vi", level: str = "district") -> pl.DataFrame:
@@ -679,14 +707,20 @@ def district_table(summary: pl.DataFrame, lang: str = "vi", level: str = "distri
 
     ``level``: what the rows are (``group_level``): districts, or provinces in the 2025 structure.
     """
+    unknown = t("status.unknown", lang)
+
+    def count(column: str) -> pl.Expr:
+        # An unknown count reads "chưa có số liệu", not an empty cell a reader could take for 0.
+        return pl.col(column).cast(pl.String).fill_null(unknown).alias(t(f"column.{column}", lang))
+
     return summary.select(
         pl.col("district_code").alias(t("column.unit_code", lang)),
         pl.col("district_name").alias(t(f"column.{level}", lang)),
         pl.col("communes").alias(t("map.total", lang)),
         pl.col("classified_communes").alias(t("column.classified_communes", lang)),
-        pl.col("key_communes").alias(t("column.key_communes", lang)),
-        pl.col("complex_communes").alias(t("column.complex_communes", lang)),
-        pl.col("healthy_communes").alias(t("column.healthy_communes", lang)),
+        count("key_communes"),
+        count("complex_communes"),
+        count("healthy_communes"),
     )
 
 

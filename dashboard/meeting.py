@@ -15,14 +15,15 @@ from functools import partial
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, goal_charts, maps, query, views
+from dashboard import charts, coverage, goal_charts, maps, query, views
 from dashboard.access import suppress_small_counts
-from dashboard.catalog import CATALOG
+from dashboard.catalog import CATALOG, MONTHLY_INDICATORS
 from dashboard.export import CaptionContext
 from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.goals import TargetResult, evaluate, hide_small_counts
 from dashboard.i18n import t
+from dashboard.snapshot import structure_rows
 
 # The sections a user can choose, in deck order.
 SECTIONS: tuple[str, ...] = ("drugs", "rehab", "prostitution", "trafficking", "hiv", "goals", "map")
@@ -116,6 +117,8 @@ class Pack:
     goals: tuple[TargetResult, ...] = field(repr=False)
     map_counts: dict[str, int] = field(default_factory=dict)
     lang: str = "vi"
+    # How many of the unit's child units reported any figure in the period (coverage.coverage row).
+    coverage: dict | None = None
 
     @property
     def caption(self) -> CaptionContext:
@@ -232,6 +235,15 @@ def build_pack(
     end_month = query.period_end_month(period, grain)
     complete = last_period is not None and end_month <= last_period
     reach = end_month if complete else last_period
+    # Counted on the rows the snapshot lets this reader see (a scoped snapshot's own scan).
+    reporting = coverage.units_reporting(
+        structure_rows(snapshot.scan(), snapshot.structure_from, geography),
+        MONTHLY_INDICATORS,  # a reported commune count is not the unit's own figure of the period
+        period,
+        end_month,
+    )
+    covered = coverage.coverage(geography, [unit], reporting)
+    cover = covered.row(0, named=True) if not covered.is_empty() else None
 
     years = (year - TREND_YEARS + 1, year)
     frame = query.summarize(
@@ -252,6 +264,8 @@ def build_pack(
     # Same period each year: the trend of "9 tháng" compares nine months with nine months.
     same_period = frame.filter(pl.col("period").dt.month() == period.month)
     figures = _figures(frame, unit, period)
+    # Complete per unit: the unit's own figures must reach the period's end, not only the snapshot's.
+    complete = complete and any(f.complete for f in figures.values() if CATALOG[f.indicator].is_fact)
     results = evaluate(snapshot, geography, unit=unit, year=year, as_of=reach)
     if small_counts is not None:
         results = hide_small_counts(results, geography, small_counts)
@@ -278,6 +292,7 @@ def build_pack(
         charts=(),
         goals=tuple(results),
         lang=lang,
+        coverage=cover,
     )
     built: list[Chart] = []
     note = pack.caption.source_line()

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 import polars as pl
 
-from dashboard.catalog import CATALOG, FLOW_INDICATORS, RATE_INDICATORS, STATUS_INDICATORS, STOCK_INDICATORS
+from dashboard.catalog import (
+    CATALOG,
+    FLOW_INDICATORS,
+    RATE_INDICATORS,
+    REPORTED_COUNTS,
+    STATUS_INDICATORS,
+    STOCK_INDICATORS,
+)
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.schema import KEY_CLASSES
 
@@ -168,7 +175,16 @@ def to_periods(monthly: pl.DataFrame, grain: str, last_period: dt.date | None) -
         pl.col("period").dt.offset_by(f"{months - 1}mo").alias("period_end"),
     )
     reach = last_period if last_period is not None else dt.date(9999, 12, 1)
-    out = out.with_columns((pl.col("period_end") <= reach).alias("complete"))
+    # Complete per unit: the period ends by the unit's own last month with data (a province whose
+    # figures stop in August has no complete 2022), and by the snapshot's.
+    unit_reach = monthly.group_by("unit_code").agg(pl.col("period").max().alias("_reach"))
+    out = (
+        out.join(unit_reach, on="unit_code", how="left")
+        .with_columns(
+            ((pl.col("period_end") <= reach) & (pl.col("period_end") <= pl.col("_reach"))).alias("complete")
+        )
+        .drop("_reach")
+    )
     return out.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)
 
 
@@ -227,53 +243,165 @@ def commune_category(status: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def status_counts(
-    status: pl.DataFrame,
-    geography: Geography,
-    codes: Sequence[str],
-    years: tuple[int, int] | None = None,
-) -> pl.DataFrame:
-    """Counts of communes by classification for each unit in ``codes`` and year.
+STATUS_SOURCES: tuple[str, ...] = ("list", "report")
 
-    Columns: unit_code, year, key_communes, complex_communes, healthy_communes,
-    drug_free_communes, classified_communes, drug_free_share (%, null when none classified).
-    """
+# The columns of ``status_counts``: the status metrics, the list's size and the base of the share.
+STATUS_COUNT_COLUMNS: tuple[str, ...] = (
+    "key_communes",
+    "complex_communes",
+    "healthy_communes",
+    "drug_free_communes",
+    "drug_problem_communes",
+    "classified_communes",
+    "commune_total",
+)
+
+
+def _commune_mapping(geography: Geography, codes: Sequence[str]) -> pl.DataFrame:
+    """(commune_code, unit_code) for every commune of each unit in ``geography``."""
     pairs = []
     for code in dict.fromkeys(codes):
-        communes = [code] if geography.level(code) == "commune" else geography.descendants(code, "commune")
+        if code == COUNTRY_CODE:
+            communes = geography.units_at("commune")["unit_code"].to_list()
+        elif not geography.has(code):
+            communes = []
+        else:
+            communes = (
+                [code] if geography.level(code) == "commune" else geography.descendants(code, "commune")
+            )
         pairs.append(
             pl.DataFrame(
                 {"commune_code": communes, "unit_code": [code] * len(communes)},
                 schema={"commune_code": pl.String, "unit_code": pl.String},
             )
         )
-    mapping = (
-        pl.concat(pairs)
-        if pairs
-        else pl.DataFrame(schema={"commune_code": pl.String, "unit_code": pl.String})
+    if not pairs:
+        return pl.DataFrame(schema={"commune_code": pl.String, "unit_code": pl.String})
+    return pl.concat(pairs)
+
+
+def reported_by_year(monthly: pl.DataFrame) -> pl.DataFrame:
+    """Reported commune counts (``reported_*`` facts) per unit and year: the year's last figure.
+
+    Columns: unit_code, year, one column per status count (and ``commune_total``), null where the
+    report gave none.
+    """
+    wanted = {fact: status for status, fact in REPORTED_COUNTS.items()}
+    rows = monthly.filter(pl.col("indicator").is_in(list(wanted)))
+    columns = list(REPORTED_COUNTS)
+    if rows.is_empty():
+        return pl.DataFrame(
+            schema={"unit_code": pl.String, "year": pl.Int32} | {c: pl.Float64 for c in columns}
+        )
+    yearly = (
+        rows.sort("period")
+        .group_by("unit_code", pl.col("period").dt.year().cast(pl.Int32).alias("year"), "indicator")
+        .agg(pl.col("value").last())
+        .with_columns(pl.col("indicator").replace_strict(wanted))
+        .pivot(on="indicator", index=["unit_code", "year"], values="value")
     )
+    for c in columns:
+        if c not in yearly.columns:
+            yearly = yearly.with_columns(pl.lit(None, dtype=pl.Float64).alias(c))
+    return yearly.select("unit_code", "year", *columns).cast({c: pl.Float64 for c in columns})
+
+
+def _known_sum(column: str) -> pl.Expr:
+    """Communes flagged true, or null when no row of the group says anything (unknown, not 0)."""
+    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).fill_null(False).sum())
+
+
+def status_counts(
+    status: pl.DataFrame,
+    geography: Geography,
+    codes: Sequence[str],
+    years: tuple[int, int] | None = None,
+    reported: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Counts of communes by classification for each unit in ``codes`` and year.
+
+    Where the commune list (``status``) names any commune of the unit that year, the counts come
+    from the list (``source`` "list"); otherwise from the counts the unit's report gave
+    (``reported``, as ``reported_by_year`` shapes them; ``source`` "report"). Complex and healthy
+    counts are null (unknown) when nothing says anything about them. The drug-free share is over
+    every commune of the unit in ``geography`` — or the report's own number of communes
+    (``commune_total``) when it gave one — never over the communes a list names.
+
+    Columns: unit_code, year, ``STATUS_COUNT_COLUMNS``, drug_free_share (%), source.
+    """
+    mapping = _commune_mapping(geography, codes)
+    in_force = mapping.group_by("unit_code").agg(pl.len().cast(pl.Float64).alias("_in_force"))
     lf = status.lazy()
     if years is not None:
         lf = lf.filter(pl.col("year").is_between(years[0], years[1]))
-    counted = (
+    listed = (
         lf.join(mapping.lazy(), on="commune_code", how="inner")
         .group_by("unit_code", "year")
         .agg(
-            pl.col("drug_class").is_in(list(KEY_CLASSES)).sum().alias("key_communes"),
-            pl.col("complex").sum().alias("complex_communes"),
-            pl.col("healthy").sum().alias("healthy_communes"),
-            (pl.col("drug_class") == "khong_ma_tuy").sum().alias("drug_free_communes"),
-            pl.len().alias("classified_communes"),
+            pl.col("drug_class").is_in(list(KEY_CLASSES)).sum().cast(pl.Float64).alias("key_communes"),
+            _known_sum("complex").cast(pl.Float64).alias("complex_communes"),
+            _known_sum("healthy").cast(pl.Float64).alias("healthy_communes"),
+            (pl.col("drug_class") == "khong_ma_tuy").sum().cast(pl.Float64).alias("drug_free_communes"),
+            (pl.col("drug_class") != "khong_ma_tuy").sum().cast(pl.Float64).alias("drug_problem_communes"),
+            pl.len().cast(pl.Float64).alias("classified_communes"),
+            pl.lit("list").alias("source"),
         )
-        .with_columns(
-            pl.when(pl.col("classified_communes") > 0)
-            .then(pl.col("drug_free_communes") / pl.col("classified_communes") * 100)
-            .alias("drug_free_share")
-        )
-        .sort("unit_code", "year")
+        .with_columns(pl.col("year").cast(pl.Int32))
         .collect()
     )
+    reported = reported if reported is not None else reported_by_year(pl.DataFrame(schema=FACTS_LONG))
+    reported = reported.filter(pl.col("unit_code").is_in(list(codes)))
+    if years is not None:
+        reported = reported.filter(pl.col("year").is_between(years[0], years[1]))
+    # The report's denominator is the base of the share whatever the counts' source.
+    totals = reported.select("unit_code", "year", pl.col("commune_total").alias("_reported_total"))
+    from_report = (
+        reported.join(listed.select("unit_code", "year"), on=["unit_code", "year"], how="anti")
+        .filter(pl.any_horizontal(pl.exclude("unit_code", "year", "commune_total").is_not_null()))
+        .with_columns(
+            # A count of one side follows from the other and the report's own total.
+            pl.coalesce(
+                "drug_problem_communes", pl.col("commune_total") - pl.col("drug_free_communes")
+            ).alias("drug_problem_communes"),
+            pl.coalesce(
+                "drug_free_communes", pl.col("commune_total") - pl.col("drug_problem_communes")
+            ).alias("drug_free_communes"),
+            pl.lit(None, dtype=pl.Float64).alias("classified_communes"),
+            pl.lit("report").alias("source"),
+        )
+        .drop("commune_total")
+    )
+    columns = [c for c in STATUS_COUNT_COLUMNS if c != "commune_total"]
+    both = pl.concat(
+        [listed.select("unit_code", "year", *columns, "source"), from_report.select(listed.columns)],
+        how="vertical_relaxed",
+    )
+    counted = (
+        both.join(totals, on=["unit_code", "year"], how="left")
+        .join(in_force, on="unit_code", how="left")
+        .with_columns(pl.coalesce("_reported_total", "_in_force").alias("commune_total"))
+        .with_columns(_share("drug_free_communes", "commune_total"))
+        .select("unit_code", "year", *STATUS_COUNT_COLUMNS, "drug_free_share", "source")
+        .sort("unit_code", "year")
+    )
     return counted.with_columns(pl.col("year").cast(pl.Int32))
+
+
+def _share(count: str, total: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(total) > 0)
+        .then(pl.col(count) / pl.col(total) * 100)
+        .otherwise(None)
+        .alias("drug_free_share")
+    )
+
+
+FACTS_LONG: dict[str, pl.DataType] = {
+    "period": pl.Date,
+    "unit_code": pl.String,
+    "indicator": pl.String,
+    "value": pl.Float64,
+}
 
 
 def status_as_facts(counts: pl.DataFrame, grain: str, last_period: dt.date | None) -> pl.DataFrame:
@@ -335,7 +463,11 @@ def summarize(
     unknown = [i for i in indicators if i not in CATALOG]
     if unknown:
         raise KeyError(f"Chỉ tiêu không có trong danh mục: {', '.join(unknown)}")
+    status_ids = [i for i in indicators if CATALOG[i].kind == "status"]
     fact_ids = needed_fact_indicators(indicators)
+    if status_ids:
+        # Reported commune counts stand in for a missing commune list (status_counts).
+        fact_ids = sorted({*fact_ids, *REPORTED_COUNTS.values()})
     if monthly is not None:
         monthly_rows = monthly(list(codes), fact_ids, years)
     elif rolled is not None:
@@ -364,8 +496,9 @@ def summarize(
         periods = mark_gaps(periods, gaps, grain, last_period)
         before = same_months_before(periods, months_only, held, last_period)
         periods = periods.join(before, on=["unit_code", "indicator", "period"], how="left")
-    status_ids = [i for i in indicators if CATALOG[i].kind == "status"]
-    counts = status_counts(status, geography, codes, years) if status_ids else None
+    counts = (
+        status_counts(status, geography, codes, years, reported_by_year(monthly_rows)) if status_ids else None
+    )
     if combine_as is not None:
         gapped = "gap" in periods.columns
         periods = (
@@ -392,14 +525,15 @@ def summarize(
             .select(*RESULT_SCHEMA, *(["gap", "previous_same"] if gapped else []))
         )
         if counts is not None:
+            # A count unknown in one of the units is unknown for the selection (not a smaller sum).
             counts = (
                 counts.group_by("year")
-                .agg(pl.exclude("unit_code", "year", "drug_free_share").sum())
+                .agg(
+                    pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()).alias(c)
+                    for c in STATUS_COUNT_COLUMNS
+                )
                 .with_columns(
-                    pl.lit(combine_as).alias("unit_code"),
-                    pl.when(pl.col("classified_communes") > 0)
-                    .then(pl.col("drug_free_communes") / pl.col("classified_communes") * 100)
-                    .alias("drug_free_share"),
+                    pl.lit(combine_as).alias("unit_code"), _share("drug_free_communes", "commune_total")
                 )
             )
     result = add_rates(periods, indicators)

@@ -578,8 +578,20 @@ def status_to_new_structure(
         .group_by("year", "new_commune_code")
         .agg(
             pl.col("drug_class").sort_by("_rank").last(),
-            pl.col("complex").any(),
-            pl.col("healthy").all(),
+            # Three-valued: an old commune that said nothing (null) leaves the merged one unknown
+            # unless another settles it (one complex makes it complex; one not healthy, not healthy).
+            pl.when(pl.col("complex").fill_null(False).any())
+            .then(True)
+            .when(pl.col("complex").is_null().any())
+            .then(None)
+            .otherwise(False)
+            .alias("complex"),
+            pl.when((~pl.col("healthy")).fill_null(False).any())
+            .then(False)
+            .when(pl.col("healthy").is_null().any())
+            .then(None)
+            .otherwise(True)
+            .alias("healthy"),
         )
         .rename({"new_commune_code": "commune_code"})
     )

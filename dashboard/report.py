@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard import theme
+from dashboard import coverage, theme
 from dashboard.catalog import CATALOG
 from dashboard.export import write_atomic
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct, period_label
@@ -449,6 +449,12 @@ def preamble(pack: Pack) -> str:
         text += (
             f" Kỳ {pack.period_label} chưa đủ số liệu: bộ số liệu mới đến ngày {fmt_date(pack.period_end)}."
         )
+    reported = coverage.coverage_text(pack.coverage, "vi")
+    if reported:
+        text += f" {_capital(reported)}."
+        partial = coverage.partial_mark(pack.coverage, "vi")
+        if partial:
+            text += f" Số liệu chưa đầy đủ ({partial})."
     if pack.demo:
         text += " Đây là dữ liệu minh họa (demo), không phải số liệu thật."
     return text

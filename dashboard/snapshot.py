@@ -39,6 +39,10 @@ def _structure_rows(lf: pl.LazyFrame, structure_from: dt.date | None, geography:
     return lf.filter(pl.col("period") < structure_from)
 
 
+# Public name for readers outside this module (coverage reads a scoped snapshot's own scan).
+structure_rows = _structure_rows
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """One valid snapshot: its manifest, the small tables in memory, and the facts on disk.

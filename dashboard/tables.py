@@ -29,6 +29,7 @@ HEADERS: dict[str, str] = {
     "per_population": "column.per_population",
     "complete": "column.complete",
     "gap": "column.gap",
+    "coverage": "column.coverage",
 }
 
 

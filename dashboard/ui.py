@@ -23,13 +23,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, export, maps, query, reform, structure, tables, theme, ui_auth, views
+from dashboard import charts, coverage, export, maps, query, reform, structure, tables, theme, ui_auth, views
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
-from dashboard.catalog import CATALOG
+from dashboard.catalog import CATALOG, REPORTED_COUNTS
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, md_text, period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import LANGUAGES, t
-from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, survey
+from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, structure_rows, survey
 
 DATA_DIR_ENV = "DASHBOARD_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -252,6 +252,134 @@ def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
         if flagged is not None and "old_district_code" in flagged.columns
         else (),
     )
+
+
+def coverage_notes(
+    folder: str,
+    snapshot_id: str,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    first: dt.date,
+    last: dt.date,
+) -> dict[str, dict | None]:
+    """The selection's coverage row (``coverage.combined``) per indicator over months first..last,
+    counted on the rows this user may see (cached on the arguments and the scope)."""
+    return _coverage_notes(folder, snapshot_id, access(), codes, indicators, first, last)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _reporting_index(folder: str, snapshot_id: str, scope: Access, counts: bool = False) -> pl.DataFrame:
+    # One scan per snapshot view and scope (the scoped snapshot's own rows), then filters only.
+    snap = load(folder, snapshot_id, scope)
+    rows = structure_rows(snap.scan(), snap.structure_from, geography_of(snapshot_id))
+    return (
+        coverage.reporting_index(rows, REPORTED_COUNTS.values()) if counts else coverage.reporting_index(rows)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _coverage_notes(
+    folder: str,
+    snapshot_id: str,
+    scope: Access,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    first: dt.date,
+    last: dt.date,
+) -> dict[str, dict | None]:
+    snap = load(folder, snapshot_id, scope)
+    geo = geography_of(snapshot_id)
+    mine = [c for c in codes if snap.allows(c)]
+    units = coverage.units_reporting(_reporting_index(folder, snapshot_id, scope), None, first, last)
+    row = coverage.combined(coverage.coverage(geo, mine, units))
+    return {ind: row if query.needed_fact_indicators([ind]) else None for ind in indicators}
+
+
+def coverage_table(
+    folder: str,
+    snapshot_id: str,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    grain: str,
+    years: tuple[int, int],
+    combined: bool = False,
+) -> pl.DataFrame:
+    """``coverage.by_period`` on the rows this user may see (combined under ``views.SELECTION``)."""
+    return _coverage_table(folder, snapshot_id, access(), codes, indicators, grain, years, combined)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage_table(
+    folder: str,
+    snapshot_id: str,
+    scope: Access,
+    codes: tuple[str, ...],
+    indicators: tuple[str, ...],
+    grain: str,
+    years: tuple[int, int],
+    combined: bool,
+) -> pl.DataFrame:
+    snap = load(folder, snapshot_id, scope)
+    geo = geography_of(snapshot_id)
+    mine = [c for c in codes if snap.allows(c)]
+    return coverage.by_period(
+        _reporting_index(folder, snapshot_id, scope),
+        geo,
+        mine,
+        indicators,
+        grain,
+        years,
+        combine_as=views.SELECTION if combined else None,
+    )
+
+
+def status_source(
+    folder: str, snapshot_id: str, codes: tuple[str, ...], year: int
+) -> tuple[str | None, dict | None]:
+    """Where the selection's commune counts of ``year`` come from ("list", "report", "mixed" or
+    None), and how many of its units gave counts in their reports (a coverage row)."""
+    return _status_source(folder, snapshot_id, access(), codes, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _status_source(
+    folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], year: int
+) -> tuple[str | None, dict | None]:
+    snap = load(folder, snapshot_id, scope)
+    geo = geography_of(snapshot_id)
+    mine = [c for c in codes if snap.allows(c)]
+    reported = snap.monthly(geo, mine, sorted(REPORTED_COUNTS.values()), (year, year))
+    counts = query.status_counts(snap.status, geo, mine, (year, year), query.reported_by_year(reported))
+    sources = set(counts["source"].to_list())
+    if not sources:
+        return None, None
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    units = coverage.units_reporting(
+        _reporting_index(folder, snapshot_id, scope, counts=True), None, first, last
+    )
+    cover = coverage.combined(coverage.coverage(geo, mine, units))
+    return (sources.pop() if len(sources) == 1 else "mixed"), cover
+
+
+def figure_note(
+    card: views.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
+) -> str:
+    """The line under a headline figure: units reporting (marked when partial), or the source of a
+    commune count ("theo danh sách xã" / "theo số báo cáo", marked when the reported counts are
+    summed from part of the units); nothing under a figure that is not there."""
+    indicator = card.indicator
+    if card.value is None:
+        return ""
+    if CATALOG[indicator].kind == "status":
+        origin, counted = source
+        if origin is None:
+            return ""
+        keys = ("list", "report") if origin == "mixed" else (origin,)
+        words = ", ".join(t(f"status.source.{k}", lang) for k in keys)
+        mark = coverage.partial_mark(counted, lang) if origin == "report" else ""
+        return f"{words} · {mark}" if mark else words
+    mark = coverage.partial_mark(cover, lang)
+    return mark or coverage.coverage_text(cover, lang)
 
 
 def summary(
@@ -964,9 +1092,11 @@ def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
     """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
     percent = views.is_percent(card.indicator)
     decimals = 2 if percent else 0
-    value = (
-        (fmt_pct if percent else fmt_number)(card.value, lang, decimals) if card.value is not None else "–"
-    )
+    if card.value is not None:
+        value = (fmt_pct if percent else fmt_number)(card.value, lang, decimals)
+    else:
+        # An unknown commune count (no list, no report, or a list silent on it) is not 0.
+        value = t("status.unknown", lang) if CATALOG[card.indicator].kind == "status" else "–"
     delta = None
     if card.change is not None:
         sign = "+" if card.change > 0 else ""
@@ -1068,9 +1198,10 @@ def presentation_footer(f: Filters, source_line: str) -> str:
     return " ".join(parts)
 
 
-def kpi_card(card: views.Kpi, lang: str) -> None:
+def kpi_card(card: views.Kpi, lang: str, note: str = "") -> None:
     """One bordered card: label, value, change against a year earlier coloured by whether it is
-    good for this indicator, a sparkline of the complete periods, and the quota line if any."""
+    good for this indicator, a sparkline of the complete periods, the quota line if any, and
+    ``note`` (``figure_note``: how many units reported, or where a commune count comes from)."""
     texts = kpi_texts(card, lang)
     with st.container(border=True, key=f"card_{card.indicator}"):
         st.metric(
@@ -1087,6 +1218,8 @@ def kpi_card(card: views.Kpi, lang: str) -> None:
             st.caption(t("kpi.no_previous", lang))
         if texts["quota"] is not None:
             st.markdown(f"**{texts['quota']}**")
+        if note:
+            st.caption(note)
 
 
 def years_label(f: Filters) -> str:

@@ -36,6 +36,7 @@ def chartable(domain: str | None = None) -> list[Indicator]:
         for i in INDICATORS
         if i.kind in ("stock", "flow", "rate", "status")
         and i.id != "population"
+        and i.reported_for is None
         and (domain is None or i.domain == domain)
     ]
 
@@ -264,7 +265,12 @@ def label_periods(
     )
     if last_period is None or "complete" not in out.columns:
         return out
-    notes = {s: in_progress_note(s, last_period, lang) for s in starts}
+    # Only a period the snapshot itself has not reached is "in progress" here; a unit whose own
+    # figures stop earlier is marked by its ``complete`` (per unit), not by a month count.
+    notes = {
+        s: in_progress_note(s, last_period, lang) if period_end_month(s, grain) > last_period else None
+        for s in starts
+    }
     flow = pl.col("indicator").is_in(list(FLOW_INDICATORS)) if "indicator" in out.columns else pl.lit(True)
     return out.with_columns(
         pl.when(~pl.col("complete") & flow)

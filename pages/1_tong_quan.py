@@ -25,11 +25,15 @@ if all(card.value is None for card in cards):
 
 st.caption(t("kpi.legend", lang))
 ui_goals.structure_notice(f, ui.snapshot_info(f.data_dir, f.snapshot_id))  # quotas of the other units
+covered = ui.coverage_notes(
+    f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, period, views.period_end_month(period, f.grain)
+)
+source = ui.status_source(f.data_dir, f.snapshot_id, f.codes, period.year)
 with ui.kpi_grid():
     for start in range(0, len(cards), 3):
         for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
             with column:
-                ui.kpi_card(card, lang)
+                ui.kpi_card(card, lang, ui.figure_note(card, covered.get(card.indicator), source, lang))
 ui.caption(f)
 
 # Commune classification by year over the chosen range.

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, tables, ui, views
+from dashboard import charts, coverage, tables, ui, views
 from dashboard.catalog import CATALOG, DOMAINS
 from dashboard.i18n import t
 
@@ -61,9 +61,17 @@ frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grai
 last_period = ui.snapshot_info(f.data_dir, f.snapshot_id).last_period
 frame = views.label_periods(views.with_tone(frame), f.grain, lang, last_period)
 frame = views.label_units(frame, {views.SELECTION: area})
+covered = ui.coverage_table(
+    f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
+)
+frame = coverage.with_text(frame, covered, lang)
 parts = None
 if breakdown != "none":
     parts = ui.summary(f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
+    covered = ui.coverage_table(
+        f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
+    )
+    parts = coverage.with_text(parts, covered, lang)
     parts = views.label_units(
         views.label_periods(parts, f.grain, lang, last_period), ui.unit_names(breakdown_units, lang)
     )
@@ -123,7 +131,16 @@ for indicator in indicators:
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(
             ui.protect(views.label_indicators(table, lang)),
-            ["unit_name", "indicator_label", "period_label", "value", "previous", "change_pct", "complete"]
+            [
+                "unit_name",
+                "indicator_label",
+                "period_label",
+                "value",
+                "previous",
+                "change_pct",
+                "complete",
+                "coverage",
+            ]
             + (["gap"] if "gap" in table.columns else []),
             lang,
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import maps, ui
+from dashboard import coverage, maps, ui
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number, md_text
 from dashboard.i18n import t
@@ -153,6 +153,8 @@ with map_column:
     )
     st.caption(t("map.pick_hint" if group == "district" else "map.pick_hint_2025", lang))
 with legend_column:
+    reach = maps.reporting_row(frame, indicator if view_kind == "indicator" else None)
+    st.caption(coverage.coverage_text(reach, lang))
     if view_kind == "indicator":
         st.markdown(f"**{t('map.scale', lang, what=view.value_label)}**")
     else:
@@ -161,7 +163,10 @@ with legend_column:
     if view_kind == "category":
         counts = maps.category_counts(frame)
         st.markdown(f"{t('map.key_total', lang)}: **{fmt_number(counts['key'], lang)}**")
-        listed = {f"{k}_n": fmt_number(v, lang) for k, v in maps.listed_totals(summary).items()}
+        listed = {
+            f"{k}_n": fmt_number(v, lang) if v is not None else t("status.unknown", lang)
+            for k, v in maps.listed_totals(summary).items()
+        }
         st.caption(t("map.listed", lang, **listed))
     if view.size_legend:
         st.markdown(f"**{t('map.size_scale', lang, what=view.value_label)}**")

@@ -6,7 +6,7 @@ import json
 import math
 
 from dashboard import bench, demo
-from dashboard.catalog import FACT_INDICATORS
+from dashboard.catalog import MONTHLY_INDICATORS
 from dashboard.cli import main
 
 
@@ -16,7 +16,7 @@ def test_small_benchmark_measures_everything(geography, tmp_path, capsys):
     results = json.loads(out.read_text(encoding="utf-8"))
     communes = len(geography.descendants(demo.DIEN_BIEN, "commune"))
     assert results["communes"] == communes
-    assert results["fact_rows"] == communes * len(demo.MONTHS) * len(FACT_INDICATORS)
+    assert results["fact_rows"] == communes * len(demo.MONTHS) * len(MONTHLY_INDICATORS)
     for key in (
         "generate_s",
         "load_cold_s",

@@ -11,7 +11,13 @@ import polars as pl
 import pytest
 
 from dashboard import demo, goals, query, reform, schema
-from dashboard.catalog import CATALOG, FACT_INDICATORS, FLOW_INDICATORS, PARTS_OF_WHOLE, PARTS_OF_WHOLE_WARNED
+from dashboard.catalog import (
+    CATALOG,
+    FLOW_INDICATORS,
+    MONTHLY_INDICATORS,
+    PARTS_OF_WHOLE,
+    PARTS_OF_WHOLE_WARNED,
+)
 from dashboard.snapshot import load_snapshot, survey
 from tests.test_demo import (
     ACTUAL_ROWS,
@@ -106,7 +112,7 @@ def test_months_before_july_2025_use_old_codes_and_later_months_2025_codes(
 
 def test_every_new_commune_has_every_indicator_in_every_month_from_july_2025(after, geography_2025):
     communes = new_communes(geography_2025)
-    stored = {i.id for i in CATALOG.values() if i.is_fact}
+    stored = MONTHLY_INDICATORS  # every indicator measured month by month (not reported commune counts)
     assert after.height == len(communes) * len(stored) * len(demo.NEW_MONTHS)
     assert after.select(pl.struct(schema.FACTS_KEY).is_unique().all()).item()
     assert set(after["indicator"].unique().to_list()) == stored
@@ -126,7 +132,7 @@ def test_old_months_are_exactly_the_newest_version_1_rows(before, v1, geography)
     da_nang = old_communes(geography, [demo.DA_NANG])
     assert set(extra["unit_code"].unique().to_list()) == set(da_nang)
     months = (JUNE.year - demo.FIRST_YEAR) * 12 + JUNE.month
-    assert extra.height == len(da_nang) * len(FACT_INDICATORS) * months
+    assert extra.height == len(da_nang) * len(MONTHLY_INDICATORS) * months
 
 
 def test_old_da_nang_is_a_city_of_about_1_2_million(before, geography):
@@ -176,7 +182,7 @@ def test_seed_targets_are_kept_and_ongoing_plans_run_on_in_the_new_units(row, v2
 def province_totals(v2, geography, geography_2025) -> dict[tuple[str, str], pl.DataFrame]:
     """Monthly totals of each new province and indicator: its old provinces rolled up in the old
     tree until June 2025, itself in the 2025 tree from July (period, value)."""
-    indicators = sorted(FACT_INDICATORS)
+    indicators = sorted(MONTHLY_INDICATORS)
     out = {}
     for province in NEW_PROVINCES:
         old = query.rollup_months(
@@ -223,7 +229,7 @@ def test_no_jump_at_the_reform_or_where_the_series_is_continued(province, indica
 def test_every_indicator_runs_on_past_december_2025_at_its_own_pace(province, province_totals):
     """The months after the generated history: a stock's first step is an ordinary one (within
     four standard deviations of the last two years' steps), a flow keeps its level."""
-    for indicator in sorted(FACT_INDICATORS):
+    for indicator in sorted(MONTHLY_INDICATORS):
         series = province_totals[province, indicator]
         december = dt.date(2025, 12, 1)
         steps = np.diff(series.filter(pl.col("period") <= december).tail(25)["value"].to_numpy())
@@ -285,7 +291,7 @@ def test_no_person_is_lost_or_counted_twice(reform_data, after, geography, geogr
         for frame in (left, right)
     ]
     both = totals[0].join(totals[1], on=["province", "period", "indicator"], how="full", coalesce=True)
-    assert both.height == len(NEW_PROVINCES) * len(demo.NEW_MONTHS) * len(FACT_INDICATORS)
+    assert both.height == len(NEW_PROVINCES) * len(demo.NEW_MONTHS) * len(MONTHLY_INDICATORS)
     assert both.filter(pl.col("value") != pl.col("value_right")).is_empty()
 
 

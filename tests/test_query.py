@@ -183,8 +183,11 @@ def test_status_counts_per_unit_and_year(small_geo):
             "complex_communes": [2, 0, 1, 0],
             "healthy_communes": [1, 2, 1, 1],
             "drug_free_communes": [1, 2, 1, 1],
+            "drug_problem_communes": [2, 1, 1, 1],
             "classified_communes": [3, 3, 2, 2],
+            "commune_total": [3, 3, 2, 2],
             "drug_free_share": [100 / 3, 200 / 3, 50.0, 50.0],
+            "source": ["list"] * 4,
         },
         schema_overrides={"year": pl.Int32},
     )

@@ -185,6 +185,7 @@ def test_headline_cards_cover_the_issue_list():
         "sex_workers_managed",
         "trafficking_victims_returned",
         "hiv_prevalence",
+        "drug_free_share",
     }
     assert set(views.QUOTA_METRICS) <= set(views.HEADLINE)
 
