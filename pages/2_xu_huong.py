@@ -78,11 +78,12 @@ for indicator in indicators:
         continue
     title = t("chart.title", lang, what=CATALOG[indicator].label(lang), where=area, when=ui.years_label(f))
     ui.plot(
-        charts.time_series(series, kind=kind, lang=lang, title=title, note=note, percent=percent),
+        ui.chart(charts.time_series, series, kind=kind, lang=lang, title=title, note=note, percent=percent),
         key=f"series_{indicator}",
     )
     ui.plot(
-        charts.yoy_change(
+        ui.chart(
+            charts.yoy_change,
             series,
             lang=lang,
             title=t(
@@ -106,14 +107,27 @@ for indicator in indicators:
             st.caption(t("notice.breakdown_limit", lang, n=views.BREAKDOWN_LIMIT, left=left_out))
         if breakdown == "stacked" and views.is_additive(indicator):
             stacked = views.fold_others(unit_rows, drawn, t("breakdown.others", lang, n=left_out))
-            fig = charts.time_series(
-                stacked, kind="bar", stacked=True, lang=lang, title=title, note=note, percent=percent
+            fig = ui.chart(
+                charts.time_series,
+                stacked,
+                kind="bar",
+                stacked=True,
+                lang=lang,
+                title=title,
+                note=note,
+                percent=percent,
             )
         else:
             if breakdown == "stacked":
                 st.caption(t("notice.not_additive", lang))
-            fig = charts.small_multiples(
-                unit_rows, kind=kind, lang=lang, title=title, note=note, percent=percent
+            fig = ui.chart(
+                charts.small_multiples,
+                unit_rows,
+                kind=kind,
+                lang=lang,
+                title=title,
+                note=note,
+                percent=percent,
             )
         ui.plot(fig, key=f"parts_{indicator}")
         table = views.stack_tables(series, all_rows)
