@@ -195,7 +195,15 @@ def protect(
     setting = small_counts()
     if not setting.exports:
         return frame
-    return suppress_small_counts(frame, geography(), setting.threshold, columns=columns, indicator=indicator)
+    # Remembered by content: the same view's table is suppressed once, not once per session and run.
+    return memo.remembered(
+        suppress_small_counts,
+        frame,
+        geography(),
+        setting.threshold,
+        columns=tuple(columns),
+        indicator=indicator,
+    )
 
 
 def protect_chart(frame: pl.DataFrame) -> pl.DataFrame:
