@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
@@ -30,9 +31,15 @@ T = TypeVar("T")
 # figure of a few traces is tens of kilobytes, so a full cache stays within a few tens of MB.
 MAX_ENTRIES = 512
 
-_lock = threading.Lock()
+# Reentrant: a weak reference's callback (``know``) may run inside a locked section of this thread.
+_lock = threading.RLock()
 _results: OrderedDict[Hashable, Any] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
+# id(frame) → (weak reference to it, the key it is known by): frames handed out by a cache
+# whose key fully determines them (``ui.summary``'s query arguments with the user's scope, or a
+# remembered result's own key), so they need no digest. Digesting a frame costs little alone but
+# every run of a page did it, in threads competing for polars' pool.
+_known: dict[int, tuple[weakref.ref, Hashable]] = {}
 
 
 class _Same:
@@ -64,10 +71,37 @@ def frame_digest(frame: pl.DataFrame) -> bytes:
     return digest.digest()
 
 
+def know(frame: pl.DataFrame, key: Hashable) -> pl.DataFrame:
+    """Remember that ``frame`` is the one determined by ``key`` (plain arguments: folder,
+    snapshot, the user's scope, filters), so it is keyed by that instead of a digest. Returns it.
+
+    Only for frames that are not changed afterwards (polars frames are not changed in place
+    by this code) and whose ``key`` names everything they were made from.
+    """
+    ident = id(frame)
+
+    def forget(_ref: weakref.ref, ident: int = ident) -> None:
+        with _lock:
+            entry = _known.get(ident)
+            if entry is not None and entry[0] is _ref:
+                del _known[ident]
+
+    with _lock:
+        _known[ident] = (weakref.ref(frame, forget), ("known", key))
+    return frame
+
+
+def _known_key(frame: pl.DataFrame) -> Hashable | None:
+    with _lock:
+        entry = _known.get(id(frame))
+    return entry[1] if entry is not None and entry[0]() is frame else None
+
+
 def content_key(value: Any) -> Hashable:
     """A hashable stand-in for ``value`` that is equal for equal content."""
     if isinstance(value, pl.DataFrame):
-        return ("frame", frame_digest(value))
+        known = _known_key(value)
+        return known if known is not None else ("frame", frame_digest(value))
     if isinstance(value, str | int | float | bool | bytes | dt.date | type(None)):
         return (type(value).__name__, value)
     if isinstance(value, Mapping):
@@ -89,13 +123,15 @@ def content_key(value: Any) -> Hashable:
 
 def remembered(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(*args, **kwargs)``, computed once per distinct content of the arguments."""
-    key = (fn.__module__, fn.__qualname__, content_key(args), content_key(tuple(sorted(kwargs.items()))))
+    key = (fn, content_key(args), content_key(tuple(sorted(kwargs.items()))))
     with _lock:
         if key in _results:
             _results.move_to_end(key)
             _stats["hits"] += 1
             return _results[key]
     result = fn(*args, **kwargs)  # outside the lock: two sessions may build the same thing once each
+    if isinstance(result, pl.DataFrame):
+        know(result, key)  # a remembered frame passed on to another remembered function needs no digest
     with _lock:
         _stats["misses"] += 1
         _results[key] = result
@@ -108,6 +144,7 @@ def clear() -> None:
     """Forget every remembered result (tests; a new snapshot needs no clearing: its frames differ)."""
     with _lock:
         _results.clear()
+        _known.clear()
         _stats.update(hits=0, misses=0)
 
 

@@ -278,7 +278,11 @@ def summary(
     """
     scope = access()
     _notice_denied(scope.denied(codes, geography_of(snapshot_id)), geography_of(snapshot_id))
-    return _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    frame = _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    # Known by its arguments: figures and cards drawn from it are remembered without a digest.
+    return memo.know(
+        frame, ("summary", folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    )
 
 
 def _notice_denied(codes: Sequence[str], geo: Geography) -> None:

@@ -312,6 +312,11 @@ def commune_counts(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("indicator").is_in(COMMUNE_CATEGORIES)).sort("period", "indicator")
 
 
+def commune_count_series(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The overview's chart data: ``commune_counts`` by year, periods and classifications labelled."""
+    return label_indicators(label_periods(commune_counts(frame), "year", lang), lang)
+
+
 def label_indicators(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Add ``indicator_label`` from the catalog in ``lang``."""
     labels = {i: CATALOG[i].label(lang) for i in frame["indicator"].unique().to_list()}

@@ -36,7 +36,7 @@ ui.caption(f)
 communes = ui.summary(
     f.data_dir, f.snapshot_id, f.codes, views.COMMUNE_CATEGORIES, "year", f.years, combined=True
 )
-counts = views.label_indicators(views.label_periods(views.commune_counts(communes), "year", lang), lang)
+counts = memo.remembered(views.commune_count_series, communes, lang)
 if counts.is_empty():
     st.info(t("notice.no_data", lang))
 else:

@@ -85,3 +85,29 @@ def test_ui_chart_shares_a_figure_within_a_scope_never_across_scopes(monkeypatch
     built = charts.time_series(data, **kwargs)
     assert country.figure.to_plotly_json() == built.to_plotly_json()
     assert country.screen.to_plotly_json() == charts.for_screen(built).to_plotly_json()
+
+
+def test_a_known_frame_is_keyed_by_its_arguments_and_a_derived_one_by_its_content(monkeypatch):
+    summary = memo.know(_series([1, 2, 3]), ("summary", "2025-12-31", Access(), ("11",)))
+    derived = summary.filter(pl.col("value") > 1)
+    digested = []
+    real_digest = memo.frame_digest
+    monkeypatch.setattr(
+        memo, "frame_digest", lambda frame: digested.append(frame.height) or real_digest(frame)
+    )
+    first = memo.remembered(_build, summary)
+    assert digested == [] and memo.remembered(_build, summary) is first
+    # Another frame with the same content but not known by those arguments: digested, still shared.
+    assert memo.remembered(_build, _series([1, 2, 3])) is not first
+    assert memo.remembered(_build, derived)[0] == 5 and digested == [3, 2]
+    # The same arguments under another scope name another frame.
+    other = memo.know(
+        _series([1, 2, 3]), ("summary", "2025-12-31", Access(role=VIEWER, units=("11",)), ("11",))
+    )
+    assert memo.remembered(_build, other) is not first
+
+
+def test_a_remembered_frame_is_known_by_its_own_key(monkeypatch):
+    labelled = memo.remembered(lambda frame: frame.with_columns(pl.lit("x").alias("label")), _series([4, 5]))
+    monkeypatch.setattr(memo, "frame_digest", lambda frame: pytest.fail("a remembered frame was digested"))
+    assert memo.remembered(_build, labelled)[0] == 9
