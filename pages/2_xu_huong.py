@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, tables, ui, views
+from dashboard import charts, memo, tables, ui, views
 from dashboard.catalog import CATALOG, DOMAINS
 from dashboard.i18n import t
 
@@ -59,8 +59,8 @@ area = ui.area_name(f)
 note = ui.source_note(f)
 frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
 last_period = ui.snapshot_info(f.data_dir, f.snapshot_id).last_period
-frame = views.label_periods(views.with_tone(frame), f.grain, lang, last_period)
-frame = views.label_units(frame, {views.SELECTION: area})
+# Remembered (by the query's arguments and scope): a chart keyed on these frames needs no digest.
+frame = memo.remembered(views.trend_frame, frame, f.grain, lang, last_period, area)
 parts = None
 if breakdown != "none":
     parts = ui.summary(f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
@@ -72,7 +72,7 @@ for indicator in indicators:
     label = ui.indicator_label(indicator, lang)
     percent = views.is_percent(indicator)
     st.header(label, divider="gray")
-    series = frame.filter(frame["indicator"] == indicator)
+    series = memo.remembered(views.indicator_rows, frame, indicator)
     if series.is_empty():
         st.info(t("notice.no_data", lang))
         continue
@@ -134,7 +134,7 @@ for indicator in indicators:
     ui.caption(f)
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(
-            ui.protect(views.label_indicators(table, lang)),
+            ui.protect(memo.remembered(views.label_indicators, table, lang)),
             ["unit_name", "indicator_label", "period_label", "value", "previous", "change_pct", "complete"],
             lang,
         )
