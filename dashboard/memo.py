@@ -80,11 +80,13 @@ def know(frame: pl.DataFrame, key: Hashable) -> pl.DataFrame:
     """
     ident = id(frame)
 
-    def forget(_ref: weakref.ref, ident: int = ident) -> None:
-        with _lock:
-            entry = _known.get(ident)
+    # The lock and the table are bound now: at interpreter exit the module's globals are gone
+    # before the last frames are collected.
+    def forget(_ref: weakref.ref, ident: int = ident, lock=_lock, known=_known) -> None:
+        with lock:
+            entry = known.get(ident)
             if entry is not None and entry[0] is _ref:
-                del _known[ident]
+                del known[ident]
 
     with _lock:
         _known[ident] = (weakref.ref(frame, forget), ("known", key))
