@@ -303,6 +303,17 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_browsertime(args: argparse.Namespace) -> int:
+    from dashboard import browsertime
+
+    results = browsertime.run(args.pages, args.query, args.repeat, url=args.url, data_dir=args.data_dir)
+    print(browsertime.table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"Đã ghi kết quả: {args.json}")
+    return 0
+
+
 def cmd_replicas(args: argparse.Namespace) -> int:
     from dashboard import replicas
 
@@ -450,6 +461,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", type=Path, help="ghi kết quả ra tệp JSON")
     p.set_defaults(func=cmd_loadtest)
+
+    p = sub.add_parser(
+        "browsertime",
+        help="đo trong Chromium không giao diện: từ lúc mở trang đến khi mọi biểu đồ đã vẽ (một người dùng)",
+    )
+    p.add_argument(
+        "--pages", nargs="+", default=["", "xu-huong", "ban-do"], help="đường dẫn trang ('' là Tổng quan)"
+    )
+    p.add_argument("--query", default="", help="tham số URL của bộ lọc, ví dụ 'province=Tỉnh Điện Biên'")
+    p.add_argument("--repeat", type=int, default=3, help="số lần đo mỗi trang (sau một lần khởi động)")
+    p.add_argument("--url", help="máy chủ đang chạy; mặc định: tự khởi động ứng dụng")
+    p.add_argument(
+        "--data-dir", type=Path, help="thư mục dữ liệu khi tự khởi động ứng dụng (mặc định như serve)"
+    )
+    p.add_argument("--json", type=Path, help="ghi kết quả ra tệp JSON")
+    p.set_defaults(func=cmd_browsertime)
 
     p = sub.add_parser(
         "replicas",

@@ -17,13 +17,26 @@ import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, coverage, export, maps, query, reform, structure, tables, theme, ui_auth, views
+from dashboard import (
+    charts,
+    coverage,
+    export,
+    maps,
+    memo,
+    query,
+    reform,
+    structure,
+    tables,
+    theme,
+    ui_auth,
+    views,
+)
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
 from dashboard.catalog import CATALOG, REPORTED_COUNTS
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, md_text, period_label
@@ -195,7 +208,15 @@ def protect(
     setting = small_counts()
     if not setting.exports:
         return frame
-    return suppress_small_counts(frame, geography(), setting.threshold, columns=columns, indicator=indicator)
+    # Remembered by content: the same view's table is suppressed once, not once per session and run.
+    return memo.remembered(
+        suppress_small_counts,
+        frame,
+        geography(),
+        setting.threshold,
+        columns=tuple(columns),
+        indicator=indicator,
+    )
 
 
 def protect_chart(frame: pl.DataFrame) -> pl.DataFrame:
@@ -398,7 +419,11 @@ def summary(
     """
     scope = access()
     _notice_denied(scope.denied(codes, geography_of(snapshot_id)), geography_of(snapshot_id))
-    return _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    frame = _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    # Known by its arguments: figures and cards drawn from it are remembered without a digest.
+    return memo.know(
+        frame, ("summary", folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    )
 
 
 def _notice_denied(codes: Sequence[str], geo: Geography) -> None:
@@ -1022,19 +1047,44 @@ def browser_probe() -> export.BrowserProbe:
     return export.probe_browser()
 
 
-def plot(fig: go.Figure, key: str | None = None, period: str | None = None) -> None:
+class Drawn(NamedTuple):
+    """A figure as built (for the image downloads) and its screen copy (``charts.for_screen``)."""
+
+    figure: go.Figure
+    screen: go.Figure
+
+
+def _drawn(builder: Callable[..., go.Figure], scope: Access, *args: Any, **kwargs: Any) -> Drawn:
+    figure = builder(*args, **kwargs)
+    return Drawn(figure, charts.for_screen(figure))
+
+
+def chart(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> Drawn:
+    """``builder(*args, **kwargs)`` and its screen copy, built once per distinct data and arguments.
+
+    Remembered process-wide (``memo.remembered``): everyone opening the same view shares the
+    figure. The key is the content of the frames and arguments, and the user's scope as well,
+    so a figure drawn from one user's scoped data is never handed to another scope. The figures
+    are shared: show them with ``plot``, never change them.
+    """
+    return memo.remembered(_drawn, builder, access(), *args, **kwargs)
+
+
+def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
     """Show a figure with our template, and PNG/SVG download buttons rendered on the server.
 
+    ``fig`` is a figure, or a ``Drawn`` pair from ``chart`` (its screen copy is then reused).
     The exported image carries the chart's title, the area and period (``period``, default the
     year range), the snapshot date and the source. The camera button of the chart itself saves
     a slide-ready PNG in the browser, also without a browser on the server.
     """
+    fig, screen = fig if isinstance(fig, Drawn) else (fig, charts.for_screen(fig))
     f = filters()
     info = snapshot_info(f.data_dir, f.snapshot_id)
     area, when = area_name(f), period or years_label(f)
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
-    st.plotly_chart(charts.for_screen(fig), theme=None, key=key, config=export.plotly_config(name))
+    st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
     probe = browser_probe()
     columns = st.columns([1, 1, 4])

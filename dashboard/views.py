@@ -335,6 +335,11 @@ def commune_counts(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("indicator").is_in(COMMUNE_CATEGORIES)).sort("period", "indicator")
 
 
+def commune_count_series(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The overview's chart data: ``commune_counts`` by year, periods and classifications labelled."""
+    return label_indicators(label_periods(commune_counts(frame), "year", lang), lang)
+
+
 def label_indicators(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Add ``indicator_label`` from the catalog in ``lang``."""
     labels = {i: CATALOG[i].label(lang) for i in frame["indicator"].unique().to_list()}
@@ -364,3 +369,15 @@ def stack_tables(*frames: pl.DataFrame) -> pl.DataFrame:
 def is_per_population_meaningful(indicator: str) -> bool:
     """Counts of people, businesses or places scale with population; rates and commune counts do not."""
     return CATALOG[indicator].kind in ("stock", "flow")
+
+
+def trend_frame(
+    frame: pl.DataFrame, grain: str, lang: str, last_period: dt.date | None, area: str
+) -> pl.DataFrame:
+    """Xu hướng's data: tone of each change, periods labelled, the selection named ``area``."""
+    return label_units(label_periods(with_tone(frame), grain, lang, last_period), {SELECTION: area})
+
+
+def indicator_rows(frame: pl.DataFrame, indicator: str) -> pl.DataFrame:
+    """The rows of one indicator (a function, so that the result can be remembered by ``memo``)."""
+    return frame.filter(pl.col("indicator") == indicator)

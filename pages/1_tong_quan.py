@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, ui_goals, views
+from dashboard import charts, memo, ui, ui_goals, views
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -18,7 +18,7 @@ st.title(t("heading.overview", lang, area=ui.area_name(f), period=when))
 history_years = (min(f.years[0], f.year - 1), f.year)
 frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, f.grain, history_years, combined=True)
 quota_map = ui.quotas(f.data_dir, f.snapshot_id, f.codes, views.QUOTA_METRICS, f.year)
-cards = views.kpis(frame, period, views.HEADLINE, quota_map)
+cards = memo.remembered(views.kpis, frame, period, views.HEADLINE, quota_map)
 if all(card.value is None for card in cards):
     st.warning(t("notice.no_data", lang))
     st.stop()
@@ -40,12 +40,13 @@ ui.caption(f)
 communes = ui.summary(
     f.data_dir, f.snapshot_id, f.codes, views.COMMUNE_CATEGORIES, "year", f.years, combined=True
 )
-counts = views.label_indicators(views.label_periods(views.commune_counts(communes), "year", lang), lang)
+counts = memo.remembered(views.commune_count_series, communes, lang)
 if counts.is_empty():
     st.info(t("notice.no_data", lang))
 else:
     ui.plot(
-        charts.time_series(
+        ui.chart(
+            charts.time_series,
             counts,
             color="indicator_label",
             kind="bar",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, coverage, tables, ui, views
+from dashboard import charts, coverage, memo, tables, ui, views
 from dashboard.catalog import CATALOG, DOMAINS
 from dashboard.i18n import t
 
@@ -59,8 +59,8 @@ area = ui.area_name(f)
 note = ui.source_note(f)
 frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
 last_period = ui.snapshot_info(f.data_dir, f.snapshot_id).last_period
-frame = views.label_periods(views.with_tone(frame), f.grain, lang, last_period)
-frame = views.label_units(frame, {views.SELECTION: area})
+# Remembered (by the query's arguments and scope): a chart keyed on these frames needs no digest.
+frame = memo.remembered(views.trend_frame, frame, f.grain, lang, last_period, area)
 covered = ui.coverage_table(
     f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
 )
@@ -80,19 +80,20 @@ for indicator in indicators:
     label = ui.indicator_label(indicator, lang)
     percent = views.is_percent(indicator)
     st.header(label, divider="gray")
-    series = frame.filter(frame["indicator"] == indicator)
+    series = memo.remembered(views.indicator_rows, frame, indicator)
     if series.is_empty():
         st.info(t("notice.no_data", lang))
         continue
     title = t("chart.title", lang, what=CATALOG[indicator].label(lang), where=area, when=ui.years_label(f))
     ui.plot(
-        charts.time_series(series, kind=kind, lang=lang, title=title, note=note, percent=percent),
+        ui.chart(charts.time_series, series, kind=kind, lang=lang, title=title, note=note, percent=percent),
         key=f"series_{indicator}",
     )
     if gaps := views.gap_note(series, lang):
         st.caption(gaps)
     ui.plot(
-        charts.yoy_change(
+        ui.chart(
+            charts.yoy_change,
             series,
             lang=lang,
             title=t(
@@ -116,21 +117,34 @@ for indicator in indicators:
             st.caption(t("notice.breakdown_limit", lang, n=views.BREAKDOWN_LIMIT, left=left_out))
         if breakdown == "stacked" and views.is_additive(indicator):
             stacked = views.fold_others(unit_rows, drawn, t("breakdown.others", lang, n=left_out))
-            fig = charts.time_series(
-                stacked, kind="bar", stacked=True, lang=lang, title=title, note=note, percent=percent
+            fig = ui.chart(
+                charts.time_series,
+                stacked,
+                kind="bar",
+                stacked=True,
+                lang=lang,
+                title=title,
+                note=note,
+                percent=percent,
             )
         else:
             if breakdown == "stacked":
                 st.caption(t("notice.not_additive", lang))
-            fig = charts.small_multiples(
-                unit_rows, kind=kind, lang=lang, title=title, note=note, percent=percent
+            fig = ui.chart(
+                charts.small_multiples,
+                unit_rows,
+                kind=kind,
+                lang=lang,
+                title=title,
+                note=note,
+                percent=percent,
             )
         ui.plot(fig, key=f"parts_{indicator}")
         table = views.stack_tables(series, all_rows)
     ui.caption(f)
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(
-            ui.protect(views.label_indicators(table, lang)),
+            ui.protect(memo.remembered(views.label_indicators, table, lang)),
             [
                 "unit_name",
                 "indicator_label",

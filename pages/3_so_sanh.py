@@ -51,7 +51,8 @@ if ranked.is_empty():
     st.warning(t("notice.no_data", lang))
 else:
     ui.plot(
-        charts.ranking_bars(
+        ui.chart(
+            charts.ranking_bars,
             ranked,
             value=by,
             lang=lang,
@@ -76,7 +77,8 @@ yearly = ui.protect(ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (
 matrix = views.heatmap_matrix(yearly, indicator, by=by)
 if matrix.height:
     ui.plot(
-        charts.heatmap(
+        ui.chart(
+            charts.heatmap,
             matrix,
             row_labels=[names[c] for c in matrix["unit_code"].to_list()],
             lang=lang,
