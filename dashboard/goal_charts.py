@@ -284,16 +284,20 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
     return fig
 
 
+# The commune-count goals in the order they are shown (key, complex, healthy, drug-free, problems).
+COMMUNE_GOAL_ORDER = (
+    "key_communes",
+    "complex_communes",
+    "healthy_communes",
+    "drug_free_communes",
+    "drug_free_share",
+    "drug_problem_communes",
+)
+
+
 def commune_trajectories(goals: Sequence[GoalProjection]) -> list[go.Figure]:
-    """Trajectory charts of the commune-count goals (key, complex, healthy, drug-free), in that order."""
-    order = (
-        "key_communes",
-        "complex_communes",
-        "healthy_communes",
-        "drug_free_communes",
-        "drug_free_share",
-        "drug_problem_communes",
-    )
+    """Trajectory charts of the commune-count goals, in ``COMMUNE_GOAL_ORDER``."""
+    order = COMMUNE_GOAL_ORDER
     chosen = sorted(
         (g for g in goals if g.metric in order), key=lambda g: (order.index(g.metric), g.unit_code)
     )

@@ -498,14 +498,7 @@ def trajectory_figure(goal: GoalProjection, lang: str, year: int | None = None) 
 
 
 def trajectory_order(projections: Sequence[GoalProjection]) -> list[GoalProjection]:
-    """Commune-count goals first (key, complex, healthy, drug-free), then the others by metric."""
-    order = (
-        "key_communes",
-        "complex_communes",
-        "healthy_communes",
-        "drug_free_communes",
-        "drug_free_share",
-        "drug_problem_communes",
-    )
+    """Commune-count goals first (``goal_charts.COMMUNE_GOAL_ORDER``), then the others by metric."""
+    order = goal_charts.COMMUNE_GOAL_ORDER
     rank = {m: i for i, m in enumerate(order)}
     return sorted(projections, key=lambda g: (rank.get(g.metric, len(order)), g.metric, g.unit_code))
