@@ -204,7 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     import plotly.graph_objects as go
 
-    from dashboard import deck, export, meeting, report
+    from dashboard import export, meeting, report, slides
 
     snap, geography = _in_structure(args, _geography(args))
     if not geography.has(args.unit):
@@ -226,16 +226,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         export.render_many([go.Figure()], width=64, height=64, scale=1)  # starts the browser
         ready = time.perf_counter()
-        images = deck.chart_images(pack)
+        images = slides.chart_images(pack)
     except (export.BrowserUnavailable, export.ExportError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     rendered = time.perf_counter()
-    written = [deck.write_deck(pack, args.out, images)]
+    written = [slides.write_deck(pack, args.out, images)]
     if args.report:
         written.append(report.write_report(pack, args.report, images))
     if args.images:
-        written.append(export.write_atomic(args.images, deck.images_zip(pack, images)))
+        written.append(export.write_atomic(args.images, slides.images_zip(pack, images)))
     done = time.perf_counter()
     for path in written:
         print(f"Đã ghi: {path}")

@@ -73,7 +73,7 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 
 
 def cmd_meeting_pack(args: argparse.Namespace) -> int:
-    from dashboard import deck, export, meeting, reform, structure
+    from dashboard import export, meeting, reform, slides, structure
     from dashboard.snapshot import load_snapshot
 
     engine = _engine(args.data)
@@ -101,7 +101,7 @@ def cmd_meeting_pack(args: argparse.Namespace) -> int:
         if not probe.ok:
             print(f"Lỗi: {probe.message} (dùng --no-images để tạo không có ảnh).", file=sys.stderr)
             return 1
-        images = deck.chart_images(pack)
+        images = slides.chart_images(pack)
     files = frozen.meeting_files(engine, FULL_ACCESS, geography, found, pack, snap, images)
     for name, data in files.items():
         print(f"Đã ghi: {export.write_atomic(args.out / name, data)}  SHA-256 {frozen.sha256(data)}")

@@ -75,7 +75,7 @@ def meeting_files(
     The conclusions are taken as they stood at ``at`` (default: when the meeting was frozen, or
     now for a meeting not frozen yet), so the same meeting gives the same files later on.
     """
-    from dashboard import conclusions, deck, goals, report
+    from dashboard import conclusions, goals, report, slides
 
     at = at or meeting.frozen_at
     # "Now" of the follow-up: the targets of the unit and the units below it, as the pack judges them.
@@ -89,7 +89,7 @@ def meeting_files(
     )  # fmt: skip
     own = conclusions.list_conclusions(engine, access, geography, meeting_id=meeting.id, at=at)
     return {
-        deck.deck_file_name(pack): deck.build_deck(pack, images, follow_up=follow),
+        slides.deck_file_name(pack): slides.build_deck(pack, images, follow_up=follow),
         report_name(pack): report.report_docx(pack, images, follow_up=follow, notice=(meeting, own)),
     }
 

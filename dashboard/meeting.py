@@ -1,6 +1,6 @@
 """The meeting pack: the figures, charts, goals and map of one unit and period, in deck order.
 
-The deck (``deck.py``), the written report (``report.py``), the export page and presentation
+The slides (``slides.py``), the written report (``report.py``), the export page and presentation
 mode all read one :class:`Pack`, so the slides, the prose and the screen show the same numbers,
 and those numbers come from ``query.summarize`` and ``goals.evaluate`` only.
 """

@@ -1,6 +1,6 @@
 """Conclusions in the meeting pack: the follow-up opening the next meeting, the *thông báo kết luận*.
 
-The deck (``deck.build_deck``) gets the follow-up slides after its title slide; the Word report
+The deck (``slides.build_deck``) gets the follow-up slides after its title slide; the Word report
 (``report.report_docx``) opens with the follow-up and ends with the notice of the meeting's own
 conclusions, in the wording the standing offices use. Presentation mode shows the same rows. Every
 figure comes from the conclusion's kept figures (then) and the pack's judged targets (now).
@@ -117,29 +117,29 @@ def add_follow_up_slides(prs, pack, items: Sequence[FollowUpItem]) -> None:
     """Slides of the follow-up table after the title slide, a few rows each; overdue rows in red."""
     from pptx.util import Emu, Inches
 
-    from dashboard import deck
+    from dashboard import slides
 
     rows = follow_up_rows(items)
     shares = (0.34, 0.14, 0.09, 0.13, 0.15, 0.15)
     for start in range(0, len(rows), ROWS_PER_SLIDE):
         chunk = rows[start : start + ROWS_PER_SLIDE]
-        slide = deck._title_only(prs, f"{FOLLOW_UP_TITLE}: {pack.unit_name}")
-        width = deck.SLIDE_WIDTH - Inches(0.8)
+        slide = slides._title_only(prs, f"{FOLLOW_UP_TITLE}: {pack.unit_name}")
+        width = slides.SLIDE_WIDTH - Inches(0.8)
         table = slide.shapes.add_table(
             len(chunk) + 1, len(FOLLOW_UP_COLUMNS), Inches(0.4), Inches(1.2), width, Inches(0.5)
         ).table
         for column, share in zip(table.columns, shares, strict=True):
             column.width = Emu(int(width * share))
         for j, header in enumerate(FOLLOW_UP_COLUMNS):
-            deck._text(
-                table.cell(0, j).text_frame, header, 13, bold=True, color=deck.RGBColor(0xFF, 0xFF, 0xFF)
+            slides._text(
+                table.cell(0, j).text_frame, header, 13, bold=True, color=slides.RGBColor(0xFF, 0xFF, 0xFF)
             )
         for i, row in enumerate(chunk, start=1):
             late = OVERDUE in row[3]
             for j, text in enumerate(row):
-                colour = deck.TONE_RGB["bad"] if late and j == 3 else deck.DARK
-                deck._text(table.cell(i, j).text_frame, text, 12, bold=late and j == 3, color=colour)
-        deck._footer(slide, pack)
+                colour = slides.TONE_RGB["bad"] if late and j == 3 else slides.DARK
+                slides._text(table.cell(i, j).text_frame, text, 12, bold=late and j == 3, color=colour)
+        slides._footer(slide, pack)
 
 
 # --------------------------------------------------------------------------- Word

@@ -464,9 +464,9 @@ def _pack(folder, view, scope, unit, year, grain, sections, period, small_counts
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _images(*key) -> dict:
-    from dashboard import deck
+    from dashboard import slides
 
-    return deck.chart_images(_pack(*key))
+    return slides.chart_images(_pack(*key))
 
 
 def _files(db: Engine, m: cl.Meeting, key: tuple) -> dict[str, bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import deck, meeting, ui
+from dashboard import meeting, slides, ui
 from dashboard.access import Access
 
 
@@ -49,4 +49,4 @@ def images(
     lang: str = "vi",
 ) -> dict:
     """The pack's chart images (PNG), rendered once in one browser for the deck, the ZIP and Word."""
-    return deck.chart_images(pack(folder, snapshot_id, scope, unit, year, grain, sections, lang))
+    return slides.chart_images(pack(folder, snapshot_id, scope, unit, year, grain, sections, lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import deck, export, meeting, report, ui, ui_conclusions, ui_export
+from dashboard import export, meeting, report, slides, ui, ui_conclusions, ui_export
 from dashboard.formatting import md_text
 from dashboard.i18n import t
 
@@ -39,7 +39,7 @@ except ValueError as exc:
     st.stop()
 
 head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
-head.caption(md_text(deck.committee(pack) + " · " + pack.caption.source_line()))
+head.caption(md_text(slides.committee(pack) + " · " + pack.caption.source_line()))
 if not pack.complete:
     st.warning(t("period.incomplete", lang))
 follow_up, notice = ui_conclusions.meeting_panel(f, pack, sections)
@@ -55,9 +55,9 @@ stem = export.file_name(pack.unit_name, pack.period_label, ext="x")[:-2]
 c1, c2, c3 = st.columns(3)
 c1.download_button(
     t("export.deck", lang),
-    lambda: deck.build_deck(pack, ui_export.images(*key, lang), follow_up=follow_up),
-    file_name=deck.deck_file_name(pack),
-    mime=deck.PPTX_MIME,
+    lambda: slides.build_deck(pack, ui_export.images(*key, lang), follow_up=follow_up),
+    file_name=slides.deck_file_name(pack),
+    mime=slides.PPTX_MIME,
     key="xb_deck",
     icon=":material/slideshow:",
     disabled=not probe.ok,
@@ -65,7 +65,7 @@ c1.download_button(
 )
 c2.download_button(
     t("export.zip", lang),
-    lambda: deck.images_zip(pack, ui_export.images(*key, lang)),
+    lambda: slides.images_zip(pack, ui_export.images(*key, lang)),
     file_name=f"anh_{stem}.zip",
     mime="application/zip",
     key="xb_zip",

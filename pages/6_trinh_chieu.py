@@ -6,7 +6,7 @@ fold into one footer line; the arrow keys move between slides.
 
 import streamlit as st
 
-from dashboard import deck, meeting, report, ui, ui_conclusions, ui_export
+from dashboard import meeting, report, slides, ui, ui_conclusions, ui_export
 from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
 
@@ -68,7 +68,7 @@ about.caption(md_text(ui.presentation_footer(f, pack.caption.source_line())))
 kind, key = order[position]
 with slide:
     if kind == "title":
-        st.title(deck.committee(pack))
+        st.title(slides.committee(pack))
         sub = t("deck.meeting", lang, period=pack.period_label, unit=pack.unit_name)
         as_of = t(
             "deck.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)
@@ -78,10 +78,10 @@ with slide:
         ui_conclusions.follow_up_slide(pack, follow_up, lang)
     elif kind == "kpis":
         st.title(f"{t('present.kpis', lang)}: {pack.unit_name}, {pack.period_label}")
-        for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):
-            row = pack.kpis[start : start + deck.KPI_COLUMNS]
-            for column, indicator in zip(st.columns(deck.KPI_COLUMNS), row, strict=False):
-                label, value, change = deck.kpi_texts(pack, indicator)
+        for start in range(0, len(pack.kpis), slides.KPI_COLUMNS):
+            row = pack.kpis[start : start + slides.KPI_COLUMNS]
+            for column, indicator in zip(st.columns(slides.KPI_COLUMNS), row, strict=False):
+                label, value, change = slides.kpi_texts(pack, indicator)
                 tone = pack.figures[indicator].tone
                 column.metric(label, value, change, delta_color=ui.tone_color(tone), border=True)
     elif kind == "goals":

@@ -14,7 +14,7 @@ import pytest
 from polars.testing import assert_frame_equal
 from pptx import Presentation
 
-from dashboard import deck, goals, importing, maps, meeting, reform, report, structure, tables
+from dashboard import goals, importing, maps, meeting, reform, report, slides, structure, tables
 from dashboard.access import (
     DATA_MANAGER,
     FULL_ACCESS,
@@ -662,8 +662,8 @@ def test_sign_in_throttle_locks_after_the_limit_and_doubles_the_wait():
 def test_the_meeting_pack_files_of_a_new_province_viewer_hold_their_units_only(new_view, new_geo):
     scoped = new_view.restricted(DA_NANG_VIEWER, new_geo)
     pack = meeting.build_pack(scoped, new_geo, DA_NANG, 2026, "9m")
-    slides = Presentation(io.BytesIO(deck.build_deck(pack)))
-    texts = [s.text_frame.text for slide in slides.slides for s in slide.shapes if s.has_text_frame]
+    shown = Presentation(io.BytesIO(slides.build_deck(pack)))
+    texts = [s.text_frame.text for slide in shown.slides for s in slide.shapes if s.has_text_frame]
     document = docx.Document(io.BytesIO(report.report_docx(pack)))
     written = "\n".join([*texts, *(p.text for p in document.paragraphs), report.report_text(pack)])
     assert "Thành phố Đà Nẵng" in written

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from dashboard import cli, deck, export, meeting, report, theme
+from dashboard import cli, export, meeting, report, slides, theme
 from dashboard import goals as goals_
 from dashboard.catalog import CATALOG
 from dashboard.i18n import t
@@ -50,11 +50,11 @@ def test_slide_order_is_title_kpis_charts_goals_map(pack):
 
 def test_deck_opens_with_one_slide_per_chart_and_vietnamese_titles(pack, tmp_path):
     images = {c.key: tiny_png() for c in pack.charts}
-    path = deck.write_deck(pack, tmp_path / "giao-ban.pptx", images)
+    path = slides.write_deck(pack, tmp_path / "giao-ban.pptx", images)
     prs = Presentation(str(path))
-    slides = list(prs.slides)
-    assert len(slides) == 1 + 1 + len(pack.charts) + 1  # title, KPIs, charts (map included), goals table
-    titles = [s.shapes.title.text for s in slides]
+    shown = list(prs.slides)
+    assert len(shown) == 1 + 1 + len(pack.charts) + 1  # title, KPIs, charts (map included), goals table
+    titles = [s.shapes.title.text for s in shown]
     assert titles[0] == (
         "Ban chỉ đạo phòng, chống tội phạm, tệ nạn ma túy, mại dâm và HIV/AIDS quận Nam Từ Liêm"
     )
@@ -62,19 +62,19 @@ def test_deck_opens_with_one_slide_per_chart_and_vietnamese_titles(pack, tmp_pat
     assert "Bảng thực hiện chỉ tiêu: Quận Nam Từ Liêm, 9 tháng 2022" in titles
     assert titles[-1] == "Phân loại xã, phường, thị trấn: Quận Nam Từ Liêm, năm 2022"
     assert {c.title for c in pack.charts} <= set(titles)
-    assert "Giao ban 9 tháng 2022 — Quận Nam Từ Liêm" in slide_texts(slides[0])
-    assert "Số liệu tính đến ngày 30/09/2022" in slide_texts(slides[0])
-    pictures = sum(1 for s in slides for shape in s.shapes if shape.shape_type == 13)
+    assert "Giao ban 9 tháng 2022 — Quận Nam Từ Liêm" in slide_texts(shown[0])
+    assert "Số liệu tính đến ngày 30/09/2022" in slide_texts(shown[0])
+    pictures = sum(1 for s in shown for shape in s.shapes if shape.shape_type == 13)
     assert pictures == len(pack.charts)
 
 
 def test_kpi_and_goals_slides_carry_the_numbers(pack):
-    prs = Presentation(io.BytesIO(deck.build_deck(pack, {})))
-    slides = list(prs.slides)
-    kpis = slide_texts(slides[1])
+    prs = Presentation(io.BytesIO(slides.build_deck(pack, {})))
+    shown = list(prs.slides)
+    kpis = slide_texts(shown[1])
     # Fewer addicts under management than a year earlier is better: ✓ says so without the colour.
     assert "Người nghiện có hồ sơ quản lý\n445\n✓ -15 (-3,26%) so với cùng kỳ" in kpis
-    goals = next(s for s in slides if s.shapes.title.text.startswith("Bảng thực hiện chỉ tiêu"))
+    goals = next(s for s in shown if s.shapes.title.text.startswith("Bảng thực hiện chỉ tiêu"))
     text = slide_texts(goals)
     assert "Đưa đi cai nghiện bắt buộc" in text and "68,75%" in text and "106,67%" in text
     table = next(shape.table for shape in goals.shapes if shape.has_table)
@@ -87,14 +87,14 @@ def test_kpi_and_goals_slides_carry_the_numbers(pack):
 
 
 def test_a_chart_without_an_image_says_why(pack):
-    prs = Presentation(io.BytesIO(deck.build_deck(pack, {}, missing="Không tìm thấy Chrome/Chromium")))
+    prs = Presentation(io.BytesIO(slides.build_deck(pack, {}, missing="Không tìm thấy Chrome/Chromium")))
     chart_slide = list(prs.slides)[2]
     assert "Không tìm thấy Chrome/Chromium" in slide_texts(chart_slide)
 
 
 def test_zip_names_follow_the_deck(pack):
     images = {c.key: tiny_png() for c in pack.charts}
-    with zipfile.ZipFile(io.BytesIO(deck.images_zip(pack, images))) as archive:
+    with zipfile.ZipFile(io.BytesIO(slides.images_zip(pack, images))) as archive:
         names = archive.namelist()
     assert names[0] == "01_drugs-trend_quan-nam-tu-liem_9-thang-2022.png"
     assert len(names) == len(pack.charts) and names[-1].endswith(
@@ -178,15 +178,15 @@ def pack_en(demo_snapshots, geography):
 
 
 def test_an_english_deck_speaks_english(pack_en):
-    prs = Presentation(io.BytesIO(deck.build_deck(pack_en, {})))
-    slides = list(prs.slides)
-    assert slides[0].shapes.title.text.startswith(t("app.title", "en"))
-    assert "Meeting review, 9 months 2022 — Quận Nam Từ Liêm" in slide_texts(slides[0])
-    kpis = slide_texts(slides[1])
-    assert slides[1].shapes.title.text.startswith("Key figures: Quận Nam Từ Liêm")
+    prs = Presentation(io.BytesIO(slides.build_deck(pack_en, {})))
+    shown = list(prs.slides)
+    assert shown[0].shapes.title.text.startswith(t("app.title", "en"))
+    assert "Meeting review, 9 months 2022 — Quận Nam Từ Liêm" in slide_texts(shown[0])
+    kpis = slide_texts(shown[1])
+    assert shown[1].shapes.title.text.startswith("Key figures: Quận Nam Từ Liêm")
     assert CATALOG["addicts_managed"].label("en") in kpis
     assert "✓ -15 (-3.26%) vs. a year earlier" in kpis
-    goals = next(s for s in slides if s.shapes.title.text.startswith("Goals table"))
+    goals = next(s for s in shown if s.shapes.title.text.startswith("Goals table"))
     table = next(shape.table for shape in goals.shapes if shape.has_table)
     assert [c.text for c in table.rows[0].cells] == list(report.goal_columns("en"))
     body = slide_texts(goals)
@@ -195,14 +195,14 @@ def test_an_english_deck_speaks_english(pack_en):
     vietnamese = [
         t(k, "vi") for k in ("present.kpis", "present.goals", "deck.vs_same_period", "standing.met")
     ]
-    for slide in slides:
+    for slide in shown:
         text = slide_texts(slide)
         assert not [w for w in vietnamese if w in text], slide.shapes.title.text
 
 
 def test_kpi_texts_follow_the_packs_language(pack, pack_en):
-    assert deck.kpi_texts(pack, "addicts_managed")[2] == "-15 (-3,26%) so với cùng kỳ"
-    assert deck.kpi_texts(pack_en, "addicts_managed") == (
+    assert slides.kpi_texts(pack, "addicts_managed")[2] == "-15 (-3,26%) so với cùng kỳ"
+    assert slides.kpi_texts(pack_en, "addicts_managed") == (
         CATALOG["addicts_managed"].label("en"),
         "445",
         "-15 (-3.26%) vs. a year earlier",

@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 
 from dashboard import conclusions as cl
-from dashboard import deck, frozen, goals, meeting, minutes, report, store
+from dashboard import frozen, goals, meeting, minutes, report, slides, store
 from dashboard.access import SECRETARY, Access
 
 NAM_TU_LIEM = "019"
@@ -93,8 +93,8 @@ def test_the_next_deck_and_report_open_with_both_conclusions_then_and_now(histor
     assert then_words.startswith(f"{red.actual}/{red.target:g}") and "(10 tháng 2025)" in then_words
     assert now_words.startswith(f"{now.actual}/{now.target:g}") and now_words != then_words
 
-    slides = deck_text(files[deck.deck_file_name(pack)])
-    follow = slides[1]  # right after the title slide
+    shown = deck_text(files[slides.deck_file_name(pack)])
+    follow = shown[1]  # right after the title slide
     assert minutes.FOLLOW_UP_TITLE in follow
     assert "Rà soát, lập hồ sơ đưa người nghiện" in follow and "Bổ sung cán bộ tư vấn" in follow
     assert "chưa thực hiện (quá hạn)" in follow  # due 30/11/2025, open at the meeting of 06/01/2026
@@ -161,7 +161,7 @@ def test_a_frozen_meeting_pack_is_made_again_byte_for_byte(history, snapshot, ge
 
 
 def test_stable_zip_fixes_the_times_and_keeps_the_content(pack):
-    data = deck.build_deck(pack)
+    data = slides.build_deck(pack)
     import zipfile
 
     members = zipfile.ZipFile(io.BytesIO(data)).infolist()
