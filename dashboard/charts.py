@@ -28,7 +28,7 @@ REFORM_COLOR = theme.REFORM_COLOR
 
 TEMPLATE_NAME = "ban_chi_dao"
 
-# Colours come from dashboard.theme, the one source for screen, images, deck and report.
+# Colours come from dashboard.theme, the one source for screen, images, slides and report.
 COLORWAY: tuple[str, ...] = theme.COLORWAY
 TONE_COLORS: dict[str, str] = theme.TONE_COLORS
 HEATMAP_SCALE = theme.HEATMAP_SCALE

@@ -199,7 +199,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """The meeting deck (and optionally the Word report and the ZIP of chart images) of one unit."""
+    """The meeting slides (and optionally the Word report and the ZIP of chart images) of one unit."""
     import time
 
     import plotly.graph_objects as go
@@ -231,7 +231,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     rendered = time.perf_counter()
-    written = [slides.write_deck(pack, args.out, images)]
+    written = [slides.write_slides(pack, args.out, images)]
     if args.report:
         written.append(report.write_report(pack, args.report, images))
     if args.images:

@@ -1,4 +1,4 @@
-"""A meeting's frozen edition: its deck and report made again byte for byte, checked by SHA-256.
+"""A meeting's frozen edition: its slides and report made again byte for byte, checked by SHA-256.
 
 Office files are ZIP archives, and a ZIP records each member's modification time: saved twice, the
 same document differs in those bytes. ``stable_zip`` rewrites an archive with one fixed time and
@@ -70,7 +70,7 @@ def meeting_files(
     images: Mapping[str, bytes] | None = None,
     at: dt.datetime | None = None,
 ) -> dict[str, bytes]:
-    """The deck and the Word report of ``meeting`` from its ``pack``, with the follow-up and the notice.
+    """The slides and the Word report of ``meeting`` from its ``pack``, with the follow-up and the notice.
 
     The conclusions are taken as they stood at ``at`` (default: when the meeting was frozen, or
     now for a meeting not frozen yet), so the same meeting gives the same files later on.
@@ -89,7 +89,7 @@ def meeting_files(
     )  # fmt: skip
     own = conclusions.list_conclusions(engine, access, geography, meeting_id=meeting.id, at=at)
     return {
-        slides.deck_file_name(pack): slides.build_deck(pack, images, follow_up=follow),
+        slides.slides_file_name(pack): slides.build_slides(pack, images, follow_up=follow),
         report_name(pack): report.report_docx(pack, images, follow_up=follow, notice=(meeting, own)),
     }
 

@@ -116,13 +116,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "standing.on_track": {"vi": "đúng tiến độ", "en": "on track"},
     "standing.at_risk": {"vi": "có nguy cơ không hoàn thành", "en": "at risk of not being achieved"},
     "standing.not_met": {"vi": "không đạt", "en": "not achieved"},
-    # The meeting deck (dashboard/deck.py) and presentation mode.
-    "deck.meeting": {"vi": "Giao ban {period} — {unit}", "en": "Meeting review, {period} — {unit}"},
-    "deck.as_of": {
+    # The meeting slides (dashboard/slides.py) and presentation mode.
+    "slides.meeting": {"vi": "Giao ban {period} — {unit}", "en": "Meeting review, {period} — {unit}"},
+    "slides.as_of": {
         "vi": "Số liệu tính đến ngày {date} · bộ số liệu ngày {snapshot}",
         "en": "Figures as of {date} · data set of {snapshot}",
     },
-    "deck.demo": {
+    "slides.demo": {
         "vi": "Dữ liệu minh họa (demo), không phải số liệu thật",
         "en": "Illustrative (demo) data, not real figures",
     },
@@ -132,11 +132,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "no figure for the same period last year",
     },
     "deck.points": {"vi": "{value} điểm %", "en": "{value} percentage points"},
-    "deck.no_goals": {
+    "slides.no_goals": {
         "vi": "Chưa có chỉ tiêu được giao trong bộ số liệu.",
         "en": "No targets are set in this data.",
     },
-    "deck.no_image": {
+    "slides.no_image": {
         "vi": "Chưa xuất được ảnh biểu đồ này.",
         "en": "This chart could not be exported as an image.",
     },
@@ -793,7 +793,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Bộ lọc đang chọn nhiều quận, huyện: báo cáo được lập cho {name}. Chọn một quận, huyện để lập báo cáo của quận, huyện đó.",
         "en": "Several districts are selected: the pack is made for {name}. Select one district for its own pack.",
     },
-    "export.deck": {"vi": "Tải bản trình chiếu (PowerPoint)", "en": "Download the deck (PowerPoint)"},
+    "export.slides": {"vi": "Tải bản trình chiếu (PowerPoint)", "en": "Download the slides (PowerPoint)"},
     "export.zip": {"vi": "Tải ảnh các biểu đồ (ZIP)", "en": "Download chart images (ZIP)"},
     "export.word": {"vi": "Tải báo cáo (Word)", "en": "Download the report (Word)"},
     "export.png": {"vi": "Tải ảnh PNG", "en": "Download PNG"},
@@ -803,7 +803,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.word_vietnamese": {
         "vi": "Báo cáo Word và báo cáo bằng chữ là văn bản hành chính, viết bằng tiếng Việt.",
         "en": "The Word report and the written report are administrative documents "
-        "(Decree 30/2020/NĐ-CP) and are written in Vietnamese; the deck and the images are in English.",
+        "(Decree 30/2020/NĐ-CP) and are written in Vietnamese; the slides and the images are in English.",
     },
     "export.word_no_charts": {
         "vi": "Không có trình duyệt trên máy chủ: báo cáo Word không kèm biểu đồ.",

@@ -1,4 +1,4 @@
-"""The meeting pack: the figures, charts, goals and map of one unit and period, in deck order.
+"""The meeting pack: the figures, charts, goals and map of one unit and period, in slide order.
 
 The slides (``slides.py``), the written report (``report.py``), the export page and presentation
 mode all read one :class:`Pack`, so the slides, the prose and the screen show the same numbers,
@@ -25,7 +25,7 @@ from dashboard.goals import TargetResult, evaluate, hide_small_counts
 from dashboard.i18n import t
 from dashboard.snapshot import structure_rows
 
-# The sections a user can choose, in deck order.
+# The sections a user can choose, in slide order.
 SECTIONS: tuple[str, ...] = ("drugs", "rehab", "prostitution", "trafficking", "hiv", "goals", "map")
 SECTION_LABELS: dict[str, str] = {
     "drugs": "Tình hình ma túy",
@@ -207,7 +207,7 @@ def build_pack(
         unit: a province, district or commune code, or ``VN``.
         grain: ``year``, ``9m``, ``6m``, ``quarter`` or ``month``; the period is the newest
             complete one of the year (the newest begun one if none is complete).
-        sections: which of :data:`SECTIONS` to include, in any order (deck order is kept).
+        sections: which of :data:`SECTIONS` to include, in any order (slide order is kept).
         rolled: ``query.rollup_all`` of the snapshot when the caller has it (faster).
         small_counts: a threshold: a commune's counts of people below it are left out of the
             figures and charts (``access.suppress_small_counts``); None keeps them.
@@ -515,7 +515,7 @@ def _map_chart(pack: Pack, snapshot, geography: Geography) -> tuple[Chart, dict[
 
 
 def slide_order(pack: Pack) -> list[tuple[str, str | None]]:
-    """The deck's slides in order as (kind, chart key): title, KPIs, each chart, goals table.
+    """The slides in order as (kind, chart key): title, KPIs, each chart, goals table.
 
     The map is the last chart. Presentation mode walks the same list.
     """

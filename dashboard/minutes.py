@@ -1,6 +1,6 @@
 """Conclusions in the meeting pack: the follow-up opening the next meeting, the *thông báo kết luận*.
 
-The deck (``slides.build_deck``) gets the follow-up slides after its title slide; the Word report
+The presentation (``slides.build_slides``) gets the follow-up slides after its title slide; the Word report
 (``report.report_docx``) opens with the follow-up and ends with the notice of the meeting's own
 conclusions, in the wording the standing offices use. Presentation mode shows the same rows. Every
 figure comes from the conclusion's kept figures (then) and the pack's judged targets (now).
@@ -110,7 +110,7 @@ def follow_up_summary(items: Sequence[FollowUpItem]) -> str:
     return text + "."
 
 
-# --------------------------------------------------------------------------- deck
+# --------------------------------------------------------------------------- slides
 
 
 def add_follow_up_slides(prs, pack, items: Sequence[FollowUpItem]) -> None:

@@ -10,7 +10,7 @@ than printed as "–".
 Vietnamese only, whatever the screen's language: the report is an administrative document
 (Nghị định 30/2020/NĐ-CP: administrative documents are written in Vietnamese, in its layout and
 its fonts) filed by the committee, and its sentences are the committees' own formulas. The
-English screen says so next to the download (``export.word_vietnamese``); the deck and the
+English screen says so next to the download (``export.word_vietnamese``); the slides and the
 chart images follow the screen's language.
 """
 
@@ -461,7 +461,7 @@ def preamble(pack: Pack) -> str:
 
 
 def narrative(pack: Pack) -> list[Section]:
-    """The report's sections, in deck order, for the sections the pack has (the map has no prose)."""
+    """The report's sections, in slide order, for the sections the pack has (the map has no prose)."""
     sections = []
     for key in pack.sections:
         writer = _WRITERS.get(key)
@@ -545,7 +545,7 @@ GOAL_COLUMNS: tuple[str, ...] = tuple(t(f"goals.col.{c}", "vi") for c in GOAL_CO
 
 
 def goal_columns(lang: str = "vi") -> tuple[str, ...]:
-    """The headers of the goals table of the deck, the report and presentation mode."""
+    """The headers of the goals table of the slides, the report and presentation mode."""
     return tuple(t(f"goals.col.{c}", lang) for c in GOAL_COLUMN_KEYS)
 
 

@@ -1,4 +1,4 @@
-"""The meeting deck (python-pptx): title, KPIs, one slide per chart, the goals table, the map.
+"""The meeting slides (python-pptx): title, KPIs, one slide per chart, the goals table, the map.
 
 The slides follow :func:`dashboard.meeting.slide_order`, the order presentation mode walks.
 Charts arrive as PNG bytes (``export.export_images``); a chart without an image gets a slide
@@ -62,7 +62,7 @@ def kpi_texts(pack: Pack, indicator: str) -> tuple[str, str, str]:
 
 
 def committee(pack: Pack) -> str:
-    """The title of the deck: the committee's name in Vietnamese, the app's title and unit in English."""
+    """The title of the slides: the committee's name in Vietnamese, the app's title and unit in English."""
     return pack.committee if pack.lang == "vi" else f"{t('app.title', pack.lang)} — {pack.unit_name}"
 
 
@@ -107,12 +107,12 @@ def _title_slide(prs, pack: Pack) -> None:
     _text(slide.shapes.title.text_frame, committee(pack), 30, bold=True)
     lang = pack.lang
     lines = [
-        t("deck.meeting", lang, period=pack.period_label, unit=pack.unit_name),
-        t("deck.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)),
+        t("slides.meeting", lang, period=pack.period_label, unit=pack.unit_name),
+        t("slides.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)),
         pack.area,
     ]
     if pack.demo:
-        lines.append(t("deck.demo", lang))
+        lines.append(t("slides.demo", lang))
     body = slide.placeholders[1].text_frame
     _text(body, lines[0], 24, bold=True)
     for line in lines[1:]:
@@ -164,7 +164,7 @@ def _chart_slide(prs, pack: Pack, key: str, images: Mapping[str, bytes], missing
         box = slide.shapes.add_textbox(Inches(1), Inches(3), SLIDE_WIDTH - Inches(2), Inches(1.5))
         _text(
             box.text_frame,
-            missing or t("deck.no_image", pack.lang),
+            missing or t("slides.no_image", pack.lang),
             18,
             color=GREY,
             align=PP_ALIGN.CENTER,
@@ -181,7 +181,7 @@ def _goals_slide(prs, pack: Pack) -> None:
     rows = goal_rows(pack, pack.lang)
     if not rows:
         box = slide.shapes.add_textbox(Inches(1), Inches(3), SLIDE_WIDTH - Inches(2), Inches(1))
-        _text(box.text_frame, t("deck.no_goals", pack.lang), 18, color=GREY)
+        _text(box.text_frame, t("slides.no_goals", pack.lang), 18, color=GREY)
         return
     width = SLIDE_WIDTH - Inches(0.8)
     shape = slide.shapes.add_table(
@@ -201,14 +201,14 @@ def _goals_slide(prs, pack: Pack) -> None:
     _footer(slide, pack)
 
 
-def build_deck(
+def build_slides(
     pack: Pack, images: Mapping[str, bytes] | None = None, missing: str | None = None, *, follow_up=()
 ) -> bytes:
-    """The deck as .pptx bytes. ``images`` maps chart keys to PNG bytes; ``missing`` is the
+    """The slides as .pptx bytes. ``images`` maps chart keys to PNG bytes; ``missing`` is the
     message shown on a chart slide that has no image (e.g. why no browser could render it);
-    ``follow_up`` (``conclusions.follow_up``) opens the deck after the title slide.
+    ``follow_up`` (``conclusions.follow_up``) opens the slides after the title slide.
 
-    The same pack gives the same bytes (``frozen.stable_zip``): a meeting's deck can be made again."""
+    The same pack gives the same bytes (``frozen.stable_zip``): a meeting's slides can be made again."""
     images = images or {}
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -232,9 +232,9 @@ def build_deck(
     return stable_zip(buffer.getvalue())
 
 
-def write_deck(pack: Pack, path: Path | str, images: Mapping[str, bytes] | None = None) -> Path:
-    """Write the deck atomically (a failed export leaves no half-written file)."""
-    return write_atomic(path, build_deck(pack, images))
+def write_slides(pack: Pack, path: Path | str, images: Mapping[str, bytes] | None = None) -> Path:
+    """Write the slides atomically (a failed export leaves no half-written file)."""
+    return write_atomic(path, build_slides(pack, images))
 
 
 def chart_images(pack: Pack, **size) -> dict[str, bytes]:
@@ -244,7 +244,7 @@ def chart_images(pack: Pack, **size) -> dict[str, bytes]:
 
 
 def image_names(pack: Pack) -> dict[str, str]:
-    """Chart key → file name in deck order: "01_nguoi-nghien-..._quan-nam-tu-liem_9-thang-2022.png"."""
+    """Chart key → file name in slide order: "01_nguoi-nghien-..._quan-nam-tu-liem_9-thang-2022.png"."""
     return {
         c.key: file_name(f"{i:02d}", c.key.replace(".", "-"), pack.unit_name, pack.period_label, ext="png")
         for i, c in enumerate(pack.charts, start=1)
@@ -252,10 +252,10 @@ def image_names(pack: Pack) -> dict[str, str]:
 
 
 def images_zip(pack: Pack, images: Mapping[str, bytes]) -> bytes:
-    """The ZIP of all the chart PNGs, named in deck order."""
+    """The ZIP of all the chart PNGs, named in slide order."""
     names = image_names(pack)
     return zip_files([(names[key], data) for key, data in images.items() if key in names])
 
 
-def deck_file_name(pack: Pack, ext: str = "pptx") -> str:
+def slides_file_name(pack: Pack, ext: str = "pptx") -> str:
     return file_name("giao-ban", pack.unit_name, pack.period_label, ext=ext)

@@ -146,7 +146,7 @@ def _v1(conn: Connection) -> None:
 
 
 def _v2(conn: Connection) -> None:
-    """A meeting's frozen files (SHA-256 of its deck and report); a conclusion whose target went missing."""
+    """A meeting's frozen files (SHA-256 of its slides and report); a conclusion whose target went missing."""
     conn.execute(sa.text("ALTER TABLE meetings ADD COLUMN files TEXT NOT NULL DEFAULT '{}'"))
     conn.execute(sa.text("ALTER TABLE conclusions ADD COLUMN missing_since TEXT"))
 

@@ -1,4 +1,4 @@
-"""The dashboard's colours, glyphs and fonts: one source for screen charts, the map, images, deck and report.
+"""The dashboard's colours, glyphs and fonts: one source for screen charts, map, images, slides and report.
 
 Status colours come from Paul Tol's colour-blind-safe schemes (Tol 2021, "Colour Schemes",
 SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/): the red and the indigo ends of the
@@ -183,7 +183,7 @@ MONO_FONT_FAMILY = "'Source Code Pro', 'Noto Sans Mono', Consolas, 'Courier New'
 # Streamlit's named colours (metric deltas) as set in .streamlit/config.toml, by tone.
 STREAMLIT_TONE_COLORS: dict[str, str] = {"good": "blue", "bad": "red", "neutral": "gray"}
 STREAMLIT_COLORS: dict[str, str] = {"red": BAD, "blue": GOOD, "orange": WARN, "gray": NEUTRAL}
-DOCUMENT_FONT = "Noto Sans"  # the deck and the Word report
+DOCUMENT_FONT = "Noto Sans"  # the slides and the Word report
 
 
 def hex_to_rgb(color: str, alpha: int | None = None) -> list[int]:

@@ -252,7 +252,7 @@ def notice_for(f: ui.Filters, pack) -> tuple[cl.Meeting, list[cl.Conclusion]] | 
 
 def meeting_panel(f: ui.Filters, pack, sections: Sequence[str]):
     """On the export page: the pack's meeting (or a button that opens it, for writers) and the
-    follow-up the deck and report open with; returns (follow-up, notice) for them."""
+    follow-up the slides and report open with; returns (follow-up, notice) for them."""
     db = engine(f.data_dir)
     if db is None:
         return [], None
@@ -287,7 +287,7 @@ def meeting_panel(f: ui.Filters, pack, sections: Sequence[str]):
 
 
 def with_follow_up(order: list[tuple[str, str | None]], items: Sequence[cl.FollowUpItem]) -> list:
-    """Presentation order with the follow-up right after the title slide, as in the deck."""
+    """Presentation order with the follow-up right after the title slide, as in the slides."""
     return [order[0], ("follow_up", None), *order[1:]] if items else order
 
 
@@ -298,7 +298,7 @@ def follow_up_slide(pack, items: Sequence[cl.FollowUpItem], lang: str) -> None:
 
 
 def follow_up_table(items: Sequence[cl.FollowUpItem], lang: str) -> pl.DataFrame:
-    """The follow-up rows as a table for the screen (same words as the deck)."""
+    """The follow-up rows as a table for the screen (same words as the slides)."""
     headers = list(minutes.FOLLOW_UP_COLUMNS)
     return pl.DataFrame(minutes.follow_up_rows(items), schema=dict.fromkeys(headers, pl.String), orient="row")
 

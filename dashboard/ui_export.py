@@ -19,9 +19,9 @@ def pack(
     sections: tuple[str, ...],
     lang: str = "vi",
 ) -> meeting.Pack:
-    """One pack for both pages (the deck and the screen show the same), keyed by plain arguments.
+    """One pack for both pages (the slides and the screen show the same), keyed by plain arguments.
 
-    ``lang`` is the deck's, the images' and the screen's; the Word report is always written from
+    ``lang`` is the slides', the images' and the screen's; the Word report is always written from
     the Vietnamese pack (report.py says why).
     """
     setting = ui.small_counts()
@@ -48,5 +48,5 @@ def images(
     sections: tuple[str, ...],
     lang: str = "vi",
 ) -> dict:
-    """The pack's chart images (PNG), rendered once in one browser for the deck, the ZIP and Word."""
+    """The pack's chart images (PNG), rendered once in one browser for the slides, the ZIP and Word."""
     return slides.chart_images(pack(folder, snapshot_id, scope, unit, year, grain, sections, lang))

@@ -1,4 +1,4 @@
-"""Xuất báo cáo: choose unit, period and sections; download the deck, the chart images and the Word report."""
+"""Xuất báo cáo: choose unit, period and sections; download slides, chart images and the Word report."""
 
 import streamlit as st
 
@@ -54,9 +54,9 @@ if fonts:
 stem = export.file_name(pack.unit_name, pack.period_label, ext="x")[:-2]
 c1, c2, c3 = st.columns(3)
 c1.download_button(
-    t("export.deck", lang),
-    lambda: slides.build_deck(pack, ui_export.images(*key, lang), follow_up=follow_up),
-    file_name=slides.deck_file_name(pack),
+    t("export.slides", lang),
+    lambda: slides.build_slides(pack, ui_export.images(*key, lang), follow_up=follow_up),
+    file_name=slides.slides_file_name(pack),
     mime=slides.PPTX_MIME,
     key="xb_deck",
     icon=":material/slideshow:",

@@ -1,4 +1,4 @@
-"""Trình chiếu: the meeting pack one slide at a time, the slide alone on the screen, in deck order.
+"""Trình chiếu: the meeting pack one slide at a time, the slide alone on the screen, in slide order.
 
 The sidebar starts collapsed; the banners, the slide counter, the buttons and the content picker
 fold into one footer line; the arrow keys move between slides.
@@ -20,7 +20,7 @@ slide = st.container(key="slide")
 footer = st.container(key="slide_footer")
 back, where, forward, choose, about = footer.columns([1.4, 1.2, 1.4, 2.4, 6], vertical_alignment="center")
 
-# Unit and period from the shared sidebar, sections as on the export page (same key): the deck
+# Unit and period from the shared sidebar, sections as on the export page (same key): the slides
 # and the screen show one pack.
 unit = f.unit
 with choose.popover(t("present.choose", lang), icon=":material/tune:", width="stretch"):
@@ -69,9 +69,9 @@ kind, key = order[position]
 with slide:
     if kind == "title":
         st.title(slides.committee(pack))
-        sub = t("deck.meeting", lang, period=pack.period_label, unit=pack.unit_name)
+        sub = t("slides.meeting", lang, period=pack.period_label, unit=pack.unit_name)
         as_of = t(
-            "deck.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)
+            "slides.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)
         )
         st.markdown(f"<div class='slide-sub'>{sub}<br>{as_of}</div>", unsafe_allow_html=True)
     elif kind == "follow_up":

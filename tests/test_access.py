@@ -662,7 +662,7 @@ def test_sign_in_throttle_locks_after_the_limit_and_doubles_the_wait():
 def test_the_meeting_pack_files_of_a_new_province_viewer_hold_their_units_only(new_view, new_geo):
     scoped = new_view.restricted(DA_NANG_VIEWER, new_geo)
     pack = meeting.build_pack(scoped, new_geo, DA_NANG, 2026, "9m")
-    shown = Presentation(io.BytesIO(slides.build_deck(pack)))
+    shown = Presentation(io.BytesIO(slides.build_slides(pack)))
     texts = [s.text_frame.text for slide in shown.slides for s in slide.shapes if s.has_text_frame]
     document = docx.Document(io.BytesIO(report.report_docx(pack)))
     written = "\n".join([*texts, *(p.text for p in document.paragraphs), report.report_text(pack)])

@@ -50,7 +50,7 @@ def test_slide_order_is_title_kpis_charts_goals_map(pack):
 
 def test_deck_opens_with_one_slide_per_chart_and_vietnamese_titles(pack, tmp_path):
     images = {c.key: tiny_png() for c in pack.charts}
-    path = slides.write_deck(pack, tmp_path / "giao-ban.pptx", images)
+    path = slides.write_slides(pack, tmp_path / "giao-ban.pptx", images)
     prs = Presentation(str(path))
     shown = list(prs.slides)
     assert len(shown) == 1 + 1 + len(pack.charts) + 1  # title, KPIs, charts (map included), goals table
@@ -69,7 +69,7 @@ def test_deck_opens_with_one_slide_per_chart_and_vietnamese_titles(pack, tmp_pat
 
 
 def test_kpi_and_goals_slides_carry_the_numbers(pack):
-    prs = Presentation(io.BytesIO(slides.build_deck(pack, {})))
+    prs = Presentation(io.BytesIO(slides.build_slides(pack, {})))
     shown = list(prs.slides)
     kpis = slide_texts(shown[1])
     # Fewer addicts under management than a year earlier is better: ✓ says so without the colour.
@@ -87,7 +87,7 @@ def test_kpi_and_goals_slides_carry_the_numbers(pack):
 
 
 def test_a_chart_without_an_image_says_why(pack):
-    prs = Presentation(io.BytesIO(slides.build_deck(pack, {}, missing="Không tìm thấy Chrome/Chromium")))
+    prs = Presentation(io.BytesIO(slides.build_slides(pack, {}, missing="Không tìm thấy Chrome/Chromium")))
     chart_slide = list(prs.slides)[2]
     assert "Không tìm thấy Chrome/Chromium" in slide_texts(chart_slide)
 
@@ -178,7 +178,7 @@ def pack_en(demo_snapshots, geography):
 
 
 def test_an_english_deck_speaks_english(pack_en):
-    prs = Presentation(io.BytesIO(slides.build_deck(pack_en, {})))
+    prs = Presentation(io.BytesIO(slides.build_slides(pack_en, {})))
     shown = list(prs.slides)
     assert shown[0].shapes.title.text.startswith(t("app.title", "en"))
     assert "Meeting review, 9 months 2022 — Quận Nam Từ Liêm" in slide_texts(shown[0])

@@ -93,7 +93,7 @@ def test_the_next_deck_and_report_open_with_both_conclusions_then_and_now(histor
     assert then_words.startswith(f"{red.actual}/{red.target:g}") and "(10 tháng 2025)" in then_words
     assert now_words.startswith(f"{now.actual}/{now.target:g}") and now_words != then_words
 
-    shown = deck_text(files[slides.deck_file_name(pack)])
+    shown = deck_text(files[slides.slides_file_name(pack)])
     follow = shown[1]  # right after the title slide
     assert minutes.FOLLOW_UP_TITLE in follow
     assert "Rà soát, lập hồ sơ đưa người nghiện" in follow and "Bổ sung cán bộ tư vấn" in follow
@@ -161,7 +161,7 @@ def test_a_frozen_meeting_pack_is_made_again_byte_for_byte(history, snapshot, ge
 
 
 def test_stable_zip_fixes_the_times_and_keeps_the_content(pack):
-    data = slides.build_deck(pack)
+    data = slides.build_slides(pack)
     import zipfile
 
     members = zipfile.ZipFile(io.BytesIO(data)).infolist()
