@@ -36,19 +36,19 @@ HEATMAP_SCALE = theme.HEATMAP_SCALE
 # d3 formats: ticks trim insignificant zeros (so 0,5 steps do not print "1" twice), hovers fix decimals.
 AXIS_FORMAT = ",~f"
 
-FONT_FAMILY = theme.FONT_FAMILY
-
 
 def _template() -> go.layout.Template:
     return go.layout.Template(
         layout=go.Layout(
-            font=dict(family=FONT_FAMILY, size=16, color=theme.TEXT),
+            font=dict(family=theme.FONT_FAMILY, size=16, color=theme.TEXT),
             title=dict(font=dict(size=20), x=0.0, xanchor="left"),
             colorway=list(COLORWAY),
-            paper_bgcolor="white",
-            plot_bgcolor="white",
+            paper_bgcolor=theme.BACKGROUND,
+            plot_bgcolor=theme.BACKGROUND,
             xaxis=dict(showgrid=False, linecolor=theme.AXIS, ticks="outside", automargin=True),
-            yaxis=dict(gridcolor=theme.GRID, zerolinecolor="#999", automargin=True, rangemode="tozero"),
+            yaxis=dict(
+                gridcolor=theme.GRID, zerolinecolor=theme.ZERO_LINE, automargin=True, rangemode="tozero"
+            ),
             legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, title=dict(text="")),
             hoverlabel=dict(font=dict(size=15)),
             margin=dict(l=70, r=30, t=110, b=80),
@@ -300,7 +300,7 @@ def mark_reform(
             annotation=dict(
                 text=t("chart.reform_marker", lang),
                 font=dict(size=13, color=REFORM_COLOR),
-                bgcolor="rgba(255,255,255,0.8)",
+                bgcolor=theme.MARKER_LABEL_BACKGROUND,
             ),
             annotation_position="top left",
         )

@@ -53,7 +53,7 @@ SOURCE_BAND_PX = 50
 TITLE_SIZE = 26
 CONTEXT_SIZE = 18
 SOURCE_SIZE = 15
-CAPTION_COLOR = theme.AXIS
+CAPTION_COLOR = theme.CAPTION_TEXT
 # Each render may take this long before it counts as failed (a wedged browser is restarted).
 RENDER_TIMEOUT_S = 60
 # Tabs of the one browser. On the 2-core server a second tab was no faster (10 images: 2,85 s
@@ -69,10 +69,9 @@ INSTALL_HINT = (
 NO_BROWSER = "Không tìm thấy Chrome/Chromium trên máy chủ nên chưa xuất được ảnh, bản trình chiếu và báo cáo."
 BAD_BROWSER_PATH = "BROWSER_PATH={path} không phải là tệp chạy được của Chrome/Chromium."
 NO_FONTS = (
-    "Máy chủ thiếu phông chữ có đủ dấu tiếng Việt (Noto Sans hoặc DejaVu Sans): chữ trong ảnh có"
-    " thể hiện sai. Cài `fonts-noto-core` (Debian/Ubuntu)."
+    f"Máy chủ thiếu phông chữ có đủ dấu tiếng Việt ({' hoặc '.join(theme.VIETNAMESE_FONTS)}): chữ trong"
+    " ảnh có thể hiện sai. Cài `fonts-noto-core` (Debian/Ubuntu)."
 )
-VIETNAMESE_FONTS = ("Noto Sans", "DejaVu Sans")
 
 
 class BrowserUnavailable(RuntimeError):
@@ -137,7 +136,7 @@ def probe_fonts() -> str | None:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return None if any(f in families for f in VIETNAMESE_FONTS) else NO_FONTS
+    return None if any(f in families for f in theme.VIETNAMESE_FONTS) else NO_FONTS
 
 
 class _Browser:
@@ -327,7 +326,7 @@ def with_caption(
             yanchor="top",
         ),
         margin=dict(t=TITLE_BAND_PX, b=axis_room + SOURCE_BAND_PX),
-        paper_bgcolor="white",
+        paper_bgcolor=theme.BACKGROUND,
     )
     out.add_annotation(
         text=html.escape(ctx.source_line()),

@@ -145,7 +145,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
                     "axis": {"range": [0, upper], "tickformat": tick_format(2 if pct else 0)},
                     "bar": {"color": STATUS_COLORS[r.status], "thickness": 0.55},
                     "threshold": {
-                        "line": {"color": "#000000", "width": 3},
+                        "line": {"color": theme.TARGET_COLOR, "width": 3},
                         "thickness": 0.9,
                         "value": float(r.target),
                     },
@@ -163,7 +163,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
         font=FONT,
         height=max(260, 120 * n + 110),
         margin={"l": 20, "r": 30, "t": 80, "b": 30},
-        paper_bgcolor="white",
+        paper_bgcolor=theme.BACKGROUND,
     )
     return fig
 
@@ -248,8 +248,8 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
         },
         separators=plotly_separators("vi"),
         font=FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+        paper_bgcolor=theme.BACKGROUND,
+        plot_bgcolor=theme.BACKGROUND,
         xaxis={
             "title": {"text": "Năm"},
             "dtick": 1,

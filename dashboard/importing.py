@@ -26,7 +26,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from dashboard import query, reform, schema, unit_names
+from dashboard import query, reform, schema, theme, unit_names
 from dashboard.access import FULL_ACCESS, Access
 from dashboard.catalog import (
     CATALOG,
@@ -2126,7 +2126,7 @@ def template_bytes() -> bytes:
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+    bold = book.add_format({"bold": True, "bg_color": theme.TEMPLATE_HEADER_FILL, "border": 1})
     text = book.add_format({"num_format": "@"})
     for sheet, headers in TEMPLATE_HEADERS.items():
         ws = book.add_worksheet(sheet)

@@ -1,4 +1,4 @@
-"""The commune map: status colours, the commune frame, changes, districts, pydeck and plotly maps.
+"""The commune map: classification colours, the commune frame, changes, districts, pydeck and plotly maps.
 
 Pure: no Streamlit. The page (pages/4_ban_do.py) only lays these out.
 
@@ -37,6 +37,7 @@ from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 from dashboard.schema import KEY_CLASSES
 from dashboard.theme import (
+    BACKGROUND,
     CATEGORY_COLORS,
     CLASS_COLORS,
     CLASS_GLYPHS,
@@ -46,8 +47,15 @@ from dashboard.theme import (
     DIRECTION_GLYPHS,
     DIRECTION_SYMBOLS,
     FONT_FAMILY,
+    LABEL_HALO_ALPHA,
+    LIGHT_LINE,
     NO_DATA_FILL,
     OUTLINE,
+    RIM,
+    SIZE_REFERENCE_COLOR,
+    TEXT,
+    TOOLTIP_BACKGROUND,
+    TOOLTIP_TEXT,
     VALUE_COLORS,
     ZERO_COLOR,
     hex_to_rgb,
@@ -618,7 +626,7 @@ def legend_html(items: Sequence[LegendItem], lang: str = "vi", total_label: str 
     if total_label is not None:
         total = sum(i.count for i in items)
         lines.append(
-            '<div style="display:flex;border-top:1px solid #CFD8DC;margin-top:.3em;padding-top:.3em">'
+            f'<div style="display:flex;border-top:1px solid {LIGHT_LINE};margin-top:.3em;padding-top:.3em">'
             f'<span style="flex:1">{html.escape(total_label)}</span><b>{fmt_number(total, lang)}</b></div>'
         )
     return "\n".join(lines)
@@ -632,7 +640,7 @@ def size_legend_html(sizes: Sequence[tuple[float, float]], lang: str = "vi") -> 
         lines.append(
             '<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
             f'<span style="display:inline-block;width:{d}px;height:{d}px;border-radius:50%;'
-            'background:#90A4AE;border:1px solid #FFFFFF"></span>'
+            f'background:{SIZE_REFERENCE_COLOR};border:1px solid {RIM}"></span>'
             f"<span>{fmt_number(value, lang, 0 if float(value).is_integer() else 1)}</span></div>"
         )
     return "\n".join(lines)
@@ -980,7 +988,7 @@ def build_deck(
                     id=f"p-{item.key}",
                     data={"type": "FeatureCollection", "features": features},
                     get_fill_color=[*colour, 200],
-                    get_line_color=[255, 255, 255],
+                    get_line_color=hex_to_rgb(RIM),
                     line_width_min_pixels=0.5,
                     stroked=True,
                     filled=True,
@@ -999,7 +1007,7 @@ def build_deck(
                     # deck.gl draws layers at 0.8 opacity by default; the colours are the legend's.
                     opacity=1.0,
                     # No data is drawn hollow (a dark ring), every other class with a white rim.
-                    get_line_color=hex_to_rgb(OUTLINE) if item.color == NO_DATA_FILL else [255, 255, 255],
+                    get_line_color=hex_to_rgb(OUTLINE if item.color == NO_DATA_FILL else RIM),
                     get_radius=f"this[{len(rows[0]) - 1}]" if with_radius else item.size / 2,
                     radius_units=pdk.types.String("pixels"),
                     line_width_min_pixels=1.0 if item.color == NO_DATA_FILL else 0.5,
@@ -1020,18 +1028,18 @@ def build_deck(
                 get_position="[this[0],this[1]]",
                 get_text="this[2]",
                 get_size=12,
-                get_color=[33, 33, 33],
+                get_color=hex_to_rgb(TEXT),
                 # deck.gl draws only ASCII glyphs unless told to collect the letters it needs.
                 character_set=pdk.types.String("auto"),
-                font_family=pdk.types.String("sans-serif"),
+                font_family=pdk.types.String(FONT_FAMILY),
                 background=True,
-                get_background_color=[255, 255, 255, 170],
+                get_background_color=hex_to_rgb(BACKGROUND, LABEL_HALO_ALPHA),
                 pickable=True,
             )
         )
     tooltip = {
         "text": tooltip_template(lang, view.value_label if with_value else None),
-        "style": {"fontSize": "13px", "backgroundColor": "#263238", "color": "#FFFFFF"},
+        "style": {"fontSize": "13px", "backgroundColor": TOOLTIP_BACKGROUND, "color": TOOLTIP_TEXT},
     }
     deck_args: dict = {"map_provider": basemap.provider}
     if basemap.provider and basemap.style:
@@ -1113,7 +1121,7 @@ def status_figure(
                         mode="lines",
                         fill="toself",
                         fillcolor=item.color,
-                        line={"color": "#FFFFFF", "width": 0.5},
+                        line={"color": RIM, "width": 0.5},
                         hoverinfo="skip",
                         showlegend=False,
                         legendgroup=item.key,
@@ -1136,7 +1144,7 @@ def status_figure(
                     "color": OUTLINE if item.color == NO_DATA_FILL else item.color,
                     "size": item.size,
                     "symbol": item.symbol,
-                    "line": {"color": "#FFFFFF", "width": 0.5},
+                    "line": {"color": RIM, "width": 0.5},
                 },
                 hovertext=hover,
                 hoverinfo="text",
@@ -1148,8 +1156,8 @@ def status_figure(
         separators=plotly_separators(lang),
         width=width,
         height=height,
-        plot_bgcolor="#FFFFFF",
-        paper_bgcolor="#FFFFFF",
+        plot_bgcolor=BACKGROUND,
+        paper_bgcolor=BACKGROUND,
         font={"family": FONT_FAMILY, "size": 13},
         legend={"orientation": "v", "x": 1.01, "y": 1},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.conclusions import STATUS_VI, Conclusion, FollowUpItem, Meeting
 from dashboard.formatting import fmt_date, fmt_number, fmt_pct
@@ -132,7 +133,7 @@ def add_follow_up_slides(prs, pack, items: Sequence[FollowUpItem]) -> None:
             column.width = Emu(int(width * share))
         for j, header in enumerate(FOLLOW_UP_COLUMNS):
             slides._text(
-                table.cell(0, j).text_frame, header, 13, bold=True, color=slides.RGBColor(0xFF, 0xFF, 0xFF)
+                table.cell(0, j).text_frame, header, 13, bold=True, color=slides.rgb(theme.BACKGROUND)
             )
         for i, row in enumerate(chunk, start=1):
             late = OVERDUE in row[3]

@@ -33,7 +33,6 @@ from dashboard.i18n import t
 from dashboard.meeting import SECTION_LABELS, Pack, lowercase_type, scope_word
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BODY_FONT = "Times New Roman"  # the font of Vietnamese administrative documents
 BODY_SIZE_PT = 13
 IMAGE_WIDTH_CM = 16
 
@@ -500,11 +499,11 @@ def report_docx(pack: Pack, images: Mapping[str, bytes] | None = None, *, follow
     images = images or {}
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
+    normal.font.name = theme.REPORT_FONT
     normal.font.size = Pt(BODY_SIZE_PT)
     # East Asian text settings would otherwise keep the theme font for some characters.
     normal.element.rPr.rFonts.set(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", BODY_FONT
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", theme.REPORT_FONT
     )
     doc.core_properties.title = title(pack)
     doc.core_properties.language = "vi-VN"

@@ -28,7 +28,7 @@ from dashboard.report import GOAL_COLUMN_KEYS, goal_columns, goal_rows, own_goal
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
-FONT = theme.DOCUMENT_FONT
+FONT = theme.SLIDES_FONT
 
 
 def rgb(colour: str) -> RGBColor:
@@ -132,8 +132,8 @@ def _kpi_slide(prs, pack: Pack) -> None:
         top = top0 + (i // KPI_COLUMNS) * (height + gap)
         box = slide.shapes.add_shape(1, left, top, width, height)  # 1: rectangle
         box.fill.solid()
-        box.fill.fore_color.rgb = rgb("#F4F6F8")
-        box.line.color.rgb = rgb("#CCCCCC")
+        box.fill.fore_color.rgb = rgb(theme.CARD_FILL)
+        box.line.color.rgb = rgb(theme.CARD_LINE)
         frame = box.text_frame
         _text(frame, label, 13, color=GREY)
         _add_line(frame, value, 32, bold=True)

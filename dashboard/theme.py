@@ -34,7 +34,10 @@ GRID = "#DDDDDD"
 AXIS = "#444444"
 OUTLINE = "#37474F"  # the ring of a "no data" marker and of light legend swatches
 NO_DATA_FILL = "#FFFFFF"  # no data is drawn hollow: a ring, not a colour
-LIGHT_LINE = "#CFD8DC"
+LIGHT_LINE = "#CFD8DC"  # the rule above a legend's total
+ZERO_LINE = "#999999"  # the zero line of a chart's value axis
+RIM = BACKGROUND  # the edge between neighbouring marks and polygons of the map
+CAPTION_TEXT = AXIS  # the context and source lines of an image, the subtitle of a presented slide
 
 STATUS_PALETTE: dict[str, str] = {"bad": BAD, "warn": WARN, "good": GOOD, "neutral": NEUTRAL}
 
@@ -172,18 +175,42 @@ PRO_RATA_COLOR = "#D9D9D9"
 VALUE_COLORS: tuple[str, ...] = ("#FFFFB2", "#FECC5C", "#FD8D3C", "#F03B20", "#BD0026")
 ZERO_COLOR = "#B0BEC5"
 HEATMAP_SCALE = "Reds"
+# The reference circles of the map's size view (the points keep their class colours).
+SIZE_REFERENCE_COLOR = "#90A4AE"
+# The map's hover box, and the halo behind district labels (white, alpha 0–255 as deck.gl wants).
+TOOLTIP_BACKGROUND = "#263238"
+TOOLTIP_TEXT = BACKGROUND
+LABEL_HALO_ALPHA = 170
+# The label of the reform marker sits on a white, 80 % opaque band.
+MARKER_LABEL_BACKGROUND = "rgba(255, 255, 255, 0.8)"
+# Goal charts: the target mark of a quota bullet; the dotted line at the year chosen.
+TARGET_COLOR = "#000000"
+SELECTED_YEAR_COLOR = "#888888"
+# A KPI card on a slide.
+CARD_FILL = "#F4F6F8"
+CARD_LINE = "#CCCCCC"
+# The header row of the Excel import template.
+TEMPLATE_HEADER_FILL = "#F2DCDB"
 
 # ---------------------------------------------------------------------------------------------
 # Fonts: Noto covers every Vietnamese letter; the monospace one is for copyable text blocks.
 
-FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+# The families that draw every Vietnamese letter; chart images need one of them installed
+# (export.probe_fonts), so the screen and the images ask for them first.
+VIETNAMESE_FONTS: tuple[str, ...] = ("Noto Sans", "DejaVu Sans")
+FONT_FAMILY = ", ".join((*VIETNAMESE_FONTS, "Arial", "sans-serif"))  # charts, map, images
 # Same list as .streamlit/config.toml codeFont (why there); never DejaVu Sans Mono, which
 # misplaces the second mark of ố, ầ, ử.
 MONO_FONT_FAMILY = "'Source Code Pro', 'Noto Sans Mono', Consolas, 'Courier New', monospace"
 # Streamlit's named colours (metric deltas) as set in .streamlit/config.toml, by tone.
 STREAMLIT_TONE_COLORS: dict[str, str] = {"good": "blue", "bad": "red", "neutral": "gray"}
 STREAMLIT_COLORS: dict[str, str] = {"red": BAD, "blue": GOOD, "orange": WARN, "gray": NEUTRAL}
-DOCUMENT_FONT = "Noto Sans"  # the slides and the Word report
+STREAMLIT_DIVIDER = "gray"  # the rule under a section header
+# Streamlit's accent (config.toml primaryColor): the bad red, strong on a projector.
+ACCENT = BAD
+SLIDES_FONT = VIETNAMESE_FONTS[0]  # the PowerPoint slides
+# The Word report: the font of Vietnamese administrative documents.
+REPORT_FONT = "Times New Roman"
 
 
 def hex_to_rgb(color: str, alpha: int | None = None) -> list[int]:

@@ -1186,7 +1186,7 @@ PRESENTATION_CSS = (
     "[data-testid=stMainBlockContainer] { padding-top: 2.5rem !important; padding-bottom: 0 !important; }"
     ".st-key-slide h1 { font-size: 2.4rem !important; white-space: normal !important;"
     " overflow-wrap: anywhere; padding-top: 0 !important; }"
-    ".st-key-slide_footer { border-top: 1px solid #DDDDDD; padding-top: .3rem; }"
+    f".st-key-slide_footer {{ border-top: 1px solid {theme.GRID}; padding-top: .3rem; }}"
     ".st-key-slide_footer [data-testid=stCaptionContainer] { font-size: .8rem; }"
     # Type sized by the screen's height: the same slide fits 1366×768 and fills 1920×1080.
     "[data-testid=stMetricValue] { font-size: clamp(2rem, 5.5vh, 3.4rem); }"
@@ -1194,7 +1194,7 @@ PRESENTATION_CSS = (
     "[data-testid=stMetricLabel] *, [data-testid=stMetricDelta] * {"
     " white-space: normal !important; text-overflow: clip !important; }"
     "[data-testid=stMetricDelta] { font-size: clamp(.9rem, 2vh, 1.25rem); height: auto; }"
-    ".slide-sub { font-size: 1.6rem; color: #444444; }"
+    f".slide-sub {{ font-size: 1.6rem; color: {theme.CAPTION_TEXT}; }}"
     "</style>"
 )
 _PHONE_RULES = {

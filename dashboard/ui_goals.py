@@ -362,8 +362,8 @@ def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure
         title={"text": title, "x": 0, "xanchor": "left"},
         separators=plotly_separators(lang),
         font=goal_charts.FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+        paper_bgcolor=theme.BACKGROUND,
+        plot_bgcolor=theme.BACKGROUND,
         height=max(300, 34 * len(names) + 160),
         margin={"l": 20, "r": 30, "t": 70, "b": 40},
         xaxis={"title": {"text": t("goals.chart.count", lang)}, "gridcolor": theme.GRID, "dtick": 1},
@@ -489,10 +489,10 @@ def trajectory_figure(goal: GoalProjection, lang: str, year: int | None = None) 
     if year is not None and years and min(years) <= year <= max(years):
         fig.add_vline(
             x=year,
-            line={"color": "#888888", "width": 1, "dash": "dot"},
+            line={"color": theme.SELECTED_YEAR_COLOR, "width": 1, "dash": "dot"},
             annotation_text=t("goals.chart.selected_year", lang),
             annotation_position="top",
-            annotation_font={"size": 12, "color": "#555555"},
+            annotation_font={"size": 12, "color": theme.MUTED_TEXT},
         )
     return fig
 

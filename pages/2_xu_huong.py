@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, coverage, memo, tables, ui, views
+from dashboard import charts, coverage, memo, tables, theme, ui, views
 from dashboard.catalog import CATALOG, DOMAINS
 from dashboard.i18n import t
 
@@ -79,7 +79,7 @@ if breakdown != "none":
 for indicator in indicators:
     label = ui.indicator_label(indicator, lang)
     percent = views.is_percent(indicator)
-    st.header(label, divider="gray")
+    st.header(label, divider=theme.STREAMLIT_DIVIDER)
     series = memo.remembered(views.indicator_rows, frame, indicator)
     if series.is_empty():
         st.info(t("notice.no_data", lang))

@@ -13,7 +13,7 @@ import pydeck as pdk
 import pytest
 from conftest import small_reference
 
-from dashboard import maps, query, reform, snapshot
+from dashboard import maps, query, reform, snapshot, theme
 from dashboard.geography import Geography
 from dashboard.schema import DRUG_CLASSES, STATUS_SCHEMA
 
@@ -442,7 +442,7 @@ def test_deck_has_one_layer_per_class_and_a_text_tooltip_that_never_renders_html
     assert (label_layer["getText"], label_layer["characterSet"], label_layer["fontFamily"]) == (
         "@@=this[2]",
         "auto",
-        "sans-serif",
+        theme.FONT_FAMILY,
     )
     assert "@@=@@" not in deck.to_json()
     # deck.gl puts a "text" tooltip into innerText: markup in a name shows as text.

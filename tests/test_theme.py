@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
 from pathlib import Path
@@ -15,7 +16,6 @@ from tests.colour_vision import (
     contrast,
     delta_e,
     hex_to_srgb,
-    lab,
     lightness,
     simulate,
     smallest_delta_e,
@@ -146,20 +146,129 @@ def test_key_types_share_the_key_colour_and_differ_by_letter_and_size():
     assert theme.CLASS_SIZES["key_1"] > theme.CLASS_SIZES["key_2"] > theme.CLASS_SIZES["key_3"]
 
 
-# Modules that draw status; their own colour literals may only be near-greys (C* < 12), so a
-# status colour cannot be typed outside the theme again.
-DRAWING_MODULES = sorted(
+# Every colour and font family is typed in dashboard/theme.py and nowhere else in the code: a
+# hex or rgb() string, a named CSS colour, an RGB triple given as a colour, a font name.
+CODE_FILES = sorted(
     p
-    for p in [*ROOT.joinpath("dashboard").glob("*.py"), *ROOT.joinpath("pages").glob("*.py")]
-    if p.name not in {"theme.py", "demo.py"}
+    for p in [
+        *ROOT.joinpath("dashboard").rglob("*.py"),
+        *ROOT.joinpath("pages").rglob("*.py"),
+        *ROOT.joinpath("scripts").rglob("*.py"),
+        ROOT / "app.py",
+    ]
+    if p.exists() and p != ROOT / "dashboard" / "theme.py"
 )
+HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3,4})(?![0-9A-Za-z_])")
+COLOUR_FUNCTION = re.compile(r"\b(?:rgba?|hsla?)\(", re.IGNORECASE)
+NAMED_COLOURS = r"white|black|gr[ae]y|silver|red|green|blue|orange|yellow|purple|pink|brown|navy|transparent"
+NAMED_COLOUR = re.compile(rf"^(?:light|dark)?(?:{NAMED_COLOURS})$|colou?r\s*:\s*(?:{NAMED_COLOURS})\b", re.I)
+GENERIC_FAMILIES = ("sans-serif", "serif", "monospace", "cursive", "fantasy", "system-ui")
+FONT_NAMES = sorted(
+    {
+        name.strip().strip("'\"")
+        for spec in (theme.FONT_FAMILY, theme.MONO_FONT_FAMILY, theme.SLIDES_FONT, theme.REPORT_FONT)
+        for name in spec.split(",")
+    }
+    | set(theme.VIETNAMESE_FONTS)
+    | set(GENERIC_FAMILIES),
+    key=len,
+    reverse=True,
+)
+FONT_NAME = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, FONT_NAMES)) + r")(?![\w-])", re.IGNORECASE)
+COLOUR_NAME = re.compile(r"colou?r|rgb|fill", re.IGNORECASE)
+COLOUR_CALL = re.compile(r"rgb|from_string$", re.IGNORECASE)  # RGBColor(…), RGBColor.from_string(…)
 
 
-@pytest.mark.parametrize("path", DRAWING_MODULES, ids=[p.name for p in DRAWING_MODULES])
-def test_status_colours_live_only_in_the_theme(path):
-    for literal in re.findall(r"#[0-9A-Fa-f]{6}\b", path.read_text(encoding="utf-8")):
-        a, b = lab(hex_to_srgb(literal))[1:]
-        assert np.hypot(a, b) < 12, f"{path.name}: {literal} is a colour; put it in dashboard/theme.py"
+def _is_rgb_triple(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.List | ast.Tuple)
+        and len(node.elts) in (3, 4)
+        and all(
+            isinstance(e, ast.Constant) and type(e.value) is int and 0 <= e.value <= 255 for e in node.elts
+        )
+    )
+
+
+def typed_styles(source: str) -> list[str]:
+    """The colours and font families typed in ``source`` (docstrings aside), as ``line: text``."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            text = node.value
+            if HEX_COLOUR.search(text) or COLOUR_FUNCTION.search(text) or NAMED_COLOUR.search(text.strip()):
+                found.append(f"{node.lineno}: colour {text!r}")
+            if FONT_NAME.search(text):
+                found.append(f"{node.lineno}: font {text!r}")
+        # An RGB triple given as a colour: a keyword, a dict entry or a name that says colour.
+        pairs: list[tuple[str, ast.AST]] = []
+        if isinstance(node, ast.keyword) and node.arg:
+            pairs.append((node.arg, node.value))
+        elif isinstance(node, ast.Dict):
+            pairs += [
+                (k.value, v)
+                for k, v in zip(node.keys, node.values, strict=True)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            ]
+        elif isinstance(node, ast.Assign):
+            pairs += [(t.id, node.value) for t in node.targets if isinstance(t, ast.Name)]
+        found += [
+            f"{v.lineno}: colour {ast.unparse(v)}"
+            for k, v in pairs
+            if COLOUR_NAME.search(k) and _is_rgb_triple(v)
+        ]
+        # A colour built from numbers: RGBColor(0xFF, 0xFF, 0xFF), RGBColor.from_string("FFFFFF").
+        if isinstance(node, ast.Call) and COLOUR_CALL.search(ast.unparse(node.func)):
+            texts = [a for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            numbers = [a for a in node.args if isinstance(a, ast.Constant) and type(a.value) is int]
+            if texts or len(numbers) >= 3:
+                found.append(f"{node.lineno}: colour {ast.unparse(node)}")
+    return sorted(set(found), key=lambda f: int(f.split(":")[0]))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'fig.update_layout(paper_bgcolor="#FFFFFF")',
+        'line = dict(color="#999")',
+        "css = f\"<span style='background:#90A4AE'>{x}</span>\"",
+        'annotation = dict(bgcolor="rgba(255,255,255,0.8)")',
+        'fig.update_layout(plot_bgcolor="white")',
+        "html = \"<b style='color: grey'>x</b>\"",
+        "layer = Layer(get_line_color=[255, 255, 255])",
+        'style = {"fillColor": [33, 33, 33, 170]}',
+        "HALO_COLOUR = (255, 255, 255)",
+        "run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)",
+        'run.font.color.rgb = RGBColor.from_string("A50026")',
+        'FONT = "Times New Roman"',
+        'layer = Layer(font_family="sans-serif")',
+        "MONO = \"'Noto Sans Mono', monospace\"",
+    ],
+)
+def test_the_style_scan_finds_a_typed_colour_or_font(source):
+    assert typed_styles(source), source
+
+
+def test_the_style_scan_leaves_layout_numbers_docstrings_and_theme_names_alone():
+    source = '''"""A module that speaks of #FFFFFF and Noto Sans in its docstring."""
+left, middle, right = st.columns([1, 3, 1])
+frame = dict(color=theme.BAD, font=dict(family=theme.FONT_FAMILY, size=13))
+layer = Layer(get_line_color=hex_to_rgb(theme.RIM), get_color=hex_to_rgb(theme.TEXT, 170))
+cell.rgb = rgb(theme.CARD_FILL)
+title = "Số liệu #1 · sheet Xã, dòng 12"
+'''
+    assert typed_styles(source) == []
+
+
+@pytest.mark.parametrize("path", CODE_FILES, ids=[str(p.relative_to(ROOT)) for p in CODE_FILES])
+def test_colours_and_fonts_are_typed_only_in_the_theme(path):
+    found = typed_styles(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.relative_to(ROOT)} types a style; name it in dashboard/theme.py: {found}"
 
 
 def test_streamlits_own_colours_and_code_font_are_the_themes():
@@ -167,6 +276,7 @@ def test_streamlits_own_colours_and_code_font_are_the_themes():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
     assert config["codeFont"] == theme.MONO_FONT_FAMILY
+    assert config["primaryColor"] == theme.ACCENT
     # DejaVu Sans Mono sets the second mark of ố beside the letter (tests/test_readability_browser.py).
     assert "DejaVu Sans Mono" not in theme.MONO_FONT_FAMILY
     assert {name: config[f"{name}Color"] for name in theme.STREAMLIT_COLORS} == theme.STREAMLIT_COLORS
