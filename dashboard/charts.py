@@ -30,7 +30,6 @@ TEMPLATE_NAME = "ban_chi_dao"
 
 # Colours come from dashboard.theme, the one source for screen, images, slides and report.
 COLORWAY: tuple[str, ...] = theme.COLORWAY
-TONE_COLORS: dict[str, str] = theme.TONE_COLORS
 HEATMAP_SCALE = theme.HEATMAP_SCALE
 
 # d3 formats: ticks trim insignificant zeros (so 0,5 steps do not print "1" twice), hovers fix decimals.
@@ -514,7 +513,7 @@ def yoy_change(
             x=part[x].to_list(),
             y=part[y].to_list(),
             marker=dict(
-                color=[TONE_COLORS[v] for v in part[tone].to_list()],
+                color=[theme.CHANGE_TONE_COLORS[v] for v in part[tone].to_list()],
                 # A period in progress set against a whole year a year earlier: hatched and pale.
                 pattern=dict(shape=["/" if n else "" for n in notes], fgcolor=theme.BACKGROUND)
                 if any(notes)
@@ -522,7 +521,7 @@ def yoy_change(
                 opacity=[0.55 if n else 1.0 for n in notes] if any(notes) else None,
             ),
             # ✓ better, ✕ worse: the tone reads without its colour (print, colour-vision deficiency).
-            text=[theme.TONE_GLYPHS[v] for v in part[tone].to_list()],
+            text=[theme.CHANGE_TONE_GLYPHS[v] for v in part[tone].to_list()],
             textposition="outside",
             cliponaxis=False,
             customdata=[f" ({n})" if n else "" for n in notes] or None,

@@ -38,14 +38,14 @@ from dashboard.i18n import t
 from dashboard.schema import KEY_CLASSES
 from dashboard.theme import (
     BACKGROUND,
-    CATEGORY_COLORS,
-    CLASS_COLORS,
-    CLASS_GLYPHS,
-    CLASS_SIZES,
-    CLASS_SYMBOLS,
-    DIRECTION_COLORS,
-    DIRECTION_GLYPHS,
-    DIRECTION_SYMBOLS,
+    COMMUNE_CATEGORY_COLORS,
+    COMMUNE_CHANGE_COLORS,
+    COMMUNE_CHANGE_GLYPHS,
+    COMMUNE_CHANGE_SYMBOLS,
+    COMMUNE_CLASS_COLORS,
+    COMMUNE_CLASS_GLYPHS,
+    COMMUNE_CLASS_SIZES,
+    COMMUNE_CLASS_SYMBOLS,
     FONT_FAMILY,
     LABEL_HALO_ALPHA,
     LIGHT_LINE,
@@ -279,7 +279,7 @@ def map_frame(
 def category_counts(frame: pl.DataFrame) -> dict[str, int]:
     """Communes per category (key, complex, healthy, other, no_data), zeros included."""
     found = dict(frame.group_by("category").len().iter_rows())
-    return {cat: int(found.get(cat, 0)) for cat in CATEGORY_COLORS}
+    return {cat: int(found.get(cat, 0)) for cat in COMMUNE_CATEGORY_COLORS}
 
 
 def reporting_row(frame: pl.DataFrame, column: str | None = None) -> dict:
@@ -347,7 +347,13 @@ def category_view(frame: pl.DataFrame, lang: str = "vi") -> MapView:
     )
     legend = tuple(
         LegendItem(
-            c, labels[c], CLASS_COLORS[c], counts.get(c, 0), CLASS_GLYPHS[c], CLASS_SYMBOLS[c], CLASS_SIZES[c]
+            c,
+            labels[c],
+            COMMUNE_CLASS_COLORS[c],
+            counts.get(c, 0),
+            COMMUNE_CLASS_GLYPHS[c],
+            COMMUNE_CLASS_SYMBOLS[c],
+            COMMUNE_CLASS_SIZES[c],
         )
         for c in MAP_CLASSES
         if c != "no_data" or counts.get(c, 0)
@@ -447,11 +453,11 @@ def change_view(
         LegendItem(
             d,
             t(f"direction.{d}", lang),
-            DIRECTION_COLORS[d],
+            COMMUNE_CHANGE_COLORS[d],
             counts.get(d, 0),
-            DIRECTION_GLYPHS[d],
-            DIRECTION_SYMBOLS[d],
-            CLASS_SIZES["key_2" if d == "worse" else "complex"],
+            COMMUNE_CHANGE_GLYPHS[d],
+            COMMUNE_CHANGE_SYMBOLS[d],
+            COMMUNE_CLASS_SIZES["key_2" if d == "worse" else "complex"],
         )
         for d in DIRECTIONS
         if d != "no_data" or counts.get(d, 0)
@@ -596,10 +602,10 @@ def indicator_view(
             LegendItem(
                 "no_data",
                 t("notice.no_data", lang),
-                CATEGORY_COLORS["no_data"],
+                COMMUNE_CATEGORY_COLORS["no_data"],
                 counts["no_data"],
-                CLASS_GLYPHS["no_data"],
-                CLASS_SYMBOLS["no_data"],
+                COMMUNE_CLASS_GLYPHS["no_data"],
+                COMMUNE_CLASS_SYMBOLS["no_data"],
             )
         )
     return MapView(styled, tuple(items), value_label)

@@ -38,7 +38,7 @@ def rgb(colour: str) -> RGBColor:
 
 DARK = rgb(theme.TEXT)
 GREY = rgb(theme.MUTED_TEXT)
-TONE_RGB = {tone: rgb(theme.text_color(colour)) for tone, colour in theme.TONE_COLORS.items()}
+TONE_RGB = {tone: rgb(theme.text_color(colour)) for tone, colour in theme.CHANGE_TONE_COLORS.items()}
 KPI_COLUMNS = 4
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
@@ -139,7 +139,7 @@ def _kpi_slide(prs, pack: Pack) -> None:
         _add_line(frame, value, 32, bold=True)
         tone = pack.figures[indicator].tone
         # The glyph (✓ better, ✕ worse) carries the tone without its colour.
-        _add_line(frame, f"{theme.TONE_GLYPHS[tone]} {change}", 12, color=TONE_RGB[tone])
+        _add_line(frame, f"{theme.CHANGE_TONE_GLYPHS[tone]} {change}", 12, color=TONE_RGB[tone])
     _footer(slide, pack)
 
 

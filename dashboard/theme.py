@@ -16,7 +16,7 @@ besides colour (✓ ! ✕ – on goals, ▲ ▼ on changes, shapes on the map im
 from __future__ import annotations
 
 # ---------------------------------------------------------------------------------------------
-# The four status colours (Paul Tol) and the neutrals around them.
+# The four colours of every legend (Paul Tol) and the neutrals around them.
 
 BAD = "#A50026"  # Tol sunset, darkest red
 WARN = "#EC7014"  # Tol YlOrBr, orange
@@ -39,22 +39,15 @@ ZERO_LINE = "#999999"  # the zero line of a chart's value axis
 RIM = BACKGROUND  # the edge between neighbouring marks and polygons of the map
 CAPTION_TEXT = AXIS  # the context and source lines of an image, the subtitle of a presented slide
 
-STATUS_PALETTE: dict[str, str] = {"bad": BAD, "warn": WARN, "good": GOOD, "neutral": NEUTRAL}
+# The four colours every legend draws from: bad, "watch this", good, neither.
+PALETTE: dict[str, str] = {"bad": BAD, "warn": WARN, "good": GOOD, "neutral": NEUTRAL}
 
 # ---------------------------------------------------------------------------------------------
-# Map: categories, classes with the key type split out, changes against a base year.
+# A commune's classification (the map, the commune-count charts): the one colour table is by
+# category; the map's classes split the key type out (I, II, III) and share the key colour.
 
-CATEGORY_COLORS: dict[str, str] = {
+COMMUNE_CATEGORY_COLORS: dict[str, str] = {
     "key": BAD,
-    "complex": WARN,
-    "healthy": GOOD,
-    "other": NEUTRAL,
-    "no_data": NO_DATA_FILL,
-}
-CLASS_COLORS: dict[str, str] = {
-    "key_1": BAD,
-    "key_2": BAD,
-    "key_3": BAD,
     "complex": WARN,
     "healthy": GOOD,
     "other": NEUTRAL,
@@ -62,7 +55,7 @@ CLASS_COLORS: dict[str, str] = {
 }
 # What tells a class apart besides its colour: a letter on the legend and in the tooltip, a
 # plotly marker symbol and size on the map image, a pixel radius on the screen map.
-CLASS_GLYPHS: dict[str, str] = {
+COMMUNE_CLASS_GLYPHS: dict[str, str] = {
     "key_1": "I",
     "key_2": "II",
     "key_3": "III",
@@ -71,7 +64,10 @@ CLASS_GLYPHS: dict[str, str] = {
     "other": "·",
     "no_data": "○",
 }
-CLASS_SYMBOLS: dict[str, str] = {
+COMMUNE_CLASS_COLORS: dict[str, str] = {
+    c: COMMUNE_CATEGORY_COLORS["key" if c.startswith("key_") else c] for c in COMMUNE_CLASS_GLYPHS
+}
+COMMUNE_CLASS_SYMBOLS: dict[str, str] = {
     "key_1": "triangle-up",
     "key_2": "triangle-up",
     "key_3": "triangle-up",
@@ -81,7 +77,7 @@ CLASS_SYMBOLS: dict[str, str] = {
     "no_data": "circle-open",
 }
 # Type I is the most serious: the largest mark.
-CLASS_SIZES: dict[str, float] = {
+COMMUNE_CLASS_SIZES: dict[str, float] = {
     "key_1": 14,
     "key_2": 12,
     "key_3": 10,
@@ -91,21 +87,22 @@ CLASS_SIZES: dict[str, float] = {
     "no_data": 7,
 }
 
-DIRECTION_COLORS: dict[str, str] = {
+# A commune's change of classification against a base year (the map's change view).
+COMMUNE_CHANGE_COLORS: dict[str, str] = {
     "worse": BAD,
     "mixed": WARN,
     "better": GOOD,
     "unchanged": NEUTRAL,
     "no_data": NO_DATA_FILL,
 }
-DIRECTION_GLYPHS: dict[str, str] = {
+COMMUNE_CHANGE_GLYPHS: dict[str, str] = {
     "worse": "▲",
     "mixed": "◆",
     "better": "▼",
     "unchanged": "=",
     "no_data": "○",
 }
-DIRECTION_SYMBOLS: dict[str, str] = {
+COMMUNE_CHANGE_SYMBOLS: dict[str, str] = {
     "worse": "triangle-up",
     "mixed": "diamond",
     "better": "triangle-down",
@@ -133,21 +130,22 @@ GOAL_STATUS_PATTERNS: dict[str, str] = {
 VERDICT_COLORS: dict[str, str] = {"đúng tiến độ": GOOD, "có nguy cơ": WARN, "chệch hướng": BAD}
 VERDICT_GLYPHS: dict[str, str] = {"đúng tiến độ": "✓", "có nguy cơ": "!", "chệch hướng": "✕"}
 
-# The tone of a change: better, worse or neither for the indicator's direction.
-TONE_COLORS: dict[str, str] = {"good": GOOD, "bad": BAD, "neutral": NEUTRAL}
-TONE_GLYPHS: dict[str, str] = {"good": "✓", "bad": "✕", "neutral": "–"}
+# The tone of a figure's change (KPI cards, year-on-year bars, slides): better, worse or
+# neither for the indicator's direction.
+CHANGE_TONE_COLORS: dict[str, str] = {"good": GOOD, "bad": BAD, "neutral": NEUTRAL}
+CHANGE_TONE_GLYPHS: dict[str, str] = {"good": "✓", "bad": "✕", "neutral": "–"}
 
 # Every legend a reader sees, by name: the colour tests walk this.
 LEGENDS: dict[str, dict[str, str]] = {
-    "map categories": {k: v for k, v in CATEGORY_COLORS.items() if k != "no_data"},
-    "map changes": {k: v for k, v in DIRECTION_COLORS.items() if k != "no_data"},
+    "commune categories": {k: v for k, v in COMMUNE_CATEGORY_COLORS.items() if k != "no_data"},
+    "commune changes": {k: v for k, v in COMMUNE_CHANGE_COLORS.items() if k != "no_data"},
     "goal status": GOAL_STATUS_COLORS,
     "goal verdict": VERDICT_COLORS,
-    "tone of changes": TONE_COLORS,
+    "change tone": CHANGE_TONE_COLORS,
 }
 # Legends whose items share a colour on purpose, and the channel that tells them apart.
 SHARED_COLOUR_GLYPHS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
-    "map classes": (CLASS_COLORS, CLASS_GLYPHS),
+    "commune classes": (COMMUNE_CLASS_COLORS, COMMUNE_CLASS_GLYPHS),
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 from dashboard.query import GRAIN_MONTHS, period_end_month
-from dashboard.theme import CATEGORY_COLORS
+from dashboard.theme import COMMUNE_CATEGORY_COLORS
 
 # The overview's cards, in the order the issue lists them: the catalog's headline indicators.
 HEADLINE: tuple[str, ...] = tuple(i.id for i in INDICATORS if i.headline)
@@ -327,7 +327,7 @@ def heatmap_matrix(frame: pl.DataFrame, indicator: str, by: str = "value") -> pl
 def commune_count_colors(lang: str) -> dict[str, str]:
     """The map's category colours for the commune-count series, by their label in ``lang``."""
     category = {"key_communes": "key", "complex_communes": "complex", "healthy_communes": "healthy"}
-    return {CATALOG[i].label(lang): CATEGORY_COLORS[category[i]] for i in COMMUNE_CATEGORIES}
+    return {CATALOG[i].label(lang): COMMUNE_CATEGORY_COLORS[category[i]] for i in COMMUNE_CATEGORIES}
 
 
 def commune_counts(frame: pl.DataFrame) -> pl.DataFrame:

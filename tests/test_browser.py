@@ -312,7 +312,7 @@ def test_map_page_draws_dien_bien_and_its_legend_counts_follow_the_year(server, 
     import numpy as np
     from PIL import Image
 
-    from dashboard import maps, snapshot
+    from dashboard import maps, snapshot, theme
 
     snap = snapshot.load_snapshot(newest_demo, geography)
 
@@ -353,7 +353,7 @@ def test_map_page_draws_dien_bien_and_its_legend_counts_follow_the_year(server, 
     for key, count in expected(2025).items():
         if not count:
             continue
-        colour = np.array(maps.hex_to_rgb(maps.CLASS_COLORS[key]))
+        colour = np.array(maps.hex_to_rgb(theme.COMMUNE_CLASS_COLORS[key]))
         nearest = np.abs(pixels - colour).max(axis=1).min()
         assert nearest <= 12, f"no pixel in the colour of {key}"
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts, query, views
+from dashboard import charts, query, theme, views
 
 NOTE = "Nguồn: thử. Số liệu tính đến ngày 31/12/2025."
 
@@ -99,7 +99,10 @@ def test_year_on_year_bars_are_coloured_by_whether_the_change_is_good():
     data = series_frame().filter(pl.col("period") == dt.date(2021, 1, 1)).sort("unit_code")
     fig = charts.yoy_change(data, x="unit_name", lang="vi", title="x", note=NOTE)
     assert list(fig.data[0].x) == ["Quận Hoàng Mai", "Quận Nam Từ Liêm"]
-    assert list(fig.data[0].marker.color) == [charts.TONE_COLORS["good"], charts.TONE_COLORS["bad"]]
+    assert list(fig.data[0].marker.color) == [
+        theme.CHANGE_TONE_COLORS["good"],
+        theme.CHANGE_TONE_COLORS["bad"],
+    ]
 
 
 def test_time_series_keeps_periods_in_time_order():
@@ -117,7 +120,6 @@ def test_ranking_puts_the_highest_at_the_top():
 
 
 def test_commune_count_series_take_the_map_category_colours():
-    from dashboard import maps
     from dashboard.catalog import CATALOG
 
     labels = {i: CATALOG[i].label("vi") for i in views.COMMUNE_CATEGORIES}
@@ -139,9 +141,9 @@ def test_commune_count_series_take_the_map_category_colours():
     )
     got = {trace.name: trace.marker.color for trace in fig.data}
     assert got == {
-        labels["key_communes"]: maps.CATEGORY_COLORS["key"],
-        labels["complex_communes"]: maps.CATEGORY_COLORS["complex"],
-        labels["healthy_communes"]: maps.CATEGORY_COLORS["healthy"],
+        labels["key_communes"]: theme.COMMUNE_CATEGORY_COLORS["key"],
+        labels["complex_communes"]: theme.COMMUNE_CATEGORY_COLORS["complex"],
+        labels["healthy_communes"]: theme.COMMUNE_CATEGORY_COLORS["healthy"],
     }
 
 

@@ -53,18 +53,22 @@ def test_category_precedence(drug_class, complex_, healthy, category, map_class)
 
 
 def test_every_class_has_its_category_colour_a_distinct_glyph_and_a_label_in_both_languages():
-    assert set(maps.CLASS_COLORS) == set(maps.MAP_CLASSES)
-    assert set(maps.CATEGORY_COLORS) == {*query.CATEGORIES, "no_data"}
-    colours = list(maps.CLASS_COLORS.values())
+    assert set(theme.COMMUNE_CLASS_COLORS) == set(maps.MAP_CLASSES)
+    assert set(theme.COMMUNE_CATEGORY_COLORS) == {*query.CATEGORIES, "no_data"}
+    colours = list(theme.COMMUNE_CLASS_COLORS.values())
     assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colours)
     # The key types share the key colour (theme.py says why); glyph and size tell them apart.
-    glyphs = [maps.CLASS_GLYPHS[c] for c in maps.MAP_CLASSES]
+    glyphs = [theme.COMMUNE_CLASS_GLYPHS[c] for c in maps.MAP_CLASSES]
     assert len(set(glyphs)) == len(glyphs)
-    assert maps.CLASS_SIZES["key_1"] > maps.CLASS_SIZES["key_2"] > maps.CLASS_SIZES["key_3"]
+    assert (
+        theme.COMMUNE_CLASS_SIZES["key_1"]
+        > theme.COMMUNE_CLASS_SIZES["key_2"]
+        > theme.COMMUNE_CLASS_SIZES["key_3"]
+    )
     for cls in maps.MAP_CLASSES:
-        assert maps.CLASS_COLORS[cls] == maps.CATEGORY_COLORS[maps.CLASS_CATEGORY[cls]]
+        assert theme.COMMUNE_CLASS_COLORS[cls] == theme.COMMUNE_CATEGORY_COLORS[maps.CLASS_CATEGORY[cls]]
         assert maps.class_label(cls, "vi") != maps.class_label(cls, "en")
-    assert len({maps.CATEGORY_COLORS[c] for c in query.CATEGORIES}) == len(query.CATEGORIES)
+    assert len({theme.COMMUNE_CATEGORY_COLORS[c] for c in query.CATEGORIES}) == len(query.CATEGORIES)
     assert maps.class_label("key_1") == "Trọng điểm loại I"
     assert maps.class_label("key_3") == "Trọng điểm loại III"
 
@@ -434,7 +438,7 @@ def test_deck_has_one_layer_per_class_and_a_text_tooltip_that_never_renders_html
     row = key_layer["data"][0]
     assert row[2] == 'Xã <img src=x onerror="alert(1)"> & Co\nQuận Một\nTrọng điểm loại II'
     assert row[3:] == ["1.234", "–", "–"]
-    assert key_layer["getFillColor"][:3] == maps.hex_to_rgb(maps.CLASS_COLORS["key_2"])
+    assert key_layer["getFillColor"][:3] == maps.hex_to_rgb(theme.COMMUNE_CLASS_COLORS["key_2"])
     # accessors are deck.gl expressions, literal strings are not
     assert key_layer["getPosition"] == "@@=[this[0],this[1]]"
     assert key_layer["radiusUnits"] == "pixels"
@@ -655,7 +659,7 @@ def test_static_image_of_dien_bien(dien_bien, geography):
     counts = maps.class_counts(frame)
     for trace, item in zip(fig.data, view.legend, strict=True):
         assert trace.name == f"{item.label} ({counts.get(item.key, 0)})"
-        assert trace.marker.color == maps.CLASS_COLORS[item.key]
+        assert trace.marker.color == theme.COMMUNE_CLASS_COLORS[item.key]
         assert len(trace.x) == counts.get(item.key, 0)
     assert sum(len(tr.x) for tr in fig.data) == frame.height
     assert fig.layout.yaxis.scaleanchor == "x"

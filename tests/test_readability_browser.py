@@ -219,7 +219,9 @@ def test_map_goals_and_slide_keep_their_statuses_apart_for_a_deuteranope(server,
         page.eval_on_selector_all(".map-legend-count", "els => els.map(e => [e.dataset.key, e.textContent])")
     )
     drawn = {maps.CLASS_CATEGORY[k] for k, n in counts.items() if n.strip("0.") and k in maps.CLASS_CATEGORY}
-    categories = {k: theme.CATEGORY_COLORS[k] for k in ("key", "complex", "healthy", "other") if k in drawn}
+    categories = {
+        k: theme.COMMUNE_CATEGORY_COLORS[k] for k in ("key", "complex", "healthy", "other") if k in drawn
+    }
     assert {"key", "healthy"} <= set(categories), counts
     distances = _apart_after_simulation(shot(page, "ban-do_dien-bien", deck), categories, "ban-do_dien-bien")
     assert min(distances.values()) >= 20, distances

@@ -108,26 +108,26 @@ def test_every_status_mark_and_its_text_read_on_white(name, colour):
 
 
 def test_no_data_is_a_ring_that_reads_on_white():
-    assert theme.CLASS_COLORS["no_data"] == theme.NO_DATA_FILL
-    assert theme.CLASS_SYMBOLS["no_data"].endswith("-open")
+    assert theme.COMMUNE_CLASS_COLORS["no_data"] == theme.NO_DATA_FILL
+    assert theme.COMMUNE_CLASS_SYMBOLS["no_data"].endswith("-open")
     assert contrast(theme.OUTLINE, theme.BACKGROUND) >= MIN_MARK_CONTRAST
 
 
 def test_theme_contrast_agrees_with_the_reference_arithmetic():
-    for colour in theme.STATUS_PALETTE.values():
+    for colour in theme.PALETTE.values():
         assert theme.contrast(colour, theme.BACKGROUND) == pytest.approx(contrast(colour, theme.BACKGROUND))
 
 
 @pytest.mark.parametrize(
     "colours, glyphs",
     [
-        (theme.CLASS_COLORS, theme.CLASS_GLYPHS),
-        (theme.DIRECTION_COLORS, theme.DIRECTION_GLYPHS),
+        (theme.COMMUNE_CLASS_COLORS, theme.COMMUNE_CLASS_GLYPHS),
+        (theme.COMMUNE_CHANGE_COLORS, theme.COMMUNE_CHANGE_GLYPHS),
         (theme.GOAL_STATUS_COLORS, theme.GOAL_STATUS_GLYPHS),
         (theme.VERDICT_COLORS, theme.VERDICT_GLYPHS),
-        (theme.TONE_COLORS, theme.TONE_GLYPHS),
+        (theme.CHANGE_TONE_COLORS, theme.CHANGE_TONE_GLYPHS),
         (theme.GOAL_STATUS_COLORS, theme.GOAL_STATUS_PATTERNS),
-        (theme.CLASS_COLORS, theme.CLASS_SYMBOLS),
+        (theme.COMMUNE_CLASS_COLORS, theme.COMMUNE_CLASS_SYMBOLS),
     ],
 )
 def test_every_status_has_a_second_channel_besides_colour(colours, glyphs):
@@ -136,14 +136,20 @@ def test_every_status_has_a_second_channel_besides_colour(colours, glyphs):
     # within a legend except plotly's solid pattern and the shared key-type symbol.
     for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
         if ca == cb:
-            assert theme.CLASS_GLYPHS.get(a, glyphs[a]) != theme.CLASS_GLYPHS.get(b, glyphs[b]), (a, b)
+            assert theme.COMMUNE_CLASS_GLYPHS.get(a, glyphs[a]) != theme.COMMUNE_CLASS_GLYPHS.get(
+                b, glyphs[b]
+            ), (a, b)
 
 
 def test_key_types_share_the_key_colour_and_differ_by_letter_and_size():
     keys = ("key_1", "key_2", "key_3")
-    assert {theme.CLASS_COLORS[k] for k in keys} == {theme.CATEGORY_COLORS["key"]}
-    assert [theme.CLASS_GLYPHS[k] for k in keys] == ["I", "II", "III"]
-    assert theme.CLASS_SIZES["key_1"] > theme.CLASS_SIZES["key_2"] > theme.CLASS_SIZES["key_3"]
+    assert {theme.COMMUNE_CLASS_COLORS[k] for k in keys} == {theme.COMMUNE_CATEGORY_COLORS["key"]}
+    assert [theme.COMMUNE_CLASS_GLYPHS[k] for k in keys] == ["I", "II", "III"]
+    assert (
+        theme.COMMUNE_CLASS_SIZES["key_1"]
+        > theme.COMMUNE_CLASS_SIZES["key_2"]
+        > theme.COMMUNE_CLASS_SIZES["key_3"]
+    )
 
 
 # Every colour and font family is typed in dashboard/theme.py and nowhere else in the code: a
