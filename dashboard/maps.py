@@ -1088,7 +1088,7 @@ def selected_district(selection: Mapping | None, ids: Mapping[str, list[str]], g
 # The static image
 
 
-def status_figure(
+def image_figure(
     view: MapView,
     *,
     title: str,

@@ -497,7 +497,7 @@ def _map_chart(pack: Pack, snapshot, geography: Geography) -> tuple[Chart, dict[
     title = t("map.static_title", pack.lang, area=pack.unit_name, year=pack.year)
     boundaries_file = maps.find_boundaries()
     boundaries = maps.load_boundaries(boundaries_file) if boundaries_file else None
-    fig = maps.status_figure(view, title=title, lang=pack.lang, boundaries=boundaries)
+    fig = maps.image_figure(view, title=title, lang=pack.lang, boundaries=boundaries)
     # A slide is seen from across a room: bigger points, a bigger legend, and the communes'
     # names when there are few enough to read.
     few = view.frame.height <= MAP_LABEL_LIMIT

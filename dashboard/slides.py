@@ -28,7 +28,6 @@ from dashboard.report import GOAL_COLUMN_KEYS, goal_columns, goal_rows, own_goal
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
-FONT = theme.SLIDES_FONT
 
 
 def rgb(colour: str) -> RGBColor:
@@ -75,7 +74,7 @@ def _text(frame, text: str, size: int, *, bold: bool = False, color: RGBColor = 
     for run in paragraph.runs:
         run.font.size = Pt(size)
         run.font.bold = bold
-        run.font.name = FONT
+        run.font.name = theme.SLIDES_FONT
         run.font.color.rgb = color
 
 
@@ -85,7 +84,7 @@ def _add_line(frame, text: str, size: int, *, bold: bool = False, color: RGBColo
     for run in paragraph.runs:
         run.font.size = Pt(size)
         run.font.bold = bold
-        run.font.name = FONT
+        run.font.name = theme.SLIDES_FONT
         run.font.color.rgb = color
 
 

@@ -1,15 +1,16 @@
 """The dashboard's colours, glyphs and fonts: one source for screen charts, map, images, slides and report.
 
-Status colours come from Paul Tol's colour-blind-safe schemes (Tol 2021, "Colour Schemes",
+The legend colours come from Paul Tol's colour-blind-safe schemes (Tol 2021, "Colour Schemes",
 SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/): the red and the indigo ends of the
 *sunset* and *muted* schemes for bad and good, the orange of *YlOrBr* for "watch this", and a
-grey for neutral. Red still means bad. Four colours are all a status ever needs, so every
-legend is a subset of them and tests/test_theme.py checks every legend at once: smallest
-CIEDE2000 distance ≥ 20 under simulated protanopia, deuteranopia and tritanopia (Machado 2009,
-severity 1), marks ≥ 3:1 and text ≥ 4,5:1 against their background, and L* ≥ 10 apart in
-grayscale print. No published palette gives six colours that pass all of that while keeping
+grey for neutral. Red still means bad. Four colours are all a legend ever needs (a goal's
+status, a commune's category or change, the tone of a change), so every legend is a subset of
+them and tests/test_theme.py checks every legend at once: smallest CIEDE2000 distance ≥ 20
+under simulated protanopia, deuteranopia and tritanopia (Machado 2009, severity 1), marks
+≥ 3:1 and text ≥ 4,5:1 against their background, and L* ≥ 10 apart in grayscale print.
+No published palette gives six colours that pass all of that while keeping
 red for bad (see docs/THEME.md), so the three key-commune types share the key colour and are
-told apart by their glyph (I, II, III) and marker size, as every status is: a second channel
+told apart by their glyph (I, II, III) and marker size, as every legend item is: a second channel
 besides colour (✓ ! ✕ – on goals, ▲ ▼ on changes, shapes on the map image).
 """
 

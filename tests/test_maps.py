@@ -462,7 +462,7 @@ def test_deck_has_one_layer_per_class_and_a_text_tooltip_that_never_renders_html
 
 def test_static_figure_escapes_names_in_its_html_hover_text():
     _, view = _evil_view()
-    fig = maps.status_figure(view, title="Phân loại xã: Tỉnh <Thử>, năm 2017")
+    fig = maps.image_figure(view, title="Phân loại xã: Tỉnh <Thử>, năm 2017")
     key_trace = next(tr for tr in fig.data if tr.legendgroup == "key_2")
     assert key_trace.hovertext[0] == (
         "<b>Xã &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co</b><br>Quận Một<br>Trọng điểm loại II"
@@ -592,7 +592,7 @@ def test_boundaries_draw_polygons_for_communes_that_have_one(tmp_path):
         "p-healthy": ["90002"],
         "c-other": ["90003"],
     }
-    fig = maps.status_figure(view, title="x", boundaries=boundaries)
+    fig = maps.image_figure(view, title="x", boundaries=boundaries)
     filled = [tr for tr in fig.data if tr.fill == "toself"]
     assert len(filled) == 2
 
@@ -651,7 +651,7 @@ def test_static_image_of_dien_bien(dien_bien, geography):
     frame = maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", 2025)
     view = maps.category_view(frame, "vi")
     title = maps.t("map.static_title", "vi", area=geography.name("11"), year=2025)
-    fig = maps.status_figure(view, title=title)
+    fig = maps.image_figure(view, title=title)
     assert isinstance(fig, go.Figure)
     assert fig.layout.title.text == "Phân loại xã, phường, thị trấn: Tỉnh Điện Biên, năm 2025"
     assert fig.layout.separators == ",."
@@ -663,7 +663,7 @@ def test_static_image_of_dien_bien(dien_bien, geography):
         assert len(trace.x) == counts.get(item.key, 0)
     assert sum(len(tr.x) for tr in fig.data) == frame.height
     assert fig.layout.yaxis.scaleanchor == "x"
-    english = maps.status_figure(maps.category_view(frame, "en"), title="x", lang="en")
+    english = maps.image_figure(maps.category_view(frame, "en"), title="x", lang="en")
     assert english.data[0].name.startswith("Key, type I (")
 
 
