@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import os
 import re
 from pathlib import Path
 
@@ -154,16 +155,20 @@ def test_key_types_share_the_key_colour_and_differ_by_letter_and_size():
 
 # Every colour and font family is typed in dashboard/theme.py and nowhere else in the code: a
 # hex or rgb() string, a named CSS colour, an RGB triple given as a colour, a font name.
-CODE_FILES = sorted(
-    p
-    for p in [
-        *ROOT.joinpath("dashboard").rglob("*.py"),
-        *ROOT.joinpath("pages").rglob("*.py"),
-        *ROOT.joinpath("scripts").rglob("*.py"),
-        ROOT / "app.py",
-    ]
-    if p.exists() and p != ROOT / "dashboard" / "theme.py"
-)
+
+
+def code_files() -> list[Path]:
+    """Every Python file of the project but the tests and the theme, wherever pages and scripts live."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and d not in {"tests", "data", "__pycache__"}
+        )
+        found += [Path(folder) / f for f in sorted(files) if f.endswith(".py")]
+    return [p for p in found if p != ROOT / "dashboard" / "theme.py"]
+
+
+CODE_FILES = code_files()
 HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3,4})(?![0-9A-Za-z_])")
 COLOUR_FUNCTION = re.compile(r"\b(?:rgba?|hsla?)\(", re.IGNORECASE)
 NAMED_COLOURS = r"white|black|gr[ae]y|silver|red|green|blue|orange|yellow|purple|pink|brown|navy|transparent"
