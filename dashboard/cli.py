@@ -128,7 +128,8 @@ def cmd_goals(args: argparse.Namespace) -> int:
     ``elapsed_share``, ``expected_so_far``, ``on_pace``, ``new_communes``, ``left_communes``,
     ``verdict``, ``note``, ``explanation``. With ``--projections`` it prints the multi-year goals
     instead (:class:`dashboard.goals.GoalProjection`). ``--as-of YYYY-MM`` judges on the months up
-    to and including that month (default: the snapshot's last month).
+    to and including that month (default: the snapshot's last month). ``status`` and ``verdict``
+    are printed as the Vietnamese words the README documents (``goals.worded``), not as ids.
     """
     from dashboard import goals
 
@@ -150,7 +151,7 @@ def cmd_goals(args: argparse.Namespace) -> int:
         found = goals.evaluate(
             snap, geography, unit=args.unit, year=args.year, as_of=as_of, descendants=args.below
         )
-    rows = [item.to_dict() for item in found]
+    rows = [goals.worded(item.to_dict(), "vi") for item in found]
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=None)
         sys.stdout.write("\n")

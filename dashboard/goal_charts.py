@@ -10,30 +10,23 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import goals, theme
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
+from dashboard.formatting import fmt_value, plotly_separators, tick_format
 from dashboard.goals import (
-    AT_RISK,
-    INCREASE_RULES,
-    LEVEL_RULES,
-    MET,
     NO_DATA,
-    NOT_MET,
-    OFF_TRACK,
-    ON_TRACK,
-    STATUS_CATEGORY,
+    STATUSES,
+    VERDICTS,
     GoalProjection,
     TargetResult,
-    format_value,
-    is_share,
+    status_label,
 )
 from dashboard.i18n import t
 
 # One colour and one glyph per status (dashboard.theme); "có nguy cơ" is orange, not red.
-STATUS_COLORS: dict[str, str] = {s: theme.GOAL_STATUS_COLORS[s] for s in (MET, NOT_MET, AT_RISK, NO_DATA)}
+STATUS_COLORS: dict[str, str] = {s: theme.GOAL_STATUS_COLORS[s] for s in STATUSES}
 STATUS_GLYPHS: dict[str, str] = {s: theme.GOAL_STATUS_GLYPHS[s] for s in STATUS_COLORS}
-VERDICT_COLORS: dict[str, str] = {v: theme.VERDICT_COLORS[v] for v in (ON_TRACK, AT_RISK, OFF_TRACK)}
+VERDICT_COLORS: dict[str, str] = {v: theme.VERDICT_COLORS[v] for v in VERDICTS}
 VERDICT_GLYPHS: dict[str, str] = {v: theme.VERDICT_GLYPHS[v] for v in VERDICT_COLORS}
 
 REQUIRED_COLOR = theme.REQUIRED_COLOR
@@ -48,42 +41,12 @@ TRACE_PROJECTED = "Dự báo"
 
 def is_percent(metric: str) -> bool:
     """Whether the metric is a percentage (rates, drug-free share)."""
-    return CATALOG[metric].unit_vi == "%"
-
-
-# Values are formatted as the goals table formats them.
-fmt_value = format_value
-
-
-STATUS_KEYS: dict[str, str] = {MET: "met", NOT_MET: "not_met", AT_RISK: "at_risk", NO_DATA: "no_data"}
-VERDICT_KEYS: dict[str, str] = {ON_TRACK: "on_track", AT_RISK: "at_risk", OFF_TRACK: "off_track"}
-
-
-def status_label(status: str, lang: str) -> str:
-    """A status (``goals.STATUSES``) in ``lang``; Vietnamese is the engine's word."""
-    return t(f"goals.status.{STATUS_KEYS[status]}", lang)
-
-
-def verdict_label(verdict: str | None, lang: str) -> str:
-    """A projection verdict in ``lang``; "" when there is none."""
-    return t(f"goals.verdict.{VERDICT_KEYS[verdict]}", lang) if verdict else ""
-
-
-def _category(metric: str) -> str:
-    return STATUS_CATEGORY.get(metric, "other")
+    return CATALOG[metric].percent
 
 
 def rule_label(r: TargetResult, lang: str) -> str:
     """The rule as set ("Giảm trên 3% so với năm trước"); Vietnamese is the engine's own label."""
-    if lang == "vi":
-        return r.rule_label
-    shown = fmt_number(r.target, lang, 0 if float(r.target).is_integer() else 2)
-    if r.rule in LEVEL_RULES and CATALOG[r.metric].unit_vi == "%":
-        shown += "%"
-    if r.rule in INCREASE_RULES:
-        shown = t("goals.points", lang, value=shown) if is_share(r.metric) else shown + "%"
-    what = t(f"goals.category.{_category(r.metric)}", lang)
-    return t(f"goals.rule.{r.rule}", lang, value=shown, what=what)
+    return r.rule_label if lang == "vi" else goals.rule_label(r.rule, r.target, r.metric, lang)
 
 
 def status_color(status: str) -> str:
@@ -91,10 +54,10 @@ def status_color(status: str) -> str:
     return STATUS_COLORS[status]
 
 
-def status_mark(status: str, label: str | None = None) -> str:
-    """A status with its glyph in front (``✓ đạt``), so it reads without its colour."""
+def status_mark(status: str, label: str) -> str:
+    """A status or verdict id's ``label`` with its glyph in front (``✓ đạt``), so it reads without colour."""
     glyph = STATUS_GLYPHS.get(status) or VERDICT_GLYPHS.get(status, "")
-    return f"{glyph} {label or status}".strip()
+    return f"{glyph} {label}".strip()
 
 
 def quota_results(results: Sequence[TargetResult]) -> list[TargetResult]:
@@ -168,17 +131,8 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
     return fig
 
 
-def value_text(value: float | None, metric: str, lang: str) -> str:
-    """A value of ``metric`` as ``goals.format_value`` writes it, in ``lang``'s number marks."""
-    if value is None:
-        return fmt_number(None, lang)
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(value, lang)
-    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
-
-
 def _bullet_caption(r: TargetResult, lang: str = "vi") -> str:
-    value = lambda v: value_text(v, r.metric, lang) if lang != "vi" else fmt_value(v, r.metric)  # noqa: E731
+    value = lambda v: fmt_value(v, r.metric, lang)  # noqa: E731
     text = f"{value(r.actual)} / {value(r.target)} — {status_mark(r.status, status_label(r.status, lang))}"
     if r.expected_so_far is not None:
         text += "; " + t("goals.pro_rata", lang, months=r.months_elapsed, expected=value(r.expected_so_far))

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from dashboard.catalog import CATALOG
 from dashboard.conclusions import STATUS_VI, Conclusion, FollowUpItem, Meeting
-from dashboard.formatting import fmt_date, fmt_number, fmt_pct
-from dashboard.goals import QUOTA_RULES, TargetResult
+from dashboard.formatting import fmt_date, fmt_pct, fmt_value
+from dashboard.goals import QUOTA_RULES, STATUSES, TargetResult, status_label
 
 FOLLOW_UP_TITLE = "Kết quả thực hiện kết luận các cuộc họp trước"
 FOLLOW_UP_COLUMNS: tuple[str, ...] = (
@@ -29,12 +29,10 @@ NOTICE_TITLE = "Thông báo kết luận"
 ROWS_PER_SLIDE = 5
 
 
-def _value(value, metric: str) -> str:
-    if value is None:
-        return "–"
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(value)
-    return fmt_number(value, "vi", 0 if float(value).is_integer() else 2)
+def _status_words(status: str) -> str:
+    """A target's status in Vietnamese. Conclusions recorded before statuses became ids kept the
+    word itself (``then``), which is shown as it was kept."""
+    return status_label(status, "vi") if status in STATUSES else status
 
 
 def figures_text(figures: dict | TargetResult | None, metric: str | None, rule: str | None) -> str:
@@ -48,14 +46,14 @@ def figures_text(figures: dict | TargetResult | None, metric: str | None, rule: 
     if not get("status"):
         return ""
     if rule in QUOTA_RULES:
-        text = f"{_value(get('actual'), metric)}/{_value(get('target'), metric)}"
+        text = f"{fmt_value(get('actual'), metric)}/{fmt_value(get('target'), metric)}"
         if get("achievement_pct") is not None:
             text += f" ({fmt_pct(get('achievement_pct'))})"
     else:
-        text = _value(get("actual"), metric)
+        text = fmt_value(get("actual"), metric)
     months = get("months_elapsed")
     when = f"{months} tháng {get('year')}" if get("partial") and months else str(get("year"))
-    return f"{text}, {get('status')} ({when})"
+    return f"{text}, {_status_words(get('status'))} ({when})"
 
 
 def target_words(conclusion: Conclusion) -> str:

@@ -81,7 +81,7 @@ with slide:
         for start in range(0, len(pack.kpis), deck.KPI_COLUMNS):
             row = pack.kpis[start : start + deck.KPI_COLUMNS]
             for column, indicator in zip(st.columns(deck.KPI_COLUMNS), row, strict=False):
-                label, value, change = deck.kpi_texts(pack, indicator)
+                label, value, change = deck.kpi_texts(pack, indicator, lang)
                 tone = pack.figures[indicator].tone
                 column.metric(label, value, change, delta_color=ui.tone_color(tone), border=True)
     elif kind == "goals":

@@ -7,7 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import goal_charts, goals
+from dashboard import formatting, goal_charts, goals
 from dashboard.formatting import plotly_separators
 
 
@@ -116,14 +116,14 @@ def test_commune_trajectories_in_a_fixed_order(dien_bien_2021):
     ],
 )
 def test_fmt_value(value, metric, text):
-    assert goal_charts.fmt_value(value, metric) == text
+    assert formatting.fmt_value(value, metric) == text
 
 
 def test_tables_for_the_page(newest, geography):
     results = goals.evaluate(newest, geography, unit="11", year=2019)
     table = goals.display_table(results)
     assert table.height == len(results)
-    assert set(table["Đánh giá"]) <= set(goals.STATUSES)
+    assert set(table["Đánh giá"]) <= {goals.status_label(s, "vi") for s in goals.STATUSES}
     changes = goals.commune_changes(results)
     keep_all = next(r for r in results if r.rule == "keep_all")
     relapsed = changes.filter(changes["Thay đổi"] == "tái phát")
