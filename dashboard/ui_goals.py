@@ -24,7 +24,6 @@ from dashboard.goals import GoalProjection, TargetResult, status_label, verdict_
 from dashboard.i18n import t
 from dashboard.query import period_end_month
 
-
 # --------------------------------------------------------------------------- cached calls
 
 

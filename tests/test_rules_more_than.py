@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 from conftest import EMPTY_STATUS, facts_frame
 
-from dashboard import goal_charts, goals, i18n, importing, schema, ui_goals
+from dashboard import goal_charts, goals, i18n, importing, schema
 from dashboard.goals import evaluate_frames, rule_met
 from tests.test_goals import status_frame, targets_frame
 from tests.test_importing import workbook
@@ -81,7 +81,8 @@ def test_more_than_on_a_level_is_strict(small_geo, after, met):
     assert (result.actual, result.met) == (after, met)
     assert result.explanation == f"Năm 2020: thực hiện {after} so với chỉ tiêu 100 (yêu cầu trên mức này)."
     assert goals.explanation(result, "en") == (
-        f"2020: {after} against a target of 100 (more than this is required: exactly the target is not enough)."
+        f"2020: {after} against a target of 100"
+        " (more than this is required: exactly the target is not enough)."
     )
 
 
