@@ -14,6 +14,11 @@ Every boundary is decided on :class:`fractions.Fraction` values, never on floats
 exactly a 3% reduction and does not meet "more than 3%"; 50 → 49 is exactly 2% and meets
 "2% or more". Counts stored as whole floats convert exactly; rates are recomputed from their
 summed numerator and denominator.
+
+Each rule is one row of :data:`RULES` (what it compares, how, its direction, its label key).
+Statuses, verdicts and commune changes are ids; they become words only through the string
+table (:mod:`dashboard.i18n`), by one function each for both languages (``status_label``,
+``verdict_label``, ``rule_label``, ``explanation``, ``method_sentence``, ``verdict_sentence``).
 """
 
 from __future__ import annotations
@@ -322,7 +327,7 @@ class TargetResult:
         unit_code, unit_name: the unit that owns the target.
         year: the year the target is judged in.
         metric, metric_label: the metric id and its Vietnamese label.
-        rule, rule_label: the rule id and its Vietnamese wording.
+        rule, rule_label: the rule id (``RULES``) and its Vietnamese wording (``rule_label``).
         target: the number in the rule (ignored by ``keep_all``).
         previous: the metric over the year before (for a year in progress, over the same months
             of the year before: *cùng kỳ*); None when unknown.
@@ -332,7 +337,7 @@ class TargetResult:
             rules when previous > 0; for increase rules the increase (``increase``: percentage
             points on a share, relative % on a count); else None.
         met: whether the rule holds on the figures (so far); None when data are missing.
-        status: one of ``STATUSES`` (see :func:`decide_status`).
+        status: one of the ids ``STATUSES`` (see :func:`decide_status`; words: ``status_label``).
         partial: True for a year still in progress at ``as_of``.
         months_elapsed: months of the year reported (12 for a past year, 0 for a future one).
         elapsed_share: months_elapsed / 12 in percent (75.0 after 9 months).
@@ -342,10 +347,11 @@ class TargetResult:
         new_communes: for status metrics, communes in the category this year and not the year before.
         left_communes: for status metrics, communes in the category the year before and not this
             year; for ``keep_all`` on healthy or drug-free communes these are the relapsed ones.
-        verdict: the projection verdict of the multi-year goal the target belongs to (stocks,
-            rates and commune counts), else None.
+        verdict: the projection verdict id (``VERDICTS``) of the multi-year goal the target
+            belongs to (stocks, rates and commune counts), else None.
         note: the document that set the target (from targets.parquet).
-        explanation: one Vietnamese sentence saying how the judgement was reached.
+        explanation: one Vietnamese sentence saying how the judgement was reached
+            (:func:`explanation` in "vi"; the page asks it for the user's language).
     """
 
     unit_code: str
@@ -398,9 +404,9 @@ class GoalProjection:
         projected: (year, value) from the last actual year to the deadline; empty when the
             deadline has passed.
         method: "linear", "compound", "flat" or "actual" (deadline passed: no projection).
-        method_text: how the projection was made, in Vietnamese, for the page to show.
-        verdict: one of ``VERDICTS``; None when there are no actual values.
-        verdict_text: the verdict with its numbers, in Vietnamese.
+        method_text: how the projection was made, in Vietnamese (:func:`method_sentence`).
+        verdict: one of the ids ``VERDICTS``; None when there are no actual values.
+        verdict_text: the verdict with its numbers, in Vietnamese (:func:`verdict_sentence`).
     """
 
     unit_code: str
