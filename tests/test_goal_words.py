@@ -73,7 +73,8 @@ SCENARIOS = {
     "no_previous": dict(previous=None, met=None, status=goals.NO_DATA, change_pct=None),
     "previous_zero": dict(previous=0, actual=3, change_pct=None),
     "future": dict(months_elapsed=0, elapsed_share=0.0, actual=None, previous=None, met=None,
-                   status=goals.AT_RISK, verdict=goals.OFF_TRACK, achievement_pct=None, change_pct=None),  # fmt: skip
+                   status=goals.AT_RISK, verdict=goals.OFF_TRACK, achievement_pct=None,
+                   change_pct=None),  # fmt: skip
     "hidden": dict(actual=None, actual_shown="<5", achievement_pct=None, change_pct=None),
     "communes": dict(new_communes=(Commune("1", "Xa A"),), left_communes=(Commune("2", "Xa B"),),
                      met=False, status=goals.NOT_MET),  # fmt: skip
@@ -201,7 +202,8 @@ def test_worded_gives_the_cli_its_vietnamese_words():
 def test_minutes_word_a_status_kept_as_an_id_or_as_an_earlier_word(kept):
     then = {"status": kept, "actual": 22, "target": 32, "achievement_pct": 68.75, "year": 2022,
             "partial": True, "months_elapsed": 9}  # fmt: skip
-    assert minutes.figures_text(then, "compulsory_rehab", "at_least") == "22/32 (68,75%), chưa đạt (9 tháng 2022)"
+    text = minutes.figures_text(then, "compulsory_rehab", "at_least")
+    assert text == "22/32 (68,75%), chưa đạt (9 tháng 2022)"
 
 
 def test_quota_achievement_is_the_exact_goal_arithmetic():
