@@ -67,17 +67,38 @@ def _result(rule: str, metric: str, **fields) -> TargetResult:
 SCENARIOS = {
     "year": {},
     "not_met": dict(met=False, status=goals.NOT_MET, actual=41.5, change_pct=-3.75),
-    "partial": dict(partial=True, months_elapsed=9, elapsed_share=75.0, expected_so_far=24, on_pace=False,
-                    status=goals.AT_RISK, met=False, actual=22, achievement_pct=68.75),  # fmt: skip
+    "partial": dict(
+        partial=True,
+        months_elapsed=9,
+        elapsed_share=75.0,
+        expected_so_far=24,
+        on_pace=False,
+        status=goals.AT_RISK,
+        met=False,
+        actual=22,
+        achievement_pct=68.75,
+    ),  # fmt: skip
     "no_actual": dict(actual=None, met=None, status=goals.NO_DATA, achievement_pct=None, change_pct=None),
     "no_previous": dict(previous=None, met=None, status=goals.NO_DATA, change_pct=None),
     "previous_zero": dict(previous=0, actual=3, change_pct=None),
-    "future": dict(months_elapsed=0, elapsed_share=0.0, actual=None, previous=None, met=None,
-                   status=goals.AT_RISK, verdict=goals.OFF_TRACK, achievement_pct=None,
-                   change_pct=None),  # fmt: skip
+    "future": dict(
+        months_elapsed=0,
+        elapsed_share=0.0,
+        actual=None,
+        previous=None,
+        met=None,
+        status=goals.AT_RISK,
+        verdict=goals.OFF_TRACK,
+        achievement_pct=None,
+        change_pct=None,
+    ),  # fmt: skip
     "hidden": dict(actual=None, actual_shown="<5", achievement_pct=None, change_pct=None),
-    "communes": dict(new_communes=(Commune("1", "Xa A"),), left_communes=(Commune("2", "Xa B"),),
-                     met=False, status=goals.NOT_MET),  # fmt: skip
+    "communes": dict(
+        new_communes=(Commune("1", "Xa A"),),
+        left_communes=(Commune("2", "Xa B"),),
+        met=False,
+        status=goals.NOT_MET,
+    ),  # fmt: skip
 }
 
 CASES = [
