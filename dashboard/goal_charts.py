@@ -34,9 +34,10 @@ ACTUAL_COLOR = theme.ACTUAL_COLOR
 PRO_RATA_COLOR = theme.PRO_RATA_COLOR
 FONT = dict(family=theme.FONT_FAMILY, size=16, color=theme.TEXT)
 
-TRACE_REQUIRED = "Lộ trình yêu cầu"
-TRACE_ACTUAL = "Thực hiện"
-TRACE_PROJECTED = "Dự báo"
+# The traces of a trajectory chart in Vietnamese (``trajectory_chart`` names them in its ``lang``).
+TRACE_REQUIRED = t("goals.trace.required", "vi")
+TRACE_ACTUAL = t("goals.trace.actual", "vi")
+TRACE_PROJECTED = t("goals.trace.projected", "vi")
 
 
 def is_percent(metric: str) -> bool:
@@ -139,18 +140,22 @@ def _bullet_caption(r: TargetResult, lang: str = "vi") -> str:
     return text
 
 
-def trajectory_chart(goal: GoalProjection) -> go.Figure:
+def trajectory_chart(goal: GoalProjection, lang: str = "vi") -> go.Figure:
     """A multi-year goal: the required path (dotted), the actual values (solid), the projection (dashed).
 
-    The subtitle says how the projection is made and the verdict, with its colour.
+    The subtitle says the verdict with its numbers (``goals.verdict_sentence``), in its colour;
+    the note under the chart how the projection is made (``goals.method_sentence``). Every word
+    is in ``lang``.
 
     Returns:
         A figure with up to three ``go.Scatter`` traces named ``TRACE_REQUIRED``,
-        ``TRACE_ACTUAL`` and ``TRACE_PROJECTED`` (the last only when the deadline is ahead).
+        ``TRACE_ACTUAL`` and ``TRACE_PROJECTED`` in Vietnamese (the last only when the deadline
+        is ahead), ``goals.trace.*`` in another language.
     """
     pct = is_percent(goal.metric)
     hover = (
-        "Năm %{x}: %{y:"
+        t("goals.axis.year", lang)
+        + " %{x}: %{y:"
         + tick_format(2 if pct else 0)
         + "}"
         + ("%" if pct else "")
@@ -161,7 +166,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
         go.Scatter(
             x=[y for y, _ in goal.required],
             y=[v for _, v in goal.required],
-            name=TRACE_REQUIRED,
+            name=t("goals.trace.required", lang),
             mode="lines",
             line={"color": REQUIRED_COLOR, "dash": "dot", "width": 3},
             hovertemplate=hover,
@@ -171,7 +176,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
         go.Scatter(
             x=[y for y, _ in goal.actual],
             y=[v for _, v in goal.actual],
-            name=TRACE_ACTUAL,
+            name=t("goals.trace.actual", lang),
             mode="lines+markers",
             line={"color": ACTUAL_COLOR, "width": 4},
             marker={"size": 9},
@@ -184,35 +189,38 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
             go.Scatter(
                 x=[y for y, _ in goal.projected],
                 y=[v for _, v in goal.projected],
-                name=TRACE_PROJECTED,
+                name=t("goals.trace.projected", lang),
                 mode="lines",
                 line={"color": color, "dash": "dash", "width": 3},
                 hovertemplate=hover,
             )
         )
     verdict_color = theme.text_color(VERDICT_COLORS.get(goal.verdict or "", STATUS_COLORS[NO_DATA]))
-    title = f"{goal.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
+    label = goal.metric_label if lang == "vi" else CATALOG[goal.metric].label(lang)
+    title = t("goals.chart.trajectory", lang, metric=label, area=goal.unit_name, deadline=goal.deadline)
     glyph = VERDICT_GLYPHS.get(goal.verdict or "", STATUS_GLYPHS[NO_DATA])
-    subtitle = f"<span style='color:{verdict_color}'><b>{glyph} {goal.verdict_text}</b></span>"
+    verdict = goals.verdict_sentence(goal, lang)
+    subtitle = f"<span style='color:{verdict_color}'><b>{glyph} {verdict}</b></span>"
+    window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
     fig.update_layout(
         title={
             "text": f"{title}<br><span style='font-size:14px'>{subtitle}</span>",
             "x": 0,
             "xanchor": "left",
         },
-        separators=plotly_separators("vi"),
+        separators=plotly_separators(lang),
         font=FONT,
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis={
-            "title": {"text": "Năm"},
+            "title": {"text": t("goals.axis.year", lang)},
             "dtick": 1,
             "tickformat": "d",
             "showgrid": False,
             "linecolor": theme.AXIS,
         },
         yaxis={
-            "title": {"text": CATALOG[goal.metric].unit_vi},
+            "title": {"text": CATALOG[goal.metric].unit(lang)},
             "tickformat": ",~f",
             "ticksuffix": "%" if pct else "",
             "gridcolor": theme.GRID,
@@ -222,7 +230,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
         margin={"l": 70, "r": 30, "t": 100, "b": 150},
         annotations=[
             {
-                "text": goal.method_text,
+                "text": goals.method_sentence(goal.method, window, goal.deadline, lang),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

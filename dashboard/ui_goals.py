@@ -8,7 +8,6 @@ which take the language.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -271,49 +270,9 @@ def quota_figure(results: Sequence[TargetResult], lang: str, title: str) -> go.F
     return goal_charts.quota_bullets(goal_charts.quota_results(results), title=title, lang=lang)
 
 
-def method_text(goal: GoalProjection, lang: str) -> str:
-    """How the projection is made (``goals.method_sentence``); Vietnamese is the engine's ``method_text``."""
-    window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
-    return goals.method_sentence(goal.method, window, goal.deadline, lang)
-
-
-def verdict_text(goal: GoalProjection, lang: str) -> str:
-    """The verdict with its numbers (``goals.verdict_sentence``)."""
-    return goals.verdict_sentence(goal, lang)
-
-
 def trajectory_figure(goal: GoalProjection, lang: str, year: int | None = None) -> go.Figure:
     """``goal_charts.trajectory_chart`` in ``lang``, with a marker on the year the page shows."""
-    shown = goal
-    if lang != "vi":
-        shown = dataclasses.replace(
-            goal,
-            metric_label=CATALOG[goal.metric].label(lang),
-            verdict_text=verdict_text(goal, lang),
-            method_text=method_text(goal, lang),
-        )
-    fig = goal_charts.trajectory_chart(shown)
-    if lang != "vi":
-        vi_title = f"{shown.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
-        en_title = t(
-            "goals.chart.trajectory",
-            lang,
-            metric=shown.metric_label,
-            area=goal.unit_name,
-            deadline=goal.deadline,
-        )
-        traces = {
-            goal_charts.TRACE_REQUIRED: t("goals.trace.required", lang),
-            goal_charts.TRACE_ACTUAL: t("goals.trace.actual", lang),
-            goal_charts.TRACE_PROJECTED: t("goals.trace.projected", lang),
-        }
-        fig.for_each_trace(lambda tr: tr.update(name=traces.get(tr.name, tr.name)))
-        fig.update_layout(
-            title_text=fig.layout.title.text.replace(vi_title, en_title),
-            separators=plotly_separators(lang),
-            xaxis_title_text=t("goals.axis.year", lang),
-            yaxis_title_text=CATALOG[goal.metric].unit(lang),
-        )
+    fig = goal_charts.trajectory_chart(goal, lang)
     if len(fig.layout.title.text.split("<br>")[0]) > 80:
         fig.update_layout(title_font_size=14)  # long labels (healthy communes) would be cut at the right
     years = [y for y, _ in goal.required] + [y for y, _ in goal.actual]

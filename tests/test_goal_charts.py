@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import formatting, goal_charts, goals
 from dashboard.formatting import plotly_separators
+from dashboard.i18n import t
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +82,22 @@ def test_trajectory_chart_draws_the_paths_of_the_projection(dien_bien_2021, metr
     assert goal.verdict_text in fig.layout.title.text
     assert fig.layout.annotations[0].text == goal.method_text
     assert fig.layout.separators == ",."
+
+
+def test_trajectory_chart_in_english_from_the_same_sentences(dien_bien_2021):
+    (goal,) = [g for g in dien_bien_2021 if g.metric == "key_communes"]
+    fig = goal_charts.trajectory_chart(goal, "en")
+    assert [tr.name for tr in fig.data] == [
+        t(f"goals.trace.{k}", "en") for k in ("required", "actual", "projected")
+    ]
+    label = goals.CATALOG["key_communes"].label("en")
+    title = t("goals.chart.trajectory", "en", metric=label, area=goal.unit_name, deadline=goal.deadline)
+    assert fig.layout.title.text.startswith(title + "<br>")
+    assert goals.verdict_sentence(goal, "en") in fig.layout.title.text
+    window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
+    assert fig.layout.annotations[0].text == goals.method_sentence(goal.method, window, goal.deadline, "en")
+    assert fig.data[0].hovertemplate.startswith("Year %{x}")
+    assert (fig.layout.xaxis.title.text, fig.layout.separators) == ("Year", ".,")
 
 
 def test_a_goal_whose_deadline_passed_has_no_projection(newest, geography):
