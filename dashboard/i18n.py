@@ -253,6 +253,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "goals.entered": {"vi": "Mới vào danh sách ({n}): {names}", "en": "Newly listed ({n}): {names}"},
     "goals.left": {"vi": "Ra khỏi danh sách ({n}): {names}", "en": "Left the list ({n}): {names}"},
     "goals.months": {"vi": "{year} ({months} tháng)", "en": "{year} ({months} months)"},
+    "goals.months_of": {"vi": "{months} tháng {year}", "en": "{months} months {year}"},
     "goals.status.met": {"vi": "đạt", "en": "met"},
     "goals.status.not_met": {"vi": "chưa đạt", "en": "not met"},
     "goals.status.at_risk": {"vi": "có nguy cơ", "en": "at risk"},

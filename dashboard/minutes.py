@@ -14,6 +14,7 @@ from dashboard.catalog import CATALOG
 from dashboard.conclusions import STATUS_VI, Conclusion, FollowUpItem, Meeting
 from dashboard.formatting import fmt_date, fmt_pct, fmt_value
 from dashboard.goals import QUOTA_RULES, STATUSES, TargetResult, status_label
+from dashboard.i18n import t
 
 FOLLOW_UP_TITLE = "Kết quả thực hiện kết luận các cuộc họp trước"
 FOLLOW_UP_COLUMNS: tuple[str, ...] = (
@@ -29,16 +30,19 @@ NOTICE_TITLE = "Thông báo kết luận"
 ROWS_PER_SLIDE = 5
 
 
-def _status_words(status: str) -> str:
-    """A target's status in Vietnamese. Conclusions recorded before statuses became ids kept the
-    word itself (``then``), which is shown as it was kept."""
-    return status_label(status, "vi") if status in STATUSES else status
+def _status_words(status: str, lang: str) -> str:
+    """A target's status in ``lang``. Conclusions recorded before statuses became ids kept the
+    Vietnamese word itself (``then``), which is shown as it was kept."""
+    return status_label(status, lang) if status in STATUSES else status
 
 
-def figures_text(figures: dict | TargetResult | None, metric: str | None, rule: str | None) -> str:
+def figures_text(
+    figures: dict | TargetResult | None, metric: str | None, rule: str | None, lang: str = "vi"
+) -> str:
     """A target's standing in a few words: "25/34 (73,53%), chưa đạt (10 tháng 2025)"; "" without one.
 
-    ``figures`` is what a conclusion kept (a dict, then) or a judged target (now).
+    ``figures`` is what a conclusion kept (a dict, then) or a judged target (now). Vietnamese in
+    the minutes; the screen passes its language.
     """
     if figures is None or metric is None:
         return ""
@@ -46,14 +50,17 @@ def figures_text(figures: dict | TargetResult | None, metric: str | None, rule: 
     if not get("status"):
         return ""
     if rule in QUOTA_RULES:
-        text = f"{fmt_value(get('actual'), metric)}/{fmt_value(get('target'), metric)}"
+        text = f"{fmt_value(get('actual'), metric, lang)}/{fmt_value(get('target'), metric, lang)}"
         if get("achievement_pct") is not None:
-            text += f" ({fmt_pct(get('achievement_pct'))})"
+            text += f" ({fmt_pct(get('achievement_pct'), lang)})"
     else:
-        text = fmt_value(get("actual"), metric)
+        text = fmt_value(get("actual"), metric, lang)
     months = get("months_elapsed")
-    when = f"{months} tháng {get('year')}" if get("partial") and months else str(get("year"))
-    return f"{text}, {_status_words(get('status'))} ({when})"
+    if get("partial") and months:
+        when = t("goals.months_of", lang, months=months, year=get("year"))
+    else:
+        when = str(get("year"))
+    return f"{text}, {_status_words(get('status'), lang)} ({when})"
 
 
 def target_words(conclusion: Conclusion) -> str:

@@ -219,12 +219,18 @@ def test_worded_gives_the_cli_its_vietnamese_words():
     assert r.to_dict()["status"] == goals.AT_RISK  # the result itself keeps the id
 
 
-@pytest.mark.parametrize("kept", [goals.NOT_MET, "chưa đạt"])
-def test_minutes_word_a_status_kept_as_an_id_or_as_an_earlier_word(kept):
+@pytest.mark.parametrize(
+    ("kept", "lang", "expected"),
+    [
+        (goals.NOT_MET, "vi", "22/32 (68,75%), chưa đạt (9 tháng 2022)"),
+        (goals.NOT_MET, "en", "22/32 (68.75%), not met (9 months 2022)"),
+        ("chưa đạt", "vi", "22/32 (68,75%), chưa đạt (9 tháng 2022)"),  # kept as a word before ids
+    ],
+)
+def test_minutes_word_a_status_kept_as_an_id_or_as_an_earlier_word(kept, lang, expected):
     then = {"status": kept, "actual": 22, "target": 32, "achievement_pct": 68.75, "year": 2022,
             "partial": True, "months_elapsed": 9}  # fmt: skip
-    text = minutes.figures_text(then, "compulsory_rehab", "at_least")
-    assert text == "22/32 (68,75%), chưa đạt (9 tháng 2022)"
+    assert minutes.figures_text(then, "compulsory_rehab", "at_least", lang) == expected
 
 
 def test_quota_achievement_is_the_exact_goal_arithmetic():
