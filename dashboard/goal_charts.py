@@ -40,11 +40,6 @@ TRACE_ACTUAL = t("goals.trace.actual", "vi")
 TRACE_PROJECTED = t("goals.trace.projected", "vi")
 
 
-def is_percent(metric: str) -> bool:
-    """Whether the metric is a percentage (rates, drug-free share)."""
-    return CATALOG[metric].percent
-
-
 def rule_label(r: TargetResult, lang: str) -> str:
     """The rule as set ("Giảm trên 3% so với năm trước"); Vietnamese is the engine's own label."""
     return r.rule_label if lang == "vi" else goals.rule_label(r.rule, r.target, r.metric, lang)
@@ -66,8 +61,10 @@ def quota_results(results: Sequence[TargetResult]) -> list[TargetResult]:
     return [r for r in results if r.rule == "at_least" and r.actual is not None and r.target]
 
 
-def _period_words(result: TargetResult) -> str:
-    return f"{result.months_elapsed} tháng năm {result.year}" if result.partial else f"năm {result.year}"
+def _period_words(result: TargetResult, lang: str = "vi") -> str:
+    if result.partial:
+        return t("goals.chart.partial_year", lang, months=result.months_elapsed, year=result.year)
+    return t("goals.chart.year", lang, year=result.year)
 
 
 def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lang: str = "vi") -> go.Figure:
@@ -79,6 +76,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
     Args:
         results: judged targets; only quotas with an actual value are drawn (see ``quota_results``).
         title: the figure title; by default the unit and period of the first quota.
+        lang: the language of the labels, captions and default title.
 
     Returns:
         A figure with one ``go.Indicator`` trace per quota, top to bottom in the given order.
@@ -90,7 +88,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
     for i, r in enumerate(quotas):
         top = 1 - i * row_height
         domain_y = [max(0.0, top - row_height * 0.75), top - row_height * 0.1]
-        pct = is_percent(r.metric)
+        pct = CATALOG[r.metric].percent
         upper = max(float(r.target), float(r.actual)) * 1.15
         steps = []
         if r.expected_so_far is not None:
@@ -120,9 +118,10 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
             )
         )
     if title is None and quotas:
-        title = f"Thực hiện chỉ tiêu — {quotas[0].unit_name}, {_period_words(quotas[0])}"
+        period = _period_words(quotas[0], lang)
+        title = t("goals.chart.quotas", lang, area=quotas[0].unit_name, period=period)
     fig.update_layout(
-        title={"text": title or "Không có chỉ tiêu để hiển thị", "x": 0, "xanchor": "left"},
+        title={"text": title or t("goals.chart.no_quotas", lang), "x": 0, "xanchor": "left"},
         separators=plotly_separators(lang),
         font=FONT,
         height=max(260, 120 * n + 110),
@@ -152,7 +151,7 @@ def trajectory_chart(goal: GoalProjection, lang: str = "vi") -> go.Figure:
         ``TRACE_ACTUAL`` and ``TRACE_PROJECTED`` in Vietnamese (the last only when the deadline
         is ahead), ``goals.trace.*`` in another language.
     """
-    pct = is_percent(goal.metric)
+    pct = CATALOG[goal.metric].percent
     hover = (
         t("goals.axis.year", lang)
         + " %{x}: %{y:"

@@ -206,11 +206,6 @@ def reduction_pct(previous: Fraction | None, actual: Fraction | None) -> Fractio
     return (previous - actual) / previous * 100
 
 
-def is_share(metric: str) -> bool:
-    """Whether a metric is a percentage (a rate or a share of communes): its changes are in points."""
-    return CATALOG[metric].percent
-
-
 def quota_achievement(actual: float | None, quota: float | None) -> float | None:
     """:func:`achievement_pct` of stored numbers, decided exactly, as a float (the overview's cards)."""
     exact = achievement_pct(to_fraction(actual), to_fraction(quota))
@@ -660,10 +655,10 @@ def rule_label(rule: str, target: float | Fraction, metric: str, lang: str = "vi
     """The rule as set, through its ``Rule.label_key``: "Giảm trên 3% so với năm trước", "Trên 20%"."""
     exact = to_fraction(target)
     shown = fmt_number(round_half_up(exact, 2), lang, 0 if exact.denominator == 1 else 2)
-    if rule in LEVEL_RULES and is_share(metric):
+    if rule in LEVEL_RULES and CATALOG[metric].percent:
         shown += "%"
     if rule in INCREASE_RULES:
-        shown = t("goals.points", lang, value=shown) if is_share(metric) else shown + "%"
+        shown = t("goals.points", lang, value=shown) if CATALOG[metric].percent else shown + "%"
     what = t(f"goals.category.{STATUS_CATEGORY.get(metric, 'other')}", lang)
     return t(RULES[rule].label_key, lang, value=shown, what=what)
 
@@ -721,7 +716,7 @@ def explanation(r: TargetResult, lang: str = "vi") -> str:
         if r.previous is None:
             return t("goals.explain.no_previous", lang, when=when, actual=value(r.actual), prev=prev)
         same = t("goals.explain.same_period", lang) if r.partial else ""
-        points = spec.kind == INCREASE and is_share(r.metric)
+        points = spec.kind == INCREASE and CATALOG[r.metric].percent
         if points:
             places = 0 if float(r.target).is_integer() else 2
             wanted = t("goals.points", lang, value=fmt_number(r.target, lang, places))
@@ -882,7 +877,7 @@ def _judge(row: dict, values: _Values, geography: Geography, as_of: dt.date, ver
         if now is not None and before is not None:
             new, left = _names(now - before, geography), _names(before - now, geography)
             new_count, left_count = len(new), len(left)
-    met = rule_met(rule, target, actual, previous, new_count, left_count, points=is_share(metric))
+    met = rule_met(rule, target, actual, previous, new_count, left_count, points=CATALOG[metric].percent)
     if rule in LIST_RULES and category is None:
         met = None  # the rule needs communes in a category; the metric has none
     expected = on_pace = None
@@ -896,7 +891,7 @@ def _judge(row: dict, values: _Values, geography: Geography, as_of: dt.date, ver
     if rule in REDUCTION_RULES:
         change = reduction_pct(previous, actual)
     elif rule in INCREASE_RULES:
-        change = increase(previous, actual, is_share(metric))
+        change = increase(previous, actual, CATALOG[metric].percent)
     else:
         change = None
     result = TargetResult(
@@ -1186,10 +1181,8 @@ def required_path(
             elif row["rule"] in REDUCTION_RULES:
                 candidates.append(path[year - 1] * (1 - value / 100))
             elif row["rule"] in INCREASE_RULES:
-                grown = (
-                    path[year - 1] + value if is_share(row["metric"]) else path[year - 1] * (1 + value / 100)
-                )
-                candidates.append(grown)
+                points = CATALOG[row["metric"]].percent
+                candidates.append(path[year - 1] + value if points else path[year - 1] * (1 + value / 100))
         need = stricter(candidates) if candidates else path[year - 1]
         path[year] = need
         last_year, last_value = year, need

@@ -313,6 +313,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Thực hiện chỉ tiêu — {area}, {period}",
         "en": "Quota achievement — {area}, {period}",
     },
+    "goals.chart.no_quotas": {"vi": "Không có chỉ tiêu để hiển thị", "en": "No quota to show"},
+    "goals.chart.partial_year": {"vi": "{months} tháng năm {year}", "en": "{months} months of {year}"},
+    "goals.chart.year": {"vi": "năm {year}", "en": "{year}"},
     "goals.chart.by_district": {
         "vi": "Kết quả chỉ tiêu theo quận, huyện — {area}, {period}",
         "en": "Targets by district — {area}, {period}",
