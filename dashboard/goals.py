@@ -955,7 +955,10 @@ def _spans_of(snapshot, geography: Geography) -> pl.DataFrame | None:
 
 
 def results_frame(results: Sequence[TargetResult]) -> pl.DataFrame:
-    """The results as a table, one row per target (communes as ", "-joined names) for display or export."""
+    """The results as a table, one row per target (communes as ", "-joined names) for analysis or export.
+
+    ``status`` and ``verdict`` hold the ids (``STATUSES``, ``VERDICTS``); ``display_table`` words them.
+    """
     schema = {
         "unit_code": pl.String,
         "unit_name": pl.String,
