@@ -8,6 +8,24 @@ from typing import Literal
 Kind = Literal["stock", "flow", "rate", "status", "reference", "rating", "flag"]
 Better = Literal["up", "down", "neutral"]
 
+
+@dataclass(frozen=True)
+class Display:
+    """How values of an indicator are written (``formatting.fmt_value``): a percentage or a count.
+
+    ``decimals``: the places a value is written with. A count that is not whole (an average, a
+    pro-rata share of a quota) is written with ``FRACTION_DECIMALS`` places instead, so that it
+    does not read as a whole count.
+    """
+
+    percent: bool
+    decimals: int
+
+
+FRACTION_DECIMALS = 2
+PERCENT = Display(percent=True, decimals=2)  # rates and shares: 118,75%
+COUNT = Display(percent=False, decimals=0)  # people, cases, communes: 1.456
+
 DOMAINS: dict[str, tuple[str, str]] = {
     "population": ("Dân số", "Population"),
     "drugs": ("Ma túy", "Drugs"),
@@ -62,6 +80,16 @@ class Indicator:
             "rating": "qualitative rating, not aggregated",
             "flag": "yes/no per unit, not aggregated",
         }[self.kind]
+
+    @property
+    def display(self) -> Display:
+        """How its values are written: a percentage when its unit is "%", else a count."""
+        return PERCENT if self.unit_vi == "%" else COUNT
+
+    @property
+    def percent(self) -> bool:
+        """Whether its values are percentages (rates, shares): changes in them are in points."""
+        return self.display.percent
 
     def label(self, lang: str = "vi") -> str:
         return self.label_vi if lang == "vi" else self.label_en

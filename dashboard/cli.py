@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dashboard import access, demo, history, importing, query, reform, structure
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_number
+from dashboard.formatting import MISSING, fmt_number
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.snapshot import Snapshot, SnapshotError, load_snapshot, validate_snapshot
 
@@ -58,7 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     spans = f", {fmt_number(snap.spans.height)} tổng theo kỳ nhiều tháng" if not snap.spans.is_empty() else ""
     print(f"Bản chụp {snap.snapshot_id} hợp lệ ({fmt_number(snap.stats.rows)} dòng số liệu{spans}).")
     made, as_of = history.manifest_dates(snap.manifest)
-    base = snap.manifest.get("base_snapshot", "–") if "import_file" in snap.manifest else "–"
+    base = snap.manifest.get("base_snapshot", MISSING) if "import_file" in snap.manifest else MISSING
     print(f"Tạo lúc {made}; số liệu tính đến ngày {as_of}; bản chụp nền: {base or 'không có'}.")
     return 0
 
@@ -128,7 +128,8 @@ def cmd_goals(args: argparse.Namespace) -> int:
     ``elapsed_share``, ``expected_so_far``, ``on_pace``, ``new_communes``, ``left_communes``,
     ``verdict``, ``note``, ``explanation``. With ``--projections`` it prints the multi-year goals
     instead (:class:`dashboard.goals.GoalProjection`). ``--as-of YYYY-MM`` judges on the months up
-    to and including that month (default: the snapshot's last month).
+    to and including that month (default: the snapshot's last month). ``status`` and ``verdict``
+    are printed as the Vietnamese words the README documents (``goals.worded``), not as ids.
     """
     from dashboard import goals
 
@@ -150,13 +151,13 @@ def cmd_goals(args: argparse.Namespace) -> int:
         found = goals.evaluate(
             snap, geography, unit=args.unit, year=args.year, as_of=as_of, descendants=args.below
         )
-    rows = [item.to_dict() for item in found]
+    rows = [goals.worded(item.to_dict(), "vi") for item in found]
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=None)
         sys.stdout.write("\n")
     elif args.projections:
         for r in rows:
-            verdict = r["verdict"] or "–"
+            verdict = r["verdict"] or MISSING
             print(f"{r['unit_code']}\t{r['metric']}\t{r['deadline']}\t{verdict}\t{r['verdict_text']}")
     else:
         for r in rows:

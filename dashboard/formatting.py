@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
+from dashboard.catalog import CATALOG, FRACTION_DECIMALS, Display, Indicator
 from dashboard.i18n import LANGUAGES, t
 
 MISSING = "–"
@@ -91,6 +93,34 @@ def fmt_change_pct(value: float | int | Decimal | None, lang: str = "vi", decima
         return MISSING
     sign = "+" if number > 0 else ""
     return sign + _render(number, lang, decimals) + "%"
+
+
+def fmt_value(
+    value: float | int | Fraction | Decimal | None, indicator: str | Indicator | Display, lang: str = "vi"
+) -> str:
+    """A value of an indicator as users read it, by the catalog's display facts (``Indicator.display``).
+
+    A percentage with its places and a % sign (118,75%); a count grouped (1.456), with
+    ``FRACTION_DECIMALS`` places when it is not whole (56,25); missing → ``MISSING``. An exact
+    :class:`~fractions.Fraction` (the goal arithmetic) is rounded half up from its exact value.
+    """
+    display = indicator if isinstance(indicator, Display) else _display(indicator)
+    if value is None:
+        return fmt_number(None, lang)
+    if isinstance(value, Fraction):
+        whole = value.denominator == 1
+        with localcontext() as ctx:
+            ctx.prec = 50
+            value = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        whole = float(value).is_integer()
+    if display.percent:
+        return fmt_pct(value, lang, display.decimals)
+    return fmt_number(value, lang, display.decimals if whole else max(display.decimals, FRACTION_DECIMALS))
+
+
+def _display(indicator: str | Indicator) -> Display:
+    return (CATALOG[indicator] if isinstance(indicator, str) else indicator).display
 
 
 def fmt_date(date: dt.date | None, lang: str = "vi") -> str:

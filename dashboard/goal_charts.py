@@ -10,30 +10,23 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import goals, theme
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_number, fmt_pct, plotly_separators, tick_format
+from dashboard.formatting import fmt_value, plotly_separators, tick_format
 from dashboard.goals import (
-    AT_RISK,
-    INCREASE_RULES,
-    LEVEL_RULES,
-    MET,
     NO_DATA,
-    NOT_MET,
-    OFF_TRACK,
-    ON_TRACK,
-    STATUS_CATEGORY,
+    STATUSES,
+    VERDICTS,
     GoalProjection,
     TargetResult,
-    format_value,
-    is_share,
+    status_label,
 )
 from dashboard.i18n import t
 
 # One colour and one glyph per status (dashboard.theme); "có nguy cơ" is orange, not red.
-STATUS_COLORS: dict[str, str] = {s: theme.GOAL_STATUS_COLORS[s] for s in (MET, NOT_MET, AT_RISK, NO_DATA)}
+STATUS_COLORS: dict[str, str] = {s: theme.GOAL_STATUS_COLORS[s] for s in STATUSES}
 STATUS_GLYPHS: dict[str, str] = {s: theme.GOAL_STATUS_GLYPHS[s] for s in STATUS_COLORS}
-VERDICT_COLORS: dict[str, str] = {v: theme.VERDICT_COLORS[v] for v in (ON_TRACK, AT_RISK, OFF_TRACK)}
+VERDICT_COLORS: dict[str, str] = {v: theme.VERDICT_COLORS[v] for v in VERDICTS}
 VERDICT_GLYPHS: dict[str, str] = {v: theme.VERDICT_GLYPHS[v] for v in VERDICT_COLORS}
 
 REQUIRED_COLOR = theme.REQUIRED_COLOR
@@ -41,49 +34,15 @@ ACTUAL_COLOR = theme.ACTUAL_COLOR
 PRO_RATA_COLOR = theme.PRO_RATA_COLOR
 FONT = dict(family=theme.FONT_FAMILY, size=16, color=theme.TEXT)
 
-TRACE_REQUIRED = "Lộ trình yêu cầu"
-TRACE_ACTUAL = "Thực hiện"
-TRACE_PROJECTED = "Dự báo"
-
-
-def is_percent(metric: str) -> bool:
-    """Whether the metric is a percentage (rates, drug-free share)."""
-    return CATALOG[metric].unit_vi == "%"
-
-
-# Values are formatted as the goals table formats them.
-fmt_value = format_value
-
-
-STATUS_KEYS: dict[str, str] = {MET: "met", NOT_MET: "not_met", AT_RISK: "at_risk", NO_DATA: "no_data"}
-VERDICT_KEYS: dict[str, str] = {ON_TRACK: "on_track", AT_RISK: "at_risk", OFF_TRACK: "off_track"}
-
-
-def status_label(status: str, lang: str) -> str:
-    """A status (``goals.STATUSES``) in ``lang``; Vietnamese is the engine's word."""
-    return t(f"goals.status.{STATUS_KEYS[status]}", lang)
-
-
-def verdict_label(verdict: str | None, lang: str) -> str:
-    """A projection verdict in ``lang``; "" when there is none."""
-    return t(f"goals.verdict.{VERDICT_KEYS[verdict]}", lang) if verdict else ""
-
-
-def _category(metric: str) -> str:
-    return STATUS_CATEGORY.get(metric, "other")
+# The traces of a trajectory chart in Vietnamese (``trajectory_chart`` names them in its ``lang``).
+TRACE_REQUIRED = t("goals.trace.required", "vi")
+TRACE_ACTUAL = t("goals.trace.actual", "vi")
+TRACE_PROJECTED = t("goals.trace.projected", "vi")
 
 
 def rule_label(r: TargetResult, lang: str) -> str:
     """The rule as set ("Giảm trên 3% so với năm trước"); Vietnamese is the engine's own label."""
-    if lang == "vi":
-        return r.rule_label
-    shown = fmt_number(r.target, lang, 0 if float(r.target).is_integer() else 2)
-    if r.rule in LEVEL_RULES and CATALOG[r.metric].unit_vi == "%":
-        shown += "%"
-    if r.rule in INCREASE_RULES:
-        shown = t("goals.points", lang, value=shown) if is_share(r.metric) else shown + "%"
-    what = t(f"goals.category.{_category(r.metric)}", lang)
-    return t(f"goals.rule.{r.rule}", lang, value=shown, what=what)
+    return r.rule_label if lang == "vi" else goals.rule_label(r.rule, r.target, r.metric, lang)
 
 
 def status_color(status: str) -> str:
@@ -91,10 +50,10 @@ def status_color(status: str) -> str:
     return STATUS_COLORS[status]
 
 
-def status_mark(status: str, label: str | None = None) -> str:
-    """A status with its glyph in front (``✓ đạt``), so it reads without its colour."""
+def status_mark(status: str, label: str) -> str:
+    """A status or verdict id's ``label`` with its glyph in front (``✓ đạt``), so it reads without colour."""
     glyph = STATUS_GLYPHS.get(status) or VERDICT_GLYPHS.get(status, "")
-    return f"{glyph} {label or status}".strip()
+    return f"{glyph} {label}".strip()
 
 
 def quota_results(results: Sequence[TargetResult]) -> list[TargetResult]:
@@ -102,8 +61,10 @@ def quota_results(results: Sequence[TargetResult]) -> list[TargetResult]:
     return [r for r in results if r.rule == "at_least" and r.actual is not None and r.target]
 
 
-def _period_words(result: TargetResult) -> str:
-    return f"{result.months_elapsed} tháng năm {result.year}" if result.partial else f"năm {result.year}"
+def _period_words(result: TargetResult, lang: str = "vi") -> str:
+    if result.partial:
+        return t("goals.chart.partial_year", lang, months=result.months_elapsed, year=result.year)
+    return t("goals.chart.year", lang, year=result.year)
 
 
 def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lang: str = "vi") -> go.Figure:
@@ -115,6 +76,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
     Args:
         results: judged targets; only quotas with an actual value are drawn (see ``quota_results``).
         title: the figure title; by default the unit and period of the first quota.
+        lang: the language of the labels, captions and default title.
 
     Returns:
         A figure with one ``go.Indicator`` trace per quota, top to bottom in the given order.
@@ -126,7 +88,7 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
     for i, r in enumerate(quotas):
         top = 1 - i * row_height
         domain_y = [max(0.0, top - row_height * 0.75), top - row_height * 0.1]
-        pct = is_percent(r.metric)
+        pct = CATALOG[r.metric].percent
         upper = max(float(r.target), float(r.actual)) * 1.15
         steps = []
         if r.expected_so_far is not None:
@@ -156,9 +118,10 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
             )
         )
     if title is None and quotas:
-        title = f"Thực hiện chỉ tiêu — {quotas[0].unit_name}, {_period_words(quotas[0])}"
+        period = _period_words(quotas[0], lang)
+        title = t("goals.chart.quotas", lang, area=quotas[0].unit_name, period=period)
     fig.update_layout(
-        title={"text": title or "Không có chỉ tiêu để hiển thị", "x": 0, "xanchor": "left"},
+        title={"text": title or t("goals.chart.no_quotas", lang), "x": 0, "xanchor": "left"},
         separators=plotly_separators(lang),
         font=FONT,
         height=max(260, 120 * n + 110),
@@ -168,35 +131,30 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
     return fig
 
 
-def value_text(value: float | None, metric: str, lang: str) -> str:
-    """A value of ``metric`` as ``goals.format_value`` writes it, in ``lang``'s number marks."""
-    if value is None:
-        return fmt_number(None, lang)
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(value, lang)
-    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
-
-
 def _bullet_caption(r: TargetResult, lang: str = "vi") -> str:
-    value = lambda v: value_text(v, r.metric, lang) if lang != "vi" else fmt_value(v, r.metric)  # noqa: E731
+    value = lambda v: fmt_value(v, r.metric, lang)  # noqa: E731
     text = f"{value(r.actual)} / {value(r.target)} — {status_mark(r.status, status_label(r.status, lang))}"
     if r.expected_so_far is not None:
         text += "; " + t("goals.pro_rata", lang, months=r.months_elapsed, expected=value(r.expected_so_far))
     return text
 
 
-def trajectory_chart(goal: GoalProjection) -> go.Figure:
+def trajectory_chart(goal: GoalProjection, lang: str = "vi") -> go.Figure:
     """A multi-year goal: the required path (dotted), the actual values (solid), the projection (dashed).
 
-    The subtitle says how the projection is made and the verdict, with its colour.
+    The subtitle says the verdict with its numbers (``goals.verdict_sentence``), in its colour;
+    the note under the chart how the projection is made (``goals.method_sentence``). Every word
+    is in ``lang``.
 
     Returns:
         A figure with up to three ``go.Scatter`` traces named ``TRACE_REQUIRED``,
-        ``TRACE_ACTUAL`` and ``TRACE_PROJECTED`` (the last only when the deadline is ahead).
+        ``TRACE_ACTUAL`` and ``TRACE_PROJECTED`` in Vietnamese (the last only when the deadline
+        is ahead), ``goals.trace.*`` in another language.
     """
-    pct = is_percent(goal.metric)
+    pct = CATALOG[goal.metric].percent
     hover = (
-        "Năm %{x}: %{y:"
+        t("goals.axis.year", lang)
+        + " %{x}: %{y:"
         + tick_format(2 if pct else 0)
         + "}"
         + ("%" if pct else "")
@@ -207,7 +165,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
         go.Scatter(
             x=[y for y, _ in goal.required],
             y=[v for _, v in goal.required],
-            name=TRACE_REQUIRED,
+            name=t("goals.trace.required", lang),
             mode="lines",
             line={"color": REQUIRED_COLOR, "dash": "dot", "width": 3},
             hovertemplate=hover,
@@ -217,7 +175,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
         go.Scatter(
             x=[y for y, _ in goal.actual],
             y=[v for _, v in goal.actual],
-            name=TRACE_ACTUAL,
+            name=t("goals.trace.actual", lang),
             mode="lines+markers",
             line={"color": ACTUAL_COLOR, "width": 4},
             marker={"size": 9},
@@ -230,35 +188,38 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
             go.Scatter(
                 x=[y for y, _ in goal.projected],
                 y=[v for _, v in goal.projected],
-                name=TRACE_PROJECTED,
+                name=t("goals.trace.projected", lang),
                 mode="lines",
                 line={"color": color, "dash": "dash", "width": 3},
                 hovertemplate=hover,
             )
         )
     verdict_color = theme.text_color(VERDICT_COLORS.get(goal.verdict or "", STATUS_COLORS[NO_DATA]))
-    title = f"{goal.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
+    label = goal.metric_label if lang == "vi" else CATALOG[goal.metric].label(lang)
+    title = t("goals.chart.trajectory", lang, metric=label, area=goal.unit_name, deadline=goal.deadline)
     glyph = VERDICT_GLYPHS.get(goal.verdict or "", STATUS_GLYPHS[NO_DATA])
-    subtitle = f"<span style='color:{verdict_color}'><b>{glyph} {goal.verdict_text}</b></span>"
+    verdict = goals.verdict_sentence(goal, lang)
+    subtitle = f"<span style='color:{verdict_color}'><b>{glyph} {verdict}</b></span>"
+    window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
     fig.update_layout(
         title={
             "text": f"{title}<br><span style='font-size:14px'>{subtitle}</span>",
             "x": 0,
             "xanchor": "left",
         },
-        separators=plotly_separators("vi"),
+        separators=plotly_separators(lang),
         font=FONT,
         paper_bgcolor=theme.BACKGROUND,
         plot_bgcolor=theme.BACKGROUND,
         xaxis={
-            "title": {"text": "Năm"},
+            "title": {"text": t("goals.axis.year", lang)},
             "dtick": 1,
             "tickformat": "d",
             "showgrid": False,
             "linecolor": theme.AXIS,
         },
         yaxis={
-            "title": {"text": CATALOG[goal.metric].unit_vi},
+            "title": {"text": CATALOG[goal.metric].unit(lang)},
             "tickformat": ",~f",
             "ticksuffix": "%" if pct else "",
             "gridcolor": theme.GRID,
@@ -268,7 +229,7 @@ def trajectory_chart(goal: GoalProjection) -> go.Figure:
         margin={"l": 70, "r": 30, "t": 100, "b": 150},
         annotations=[
             {
-                "text": goal.method_text,
+                "text": goals.method_sentence(goal.method, window, goal.deadline, lang),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

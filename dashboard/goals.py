@@ -14,12 +14,18 @@ Every boundary is decided on :class:`fractions.Fraction` values, never on floats
 exactly a 3% reduction and does not meet "more than 3%"; 50 → 49 is exactly 2% and meets
 "2% or more". Counts stored as whole floats convert exactly; rates are recomputed from their
 summed numerator and denominator.
+
+Each rule is one row of :data:`RULES` (what it compares, how, its direction, its label key).
+Statuses, verdicts and commune changes are ids; they become words only through the string
+table (:mod:`dashboard.i18n`), by one function each for both languages (``status_label``,
+``verdict_label``, ``rule_label``, ``explanation``, ``method_sentence``, ``verdict_sentence``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -31,22 +37,27 @@ import polars as pl
 from dashboard import query
 from dashboard.access import suppress_small_counts
 from dashboard.catalog import CATALOG, FLOW_INDICATORS, REPORTED_COUNTS
-from dashboard.formatting import fmt_number, fmt_pct
+from dashboard.formatting import fmt_number, fmt_pct, fmt_value
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 from dashboard.schema import KEY_CLASSES
 
-# The four statuses a judged target can have, as users read them.
-MET = "đạt"
-NOT_MET = "chưa đạt"
-AT_RISK = "có nguy cơ"
-NO_DATA = "không đủ số liệu"
+# The four statuses a judged target can have (ids; users read them through ``status_label``).
+MET = "met"
+NOT_MET = "not_met"
+AT_RISK = "at_risk"
+NO_DATA = "no_data"
 STATUSES: tuple[str, ...] = (MET, NOT_MET, AT_RISK, NO_DATA)
 
-# The three verdicts of a projection.
-ON_TRACK = "đúng tiến độ"
-OFF_TRACK = "chệch hướng"
+# The three verdicts of a projection (ids; ``verdict_label``). "at_risk" is both a status and a verdict.
+ON_TRACK = "on_track"
+OFF_TRACK = "off_track"
 VERDICTS: tuple[str, ...] = (ON_TRACK, AT_RISK, OFF_TRACK)
+
+# What happened to a commune in a category list between two years (``commune_changes``), and
+# what it did to the goal.
+ENTERED, LEFT, RELAPSED = "entered", "left", "relapsed"
+HELPFUL, HARMFUL = "helpful", "harmful"
 
 # A projection that misses the deadline requirement by at most this share of the change the
 # goal asks for (from the baseline to the deadline) is "at risk" rather than "off track".
@@ -54,27 +65,79 @@ AT_RISK_TOLERANCE = Fraction(1, 10)
 # How many of the latest years of actual values the trend is fitted on.
 TREND_YEARS = 5
 
-RULE_LABELS: dict[str, str] = {
-    "at_least": "Đạt ít nhất {value}",
-    "at_most": "Không vượt quá {value}",
-    "more_than": "Trên {value}",
-    "increase_at_least_pct": "Tăng từ {value} trở lên so với năm trước",
-    "increase_more_than_pct": "Tăng trên {value} so với năm trước",
-    "reduce_more_than_pct": "Giảm trên {value}% so với năm trước",
-    "reduce_at_least_pct": "Giảm từ {value}% trở lên so với năm trước",
-    "new_at_least": "Thêm mới ít nhất {value} xã",
-    "keep_all": "Giữ vững toàn bộ, không để tái phát",
+
+# --- the rule table -------------------------------------------------------------------------
+
+# What a rule compares: the level itself, the drop on the year before (in %), the rise on the
+# year before (relative % on a count, percentage points on a share), or communes in a list.
+LEVEL, REDUCTION, INCREASE, LIST = "level", "reduction", "increase", "list"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule a target can set (targets.parquet ``rule``).
+
+    Fields:
+        id: the rule as stored.
+        kind: ``LEVEL``, ``REDUCTION``, ``INCREASE`` or ``LIST`` (what is compared, see
+            :func:`rule_met`).
+        compare: how the compared number must stand against the required one: ``>=``, ``>``
+            (strict: "trên X%", exactly X is not enough), ``<=``, or ``==`` (``keep_all``: no
+            commune may leave).
+        direction: "up" when more is better for the goal, "down" when less is.
+        label_key: its wording in :data:`dashboard.i18n.STRINGS` ({value}, and {what} for lists).
+    """
+
+    id: str
+    kind: str
+    compare: str
+    direction: str
+
+    @property
+    def label_key(self) -> str:
+        return f"goals.rule.{self.id}"
+
+    @property
+    def strict(self) -> bool:
+        return self.compare == ">"
+
+    def holds(self, have: Fraction | int, need: Fraction | int) -> bool:
+        """``have`` against ``need`` by ``compare``, exactly."""
+        return _COMPARE[self.compare](have, need)
+
+
+_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "==": operator.eq}
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule("at_least", LEVEL, ">=", "up"),  # a quota: actual ≥ value
+        Rule("at_most", LEVEL, "<=", "down"),  # a ceiling: actual ≤ value
+        Rule("more_than", LEVEL, ">", "up"),  # actual > value
+        Rule("increase_at_least_pct", INCREASE, ">=", "up"),  # rise ≥ value
+        Rule("increase_more_than_pct", INCREASE, ">", "up"),  # rise > value
+        Rule("reduce_more_than_pct", REDUCTION, ">", "down"),  # (prev − actual) / prev × 100 > value
+        Rule("reduce_at_least_pct", REDUCTION, ">=", "down"),  # … ≥ value
+        Rule("new_at_least", LIST, ">=", "up"),  # communes new to the category ≥ value
+        Rule("keep_all", LIST, "==", "up"),  # communes that left the category == 0
+    )
 }
+
+
+def _rules(test) -> frozenset[str]:
+    return frozenset(r.id for r in RULES.values() if test(r))
+
+
 QUOTA_RULES = frozenset({"at_least"})
-REDUCTION_RULES = frozenset({"reduce_more_than_pct", "reduce_at_least_pct"})
+REDUCTION_RULES = _rules(lambda r: r.kind == REDUCTION)
 # A yearly increase: relative (%) on a count, in percentage points on a share (unit "%"): "tăng
 # tối thiểu 15% mỗi năm" on the share of drug-free communes means 15 more points each year.
-INCREASE_RULES = frozenset({"increase_at_least_pct", "increase_more_than_pct"})
+INCREASE_RULES = _rules(lambda r: r.kind == INCREASE)
 # Rules that are met only strictly beyond their value ("trên X%": exactly X is not enough).
-STRICT_RULES = frozenset({"more_than", "reduce_more_than_pct", "increase_more_than_pct"})
+STRICT_RULES = _rules(lambda r: r.strict)
 # Rules on the level itself (not on a change against the year before).
-LEVEL_RULES = frozenset({"at_least", "at_most", "more_than"})
-LIST_RULES = frozenset({"new_at_least", "keep_all"})
+LEVEL_RULES = _rules(lambda r: r.kind == LEVEL)
+LIST_RULES = _rules(lambda r: r.kind == LIST)
 
 # The commune category behind each status metric (data contract: commune_status.parquet).
 STATUS_CATEGORY: dict[str, str] = {
@@ -84,13 +147,6 @@ STATUS_CATEGORY: dict[str, str] = {
     "drug_free_communes": "drug_free",
     "drug_free_share": "drug_free",
     "drug_problem_communes": "drug_problem",
-}
-CATEGORY_LABELS: dict[str, str] = {
-    "healthy": "xã lành mạnh",
-    "complex": "xã phức tạp",
-    "key": "xã trọng điểm",
-    "drug_free": "xã không ma túy",
-    "drug_problem": "xã có tệ nạn ma túy",
 }
 
 
@@ -150,9 +206,10 @@ def reduction_pct(previous: Fraction | None, actual: Fraction | None) -> Fractio
     return (previous - actual) / previous * 100
 
 
-def is_share(metric: str) -> bool:
-    """Whether a metric is a percentage (a rate or a share of communes): its changes are in points."""
-    return CATALOG[metric].unit_vi == "%"
+def quota_achievement(actual: float | None, quota: float | None) -> float | None:
+    """:func:`achievement_pct` of stored numbers, decided exactly, as a float (the overview's cards)."""
+    exact = achievement_pct(to_fraction(actual), to_fraction(quota))
+    return None if exact is None else float(exact)
 
 
 def increase(previous: Fraction | None, actual: Fraction | None, points: bool) -> Fraction | None:
@@ -184,35 +241,29 @@ def rule_met(
     ``points``: the metric is a share, so an increase rule's value is in percentage points; on a
     count it is relative, and any rise from 0 meets it.
     """
-    if rule == "at_least":
-        return None if actual is None else actual >= target
-    if rule == "more_than":
-        return None if actual is None else actual > target
-    if rule == "at_most":
-        return None if actual is None else actual <= target
-    if rule in REDUCTION_RULES:
+    spec = RULES.get(rule)
+    if spec is None:
+        raise ValueError(f"Quy tắc đánh giá không hợp lệ: {rule!r}")
+    if spec.kind == LEVEL:
+        return None if actual is None else spec.holds(actual, target)
+    if spec.kind == REDUCTION:
         if actual is None or previous is None:
             return None
         if previous == 0:
             return actual == 0
         # Cross-multiplied so that no division happens: (prev − actual) × 100 vs value × prev.
-        drop, need = (previous - actual) * 100, target * previous
-        return drop > need if rule == "reduce_more_than_pct" else drop >= need
-    if rule in INCREASE_RULES:
+        return spec.holds((previous - actual) * 100, target * previous)
+    if spec.kind == INCREASE:
         if actual is None or previous is None:
             return None
         if points:
-            gain, need = actual - previous, target
-        elif previous == 0:
-            return actual > 0 or (actual == 0 and target == 0 and rule == "increase_at_least_pct")
-        else:
-            gain, need = (actual - previous) * 100, target * previous
-        return gain > need if rule in STRICT_RULES else gain >= need
+            return spec.holds(actual - previous, target)
+        if previous == 0:
+            return actual > 0 or (actual == 0 and target == 0 and not spec.strict)
+        return spec.holds((actual - previous) * 100, target * previous)
     if rule == "new_at_least":
-        return None if new_count is None else new_count >= target
-    if rule == "keep_all":
-        return None if left_count is None else left_count == 0
-    raise ValueError(f"Quy tắc đánh giá không hợp lệ: {rule!r}")
+        return None if new_count is None else spec.holds(new_count, target)
+    return None if left_count is None else spec.holds(left_count, 0)
 
 
 def pro_rata(target: Fraction, months_elapsed: int) -> Fraction:
@@ -231,13 +282,13 @@ def decide_status(
 ) -> str:
     """The status users see, from the judgement, the pace and (for a year not reached) the projection.
 
-    - No data: "có nguy cơ" when a projection says the goal is at risk or off track, otherwise
-      "không đủ số liệu".
-    - A complete year: "đạt" or "chưa đạt".
-    - A year in progress: a flow quota ("at_least" on a flow) is "đạt" once reached or while on
-      pro-rata pace, else "có nguy cơ"; a flow ceiling already passed is "chưa đạt" (events
-      cannot be undone), above the pro-rata pace "có nguy cơ", else "đạt"; any other rule is
-      "đạt" when it holds on the figures so far, else "có nguy cơ".
+    - No data: ``AT_RISK`` ("có nguy cơ") when a projection says the goal is at risk or off
+      track, otherwise ``NO_DATA`` ("không đủ số liệu").
+    - A complete year: ``MET`` ("đạt") or ``NOT_MET`` ("chưa đạt").
+    - A year in progress: a flow quota ("at_least" on a flow) is met once reached or while on
+      pro-rata pace, else at risk; a flow ceiling already passed is not met (events cannot be
+      undone), above the pro-rata pace at risk, else met; any other rule is met when it holds
+      on the figures so far, else at risk.
     """
     if met is None:
         return AT_RISK if verdict in (AT_RISK, OFF_TRACK) else NO_DATA
@@ -271,7 +322,7 @@ class TargetResult:
         unit_code, unit_name: the unit that owns the target.
         year: the year the target is judged in.
         metric, metric_label: the metric id and its Vietnamese label.
-        rule, rule_label: the rule id and its Vietnamese wording.
+        rule, rule_label: the rule id (``RULES``) and its Vietnamese wording (``rule_label``).
         target: the number in the rule (ignored by ``keep_all``).
         previous: the metric over the year before (for a year in progress, over the same months
             of the year before: *cùng kỳ*); None when unknown.
@@ -281,7 +332,7 @@ class TargetResult:
             rules when previous > 0; for increase rules the increase (``increase``: percentage
             points on a share, relative % on a count); else None.
         met: whether the rule holds on the figures (so far); None when data are missing.
-        status: one of ``STATUSES`` (see :func:`decide_status`).
+        status: one of the ids ``STATUSES`` (see :func:`decide_status`; words: ``status_label``).
         partial: True for a year still in progress at ``as_of``.
         months_elapsed: months of the year reported (12 for a past year, 0 for a future one).
         elapsed_share: months_elapsed / 12 in percent (75.0 after 9 months).
@@ -291,10 +342,11 @@ class TargetResult:
         new_communes: for status metrics, communes in the category this year and not the year before.
         left_communes: for status metrics, communes in the category the year before and not this
             year; for ``keep_all`` on healthy or drug-free communes these are the relapsed ones.
-        verdict: the projection verdict of the multi-year goal the target belongs to (stocks,
-            rates and commune counts), else None.
+        verdict: the projection verdict id (``VERDICTS``) of the multi-year goal the target
+            belongs to (stocks, rates and commune counts), else None.
         note: the document that set the target (from targets.parquet).
-        explanation: one Vietnamese sentence saying how the judgement was reached.
+        explanation: one Vietnamese sentence saying how the judgement was reached
+            (:func:`explanation` in "vi"; the page asks it for the user's language).
     """
 
     unit_code: str
@@ -347,9 +399,9 @@ class GoalProjection:
         projected: (year, value) from the last actual year to the deadline; empty when the
             deadline has passed.
         method: "linear", "compound", "flat" or "actual" (deadline passed: no projection).
-        method_text: how the projection was made, in Vietnamese, for the page to show.
-        verdict: one of ``VERDICTS``; None when there are no actual values.
-        verdict_text: the verdict with its numbers, in Vietnamese.
+        method_text: how the projection was made, in Vietnamese (:func:`method_sentence`).
+        verdict: one of the ids ``VERDICTS``; None when there are no actual values.
+        verdict_text: the verdict with its numbers, in Vietnamese (:func:`verdict_sentence`).
     """
 
     unit_code: str
@@ -589,120 +641,121 @@ def _collect_counts(
 # --- judging targets -----------------------------------------------------------------------
 
 
-def _fmt(value: Fraction | None, metric: str) -> str:
-    if value is None:
-        return "–"
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(round_half_up(value, 2))
-    return fmt_number(round_half_up(value, 2), decimals=0 if value.denominator == 1 else 2)
+def status_label(status: str, lang: str = "vi") -> str:
+    """A status id (``STATUSES``) in ``lang``: "đạt", "not met"."""
+    return t(f"goals.status.{status}", lang)
 
 
-def _pct(value: Fraction | None) -> str:
-    return fmt_pct(round_half_up(value, 2))
+def verdict_label(verdict: str | None, lang: str = "vi") -> str:
+    """A verdict id (``VERDICTS``) in ``lang``; "" when there is none."""
+    return t(f"goals.verdict.{verdict}", lang) if verdict else ""
 
 
-def _fmt_points(value: Fraction) -> str:
-    """Percentage points, as reports write them ("15 điểm phần trăm")."""
-    return (
-        f"{fmt_number(round_half_up(value, 2), decimals=0 if value.denominator == 1 else 2)} điểm phần trăm"
-    )
-
-
-def _rule_label(rule: str, target: Fraction, metric: str) -> str:
-    shown = fmt_number(round_half_up(target, 2), decimals=0 if target.denominator == 1 else 2)
-    if rule == "new_at_least":
-        return f"Thêm mới ít nhất {shown} {CATEGORY_LABELS.get(STATUS_CATEGORY.get(metric, ''), 'đơn vị')}"
-    if rule in LEVEL_RULES and is_share(metric):
+def rule_label(rule: str, target: float | Fraction, metric: str, lang: str = "vi") -> str:
+    """The rule as set, through its ``Rule.label_key``: "Giảm trên 3% so với năm trước", "Trên 20%"."""
+    exact = to_fraction(target)
+    shown = fmt_number(round_half_up(exact, 2), lang, 0 if exact.denominator == 1 else 2)
+    if rule in LEVEL_RULES and CATALOG[metric].percent:
         shown += "%"
     if rule in INCREASE_RULES:
-        shown += " điểm phần trăm" if is_share(metric) else "%"
-    return RULE_LABELS[rule].format(value=shown)
+        shown = t("goals.points", lang, value=shown) if CATALOG[metric].percent else shown + "%"
+    what = t(f"goals.category.{STATUS_CATEGORY.get(metric, 'other')}", lang)
+    return t(RULES[rule].label_key, lang, value=shown, what=what)
+
+
+def worded(row: dict, lang: str = "vi") -> dict:
+    """A ``to_dict`` of a result or projection with its status and verdict ids as words in ``lang``."""
+    out = dict(row)
+    if "status" in out:
+        out["status"] = status_label(out["status"], lang)
+    out["verdict"] = verdict_label(out["verdict"], lang) or None
+    return out
+
+
+def explanation(r: TargetResult, lang: str = "vi") -> str:
+    """How the target was judged, in one sentence, from the result's own fields (both languages).
+
+    The engine keeps the Vietnamese one in ``TargetResult.explanation``; the page asks for the
+    user's language.
+    """
+    if r.actual_shown or r.previous_shown:
+        return t("goals.explain.hidden", lang)
+    year, prev, months = r.year, r.year - 1, r.months_elapsed
+    if months == 0:
+        text = t("goals.explain.no_year", lang, year=year)
+        if r.verdict:
+            text += t("goals.explain.forecast", lang, verdict=verdict_label(r.verdict, lang))
+        return text
+    when = (
+        t("goals.explain.when_partial", lang, months=months, year=year)
+        if r.partial
+        else t("goals.explain.when_year", lang, year=year)
+    )
+    spec = RULES[r.rule]
+
+    def value(v):
+        return fmt_value(v, r.metric, lang)
+
+    def need(wanted: str) -> str:
+        return t("goals.more_than" if spec.strict else "goals.or_more", lang, value=wanted)
+
+    if spec.kind == LIST:
+        if r.met is None:
+            return t("goals.explain.no_status", lang, when=when, year=year, prev=prev)
+        if r.rule == "new_at_least":
+            names = ", ".join(c.name for c in r.new_communes) or t("goals.explain.none", lang)
+            target = fmt_number(r.target, lang)
+            return t("goals.explain.new", lang, when=when, n=len(r.new_communes), target=target, names=names)
+        if not r.left_communes:
+            return t("goals.explain.kept", lang, when=when, prev=prev)
+        names = ", ".join(c.name for c in r.left_communes)
+        return t("goals.explain.lost", lang, when=when, n=len(r.left_communes), prev=prev, names=names)
+    if r.actual is None:
+        return t("goals.explain.no_data", lang, when=when)
+    if spec.kind in (REDUCTION, INCREASE):
+        if r.previous is None:
+            return t("goals.explain.no_previous", lang, when=when, actual=value(r.actual), prev=prev)
+        same = t("goals.explain.same_period", lang) if r.partial else ""
+        points = spec.kind == INCREASE and CATALOG[r.metric].percent
+        if points:
+            places = 0 if float(r.target).is_integer() else 2
+            wanted = t("goals.points", lang, value=fmt_number(r.target, lang, places))
+        else:
+            wanted = fmt_pct(r.target, lang)
+        if r.change_pct is None:  # from 0: no relative change
+            if spec.kind == REDUCTION:
+                moved = t("goals.explain.still_zero" if r.actual == 0 else "goals.explain.up_from_zero", lang)
+                return t("goals.explain.reduction_from_zero", lang, when=when, prev=prev, same=same,
+                         actual=value(r.actual), moved=moved)  # fmt: skip
+            return t("goals.explain.increase_from_zero", lang, when=when, prev=prev, same=same,
+                     actual=value(r.actual), need=need(wanted))  # fmt: skip
+        change = abs(r.change_pct)
+        if points:
+            size = t("goals.points", lang, value=fmt_number(change, lang, 0 if change.is_integer() else 2))
+        else:
+            size = fmt_pct(change, lang)
+        down = r.actual <= r.previous if spec.kind == REDUCTION else r.actual < r.previous
+        key = "goals.explain.reduction" if spec.kind == REDUCTION else "goals.explain.increase"
+        moved = t("goals.moved.down" if down else "goals.moved.up", lang, value=size)
+        return t(key, lang, when=when, previous=value(r.previous), prev=prev, same=same,
+                 actual=value(r.actual), moved=moved, need=need(wanted))  # fmt: skip
+    text = t("goals.explain.level", lang, when=when, actual=value(r.actual), target=value(r.target))
+    if r.rule == "more_than":
+        text += t("goals.explain.above", lang)
+    if r.achievement_pct is not None:
+        text += t("goals.explain.achieved", lang, pct=fmt_pct(r.achievement_pct, lang))
+    if r.expected_so_far is not None:
+        if r.rule == "at_least":
+            pace = t("goals.pace.on" if r.on_pace else "goals.pace.behind", lang)
+        else:
+            pace = t("goals.pace.within" if r.on_pace else "goals.pace.over", lang)
+        share = fmt_pct(r.elapsed_share, lang, 0)
+        text += t("goals.explain.pace", lang, share=share, expected=value(r.expected_so_far), pace=pace)
+    return text + "."
 
 
 def _names(codes: Iterable[str], geography: Geography) -> tuple[Commune, ...]:
     return tuple(Commune(c, geography.name(c) if geography.has(c) else c) for c in sorted(codes))
-
-
-def _explain(
-    rule: str,
-    metric: str,
-    target: Fraction,
-    actual: Fraction | None,
-    previous: Fraction | None,
-    year: int,
-    months: int,
-    partial: bool,
-    expected: Fraction | None,
-    on_pace: bool | None,
-    new: tuple[Commune, ...],
-    left: tuple[Commune, ...],
-    met: bool | None,
-) -> str:
-    """One sentence saying how the target was judged, in Vietnamese."""
-    when = f"Sau {months} tháng năm {year}" if partial else f"Năm {year}"
-    if months == 0:
-        return f"Chưa có số liệu năm {year}."
-    if rule in LIST_RULES:
-        if met is None:
-            return f"{when}: chưa có phân loại xã của năm {year} hoặc năm {year - 1}."
-        names = ", ".join(c.name for c in (new if rule == "new_at_least" else left)) or "không có"
-        if rule == "new_at_least":
-            return f"{when}: {len(new)} xã mới (yêu cầu ít nhất {fmt_number(target)}): {names}."
-        if not left:
-            return f"{when}: giữ vững toàn bộ các xã của năm {year - 1}, không xã nào tái phát."
-        return f"{when}: {len(left)} xã không giữ được so với năm {year - 1}: {names}."
-    if actual is None:
-        return f"{when}: không đủ số liệu để đánh giá."
-    if rule in REDUCTION_RULES:
-        if previous is None:
-            return f"{when}: {_fmt(actual, metric)}; không có số liệu năm {year - 1} để so sánh."
-        same = " (cùng kỳ)" if partial else ""
-        if previous == 0:
-            return (
-                f"{when}: năm {year - 1}{same} là 0, năm nay {_fmt(actual, metric)}"
-                f" — {'vẫn giữ ở 0' if actual == 0 else 'tăng từ 0'}."
-            )
-        change = reduction_pct(previous, actual)
-        word = "giảm" if change >= 0 else "tăng"
-        need = "trên" if rule == "reduce_more_than_pct" else "từ"
-        tail = "" if rule == "reduce_more_than_pct" else " trở lên"
-        return (
-            f"{when}: từ {_fmt(previous, metric)} (năm {year - 1}{same}) còn {_fmt(actual, metric)},"
-            f" {word} {_pct(abs(change))}; yêu cầu giảm {need} {_pct(target)}{tail}."
-        )
-    if rule in INCREASE_RULES:
-        if previous is None:
-            return f"{when}: {_fmt(actual, metric)}; không có số liệu năm {year - 1} để so sánh."
-        same = " (cùng kỳ)" if partial else ""
-        points = is_share(metric)
-        gain = increase(previous, actual, points)
-        need = "trên" if rule in STRICT_RULES else "từ"
-        tail = "" if rule in STRICT_RULES else " trở lên"
-        wanted = f"{_fmt_points(target)}" if points else _pct(target)
-        if gain is None:
-            return (
-                f"{when}: năm {year - 1}{same} là 0, năm nay {_fmt(actual, metric)};"
-                f" yêu cầu tăng {need} {wanted}{tail}."
-            )
-        word = "tăng" if gain >= 0 else "giảm"
-        moved = _fmt_points(abs(gain)) if points else _pct(abs(gain))
-        return (
-            f"{when}: từ {_fmt(previous, metric)} (năm {year - 1}{same}) lên {_fmt(actual, metric)},"
-            f" {word} {moved}; yêu cầu tăng {need} {wanted}{tail}."
-        )
-    text = f"{when}: thực hiện {_fmt(actual, metric)} so với chỉ tiêu {_fmt(target, metric)}"
-    if rule == "more_than":
-        text += " (yêu cầu trên mức này)"
-    if rule == "at_least" and target > 0:
-        text += f", đạt {_pct(achievement_pct(actual, target))}"
-    if expected is not None:
-        share = fmt_pct(months * 100 / 12, decimals=0)
-        if rule == "at_least":
-            pace = "đúng tiến độ" if on_pace else "chậm tiến độ"
-        else:
-            pace = "trong giới hạn theo tiến độ" if on_pace else "vượt mức theo tiến độ"
-        text += f"; theo tiến độ ({share} năm) cần {_fmt(expected, metric)} — {pace}"
-    return text + "."
 
 
 def _same_months_spans(spans: pl.DataFrame | None, year: int, month: int) -> pl.DataFrame | None:
@@ -824,36 +877,31 @@ def _judge(row: dict, values: _Values, geography: Geography, as_of: dt.date, ver
         if now is not None and before is not None:
             new, left = _names(now - before, geography), _names(before - now, geography)
             new_count, left_count = len(new), len(left)
-    met = rule_met(rule, target, actual, previous, new_count, left_count, points=is_share(metric))
+    met = rule_met(rule, target, actual, previous, new_count, left_count, points=CATALOG[metric].percent)
     if rule in LIST_RULES and category is None:
         met = None  # the rule needs communes in a category; the metric has none
     expected = on_pace = None
     if partial and flow and rule in ("at_least", "at_most") and actual is not None:
         expected = pro_rata(target, months)
         on_pace = actual >= expected if rule == "at_least" else actual <= expected
-    verdict = verdicts.get((unit, metric, _direction(rule))) if rule != "keep_all" else None
+    verdict = verdicts.get((unit, metric, RULES[rule].direction)) if rule != "keep_all" else None
     status = decide_status(
         met, rule=rule, partial=partial, flow=flow, on_pace=on_pace, verdict=verdict if months == 0 else None
     )
     if rule in REDUCTION_RULES:
         change = reduction_pct(previous, actual)
     elif rule in INCREASE_RULES:
-        change = increase(previous, actual, is_share(metric))
+        change = increase(previous, actual, CATALOG[metric].percent)
     else:
         change = None
-    explanation = _explain(
-        rule, metric, target, actual, previous, year, months, partial, expected, on_pace, new, left, met
-    )
-    if months == 0 and verdict is not None:
-        explanation += f" Dự báo: {verdict}."
-    return TargetResult(
+    result = TargetResult(
         unit_code=unit,
         unit_name=geography.name(unit) if geography.has(unit) else unit,
         year=year,
         metric=metric,
         metric_label=CATALOG[metric].label_vi,
         rule=rule,
-        rule_label=_rule_label(rule, target, metric),
+        rule_label=rule_label(rule, target, metric),
         target=as_number(target),
         previous=as_number(previous),
         actual=as_number(actual),
@@ -870,8 +918,8 @@ def _judge(row: dict, values: _Values, geography: Geography, as_of: dt.date, ver
         left_communes=left,
         verdict=verdict,
         note=row.get("note"),
-        explanation=explanation,
     )
+    return replace(result, explanation=explanation(result, "vi"))
 
 
 def evaluate(
@@ -907,7 +955,10 @@ def _spans_of(snapshot, geography: Geography) -> pl.DataFrame | None:
 
 
 def results_frame(results: Sequence[TargetResult]) -> pl.DataFrame:
-    """The results as a table, one row per target (communes as ", "-joined names) for display or export."""
+    """The results as a table, one row per target (communes as ", "-joined names) for analysis or export.
+
+    ``status`` and ``verdict`` hold the ids (``STATUSES``, ``VERDICTS``); ``display_table`` words them.
+    """
     schema = {
         "unit_code": pl.String,
         "unit_name": pl.String,
@@ -990,55 +1041,53 @@ def hide_small_counts(
     return hidden
 
 
-def format_value(value: float | None, metric: str) -> str:
-    """A value of ``metric`` as users read it: 1.456 people, 56,25, or 118,75% for a percentage."""
-    if value is None:
-        return fmt_number(None)
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(value)
-    return fmt_number(value, decimals=0 if float(value).is_integer() else 2)
-
-
-DISPLAY_COLUMNS: tuple[str, ...] = (
-    "Địa bàn", "Năm", "Chỉ số", "Chỉ tiêu", "Năm trước", "Thực hiện", "Tỷ lệ đạt", "Đánh giá",
-    "Xu hướng", "Ghi chú",
+# The goals table's columns (ids; headers are ``goals.col.<id>`` in the string table).
+TABLE_COLUMNS: tuple[str, ...] = (
+    "unit", "year", "metric", "rule", "previous", "actual", "achievement", "status", "verdict", "note",
 )  # fmt: skip
+CHANGE_COLUMNS: tuple[str, ...] = ("unit", "year", "metric", "commune", "commune_code", "change", "effect")
+# The Vietnamese headers, as exports and the CLI's users know them.
+DISPLAY_COLUMNS: tuple[str, ...] = tuple(t(f"goals.col.{c}", "vi") for c in TABLE_COLUMNS)
 
 
-def display_table(results: Sequence[TargetResult]) -> pl.DataFrame:
-    """The goals table as the page shows it: Vietnamese headers (``DISPLAY_COLUMNS``) and number formats.
+def year_label(r: TargetResult, lang: str = "vi") -> str:
+    """ "2022", or "2022 (9 tháng)" for a year in progress."""
+    return t("goals.months", lang, year=r.year, months=r.months_elapsed) if r.partial else str(r.year)
 
-    "Đánh giá" is the status (colour it with ``goal_charts.STATUS_COLORS``), "Xu hướng" the
+
+def display_table(results: Sequence[TargetResult], lang: str = "vi") -> pl.DataFrame:
+    """The goals table as the page shows it, headers and words in ``lang`` (``TABLE_COLUMNS``).
+
+    "Đánh giá" is the status (colour it with ``theme.GOAL_STATUS_COLORS``), "Xu hướng" the
     verdict of the multi-year goal the target belongs to, "Ghi chú" the explanation.
     """
     rows = [
         [
             r.unit_name,
-            str(r.year) + (f" ({r.months_elapsed} tháng)" if r.partial else ""),
-            r.metric_label,
-            r.rule_label,
-            r.previous_shown or format_value(r.previous, r.metric),
-            r.actual_shown or format_value(r.actual, r.metric),
-            fmt_pct(r.achievement_pct),
-            r.status,
-            r.verdict or "",
-            r.explanation,
+            year_label(r, lang),
+            CATALOG[r.metric].label(lang) if lang != "vi" else r.metric_label,
+            rule_label(r.rule, r.target, r.metric, lang) if lang != "vi" else r.rule_label,
+            r.previous_shown or fmt_value(r.previous, r.metric, lang),
+            r.actual_shown or fmt_value(r.actual, r.metric, lang),
+            fmt_pct(r.achievement_pct, lang),
+            status_label(r.status, lang),
+            verdict_label(r.verdict, lang),
+            explanation(r, lang) if lang != "vi" else r.explanation,
         ]
         for r in results
     ]
-    return pl.DataFrame(rows, schema=dict.fromkeys(DISPLAY_COLUMNS, pl.String), orient="row")
+    headers = [t(f"goals.col.{c}", lang) for c in TABLE_COLUMNS]
+    return pl.DataFrame(rows, schema=dict.fromkeys(headers, pl.String), orient="row")
 
 
-def commune_changes(results: Sequence[TargetResult]) -> pl.DataFrame:
-    """The communes whose change made or broke a goal, one row per commune and target.
+def commune_change_rows(results: Sequence[TargetResult]) -> list[tuple[TargetResult, Commune, str, str]]:
+    """The communes whose change made or broke a goal: (result, commune, change id, effect id).
 
-    Columns (Vietnamese headers, as the page shows them): Địa bàn, Năm, Chỉ số, Xã (name),
-    Mã xã, Thay đổi ("mới vào danh sách" or "ra khỏi danh sách"; "tái phát" for a healthy or
-    drug-free commune that lost its status), Ảnh hưởng ("có lợi" or "bất lợi" for the goal).
-    Only commune-count targets with a judgement appear; reduction targets on key or complex
-    communes count new ones as harmful and those that left as helpful.
+    The change is ``ENTERED`` or ``LEFT``, ``RELAPSED`` for a healthy or drug-free commune that lost
+    its status; the effect ``HELPFUL`` or ``HARMFUL`` for the goal. Only commune-count targets
+    with a judgement appear; reduction targets on key or complex communes count new ones as
+    harmful and those that left as helpful. One row per commune, unit, year and category.
     """
-    columns = ["Địa bàn", "Năm", "Chỉ số", "Xã", "Mã xã", "Thay đổi", "Ảnh hưởng"]
     rows = []
     seen: set[tuple[str, int, str, str]] = set()
     for r in results:
@@ -1052,21 +1101,28 @@ def commune_changes(results: Sequence[TargetResult]) -> pl.DataFrame:
                 if key in seen:
                     continue  # keep_all and new_at_least on one metric name the same communes
                 seen.add(key)
-                change = "mới vào danh sách" if entered else "tái phát" if wanted_up else "ra khỏi danh sách"
-                helpful = entered == wanted_up
-                rows.append(
-                    [r.unit_name, r.year, r.metric_label, commune.name, commune.code, change,
-                     "có lợi" if helpful else "bất lợi"]
-                )  # fmt: skip
-    schema = {c: pl.String for c in columns} | {"Năm": pl.Int32}
+                change = ENTERED if entered else RELAPSED if wanted_up else LEFT
+                rows.append((r, commune, change, HELPFUL if entered == wanted_up else HARMFUL))
+    return rows
+
+
+def commune_changes(results: Sequence[TargetResult], lang: str = "vi") -> pl.DataFrame:
+    """``commune_change_rows`` as the page shows them, headers (``CHANGE_COLUMNS``) and words in ``lang``.
+
+    In Vietnamese: Địa bàn, Năm, Chỉ số, Xã (name), Mã xã, Thay đổi ("mới vào danh sách", "ra
+    khỏi danh sách", "tái phát"), Ảnh hưởng ("có lợi", "bất lợi").
+    """
+    rows = [
+        [r.unit_name, r.year, CATALOG[r.metric].label(lang) if lang != "vi" else r.metric_label, commune.name,
+         commune.code, t(f"goals.change.{change}", lang), t(f"goals.effect.{effect}", lang)]
+        for r, commune, change, effect in commune_change_rows(results)
+    ]  # fmt: skip
+    columns = [t(f"goals.col.{c}", lang) for c in CHANGE_COLUMNS]
+    schema = {c: pl.String for c in columns} | {columns[1]: pl.Int32}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 # --- projections -------------------------------------------------------------------------
-
-
-def _direction(rule: str) -> str:
-    return "down" if rule in REDUCTION_RULES or rule == "at_most" else "up"
 
 
 def _goal_groups(targets: pl.DataFrame) -> dict[tuple[str, str, str], list[dict]]:
@@ -1079,7 +1135,7 @@ def _goal_groups(targets: pl.DataFrame) -> dict[tuple[str, str, str], list[dict]
     for row in targets.sort("year").iter_rows(named=True):
         if row["metric"] in FLOW_INDICATORS or row["rule"] == "keep_all":
             continue
-        groups.setdefault((row["unit_code"], row["metric"], _direction(row["rule"])), []).append(row)
+        groups.setdefault((row["unit_code"], row["metric"], RULES[row["rule"]].direction), []).append(row)
     return groups
 
 
@@ -1128,10 +1184,8 @@ def required_path(
             elif row["rule"] in REDUCTION_RULES:
                 candidates.append(path[year - 1] * (1 - value / 100))
             elif row["rule"] in INCREASE_RULES:
-                grown = (
-                    path[year - 1] + value if is_share(row["metric"]) else path[year - 1] * (1 + value / 100)
-                )
-                candidates.append(grown)
+                points = CATALOG[row["metric"]].percent
+                candidates.append(path[year - 1] + value if points else path[year - 1] * (1 + value / 100))
         need = stricter(candidates) if candidates else path[year - 1]
         path[year] = need
         last_year, last_value = year, need
@@ -1181,22 +1235,28 @@ def project(
     return "linear", [(y, max(Fraction(0), last_value + slope * (y - last_year))) for y in years]
 
 
-def method_sentence(method: str, window: Sequence[int], deadline: int) -> str:
-    """How the projection was made, in Vietnamese, for the page to show under the chart."""
+def method_sentence(method: str, window: Sequence[int], deadline: int, lang: str = "vi") -> str:
+    """How the projection was made (``goals.method.<method>``), for the page to show under the chart."""
     span = f"{window[0]}–{window[-1]}" if window else ""
-    if method == "linear":
-        return (
-            f"Dự báo theo xu hướng tuyến tính (bình phương nhỏ nhất) của {len(window)} năm gần nhất"
-            f" ({span}), kéo dài từ số liệu năm {window[-1]} đến năm {deadline}."
-        )
-    if method == "compound":
-        return (
-            f"Dự báo theo tốc độ thay đổi bình quân hằng năm (lũy kế) của {len(window)} năm gần nhất"
-            f" ({span}), kéo dài từ số liệu năm {window[-1]} đến năm {deadline}."
-        )
-    if method == "flat":
-        return f"Chỉ có số liệu năm {span}: dự báo giữ nguyên mức này đến năm {deadline}."
-    return f"Đã đến năm {deadline}: đánh giá theo số liệu thực tế, không cần dự báo."
+    last = window[-1] if window else ""
+    return t(f"goals.method.{method}", lang, n=len(window), span=span, last=last, deadline=deadline)
+
+
+def verdict_sentence(goal: GoalProjection, lang: str = "vi") -> str:
+    """The verdict with its numbers: "Dự báo năm 2030: 45,00%; yêu cầu ít nhất 50,00% — chệch hướng."."""
+    points = goal.actual if goal.method == "actual" else goal.projected
+    at_deadline = dict(points).get(goal.deadline)
+    if at_deadline is None:
+        return t("goals.verdict_text.missing", lang, year=goal.deadline)
+    return t(
+        f"goals.verdict_text.{'actual' if goal.method == 'actual' else 'projected'}",
+        lang,
+        year=goal.deadline,
+        value=fmt_value(at_deadline, goal.metric, lang),
+        bound=t(f"goals.bound.{goal.direction}", lang),
+        need=fmt_value(goal.deadline_value, goal.metric, lang),
+        verdict=verdict_label(goal.verdict, lang),
+    )
 
 
 def judge_trajectory(
@@ -1279,14 +1339,7 @@ def _project_group(
     window = [y for y, _ in actual][-TREND_YEARS:]
     verdict = judge_trajectory(required, actual, projected, deadline, direction, reached=method == "actual")
     need = dict(required)[deadline]
-    at_deadline = dict(actual).get(deadline) if method == "actual" else dict(projected).get(deadline)
-    verdict_text = (
-        f"{'Thực tế' if method == 'actual' else 'Dự báo'} năm {deadline}: {_fmt(at_deadline, metric)};"
-        f" yêu cầu {'ít nhất' if direction == 'up' else 'không quá'} {_fmt(need, metric)} — {verdict}."
-        if at_deadline is not None
-        else f"Chưa đủ số liệu năm {deadline}."
-    )
-    return GoalProjection(
+    goal = GoalProjection(
         unit_code=unit,
         unit_name=geography.name(unit) if geography.has(unit) else unit,
         metric=metric,
@@ -1303,8 +1356,9 @@ def _project_group(
         method=method,
         method_text=method_sentence(method, window, deadline),
         verdict=verdict,
-        verdict_text=verdict_text,
+        verdict_text="",
     )
+    return replace(goal, verdict_text=verdict_sentence(goal, "vi"))
 
 
 def project_goals_frames(

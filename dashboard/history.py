@@ -10,7 +10,7 @@ import polars as pl
 
 from dashboard import schema
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_date, fmt_number
+from dashboard.formatting import MISSING, fmt_date, fmt_number
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import Catalogue, snapshot_dirs
@@ -29,12 +29,12 @@ def manifest_dates(manifest: dict, lang: str = "vi") -> tuple[str, str]:
     try:
         as_of = fmt_date(dt.date.fromisoformat(str(manifest.get("as_of"))), lang)
     except ValueError:
-        as_of = "–"
+        as_of = MISSING
     try:
         created = dt.datetime.fromisoformat(str(manifest.get("created_at")))
         made = f"{fmt_date(created.date(), lang)} {created:%H:%M}"
     except ValueError:
-        made = "–"
+        made = MISSING
     return made, as_of
 
 
@@ -56,10 +56,10 @@ def snapshot_list(data_dir: Path, catalogue: Catalogue, lang: str = "vi") -> pl.
                 t("data.col.snapshot", lang): folder.name,
                 t("data.col.created", lang): made,
                 t("data.col.as_of", lang): as_of,
-                t("data.col.source", lang): str(manifest.get("source", "–")),
+                t("data.col.source", lang): str(manifest.get("source", MISSING)),
                 t("data.col.rows", lang): fmt_number(facts_rows, lang)
                 if isinstance(facts_rows, int)
-                else "–",
+                else MISSING,
                 # Contract version 2 holds the 2025 units from July 2025 (docs/REFORM.md).
                 t("data.col.units", lang): t(
                     "data.units_v2"

@@ -189,8 +189,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "goal.achievement": {"vi": "Tỷ lệ đạt", "en": "Achievement"},
     "goal.achieved": {"vi": "Đạt", "en": "Achieved"},
     "goal.not_achieved": {"vi": "Chưa đạt", "en": "Not achieved"},
-    # Mục tiêu page (pages/5_muc_tieu.py, dashboard/ui_goals.py). The Vietnamese of statuses,
-    # verdicts, rules and column headers repeats dashboard.goals word for word.
+    # Goals (dashboard/goals.py words its ids and sentences through these, in both languages;
+    # the Mục tiêu page, the report, the deck and the CLI show them). Rules: goals.RULES.
     "goals.heading": {"vi": "Mục tiêu: {area}, {period}", "en": "Goals: {area}, {period}"},
     "goals.as_of": {
         "vi": "Đánh giá trên số liệu đến hết tháng {month}.",
@@ -253,6 +253,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "goals.entered": {"vi": "Mới vào danh sách ({n}): {names}", "en": "Newly listed ({n}): {names}"},
     "goals.left": {"vi": "Ra khỏi danh sách ({n}): {names}", "en": "Left the list ({n}): {names}"},
     "goals.months": {"vi": "{year} ({months} tháng)", "en": "{year} ({months} months)"},
+    "goals.months_of": {"vi": "{months} tháng {year}", "en": "{months} months {year}"},
     "goals.status.met": {"vi": "đạt", "en": "met"},
     "goals.status.not_met": {"vi": "chưa đạt", "en": "not met"},
     "goals.status.at_risk": {"vi": "có nguy cơ", "en": "at risk"},
@@ -292,14 +293,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Up by more than {value} on the previous year",
     },
     "goals.points": {"vi": "{value} điểm phần trăm", "en": "{value} percentage points"},
-    "goals.explain.increase": {
-        "vi": "{when}: từ {previous} (năm {prev}) lên {actual}, thay đổi {change}; yêu cầu tăng {need}.",
-        "en": "{when}: from {previous} ({prev}) to {actual}, a change of {change}; required: up by {need}.",
-    },
-    "goals.explain.more_than": {
-        "vi": "{when}: thực hiện {actual}; yêu cầu trên {target} (bằng {target} là chưa đạt).",
-        "en": "{when}: {actual}; required: more than {target} (exactly {target} is not enough).",
-    },
     "goals.rule.reduce_more_than_pct": {
         "vi": "Giảm trên {value}% so với năm trước",
         "en": "Down by more than {value}% on the previous year",
@@ -320,6 +313,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Thực hiện chỉ tiêu — {area}, {period}",
         "en": "Quota achievement — {area}, {period}",
     },
+    "goals.chart.no_quotas": {"vi": "Không có chỉ tiêu để hiển thị", "en": "No quota to show"},
+    "goals.chart.partial_year": {"vi": "{months} tháng năm {year}", "en": "{months} months of {year}"},
+    "goals.chart.year": {"vi": "năm {year}", "en": "{year}"},
     "goals.chart.by_district": {
         "vi": "Kết quả chỉ tiêu theo quận, huyện — {area}, {period}",
         "en": "Targets by district — {area}, {period}",
@@ -396,22 +392,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{when}: {actual}; không có số liệu năm {prev} để so sánh.",
         "en": "{when}: {actual}; no figures for {prev} to compare with.",
     },
+    "goals.explain.same_period": {"vi": " (cùng kỳ)", "en": ", same months"},
     "goals.explain.reduction": {
-        "vi": "{when}: từ {previous} (năm {prev}) còn {actual}, thay đổi {change}; yêu cầu giảm {need}.",
-        "en": "{when}: from {previous} ({prev}) to {actual}, a change of {change}; required: down by {need}.",
+        "vi": "{when}: từ {previous} (năm {prev}{same}) còn {actual}, {moved}; yêu cầu giảm {need}.",
+        "en": "{when}: from {previous} ({prev}{same}) to {actual}, {moved}; required: down by {need}.",
     },
-    "goals.explain.quota": {
-        "vi": "{when}: thực hiện {actual} so với chỉ tiêu {target}.",
-        "en": "{when}: {actual} against a target of {target}.",
+    "goals.explain.increase": {
+        "vi": "{when}: từ {previous} (năm {prev}{same}) lên {actual}, {moved}; yêu cầu tăng {need}.",
+        "en": "{when}: from {previous} ({prev}{same}) to {actual}, {moved}; required: up by {need}.",
     },
-    "goals.explain.quota_pct": {
-        "vi": "{when}: thực hiện {actual} so với chỉ tiêu {target}, đạt {pct}.",
-        "en": "{when}: {actual} against a target of {target}, {pct} achieved.",
+    "goals.moved.down": {"vi": "giảm {value}", "en": "down {value}"},
+    "goals.moved.up": {"vi": "tăng {value}", "en": "up {value}"},
+    "goals.explain.reduction_from_zero": {
+        "vi": "{when}: năm {prev}{same} là 0, năm nay {actual} — {moved}.",
+        "en": "{when}: {prev}{same} was 0, this year {actual} — {moved}.",
     },
+    "goals.explain.still_zero": {"vi": "vẫn giữ ở 0", "en": "still 0"},
+    "goals.explain.up_from_zero": {"vi": "tăng từ 0", "en": "up from 0"},
+    "goals.explain.increase_from_zero": {
+        "vi": "{when}: năm {prev}{same} là 0, năm nay {actual}; yêu cầu tăng {need}.",
+        "en": "{when}: {prev}{same} was 0, this year {actual}; required: up by {need}.",
+    },
+    "goals.explain.level": {
+        "vi": "{when}: thực hiện {actual} so với chỉ tiêu {target}",
+        "en": "{when}: {actual} against a target of {target}",
+    },
+    "goals.explain.above": {
+        "vi": " (yêu cầu trên mức này)",
+        "en": " (more than this is required: exactly the target is not enough)",
+    },
+    "goals.explain.achieved": {"vi": ", đạt {pct}", "en": ", {pct} achieved"},
     "goals.explain.pace": {
-        "vi": " Theo tiến độ ({share} năm) cần {expected} — {pace}.",
-        "en": " Pro rata ({share} of the year): {expected} — {pace}.",
+        "vi": "; theo tiến độ ({share} năm) cần {expected} — {pace}",
+        "en": "; pro rata ({share} of the year): {expected} — {pace}",
     },
+    "goals.explain.forecast": {"vi": " Dự báo: {verdict}.", "en": " Projection: {verdict}."},
     "goals.pro_rata": {
         "vi": "theo tiến độ {months} tháng: {expected}",
         "en": "pro rata after {months} months: {expected}",

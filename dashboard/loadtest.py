@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard.formatting import fmt_number
+from dashboard.formatting import MISSING, fmt_number
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_SCRIPT = Path(__file__).resolve().parent / "loadref.py"
@@ -345,15 +345,15 @@ def run(
 
 
 def _s(value: float | None) -> str:
-    return "–" if value is None else fmt_number(value, decimals=3)
+    return MISSING if value is None else fmt_number(value, decimals=3)
 
 
 def _x(value: float | None) -> str:
-    return "–" if value is None else fmt_number(value, decimals=2) + "×"
+    return MISSING if value is None else fmt_number(value, decimals=2) + "×"
 
 
 def _mb(value: float | None) -> str:
-    return "–" if value is None else fmt_number(value, decimals=0)
+    return MISSING if value is None else fmt_number(value, decimals=0)
 
 
 def table(results: list[dict]) -> str:

@@ -32,7 +32,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import query
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_number, plotly_separators
+from dashboard.formatting import MISSING, fmt_number, plotly_separators
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 from dashboard.schema import KEY_CLASSES
@@ -848,7 +848,7 @@ def payload_bytes(deck: pdk.Deck) -> int:
 def _figure(value: float | None, lang: str) -> int | str:
     """A figure for a tooltip: small whole numbers as JSON numbers (shortest), others formatted."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return MISSING
     if float(value).is_integer() and abs(value) < 1000:
         return int(value)
     return fmt_number(value, lang)
@@ -909,7 +909,7 @@ def _rows(frame: pl.DataFrame, lang: str, with_value: bool, with_radius: bool) -
         figures = [_figure(v, lang) for v in rest[: len(MAIN_FIGURES)]]
         row = [round(lon, POINT_DECIMALS), round(lat, POINT_DECIMALS), f"{name}\n{district}\n{tip}", *figures]
         if with_value:
-            row.append(rest[len(MAIN_FIGURES)] or "–")
+            row.append(rest[len(MAIN_FIGURES)] or MISSING)
         if with_radius:
             row.append(rest[-1])
         rows.append(row)

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.conclusions import STATUS_VI, Conclusion, FollowUpItem, Meeting
-from dashboard.formatting import fmt_date, fmt_number, fmt_pct
-from dashboard.goals import QUOTA_RULES, TargetResult
+from dashboard.formatting import fmt_date, fmt_pct, fmt_value
+from dashboard.goals import QUOTA_RULES, STATUSES, TargetResult, status_label
+from dashboard.i18n import t
 
 FOLLOW_UP_TITLE = "Kết quả thực hiện kết luận các cuộc họp trước"
 FOLLOW_UP_COLUMNS: tuple[str, ...] = (
@@ -30,18 +31,19 @@ NOTICE_TITLE = "Thông báo kết luận"
 ROWS_PER_SLIDE = 5
 
 
-def _value(value, metric: str) -> str:
-    if value is None:
-        return "–"
-    if CATALOG[metric].unit_vi == "%":
-        return fmt_pct(value)
-    return fmt_number(value, "vi", 0 if float(value).is_integer() else 2)
+def _status_words(status: str, lang: str) -> str:
+    """A target's status in ``lang``. Conclusions recorded before statuses became ids kept the
+    Vietnamese word itself (``then``), which is shown as it was kept."""
+    return status_label(status, lang) if status in STATUSES else status
 
 
-def figures_text(figures: dict | TargetResult | None, metric: str | None, rule: str | None) -> str:
+def figures_text(
+    figures: dict | TargetResult | None, metric: str | None, rule: str | None, lang: str = "vi"
+) -> str:
     """A target's standing in a few words: "25/34 (73,53%), chưa đạt (10 tháng 2025)"; "" without one.
 
-    ``figures`` is what a conclusion kept (a dict, then) or a judged target (now).
+    ``figures`` is what a conclusion kept (a dict, then) or a judged target (now). Vietnamese in
+    the minutes; the screen passes its language.
     """
     if figures is None or metric is None:
         return ""
@@ -49,14 +51,17 @@ def figures_text(figures: dict | TargetResult | None, metric: str | None, rule: 
     if not get("status"):
         return ""
     if rule in QUOTA_RULES:
-        text = f"{_value(get('actual'), metric)}/{_value(get('target'), metric)}"
+        text = f"{fmt_value(get('actual'), metric, lang)}/{fmt_value(get('target'), metric, lang)}"
         if get("achievement_pct") is not None:
-            text += f" ({fmt_pct(get('achievement_pct'))})"
+            text += f" ({fmt_pct(get('achievement_pct'), lang)})"
     else:
-        text = _value(get("actual"), metric)
+        text = fmt_value(get("actual"), metric, lang)
     months = get("months_elapsed")
-    when = f"{months} tháng {get('year')}" if get("partial") and months else str(get("year"))
-    return f"{text}, {get('status')} ({when})"
+    if get("partial") and months:
+        when = t("goals.months_of", lang, months=months, year=get("year"))
+    else:
+        when = str(get("year"))
+    return f"{text}, {_status_words(get('status'), lang)} ({when})"
 
 
 def target_words(conclusion: Conclusion) -> str:

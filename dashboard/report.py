@@ -24,7 +24,7 @@ from pathlib import Path
 from dashboard import coverage, theme
 from dashboard.catalog import CATALOG
 from dashboard.export import write_atomic
-from dashboard.formatting import fmt_date, fmt_number, fmt_pct, period_label
+from dashboard.formatting import fmt_date, fmt_number, fmt_pct, fmt_value, period_label
 from dashboard.frozen import stable_zip
 from dashboard.geography import COUNTRY_CODE
 from dashboard.goal_charts import rule_label
@@ -84,7 +84,7 @@ def change_phrase(pack: Pack, indicator: str, unit: str | None = None) -> str:
     compared = (
         f"so với {_previous_year_words(pack)}" if pack.grain != "year" else f"so với năm {pack.year - 1}"
     )
-    percent = CATALOG[indicator].unit_vi == "%"
+    percent = CATALOG[indicator].percent
     diff = fig.value - fig.previous
     if (abs(diff) < 0.005) if percent else diff == 0:
         return f" (bằng {_previous_year_words(pack) if pack.grain != 'year' else f'năm {pack.year - 1}'})"
@@ -368,13 +368,11 @@ def goal_phrase(result: TargetResult, with_standing: bool = False) -> str:
     text = result.metric_label
     details = []
     if result.rule in QUOTA_RULES and result.actual is not None and result.target:
-        text += (
-            f": {_n(result.actual, _decimals(result.actual))}/{_n(result.target, _decimals(result.target))}"
-        )
+        text += f": {fmt_value(result.actual, result.metric)}/{fmt_value(result.target, result.metric)}"
         if result.achievement_pct is not None:
             text += f" ({fmt_pct(result.achievement_pct)})"
         if result.expected_so_far is not None and not result.met:
-            expected = _n(result.expected_so_far, _decimals(result.expected_so_far))
+            expected = fmt_value(result.expected_so_far, result.metric)
             details.append(f"theo tiến độ {result.months_elapsed} tháng cần {expected}")
     else:
         # The engine's own sentence, without its "Sau 9 tháng năm 2022: " lead.
@@ -384,10 +382,6 @@ def goal_phrase(result: TargetResult, with_standing: bool = False) -> str:
     if with_standing:
         details.append(goal_standing(result))
     return ", ".join([text, *details])
-
-
-def _decimals(value: float | int) -> int:
-    return 0 if float(value).is_integer() else 2
 
 
 def _goals(pack: Pack) -> list[str]:
@@ -560,13 +554,8 @@ def goal_rows(pack: Pack, lang: str = "vi") -> list[tuple[str, ...]]:
     """
     rows = []
     for r in own_goals(pack):
-        percent = CATALOG[r.metric].unit_vi == "%"
-        if r.actual_shown:
-            actual = r.actual_shown  # a small count, suppressed (access.suppress_small_counts)
-        elif r.actual is None:
-            actual = "–"
-        else:
-            actual = fmt_pct(r.actual, lang) if percent else fmt_number(r.actual, lang, _decimals(r.actual))
+        # A small count, suppressed (access.suppress_small_counts), shows its label.
+        actual = r.actual_shown or fmt_value(r.actual, r.metric, lang)
         label = r.metric_label if lang == "vi" else CATALOG[r.metric].label(lang)
         standing = f"{theme.GOAL_STATUS_GLYPHS[r.status]} {goal_standing(r, lang)}"
         rows.append((label, rule_label(r, lang), actual, fmt_pct(r.achievement_pct, lang), standing))

@@ -19,7 +19,7 @@ from pptx.util import Emu, Inches, Pt
 from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import export_images, file_name, write_atomic, zip_files
-from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct
+from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_value
 from dashboard.frozen import stable_zip
 from dashboard.i18n import t
 from dashboard.meeting import Pack, slide_order
@@ -42,12 +42,16 @@ KPI_COLUMNS = 4
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
 
-def kpi_texts(pack: Pack, indicator: str) -> tuple[str, str, str]:
-    """(label, value, change) of a KPI card in the pack's language: "445", "-15 (-3,26%) so với cùng kỳ"."""
-    lang = pack.lang
+def kpi_texts(pack: Pack, indicator: str, lang: str | None = None) -> tuple[str, str, str]:
+    """(label, value, change) of a KPI card in ``lang`` (by default the pack's).
+
+    E.g. ("Người nghiện có hồ sơ quản lý", "445", "-15 (-3,26%) so với cùng kỳ"); the value through
+    ``formatting.fmt_value``.
+    """
+    lang = lang or pack.lang
     fig = pack.figures[indicator]
-    percent = CATALOG[indicator].unit_vi == "%"
-    value = fmt_pct(fig.value, lang) if percent else fmt_number(fig.value, lang)
+    percent = CATALOG[indicator].percent
+    value = fmt_value(fig.value, indicator, lang)
     sign = "+" if fig.change is not None and fig.change > 0 else ""
     if fig.change is None:
         return CATALOG[indicator].label(lang), value, t("deck.no_previous", lang)

@@ -115,21 +115,21 @@ COMMUNE_CHANGE_SYMBOLS: dict[str, str] = {
 # Goals: the status of a target and the verdict of a multi-year goal (keys are goals.MET …).
 
 GOAL_STATUS_COLORS: dict[str, str] = {
-    "đạt": GOOD,
-    "có nguy cơ": WARN,
-    "chưa đạt": BAD,
-    "không đủ số liệu": NEUTRAL,
+    "met": GOOD,
+    "at_risk": WARN,
+    "not_met": BAD,
+    "no_data": NEUTRAL,
 }
-GOAL_STATUS_GLYPHS: dict[str, str] = {"đạt": "✓", "có nguy cơ": "!", "chưa đạt": "✕", "không đủ số liệu": "–"}
+GOAL_STATUS_GLYPHS: dict[str, str] = {"met": "✓", "at_risk": "!", "not_met": "✕", "no_data": "–"}
 # Stacked bars of statuses carry a hatch too (plotly pattern shapes; "" is solid).
 GOAL_STATUS_PATTERNS: dict[str, str] = {
-    "đạt": "",
-    "có nguy cơ": "/",
-    "chưa đạt": "x",
-    "không đủ số liệu": ".",
+    "met": "",
+    "at_risk": "/",
+    "not_met": "x",
+    "no_data": ".",
 }
-VERDICT_COLORS: dict[str, str] = {"đúng tiến độ": GOOD, "có nguy cơ": WARN, "chệch hướng": BAD}
-VERDICT_GLYPHS: dict[str, str] = {"đúng tiến độ": "✓", "có nguy cơ": "!", "chệch hướng": "✕"}
+VERDICT_COLORS: dict[str, str] = {"on_track": GOOD, "at_risk": WARN, "off_track": BAD}
+VERDICT_GLYPHS: dict[str, str] = {"on_track": "✓", "at_risk": "!", "off_track": "✕"}
 
 # The tone of a figure's change (KPI cards, year-on-year bars, slides): better, worse or
 # neither for the indicator's direction.

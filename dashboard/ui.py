@@ -39,7 +39,15 @@ from dashboard import (
 )
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
 from dashboard.catalog import CATALOG, REPORTED_COUNTS
-from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, md_text, period_label
+from dashboard.formatting import (
+    fmt_change_pct,
+    fmt_date,
+    fmt_number,
+    fmt_pct,
+    fmt_value,
+    md_text,
+    period_label,
+)
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import LANGUAGES, t
 from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, structure_rows, survey
@@ -1141,12 +1149,11 @@ _TONE_COLOR = theme.STREAMLIT_TONE_COLORS
 def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
     """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
     percent = views.is_percent(card.indicator)
-    decimals = 2 if percent else 0
-    if card.value is not None:
-        value = (fmt_pct if percent else fmt_number)(card.value, lang, decimals)
-    else:
+    if card.value is None and CATALOG[card.indicator].kind == "status":
         # An unknown commune count (no list, no report, or a list silent on it) is not 0.
-        value = t("status.unknown", lang) if CATALOG[card.indicator].kind == "status" else "–"
+        value = t("status.unknown", lang)
+    else:
+        value = fmt_value(card.value, card.indicator, lang)
     delta = None
     if card.change is not None:
         sign = "+" if card.change > 0 else ""

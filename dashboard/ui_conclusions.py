@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import conclusions as cl
 from dashboard import frozen, goals, minutes, store, ui, ui_auth, ui_goals
+from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_date, md_text
 from dashboard.goals import TargetResult
 from dashboard.i18n import t
@@ -92,8 +93,8 @@ def goals_panel(f: ui.Filters, results: Sequence[TargetResult], period: dt.date,
         with st.container(border=True, key=f"cl_target_{i}"):
             left, right = st.columns([5, 1])
             left.markdown(
-                f"**{md_text(r.metric_label)}** — {md_text(r.unit_name)} · "
-                f"{minutes.figures_text(r, r.metric, r.rule)}"
+                f"**{md_text(CATALOG[r.metric].label(lang))}** — {md_text(r.unit_name)} · "
+                f"{minutes.figures_text(r, r.metric, r.rule, lang)}"
             )
             lines = [_line(c, lang, today) for c in cl.for_target(found, r)]
             left.markdown(
@@ -117,7 +118,7 @@ def record_dialog(f: ui.Filters, target: TargetResult, period: dt.date, as_of: d
     meeting = cl.find_meeting(db, unit, f.grain, period)
     period_label = ui.period_label_for(period, f)
     st.markdown(t("cl.target", lang, target=f"{md_text(target.metric_label)} — {md_text(target.unit_name)}"))
-    st.caption(minutes.figures_text(target, target.metric, target.rule))
+    st.caption(minutes.figures_text(target, target.metric, target.rule, lang))
     if meeting is not None:
         st.caption(t("cl.meeting", lang, title=meeting.title))
         held = meeting.held_on
@@ -326,7 +327,7 @@ def conclusions_table(found: Sequence[cl.Conclusion], lang: str, on: dt.date, ge
             c.responsible,
             fmt_date(c.deadline),
             status_label(c.status, lang) + (f" ({t('cl.overdue', lang)})" if c.overdue(on) else ""),
-            minutes.figures_text(c.then, c.metric, c.rule),
+            minutes.figures_text(c.then, c.metric, c.rule, lang),
             f"{c.updated_at:%d/%m/%Y %H:%M} · {c.updated_by}",
         ]
         for c in found

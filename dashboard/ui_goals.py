@@ -1,14 +1,13 @@
 """The Mục tiêu page's Streamlit side: cached goal judgements, and the results in the user's language.
 
 Every number comes from :mod:`dashboard.goals` (the same objects ``python -m dashboard goals
---json`` prints); this module only caches them on plain arguments and words them in Vietnamese
-or English. The Vietnamese table is exactly ``goals.display_table``; English is built from
-the same fields with the strings in :mod:`dashboard.i18n`.
+--json`` prints); this module only caches them on plain arguments and shows them. Words come
+from the goals module's own wording functions (``goals.display_table``, ``goals.explanation`` …),
+which take the language.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -19,24 +18,10 @@ import streamlit as st
 from dashboard import goal_charts, goals, reform, structure, theme, ui
 from dashboard.access import Access
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
-from dashboard.goal_charts import (
-    rule_label,
-    status_label,
-    verdict_label,
-)
-from dashboard.goals import GoalProjection, TargetResult
+from dashboard.formatting import plotly_separators
+from dashboard.goals import GoalProjection, TargetResult, status_label, verdict_label
 from dashboard.i18n import t
 from dashboard.query import period_end_month
-
-# Column id → i18n key, in the order of goals.DISPLAY_COLUMNS.
-TABLE_COLUMNS: tuple[str, ...] = (
-    "unit", "year", "metric", "rule", "previous", "actual", "achievement", "status", "verdict", "note",
-)  # fmt: skip
-CHANGE_COLUMNS: tuple[str, ...] = ("unit", "year", "metric", "commune", "commune_code", "change", "effect")
-_CHANGE_WORDS = {"mới vào danh sách": "entered", "ra khỏi danh sách": "left", "tái phát": "relapsed"}
-_EFFECT_WORDS = {"có lợi": "helpful", "bất lợi": "harmful"}
-
 
 # --------------------------------------------------------------------------- cached calls
 
@@ -120,113 +105,6 @@ def has_commune_targets(results: Sequence[TargetResult]) -> bool:
     return any(r.metric in goals.STATUS_CATEGORY for r in results)
 
 
-# --------------------------------------------------------------------------- words and numbers
-
-
-fmt_value = goal_charts.value_text
-
-
-def year_label(r: TargetResult, lang: str) -> str:
-    """ "2022", or "2022 (9 tháng)" for a year in progress."""
-    return t("goals.months", lang, year=r.year, months=r.months_elapsed) if r.partial else str(r.year)
-
-
-def explanation(r: TargetResult, lang: str) -> str:
-    """How the target was judged, in one sentence; Vietnamese is the engine's own explanation."""
-    if lang == "vi":
-        return r.explanation
-    if r.actual_shown or r.previous_shown:
-        return t("goals.explain.hidden", lang)
-    year, prev, months = r.year, r.year - 1, r.months_elapsed
-    if months == 0:
-        text = t("goals.explain.no_year", lang, year=year)
-        return text + (f" {verdict_label(r.verdict, lang).capitalize()}." if r.verdict else "")
-    when = (
-        t("goals.explain.when_partial", lang, months=months, year=year)
-        if r.partial
-        else t("goals.explain.when_year", lang, year=year)
-    )
-    value = lambda v: fmt_value(v, r.metric, lang)  # noqa: E731
-    if r.rule in goals.LIST_RULES:
-        if r.met is None:
-            return t("goals.explain.no_status", lang, when=when, year=year, prev=prev)
-        if r.rule == "new_at_least":
-            names = ", ".join(c.name for c in r.new_communes) or t("goals.explain.none", lang)
-            target = fmt_number(r.target, lang)
-            return t("goals.explain.new", lang, when=when, n=len(r.new_communes), target=target, names=names)
-        if not r.left_communes:
-            return t("goals.explain.kept", lang, when=when, prev=prev)
-        names = ", ".join(c.name for c in r.left_communes)
-        return t("goals.explain.lost", lang, when=when, n=len(r.left_communes), prev=prev, names=names)
-    if r.actual is None:
-        return t("goals.explain.no_data", lang, when=when)
-    if r.rule in goals.REDUCTION_RULES:
-        if r.previous is None:
-            return t("goals.explain.no_previous", lang, when=when, actual=value(r.actual), prev=prev)
-        change = None if r.change_pct is None else -r.change_pct
-        pct = fmt_pct(r.target, lang)
-        need = t("goals.more_than" if r.rule == "reduce_more_than_pct" else "goals.or_more", lang, value=pct)
-        return t(
-            "goals.explain.reduction",
-            lang,
-            when=when,
-            previous=value(r.previous),
-            prev=prev,
-            actual=value(r.actual),
-            change=fmt_change_pct(change, lang),
-            need=need,
-        )
-    if r.rule in goals.INCREASE_RULES:
-        if r.previous is None:
-            return t("goals.explain.no_previous", lang, when=when, actual=value(r.actual), prev=prev)
-        points = goals.is_share(r.metric)
-        places = 0 if float(r.target).is_integer() else 2
-        wanted = (
-            t("goals.points", lang, value=fmt_number(r.target, lang, places))
-            if points
-            else fmt_pct(r.target, lang, places)
-        )
-        if r.change_pct is None:
-            change = "–"
-        elif points:
-            change = t("goals.points", lang, value=fmt_number(r.change_pct, lang, 2))
-        else:
-            change = fmt_change_pct(r.change_pct, lang)
-        strict = r.rule in goals.STRICT_RULES
-        need = t("goals.more_than" if strict else "goals.or_more", lang, value=wanted)
-        return t(
-            "goals.explain.increase",
-            lang,
-            when=when,
-            previous=value(r.previous),
-            prev=prev,
-            actual=value(r.actual),
-            change=change,
-            need=need,
-        )
-    if r.rule == "more_than":
-        return t("goals.explain.more_than", lang, when=when, actual=value(r.actual), target=value(r.target))
-    if r.achievement_pct is not None:
-        text = t(
-            "goals.explain.quota_pct",
-            lang,
-            when=when,
-            actual=value(r.actual),
-            target=value(r.target),
-            pct=fmt_pct(r.achievement_pct, lang),
-        )
-    else:
-        text = t("goals.explain.quota", lang, when=when, actual=value(r.actual), target=value(r.target))
-    if r.expected_so_far is not None:
-        if r.rule == "at_least":
-            pace = t("goals.pace.on" if r.on_pace else "goals.pace.behind", lang)
-        else:
-            pace = t("goals.pace.within" if r.on_pace else "goals.pace.over", lang)
-        share = fmt_pct(r.elapsed_share, lang, 0)
-        text += t("goals.explain.pace", lang, share=share, expected=value(r.expected_so_far), pace=pace)
-    return text
-
-
 # --------------------------------------------------------------------------- tables
 
 
@@ -239,24 +117,8 @@ def protect(results: Sequence[TargetResult]) -> list[TargetResult]:
 
 
 def goal_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
-    """The goals table the page shows; in Vietnamese it equals ``goals.display_table(results)``."""
-    rows = [
-        [
-            r.unit_name,
-            year_label(r, lang),
-            CATALOG[r.metric].label(lang) if lang != "vi" else r.metric_label,
-            rule_label(r, lang),
-            r.previous_shown or fmt_value(r.previous, r.metric, lang),
-            r.actual_shown or fmt_value(r.actual, r.metric, lang),
-            fmt_pct(r.achievement_pct, lang),
-            status_label(r.status, lang),
-            verdict_label(r.verdict, lang),
-            explanation(r, lang),
-        ]
-        for r in results
-    ]
-    headers = [t(f"goals.col.{c}", lang) for c in TABLE_COLUMNS]
-    return pl.DataFrame(rows, schema=dict.fromkeys(headers, pl.String), orient="row")
+    """The goals table the page shows (``goals.display_table`` in ``lang``)."""
+    return goals.display_table(results, lang)
 
 
 def for_screen(table: pl.DataFrame, lang: str, units: Sequence[str]) -> pl.DataFrame:
@@ -374,22 +236,9 @@ def unit_status_chart(summary: pl.DataFrame, lang: str, title: str) -> go.Figure
 
 
 def commune_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:
-    """``goals.commune_changes`` with headers and words in ``lang`` (the year as text)."""
-    frame = goals.commune_changes(results).with_columns(pl.col("Năm").cast(pl.String))
-    if lang != "vi":
-        frame = frame.with_columns(
-            pl.col("Thay đổi").replace_strict(
-                {k: t(f"goals.change.{v}", lang) for k, v in _CHANGE_WORDS.items()}
-            ),
-            pl.col("Ảnh hưởng").replace_strict(
-                {k: t(f"goals.effect.{v}", lang) for k, v in _EFFECT_WORDS.items()}
-            ),
-        )
-        labels = {r.metric_label: CATALOG[r.metric].label(lang) for r in results}
-        frame = frame.with_columns(pl.col("Chỉ số").replace(labels))
-    return frame.rename(
-        dict(zip(frame.columns, [t(f"goals.col.{c}", lang) for c in CHANGE_COLUMNS], strict=True))
-    )
+    """``goals.commune_changes`` in ``lang``, the year as text."""
+    frame = goals.commune_changes(results, lang)
+    return frame.with_columns(pl.col(t("goals.col.year", lang)).cast(pl.String))
 
 
 def commune_lines(results: Sequence[TargetResult], lang: str) -> list[str]:
@@ -421,68 +270,9 @@ def quota_figure(results: Sequence[TargetResult], lang: str, title: str) -> go.F
     return goal_charts.quota_bullets(goal_charts.quota_results(results), title=title, lang=lang)
 
 
-def method_text(goal: GoalProjection, lang: str) -> str:
-    """How the projection is made; Vietnamese is the engine's ``method_text``."""
-    if lang == "vi":
-        return goal.method_text
-    window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
-    span = f"{window[0]}–{window[-1]}" if window else ""
-    last = window[-1] if window else ""
-    return t(f"goals.method.{goal.method}", lang, n=len(window), span=span, last=last, deadline=goal.deadline)
-
-
-def verdict_text(goal: GoalProjection, lang: str) -> str:
-    """The verdict with its numbers; Vietnamese is the engine's ``verdict_text``."""
-    if lang == "vi":
-        return goal.verdict_text
-    points = dict(goal.actual) if goal.method == "actual" else dict(goal.projected)
-    value = points.get(goal.deadline)
-    if value is None:
-        return t("goals.verdict_text.missing", lang, year=goal.deadline)
-    kind = "actual" if goal.method == "actual" else "projected"
-    return t(
-        f"goals.verdict_text.{kind}",
-        lang,
-        year=goal.deadline,
-        value=fmt_value(round(value, 2), goal.metric, lang),
-        bound=t(f"goals.bound.{goal.direction}", lang),
-        need=fmt_value(round(goal.deadline_value, 2), goal.metric, lang),
-        verdict=verdict_label(goal.verdict, lang),
-    )
-
-
 def trajectory_figure(goal: GoalProjection, lang: str, year: int | None = None) -> go.Figure:
     """``goal_charts.trajectory_chart`` in ``lang``, with a marker on the year the page shows."""
-    shown = goal
-    if lang != "vi":
-        shown = dataclasses.replace(
-            goal,
-            metric_label=CATALOG[goal.metric].label(lang),
-            verdict_text=verdict_text(goal, lang),
-            method_text=method_text(goal, lang),
-        )
-    fig = goal_charts.trajectory_chart(shown)
-    if lang != "vi":
-        vi_title = f"{shown.metric_label} — {goal.unit_name}, mục tiêu đến năm {goal.deadline}"
-        en_title = t(
-            "goals.chart.trajectory",
-            lang,
-            metric=shown.metric_label,
-            area=goal.unit_name,
-            deadline=goal.deadline,
-        )
-        traces = {
-            goal_charts.TRACE_REQUIRED: t("goals.trace.required", lang),
-            goal_charts.TRACE_ACTUAL: t("goals.trace.actual", lang),
-            goal_charts.TRACE_PROJECTED: t("goals.trace.projected", lang),
-        }
-        fig.for_each_trace(lambda tr: tr.update(name=traces.get(tr.name, tr.name)))
-        fig.update_layout(
-            title_text=fig.layout.title.text.replace(vi_title, en_title),
-            separators=plotly_separators(lang),
-            xaxis_title_text=t("goals.axis.year", lang),
-            yaxis_title_text=CATALOG[goal.metric].unit(lang),
-        )
+    fig = goal_charts.trajectory_chart(goal, lang)
     if len(fig.layout.title.text.split("<br>")[0]) > 80:
         fig.update_layout(title_font_size=14)  # long labels (healthy communes) would be cut at the right
     years = [y for y, _ in goal.required] + [y for y, _ in goal.actual]

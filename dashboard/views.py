@@ -11,6 +11,7 @@ import polars as pl
 from dashboard.catalog import CATALOG, FLOW_INDICATORS, INDICATORS, Indicator
 from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
+from dashboard.goals import quota_achievement
 from dashboard.i18n import t
 from dashboard.query import GRAIN_MONTHS, period_end_month
 from dashboard.theme import COMMUNE_CATEGORY_COLORS
@@ -47,7 +48,7 @@ def is_additive(indicator: str) -> bool:
 
 
 def is_percent(indicator: str) -> bool:
-    return CATALOG[indicator].unit_vi == "%"
+    return CATALOG[indicator].percent
 
 
 def periods_in_year(grain: str, year: int, last_period: dt.date | None) -> list[dt.date]:
@@ -124,11 +125,8 @@ def selection_quota(
     return Quota(value=float(sum(covered)), covered=len(covered), total=len(codes))
 
 
-def achievement_pct(actual: float | None, quota: float | None) -> float | None:
-    """actual / quota × 100; None when either is missing or the quota is zero."""
-    if actual is None or quota is None or quota == 0:
-        return None
-    return actual / quota * 100
+# actual / quota × 100 by the goals' exact arithmetic (the goals page judges the same quota).
+achievement_pct = quota_achievement
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ with slide:
         for start in range(0, len(pack.kpis), slides.KPI_COLUMNS):
             row = pack.kpis[start : start + slides.KPI_COLUMNS]
             for column, indicator in zip(st.columns(slides.KPI_COLUMNS), row, strict=False):
-                label, value, change = slides.kpi_texts(pack, indicator)
+                label, value, change = slides.kpi_texts(pack, indicator, lang)
                 tone = pack.figures[indicator].tone
                 column.metric(label, value, change, delta_color=ui.tone_color(tone), border=True)
     elif kind == "goals":

@@ -48,7 +48,11 @@ def test_nam_tu_liem_quotas(capsys, newest_demo, geography, demo_snapshots, args
     # The same objects as the engine gives the page.
     snapshot = demo_snapshots[newest_demo.name]
     engine = goals.evaluate(snapshot, geography, unit="019", year=year, as_of=as_of)
-    assert rows == [r.to_dict() for r in engine]
+    assert rows == [goals.worded(r.to_dict()) for r in engine]
+    # Statuses and verdicts as the README documents them: Vietnamese words, not the engine's ids.
+    assert {r["status"] for r in rows} <= {"đạt", "chưa đạt", "có nguy cơ", "không đủ số liệu"}
+    assert {r["status"] for r in rows} & {"đạt", "có nguy cơ"}
+    assert {e.status for e in engine} <= set(goals.STATUSES)
     assert all(r["partial"] is (as_of is not None) for r in rows)
 
 
@@ -65,7 +69,7 @@ def test_projections(capsys, newest_demo):
     rows = _goals(capsys, "--snapshot", str(newest_demo), "--unit", "11", "--projections")
     by_metric = {r["metric"]: r for r in rows}
     assert by_metric["drug_free_share"]["deadline"] == 2030
-    assert by_metric["drug_free_share"]["verdict"] in goals.VERDICTS
+    assert by_metric["drug_free_share"]["verdict"] in {"đúng tiến độ", "có nguy cơ", "chệch hướng"}
     assert by_metric["drug_free_share"]["method_text"]
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
+from dashboard.catalog import CATALOG, COUNT, PERCENT, Display
 from dashboard.formatting import (
+    MISSING,
     fmt_change_pct,
     fmt_date,
     fmt_number,
     fmt_pct,
+    fmt_value,
     period_label,
     plotly_separators,
     tick_format,
@@ -178,3 +182,33 @@ def test_tick_format_groups_thousands(decimals, expected):
 def test_bad_language_or_decimals_is_an_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    ("value", "indicator", "lang", "expected"),
+    [
+        (1456, "addicts_managed", "vi", "1.456"),
+        (1456, "addicts_managed", "en", "1,456"),
+        (56.25, "home_community_rehab", "vi", "56,25"),  # a count that is not whole keeps 2 places
+        (0.3, "hiv_prevalence", "vi", "0,30%"),
+        (118.745, "pmtct_coverage", "vi", "118,75%"),  # half up, as reports round
+        (118.745, "pmtct_coverage", "en", "118.75%"),
+        (Fraction(2375, 20), "drug_free_share", "vi", "118,75%"),  # the goals' exact values
+        (Fraction(1, 3), "healthy_communes", "vi", "0,33"),
+        (Fraction(112), "healthy_communes", "vi", "112"),
+        (None, "addicts_managed", "vi", MISSING),
+        (None, "hiv_prevalence", "en", MISSING),
+        (1456, CATALOG["addicts_managed"], "vi", "1.456"),  # an indicator, or its display facts
+        (45, PERCENT, "vi", "45,00%"),
+        (45, COUNT, "en", "45"),
+        (45.5, Display(percent=True, decimals=1), "en", "45.5%"),
+    ],
+)
+def test_fmt_value_follows_the_catalogs_display_facts(value, indicator, lang, expected):
+    assert fmt_value(value, indicator, lang) == expected
+
+
+def test_every_indicator_has_display_facts():
+    for indicator in CATALOG.values():
+        assert indicator.display in (PERCENT, COUNT)
+        assert indicator.percent is (indicator.unit_vi == "%" == indicator.unit_en)

@@ -7,8 +7,9 @@ import datetime as dt
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import goal_charts, goals
+from dashboard import formatting, goal_charts, goals
 from dashboard.formatting import plotly_separators
+from dashboard.i18n import t
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,22 @@ def test_trajectory_chart_draws_the_paths_of_the_projection(dien_bien_2021, metr
     assert fig.layout.separators == ",."
 
 
+def test_trajectory_chart_in_english_from_the_same_sentences(dien_bien_2021):
+    (goal,) = [g for g in dien_bien_2021 if g.metric == "key_communes"]
+    fig = goal_charts.trajectory_chart(goal, "en")
+    assert [tr.name for tr in fig.data] == [
+        t(f"goals.trace.{k}", "en") for k in ("required", "actual", "projected")
+    ]
+    label = goals.CATALOG["key_communes"].label("en")
+    title = t("goals.chart.trajectory", "en", metric=label, area=goal.unit_name, deadline=goal.deadline)
+    assert fig.layout.title.text.startswith(title + "<br>")
+    assert goals.verdict_sentence(goal, "en") in fig.layout.title.text
+    window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
+    assert fig.layout.annotations[0].text == goals.method_sentence(goal.method, window, goal.deadline, "en")
+    assert fig.data[0].hovertemplate.startswith("Year %{x}")
+    assert (fig.layout.xaxis.title.text, fig.layout.separators) == ("Year", ".,")
+
+
 def test_a_goal_whose_deadline_passed_has_no_projection(newest, geography):
     (goal,) = goals.project_goals(newest, geography, unit="11", metric="healthy_communes")
     fig = goal_charts.trajectory_chart(goal)
@@ -116,14 +133,14 @@ def test_commune_trajectories_in_a_fixed_order(dien_bien_2021):
     ],
 )
 def test_fmt_value(value, metric, text):
-    assert goal_charts.fmt_value(value, metric) == text
+    assert formatting.fmt_value(value, metric) == text
 
 
 def test_tables_for_the_page(newest, geography):
     results = goals.evaluate(newest, geography, unit="11", year=2019)
     table = goals.display_table(results)
     assert table.height == len(results)
-    assert set(table["Đánh giá"]) <= set(goals.STATUSES)
+    assert set(table["Đánh giá"]) <= {goals.status_label(s, "vi") for s in goals.STATUSES}
     changes = goals.commune_changes(results)
     keep_all = next(r for r in results if r.rule == "keep_all")
     relapsed = changes.filter(changes["Thay đổi"] == "tái phát")

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 from conftest import EMPTY_STATUS, facts_frame
 
-from dashboard import goal_charts, goals, i18n, importing, schema, ui_goals
+from dashboard import goal_charts, goals, i18n, importing, schema
 from dashboard.goals import evaluate_frames, rule_met
 from tests.test_goals import status_frame, targets_frame
 from tests.test_importing import workbook
@@ -80,8 +80,9 @@ def test_more_than_on_a_level_is_strict(small_geo, after, met):
     (result,) = evaluate_frames(facts, EMPTY_STATUS, targets, small_geo, with_verdicts=False)
     assert (result.actual, result.met) == (after, met)
     assert result.explanation == f"Năm 2020: thực hiện {after} so với chỉ tiêu 100 (yêu cầu trên mức này)."
-    assert ui_goals.explanation(result, "en") == (
-        f"2020: {after}; required: more than 100 (exactly 100 is not enough)."
+    assert goals.explanation(result, "en") == (
+        f"2020: {after} against a target of 100"
+        " (more than this is required: exactly the target is not enough)."
     )
 
 
@@ -108,8 +109,8 @@ def test_a_share_increase_is_judged_in_percentage_points(small_geo):
         "Năm 2022: từ 33,33% (năm 2021) lên 66,67%, tăng 33,33 điểm phần trăm; "
         "yêu cầu tăng từ 33,33 điểm phần trăm trở lên."
     )
-    assert ui_goals.explanation(share, "en") == (
-        "2022: from 33.33% (2021) to 66.67%, a change of 33.33 percentage points; "
+    assert goals.explanation(share, "en") == (
+        "2022: from 33.33% (2021) to 66.67%, up 33.33 percentage points; "
         "required: up by 33.33 percentage points or more."
     )
     assert count.metric == "drug_free_communes" and count.met is True and count.change_pct == 100.0
@@ -151,7 +152,7 @@ def test_the_rule_words_are_accepted_at_import(geography, words, rule):
 
 
 def test_every_rule_has_labels_in_both_languages():
+    assert list(goals.RULES) == list(schema.RULES)  # the goal-rule table covers the data contract's rules
     for rule in schema.RULES:
-        assert rule in goals.RULE_LABELS
-        entry = i18n.STRINGS[f"goals.rule.{rule}"]
+        entry = i18n.STRINGS[goals.RULES[rule].label_key]
         assert entry["vi"] and entry["en"] and entry["vi"] != entry["en"]
