@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +27,7 @@ import pyarrow.parquet as pq
 from dashboard import demo, query, reform, schema, structure
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.snapshot import compute_rollups, load_snapshot, write_view_2025
+from dashboard.view import load_view, open_view
 
 BENCH_SEED = 42
 # Which provinces each scale covers: every one, one large one, one small one (for CI).
@@ -145,14 +145,12 @@ def _generate_in_child(root: Path, scale: str) -> Path:
     return root / "snapshots" / "2025-12-31"
 
 
-def map_payload(snap, geography: Geography, area: str) -> int:
-    """Bytes of the status map's JSON for ``area`` in the snapshot's last year, as the map page sends it."""
+def map_payload(view, area: str) -> int:
+    """Bytes of the status map's JSON for ``area`` in the view's last year, as the map page sends it."""
     from dashboard import maps
 
-    year = snap.last_period.year
-    frame = maps.map_frame(
-        partial(snap.monthly, geography), snap.status, geography, area, year, last_period=snap.last_period
-    )
+    year, geography = view.last_period.year, view.geography
+    frame = maps.map_frame(view.monthly, view.status, geography, area, year, last_period=view.last_period)
     deck = maps.build_deck(maps.category_view(frame), labels=maps.label_units(geography, area))
     return maps.payload_bytes(deck)
 
@@ -247,12 +245,10 @@ def run(
         district = geography.children(province)[0]
         area = COUNTRY_CODE if scale == "national" else province
         communes = geography.descendants(district, "commune")
-        source = partial(snap.monthly, geography)
+        seen = open_view(snap, geography)
 
         def ask(codes: list[str], grain: str = "year") -> pl.DataFrame:
-            return query.summarize(
-                None, snap.status, geography, codes, grain=grain, last_period=snap.last_period, monthly=source
-            )
+            return seen.summarize(codes, grain=grain)
 
         ours = {
             "province_by_district_year": lambda: ask(geography.children(province)),
@@ -261,20 +257,18 @@ def run(
             "district_communes_month": lambda: ask(communes, "month"),
         }
         results["queries"] = {name: {"ours_s": _timed(fn, repeat)[0]} for name, fn in ours.items()}
-        seconds, payload = _timed(lambda: map_payload(snap, geography, area), repeat)
+        seconds, payload = _timed(lambda: map_payload(seen, area), repeat)
         results["map_s"], results["map_payload_bytes"] = seconds, payload
         # The snapshot seen in the 2025 units (what the app converts once when a user switches),
         # then one province-wide question over it.
-        seconds, seen = _timed(lambda: structure.view(snap, structure.NEW))
-        results["view_2025_s"], results["view_2025_rows"] = seconds, seen.facts.height
         new = reform.geography_2025()
-        results["view_2025_rollups_s"] = _timed(lambda: seen.rollups(new))[0]
+        seconds, seen = _timed(lambda: load_view(snap, structure.NEW, new))
+        results["view_2025_s"], results["view_2025_rows"] = seconds, seen.snapshot.facts.height
+        results["view_2025_rollups_s"] = _timed(lambda: seen.rollups())[0]
         new_province = reform.province_map(reform.load_crosswalk()).filter(
             pl.col("old_province_code") == province
         )["new_province_code"][0]
-        results["view_2025_query_s"] = _timed(
-            lambda: seen.summarize(new, [new_province], grain="year"), repeat
-        )[0]
+        results["view_2025_query_s"] = _timed(lambda: seen.summarize([new_province], grain="year"), repeat)[0]
         seen = None  # the view's memory is counted in the peak below, then freed
         if pages:
             views = {

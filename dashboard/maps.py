@@ -181,7 +181,7 @@ def indicator_label(indicator: str, per_1000: bool, lang: str = "vi") -> str:
 
 
 def map_frame(
-    facts: pl.DataFrame,
+    monthly: query.MonthlySource,
     status: pl.DataFrame,
     geo: Geography,
     area: Area,
@@ -198,7 +198,8 @@ def map_frame(
     drug_class, category (key/complex/healthy/other/no_data), map_class (key_1…3 split out),
     the MAIN_FIGURES (stock at the end of the year; null where not reported) and, with
     ``indicator``, ``value`` (per 1.000 population with ``per_1000``; null without population).
-    A commune with no classification row for the year is ``no_data``.
+    A commune with no classification row for the year is ``no_data``. ``monthly``: where the
+    figures are read (a view's ``monthly``, or ``query.from_facts`` of a frame in ``geo``'s units).
     """
     communes = area_communes(geo, area)
     codes = communes["commune_code"].to_list()
@@ -213,7 +214,7 @@ def map_frame(
     wanted = list(dict.fromkeys(wanted))
     values = (
         query.summarize(
-            facts,
+            monthly,
             status,
             geo,
             codes,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 import plotly.graph_objects as go
 import polars as pl
@@ -23,7 +22,6 @@ from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.goals import TargetResult, evaluate, hide_small_counts
 from dashboard.i18n import t
-from dashboard.snapshot import structure_rows
 
 # The sections a user can choose, in deck order.
 SECTIONS: tuple[str, ...] = ("drugs", "rehab", "prostitution", "trafficking", "hiv", "goals", "map")
@@ -188,27 +186,24 @@ def _figures(frame: pl.DataFrame, unit: str, period: dt.date) -> dict[str, Figur
 
 
 def build_pack(
-    snapshot,
-    geography: Geography,
+    view,
     unit: str,
     year: int,
     grain: str = "year",
     sections: Sequence[str] = SECTIONS,
     *,
     lang: str = "vi",
-    rolled: pl.DataFrame | None = None,
     small_counts: int | None = None,
     period: dt.date | None = None,
 ) -> Pack:
-    """Assemble the pack of ``unit`` for the period of ``grain`` in ``year`` from a snapshot.
+    """Assemble the pack of ``unit`` for the period of ``grain`` in ``year`` from a view.
 
     Args:
-        snapshot: a loaded :class:`dashboard.snapshot.Snapshot`.
+        view: a loaded :class:`dashboard.view.View` (read in its own unit tree, scoped or not).
         unit: a province, district or commune code, or ``VN``.
         grain: ``year``, ``9m``, ``6m``, ``quarter`` or ``month``; the period is the newest
             complete one of the year (the newest begun one if none is complete).
         sections: which of :data:`SECTIONS` to include, in any order (deck order is kept).
-        rolled: ``query.rollup_all`` of the snapshot when the caller has it (faster).
         small_counts: a threshold: a commune's counts of people below it are left out of the
             figures and charts (``access.suppress_small_counts``); None keeps them.
         period: the first month of the period to review instead of the newest one (a past
@@ -216,11 +211,12 @@ def build_pack(
 
     Raises:
         ValueError: unknown unit, grain or section, no data for the year, or a unit outside
-            the scope of a restricted snapshot (``access.ScopedSnapshot``).
+            the scope of a restricted view (``access.ScopedView``).
     """
+    geography = view.geography
     if not geography.has(unit):
         raise ValueError(f"Không có đơn vị mã {unit!r}")
-    if not snapshot.allows(unit):
+    if not view.allows(unit):
         raise ValueError(f"Không có quyền xem số liệu của {geography.name(unit)}")
     if grain not in query.GRAINS:
         raise ValueError(f"Kỳ báo cáo không hợp lệ: {grain!r} (chọn một trong {', '.join(query.GRAINS)})")
@@ -228,16 +224,16 @@ def build_pack(
     if unknown:
         raise ValueError(f"Phần không có: {', '.join(unknown)} (chọn trong {', '.join(SECTIONS)})")
     chosen = tuple(s for s in SECTIONS if s in sections)
-    last_period = snapshot.last_period
+    last_period = view.last_period
     period = period or chosen_period(grain, year, last_period)
     if period is None:
-        raise ValueError(f"Bộ số liệu {snapshot.snapshot_id} chưa có số liệu năm {year}")
+        raise ValueError(f"Bộ số liệu {view.snapshot_id} chưa có số liệu năm {year}")
     end_month = query.period_end_month(period, grain)
     complete = last_period is not None and end_month <= last_period
     reach = end_month if complete else last_period
-    # Counted on the rows the snapshot lets this reader see (a scoped snapshot's own scan).
+    # Counted on the rows the view lets this reader see (a scoped view's own scan).
     reporting = coverage.units_reporting(
-        structure_rows(snapshot.scan(), snapshot.structure_from, geography),
+        view.scan(),  # the view's rows: its structure, its scope
         MONTHLY_INDICATORS,  # a reported commune count is not the unit's own figure of the period
         period,
         end_month,
@@ -247,16 +243,15 @@ def build_pack(
 
     years = (year - TREND_YEARS + 1, year)
     frame = query.summarize(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
+        view.monthly,
+        view.status,
         geography,
         [unit],
         None,
         grain,
         (years[0] - 1, year),
         last_period=last_period,
-        rolled=rolled,
-        spans=_spans(snapshot, geography),
+        spans=view.spans,
     )
     frame = query.with_previous_year(frame).filter(pl.col("period").dt.year() >= years[0])
     if small_counts is not None:
@@ -266,7 +261,7 @@ def build_pack(
     figures = _figures(frame, unit, period)
     # Complete per unit: the unit's own figures must reach the period's end, not only the snapshot's.
     complete = complete and any(f.complete for f in figures.values() if CATALOG[f.indicator].is_fact)
-    results = evaluate(snapshot, geography, unit=unit, year=year, as_of=reach)
+    results = evaluate(view, unit=unit, year=year, as_of=reach)
     if small_counts is not None:
         results = hide_small_counts(results, geography, small_counts)
 
@@ -282,10 +277,10 @@ def build_pack(
         period_label=label,
         period_end=_last_day(reach),
         complete=complete,
-        snapshot_id=snapshot.snapshot_id,
-        as_of=dt.date.fromisoformat(snapshot.as_of),
-        source=snapshot.source,
-        demo=snapshot.demo,
+        snapshot_id=view.snapshot_id,
+        as_of=dt.date.fromisoformat(view.as_of),
+        source=view.source,
+        demo=view.demo,
         sections=chosen,
         figures=figures,
         kpis=tuple(ind for s in chosen for ind in SECTION_KPIS.get(s, ()) if ind in figures),
@@ -297,10 +292,10 @@ def build_pack(
     built: list[Chart] = []
     note = pack.caption.source_line()
     for section in chosen:
-        built += _section_charts(section, pack, same_period, snapshot, geography, note, rolled, small_counts)
+        built += _section_charts(section, pack, same_period, view, geography, note, small_counts)
     counts: dict[str, int] = {}
     if "map" in chosen:
-        map_chart, counts = _map_chart(pack, snapshot, geography)
+        map_chart, counts = _map_chart(pack, view, geography)
         built.append(map_chart)
     return _replace(pack, charts=tuple(built), map_counts=counts)
 
@@ -380,29 +375,20 @@ def _this_vs_last(
     return Chart(key, section, title, fig)
 
 
-def _spans(snapshot, geography: Geography) -> pl.DataFrame | None:
-    """The snapshot's totals over several months (contract version 3) in ``geography``'s units."""
-    spans_in = getattr(snapshot, "spans_in", None)
-    return spans_in(geography) if spans_in is not None else None
-
-
-def _ranking(
-    pack: Pack, snapshot, geography: Geography, note: str, rolled, small_counts: int | None
-) -> Chart | None:
+def _ranking(pack: Pack, view, geography: Geography, note: str, small_counts: int | None) -> Chart | None:
     children = geography.children(pack.unit_code)
     if not children:
         return None
     frame = query.summarize(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
+        view.monthly,
+        view.status,
         geography,
         children,
         ["addicts_managed"],
         pack.grain,
         (pack.year, pack.year),
-        last_period=snapshot.last_period,
-        rolled=rolled,
-        spans=_spans(snapshot, geography),
+        last_period=view.last_period,
+        spans=view.spans,
     )
     ranked = views.ranking(frame, pack.period, "addicts_managed")
     if ranked.is_empty():
@@ -436,10 +422,9 @@ def _section_charts(
     section: str,
     pack: Pack,
     same_period: pl.DataFrame,
-    snapshot,
+    view,
     geography: Geography,
     note: str,
-    rolled,
     small_counts: int | None = None,
 ) -> list[Chart]:
     found: list[Chart | None] = []
@@ -449,7 +434,7 @@ def _section_charts(
                    t("pack.drugs.trend", pack.lang), note),
             _this_vs_last(pack, ADDICT_PLACES, "drugs.places", section,
                           t("pack.drugs.places", pack.lang), note),
-            _ranking(pack, snapshot, geography, note, rolled, small_counts),
+            _ranking(pack, view, geography, note, small_counts),
             _commune_classes(pack, same_period, note),
         ]  # fmt: skip
     elif section == "rehab":
@@ -484,14 +469,14 @@ def _section_charts(
     return [c for c in found if c is not None]
 
 
-def _map_chart(pack: Pack, snapshot, geography: Geography) -> tuple[Chart, dict[str, int]]:
+def _map_chart(pack: Pack, view, geography: Geography) -> tuple[Chart, dict[str, int]]:
     frame = maps.map_frame(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
+        view.monthly,
+        view.status,
         geography,
         pack.unit_code,
         pack.year,
-        last_period=snapshot.last_period,
+        last_period=view.last_period,
     )
     view = maps.category_view(frame, pack.lang)
     title = t("map.static_title", pack.lang, area=pack.unit_name, year=pack.year)

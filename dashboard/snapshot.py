@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -168,29 +168,21 @@ class Snapshot:
         *,
         combine_as: str | None = None,
     ) -> pl.DataFrame:
-        """``query.summarize`` over this snapshot, read through ``monthly`` (never the whole facts file)."""
-        return query.summarize(
-            None,
-            self.status,
-            geography,
-            codes,
-            indicators,
-            grain,
-            years,
-            combine_as=combine_as,
-            last_period=self.last_period,
-            monthly=partial(self.monthly, geography),
-            spans=self.spans_in(geography),
-        )
+        """``View.summarize`` of this snapshot read in ``geography``'s structure (``view.open_view``)."""
+        return self.in_geography(geography).summarize(codes, indicators, grain, years, combine_as=combine_as)
+
+    def in_geography(self, geography: Geography):
+        """This snapshot as a ``view.View`` in ``geography``'s structure (``view.open_view``)."""
+        from dashboard.view import open_view  # view.py builds on this module
+
+        return open_view(self, geography)
 
     def restricted(self, access, geography: Geography):
-        """This snapshot through an ``access.Access``: in-scope rows only (itself for the whole country)."""
-        from dashboard.access import restrict  # access.py builds on this module
-
-        return restrict(self, access, geography)
+        """This snapshot as a view in ``geography``'s structure, through an ``access.Access``."""
+        return self.in_geography(geography).restricted(access)
 
     def allows(self, code: str) -> bool:
-        """Every unit is in scope of an unrestricted snapshot (``ScopedSnapshot`` says otherwise)."""
+        """Every unit is in scope of an unrestricted snapshot (``access.ScopedView`` says otherwise)."""
         return True
 
     def units_with_data(self, geography: Geography, level: str) -> list[str]:

@@ -42,7 +42,8 @@ from dashboard.catalog import CATALOG, REPORTED_COUNTS
 from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, md_text, period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import LANGUAGES, t
-from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, structure_rows, survey
+from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, survey
+from dashboard.view import View, load_view, parse_view_id, view_id
 
 DATA_DIR_ENV = "DASHBOARD_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -68,10 +69,9 @@ SHARED_PARAMS: tuple[str, ...] = (
     P_YEARS,
     P_GRAIN,
 )
-# A view of a snapshot in the 2025 units is loaded under "<snapshot id>@2025"; the old units
-# under the snapshot id itself. Every cached loader is keyed by it, so switching structure
-# never serves the other structure's figures.
-VIEW_SEPARATOR = "@"
+# A view of a snapshot in the 2025 units is loaded under its view id "<snapshot id>@2025"; the
+# old units under the snapshot id itself (``view.view_id``). Every cached loader is keyed by it,
+# so switching structure never serves the other structure's figures.
 LEGACY, NEW = structure.LEGACY, structure.NEW
 FIRST_NEW_YEAR = reform.FIRST_NEW_YEAR
 # Streamlit's own parameters, never ours to judge.
@@ -110,27 +110,16 @@ def geography_2025() -> Geography:
     return reform.geography_2025()
 
 
-def view_id(snapshot_id: str, structure_id: str) -> str:
-    """The key a snapshot seen in a structure is loaded and cached under."""
-    return snapshot_id if structure_id == structure.LEGACY else f"{snapshot_id}{VIEW_SEPARATOR}{structure_id}"
-
-
-def parse_view(view: str) -> tuple[str, str]:
-    """(snapshot id, structure) of a ``view_id``."""
-    snapshot_id, _, structure_id = view.partition(VIEW_SEPARATOR)
-    return snapshot_id, structure_id or structure.LEGACY
-
-
-def geography_of(view: str) -> Geography:
-    """The unit tree of the structure a view is in."""
-    return geography_2025() if parse_view(view)[1] == structure.NEW else reference_geography()
+def geography_of(view_id: str) -> Geography:
+    """The unit tree of the structure a view is in (a loaded view carries it: ``View.geography``)."""
+    return geography_2025() if parse_view_id(view_id)[1] == structure.NEW else reference_geography()
 
 
 def geography() -> Geography:
     """The unit tree of the structure the user is viewing (the old one before the sidebar is drawn)."""
     found = st.session_state.get(_FILTERS)
     if isinstance(found, Filters):
-        return geography_of(found.snapshot_id)
+        return geography_of(found.view_id)
     return reference_geography()
 
 
@@ -156,15 +145,15 @@ def _load_raw(folder: str, snapshot_id: str) -> Snapshot:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_whole(folder: str, view: str) -> Snapshot:
-    # The snapshot in the structure of ``view`` (converting one takes about a second), shared by sessions.
-    snapshot_id, structure_id = parse_view(view)
-    return structure.view(_load_raw(folder, snapshot_id), structure_id)
+def _load_whole(folder: str, view_id: str) -> View:
+    # The snapshot in the structure of ``view_id`` (converting one takes about a second), shared by sessions.
+    snapshot_id, structure_id = parse_view_id(view_id)
+    return load_view(_load_raw(folder, snapshot_id), structure_id, geography_of(view_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _load_scoped(folder: str, snapshot_id: str, scope: Access):
-    return _load_whole(folder, snapshot_id).restricted(scope, geography_of(snapshot_id))
+def _load_scoped(folder: str, view_id: str, scope: Access) -> View:
+    return _load_whole(folder, view_id).restricted(scope)
 
 
 def access() -> Access:
@@ -172,23 +161,23 @@ def access() -> Access:
     return ui_auth.current(reference_geography())
 
 
-def load(folder: str, snapshot_id: str, scope: Access | None = None):
-    """A snapshot as this user may see it: every read returns in-scope rows only.
+def load(folder: str, view_id: str, scope: Access | None = None) -> View:
+    """The view ``view_id`` as this user may see it: every read returns in-scope rows only, in its own units.
 
     A cached function that calls this must take the user's ``scope`` (``ui.access()``) as an
     argument and pass it on, so that its cache is keyed by it (tests/test_access.py checks).
     """
-    return _load_scoped(folder, snapshot_id, scope if scope is not None else access())
+    return _load_scoped(folder, view_id, scope if scope is not None else access())
 
 
-def whole_snapshot(folder: str, snapshot_id: str, scope: Access) -> Snapshot:
+def whole_snapshot(folder: str, view_id: str, scope: Access) -> Snapshot:
     """The unrestricted snapshot, for an import's base only (the new snapshot is base + file).
 
     Data managers only; ``access.changes_outside`` then refuses a file that changes other units.
     """
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
-    return _load_raw(folder, parse_view(snapshot_id)[0])
+    return _load_raw(folder, parse_view_id(view_id)[0])
 
 
 def small_counts() -> SmallCounts:
@@ -250,14 +239,14 @@ class SnapshotInfo:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
-    """Provinces and years that have data in the snapshot (view), its date, source and demo flag."""
-    snap = _load_whole(folder, snapshot_id)  # no counts: the sidebar narrows the provinces per user
+def snapshot_info(folder: str, view_id: str) -> SnapshotInfo:
+    """Provinces and years that have data in the view, its snapshot's date, source and demo flag."""
+    snap = _load_whole(folder, view_id)  # no counts: the sidebar narrows the provinces per user
     # From the roll-ups and the validation's statistics: the facts file is never read whole.
-    provinces = snap.units_with_data(geography_of(snapshot_id), "province")
+    provinces = snap.units_with_data("province")
     years = snap.years
-    raw = _load_raw(folder, parse_view(snapshot_id)[0])
-    flagged = getattr(snap, "flagged", None)
+    raw = _load_raw(folder, parse_view_id(view_id)[0])
+    flagged = getattr(snap.snapshot, "flagged", None)
     return SnapshotInfo(
         snapshot_id=snap.snapshot_id,
         as_of=dt.date.fromisoformat(snap.as_of),
@@ -266,9 +255,9 @@ def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
         last_period=snap.last_period,
         provinces=tuple(sorted(provinces)),
         years=tuple(int(y) for y in years),
-        structure=structure.structure_of(snap),
+        structure=snap.structure,
         versioned=raw.structure_from is not None,
-        unplaced=tuple(structure.unplaced_summary(snap).items()),
+        unplaced=tuple(structure.unplaced_summary(snap.snapshot).items()),
         flagged=tuple(flagged.select("unit_code", "old_district_code").iter_rows())
         if flagged is not None and "old_district_code" in flagged.columns
         else (),
@@ -277,7 +266,7 @@ def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
 
 def coverage_notes(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     first: dt.date,
@@ -285,14 +274,14 @@ def coverage_notes(
 ) -> dict[str, dict | None]:
     """The selection's coverage row (``coverage.combined``) per indicator over months first..last,
     counted on the rows this user may see (cached on the arguments and the scope)."""
-    return _coverage_notes(folder, snapshot_id, access(), codes, indicators, first, last)
+    return _coverage_notes(folder, view_id, access(), codes, indicators, first, last)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _reporting_index(folder: str, snapshot_id: str, scope: Access, counts: bool = False) -> pl.DataFrame:
+def _reporting_index(folder: str, view_id: str, scope: Access, counts: bool = False) -> pl.DataFrame:
     # One scan per snapshot view and scope (the scoped snapshot's own rows), then filters only.
-    snap = load(folder, snapshot_id, scope)
-    rows = structure_rows(snap.scan(), snap.structure_from, geography_of(snapshot_id))
+    snap = load(folder, view_id, scope)
+    rows = snap.scan()  # the view's rows: its structure, its scope
     return (
         coverage.reporting_index(rows, REPORTED_COUNTS.values()) if counts else coverage.reporting_index(rows)
     )
@@ -301,24 +290,24 @@ def _reporting_index(folder: str, snapshot_id: str, scope: Access, counts: bool 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _coverage_notes(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     first: dt.date,
     last: dt.date,
 ) -> dict[str, dict | None]:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
     mine = [c for c in codes if snap.allows(c)]
-    units = coverage.units_reporting(_reporting_index(folder, snapshot_id, scope), None, first, last)
+    units = coverage.units_reporting(_reporting_index(folder, view_id, scope), None, first, last)
     row = coverage.combined(coverage.coverage(geo, mine, units))
     return {ind: row if query.needed_fact_indicators([ind]) else None for ind in indicators}
 
 
 def coverage_table(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     grain: str,
@@ -326,13 +315,13 @@ def coverage_table(
     combined: bool = False,
 ) -> pl.DataFrame:
     """``coverage.by_period`` on the rows this user may see (combined under ``views.SELECTION``)."""
-    return _coverage_table(folder, snapshot_id, access(), codes, indicators, grain, years, combined)
+    return _coverage_table(folder, view_id, access(), codes, indicators, grain, years, combined)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage_table(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
@@ -340,11 +329,11 @@ def _coverage_table(
     years: tuple[int, int],
     combined: bool,
 ) -> pl.DataFrame:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
     mine = [c for c in codes if snap.allows(c)]
     return coverage.by_period(
-        _reporting_index(folder, snapshot_id, scope),
+        _reporting_index(folder, view_id, scope),
         geo,
         mine,
         indicators,
@@ -355,29 +344,27 @@ def _coverage_table(
 
 
 def status_source(
-    folder: str, snapshot_id: str, codes: tuple[str, ...], year: int
+    folder: str, view_id: str, codes: tuple[str, ...], year: int
 ) -> tuple[str | None, dict | None]:
     """Where the selection's commune counts of ``year`` come from ("list", "report", "mixed" or
     None), and how many of its units gave counts in their reports (a coverage row)."""
-    return _status_source(folder, snapshot_id, access(), codes, year)
+    return _status_source(folder, view_id, access(), codes, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _status_source(
-    folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], year: int
+    folder: str, view_id: str, scope: Access, codes: tuple[str, ...], year: int
 ) -> tuple[str | None, dict | None]:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
     mine = [c for c in codes if snap.allows(c)]
-    reported = snap.monthly(geo, mine, sorted(REPORTED_COUNTS.values()), (year, year))
+    reported = snap.monthly(mine, sorted(REPORTED_COUNTS.values()), (year, year))
     counts = query.status_counts(snap.status, geo, mine, (year, year), query.reported_by_year(reported))
     sources = set(counts["source"].to_list())
     if not sources:
         return None, None
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
-    units = coverage.units_reporting(
-        _reporting_index(folder, snapshot_id, scope, counts=True), None, first, last
-    )
+    units = coverage.units_reporting(_reporting_index(folder, view_id, scope, counts=True), None, first, last)
     cover = coverage.combined(coverage.coverage(geo, mine, units))
     return (sources.pop() if len(sources) == 1 else "mixed"), cover
 
@@ -405,7 +392,7 @@ def figure_note(
 
 def summary(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     grain: str,
@@ -418,12 +405,10 @@ def summary(
     give no rows, and a notice says so.
     """
     scope = access()
-    _notice_denied(scope.denied(codes, geography_of(snapshot_id)), geography_of(snapshot_id))
-    frame = _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    _notice_denied(scope.denied(codes, geography_of(view_id)), geography_of(view_id))
+    frame = _summary(folder, view_id, scope, codes, indicators, grain, years, combined)
     # Known by its arguments: figures and cards drawn from it are remembered without a digest.
-    return memo.know(
-        frame, ("summary", folder, snapshot_id, scope, codes, indicators, grain, years, combined)
-    )
+    return memo.know(frame, ("summary", folder, view_id, scope, codes, indicators, grain, years, combined))
 
 
 def _notice_denied(codes: Sequence[str], geo: Geography) -> None:
@@ -436,7 +421,7 @@ def _notice_denied(codes: Sequence[str], geo: Geography) -> None:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _summary(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
@@ -444,9 +429,8 @@ def _summary(
     years: tuple[int, int],
     combined: bool,
 ) -> pl.DataFrame:
-    snap = load(folder, snapshot_id, scope)
+    snap = load(folder, view_id, scope)
     frame = snap.summarize(
-        geography_of(snapshot_id),
         list(codes),
         list(indicators),
         grain,
@@ -458,15 +442,15 @@ def _summary(
 
 def per_population(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     grain: str,
     years: tuple[int, int],
 ) -> pl.DataFrame:
     """Like ``summary`` per unit, with ``population`` and ``per_population`` (per 10.000) added."""
-    frame = summary(folder, snapshot_id, codes, indicators, grain, years)
-    pop = summary(folder, snapshot_id, codes, ("population",), grain, years)
+    frame = summary(folder, view_id, codes, indicators, grain, years)
+    pop = summary(folder, view_id, codes, ("population",), grain, years)
     out = query.per_population(frame, pop)
     return out.join(
         pop.select("unit_code", "period", pl.col("value").alias("population")),
@@ -476,18 +460,18 @@ def per_population(
 
 
 def quotas(
-    folder: str, snapshot_id: str, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
+    folder: str, view_id: str, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
 ) -> dict[str, views.Quota | None]:
     """The summed yearly quota of the selected units for each metric (None: none assigned)."""
-    return _quotas(folder, snapshot_id, access(), codes, metrics, year)
+    return _quotas(folder, view_id, access(), codes, metrics, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _quotas(
-    folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
+    folder: str, view_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
 ) -> dict[str, views.Quota | None]:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
     return {m: views.selection_quota(snap.targets, geo, codes, m, year) for m in metrics}
 
 
@@ -500,8 +484,9 @@ class Filters:
 
     Attributes:
         data_dir: the data folder the snapshot comes from.
-        snapshot_id: the snapshot shown (default: the newest valid one), in the chosen structure:
-            the key every loader takes (``view_id``); ``snapshot`` is the snapshot's own id.
+        view_id: the view shown: the snapshot (default: the newest valid one) in the chosen
+            structure, the key every loader takes (``view.view_id``; the URL keeps the snapshot
+            and the structure as two parameters); ``snapshot`` is the snapshot's own id.
         province: a province code, or ``"VN"`` for the whole country.
         districts: selected units of ``province`` one level down — districts in the old
             structure, communes in the 2025 one; empty means all of them.
@@ -514,7 +499,7 @@ class Filters:
     """
 
     data_dir: str
-    snapshot_id: str
+    view_id: str
     province: str
     districts: tuple[str, ...]
     years: tuple[int, int]
@@ -526,7 +511,7 @@ class Filters:
     @property
     def snapshot(self) -> str:
         """The snapshot's own id (without the structure)."""
-        return parse_view(self.snapshot_id)[0]
+        return parse_view_id(self.view_id)[0]
 
     @property
     def year(self) -> int:
@@ -570,7 +555,7 @@ def unit_names(codes: Sequence[str], lang: str) -> dict[str, str]:
 
 def source_note(f: Filters) -> str:
     """ "Nguồn: … Số liệu tính đến ngày 31/12/2025." for captions and chart notes."""
-    info = snapshot_info(f.data_dir, f.snapshot_id)
+    info = snapshot_info(f.data_dir, f.view_id)
     note = t("caption.source", f.lang, source=info.source, date=fmt_date(info.as_of, f.lang))
     if info.demo:
         note = t("notice.demo_data", f.lang) + ". " + note
@@ -692,9 +677,9 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             on_change=_clear_notices,
         )
         structure_id = _structure_choice(folder, raw_id, scope, lang)
-        snapshot_id = view_id(raw_id, structure_id)
-        info = snapshot_info(folder, snapshot_id)
-        geo = geography_of(snapshot_id)
+        shown = view_id(raw_id, structure_id)
+        info = snapshot_info(folder, shown)
+        geo = geography_of(shown)
         switched = bool(st.session_state.pop(_SWITCHED, False))
 
         # Only provinces the user may see, or that hold one of their units.
@@ -815,7 +800,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         st.container(key=f"{BANNER}_demo").info(t("notice.demo_data", lang), icon=":material/science:")
     filters = Filters(
         data_dir=folder,
-        snapshot_id=snapshot_id,
+        view_id=shown,
         province=province,
         districts=districts,
         years=year_range,
@@ -1014,7 +999,7 @@ def page_select(
 
 def period_picker(f: Filters, key: str = "period") -> dt.date | None:
     """The period of ``f.grain`` within ``f.year`` to show (default: the newest complete one)."""
-    info = snapshot_info(f.data_dir, f.snapshot_id)
+    info = snapshot_info(f.data_dir, f.view_id)
     starts = views.periods_in_year(f.grain, f.year, info.last_period)
     if not starts:
         return None
@@ -1080,7 +1065,7 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
     """
     fig, screen = fig if isinstance(fig, Drawn) else (fig, charts.for_screen(fig))
     f = filters()
-    info = snapshot_info(f.data_dir, f.snapshot_id)
+    info = snapshot_info(f.data_dir, f.view_id)
     area, when = area_name(f), period or years_label(f)
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
@@ -1239,7 +1224,7 @@ def tone_color(tone: str) -> str:
 
 def presentation_footer(f: Filters, source_line: str) -> str:
     """The one footer line of presentation mode: which units are shown and the source (with demo)."""
-    info = snapshot_info(f.data_dir, f.snapshot_id)
+    info = snapshot_info(f.data_dir, f.view_id)
     parts = []
     if info.versioned or f.structure == structure.NEW:
         note = "structure.new_note" if info.structure == structure.NEW else "structure.legacy_note"

@@ -166,7 +166,7 @@ def view_filters(f: ui.Filters, sections: Sequence[str] | None = None) -> dict:
 
     setting = ui.small_counts()
     return {
-        "view": f.snapshot_id,
+        "view": f.view_id,
         "structure": f.structure,
         "province": f.province,
         "districts": list(f.districts),
@@ -184,7 +184,7 @@ def view_link(m: cl.Meeting) -> str:
     filters = m.filters
     structure = filters.get("structure", ui.LEGACY)
     params: list[tuple[str, str]] = [
-        (ui.P_SNAPSHOT, ui.parse_view(filters.get("view", m.snapshot_id))[0]),
+        (ui.P_SNAPSHOT, ui.parse_view_id(filters.get("view", m.snapshot_id))[0]),
         (ui.P_STRUCTURE, t(f"structure.{structure}")),
         (ui.P_GRAIN, t(f"grain.{m.grain}")),
         ("period", m.period_label),
@@ -209,7 +209,7 @@ def follow_up_for(f: ui.Filters, pack) -> list[cl.FollowUpItem]:
     geo, access = ui.geography(), ui.access()
     held = cl.find_meeting(db, pack.unit_code, pack.grain, pack.period)
     results = ui_goals.evaluate(
-        f.data_dir, f.snapshot_id, pack.unit_code, pack.year, pack.period_end.replace(day=1), below=True
+        f.data_dir, f.view_id, pack.unit_code, pack.year, pack.period_end.replace(day=1), below=True
     )
     return cl.follow_up(
         db, access, geo, unit_code=pack.unit_code, period=pack.period,
@@ -223,8 +223,8 @@ def follow_up_for_meeting(f: ui.Filters, m: cl.Meeting) -> list[cl.FollowUpItem]
     if db is None:
         return []
     view = m.filters.get("view", m.snapshot_id)
-    if ui.parse_view(view)[0] not in ui.catalogue(f.data_dir).valid:
-        view = f.snapshot_id  # the meeting's snapshot is gone: the one shown now
+    if ui.parse_view_id(view)[0] not in ui.catalogue(f.data_dir).valid:
+        view = f.view_id  # the meeting's snapshot is gone: the one shown now
     last = ui.snapshot_info(f.data_dir, view).last_period
     as_of = min(last, ui_goals.judgement_month(m.grain, m.period, last))
     results = ui_goals.evaluate(f.data_dir, view, m.unit_code, m.year, as_of, below=True)
@@ -415,7 +415,7 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
     st.subheader(t("mt.files", lang))
     filters = m.filters
     view = filters.get("view", m.snapshot_id)
-    if ui.parse_view(view)[0] not in ui.catalogue(f.data_dir).valid:
+    if ui.parse_view_id(view)[0] not in ui.catalogue(f.data_dir).valid:
         st.warning(t("mt.snapshot_gone", lang, snapshot=m.snapshot_id))
         return
     from dashboard import meeting as pack_module
@@ -457,7 +457,7 @@ def _pack(folder, view, scope, unit, year, grain, sections, period, small_counts
     from dashboard import meeting as pack_module
 
     return pack_module.build_pack(
-        ui.load(folder, view, scope), ui.geography_of(view), unit, year, grain, sections, lang="vi",
+        ui.load(folder, view, scope), unit, year, grain, sections, lang="vi",
         small_counts=small_counts, period=period,
     )  # fmt: skip
 
@@ -472,5 +472,5 @@ def _images(*key) -> dict:
 def _files(db: Engine, m: cl.Meeting, key: tuple) -> dict[str, bytes]:
     pack = _pack(*key)
     images = _images(*key) if ui.browser_probe().ok else None
-    snapshot = ui.load(key[0], key[1], key[2])
-    return frozen.meeting_files(db, ui.access(), ui.geography_of(key[1]), m, pack, snapshot, images)
+    view = ui.load(key[0], key[1], key[2])
+    return frozen.meeting_files(db, ui.access(), m, pack, view, images)

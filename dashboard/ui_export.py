@@ -27,7 +27,6 @@ def pack(
     setting = ui.small_counts()
     return meeting.build_pack(
         ui.load(folder, snapshot_id, scope),
-        ui.geography_of(snapshot_id),
         unit,
         year,
         grain,

@@ -55,9 +55,8 @@ def evaluate(
 def _evaluate(
     folder: str, snapshot_id: str, scope: Access, unit: str, year: int, as_of: dt.date, below: bool
 ) -> list[TargetResult]:
-    snap = ui.load(folder, snapshot_id, scope)
-    geography = ui.geography_of(snapshot_id)  # the structure the cached view is in
-    return goals.evaluate(snap, geography, unit=unit, year=year, as_of=as_of, descendants=below)
+    view = ui.load(folder, snapshot_id, scope)  # read in its own structure's units
+    return goals.evaluate(view, unit=unit, year=year, as_of=as_of, descendants=below)
 
 
 def project(folder: str, snapshot_id: str, unit: str, as_of: dt.date) -> list[GoalProjection]:
@@ -67,8 +66,7 @@ def project(folder: str, snapshot_id: str, unit: str, as_of: dt.date) -> list[Go
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _project(folder: str, snapshot_id: str, scope: Access, unit: str, as_of: dt.date) -> list[GoalProjection]:
-    snap = ui.load(folder, snapshot_id, scope)
-    return goals.project_goals(snap, ui.geography_of(snapshot_id), unit=unit, as_of=as_of)
+    return goals.project_goals(ui.load(folder, snapshot_id, scope), unit=unit, as_of=as_of)
 
 
 # --------------------------------------------------------------------------- what is judged

@@ -41,7 +41,7 @@ with right:
         format_func=lambda k: t(f"chart.{k}", lang),
     )
 breakdown_units = views.compare_units(
-    ui.geography(), f.province, f.districts, ui.snapshot_info(f.data_dir, f.snapshot_id).provinces
+    ui.geography(), f.province, f.districts, ui.snapshot_info(f.data_dir, f.view_id).provinces
 )
 breakdown = ui.page_select(
     t("filter.breakdown", lang),
@@ -57,19 +57,19 @@ if not indicators:
 
 area = ui.area_name(f)
 note = ui.source_note(f)
-frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
-last_period = ui.snapshot_info(f.data_dir, f.snapshot_id).last_period
+frame = ui.summary(f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
+last_period = ui.snapshot_info(f.data_dir, f.view_id).last_period
 # Remembered (by the query's arguments and scope): a chart keyed on these frames needs no digest.
 frame = memo.remembered(views.trend_frame, frame, f.grain, lang, last_period, area)
 covered = ui.coverage_table(
-    f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
+    f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
 )
 frame = coverage.with_text(frame, covered, lang)
 parts = None
 if breakdown != "none":
-    parts = ui.summary(f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
+    parts = ui.summary(f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
     covered = ui.coverage_table(
-        f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
+        f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
     )
     parts = coverage.with_text(parts, covered, lang)
     parts = views.label_units(

@@ -8,7 +8,7 @@ from dashboard.i18n import t
 
 f = ui.filters()
 lang = f.lang
-info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+info = ui.snapshot_info(f.data_dir, f.view_id)
 units = views.compare_units(ui.geography(), f.province, f.districts, info.provinces)
 
 left, middle, right = st.columns([3, 1, 1])
@@ -36,7 +36,7 @@ area = ui.area_name(f)
 st.title(t("heading.districts", lang, area=area, period=when))
 
 names = ui.unit_names(units, lang)
-frame = ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), f.grain, f.years)
+frame = ui.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), f.grain, f.years)
 frame = views.label_units(views.label_periods(frame, f.grain, lang), names)
 by = "per_population" if per_pop else "value"
 # Small commune counts of people hidden in the chart, its images and the table alike.
@@ -73,7 +73,7 @@ else:
         st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
         ui.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")
 
-yearly = ui.protect(ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), "year", f.years))
+yearly = ui.protect(ui.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), "year", f.years))
 matrix = views.heatmap_matrix(yearly, indicator, by=by)
 if matrix.height:
     ui.plot(

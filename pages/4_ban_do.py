@@ -2,7 +2,6 @@
 
 import functools
 import time
-from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +16,7 @@ started = time.perf_counter()
 f = ui.filters()
 lang = f.lang
 geo = ui.geography()
-info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+info = ui.snapshot_info(f.data_dir, f.view_id)
 area = f.codes
 
 
@@ -31,17 +30,17 @@ def commune_frame(
     indicator: str | None,
     per_1000: bool,
 ) -> pl.DataFrame:
-    snap = ui.load(folder, snapshot_id, scope)
+    seen = ui.load(folder, snapshot_id, scope)
     return maps.map_frame(
-        partial(snap.monthly, ui.geography_of(snapshot_id)),
-        snap.status,
-        ui.geography_of(snapshot_id),
+        seen.monthly,
+        seen.status,
+        seen.geography,
         area,
         year,
-        last_period=snap.last_period,
+        last_period=seen.last_period,
         indicator=indicator,
         per_1000=per_1000,
-        spans=snap.spans_in(ui.geography_of(snapshot_id)),
+        spans=seen.spans,
     )
 
 
@@ -49,8 +48,8 @@ def commune_frame(
 def districts(
     folder: str, snapshot_id: str, scope: ui.Access, area: tuple[str, ...], year: int
 ) -> pl.DataFrame:
-    geography = ui.geography_of(snapshot_id)  # the structure the cached view is in
-    return maps.district_summary(ui.load(folder, snapshot_id, scope).status, geography, area, year)
+    seen = ui.load(folder, snapshot_id, scope)
+    return maps.district_summary(seen.status, seen.geography, area, year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -113,9 +112,9 @@ with controls[2]:
 
 st.title(t("map.heading", lang, area=ui.area_name(f), year=year))
 
-frame = commune_frame(f.data_dir, f.snapshot_id, ui.access(), area, year, indicator, per_1000)
+frame = commune_frame(f.data_dir, f.view_id, ui.access(), area, year, indicator, per_1000)
 if view_kind == "change":
-    snap = ui.load(f.data_dir, f.snapshot_id)
+    snap = ui.load(f.data_dir, f.view_id)
     view = maps.change_view(frame, snap.status, year, base_year, lang)
 elif view_kind == "indicator":
     view = maps.indicator_view(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
@@ -140,7 +139,7 @@ deck = maps.build_deck(
     basemap=maps.basemap_from_env(),
     whole=ui.COUNTRY_CODE in area,  # the country with its islands; a province without far outliers
 )
-summary = districts(f.data_dir, f.snapshot_id, ui.access(), area, year)
+summary = districts(f.data_dir, f.view_id, ui.access(), area, year)
 map_column, legend_column = st.columns([3, 1])
 with map_column:
     st.pydeck_chart(

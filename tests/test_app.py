@@ -83,7 +83,13 @@ def _expected_quota_line(demo_dir: Path, geography: Geography, district: str, ye
     """What the overview must show for compulsory rehab, computed from the snapshot by the query core."""
     snap = load_snapshot(demo_dir / "snapshots" / "2025-12-31", geography)
     frame = query.summarize(
-        snap.facts, snap.status, geography, [district], ["compulsory_rehab"], "year", (year, year)
+        query.from_facts(snap.facts, geography),
+        snap.status,
+        geography,
+        [district],
+        ["compulsory_rehab"],
+        "year",
+        (year, year),
     )
     actual = frame["value"][0]
     quota = views.selection_quota(snap.targets, geography, [district], "compulsory_rehab", year)

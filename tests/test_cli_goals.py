@@ -47,7 +47,7 @@ def test_nam_tu_liem_quotas(capsys, newest_demo, geography, demo_snapshots, args
     assert {m: got[m] for m in expected} == expected
     # The same objects as the engine gives the page.
     snapshot = demo_snapshots[newest_demo.name]
-    engine = goals.evaluate(snapshot, geography, unit="019", year=year, as_of=as_of)
+    engine = goals.evaluate(snapshot.in_geography(geography), unit="019", year=year, as_of=as_of)
     assert rows == [r.to_dict() for r in engine]
     assert all(r["partial"] is (as_of is not None) for r in rows)
 

@@ -145,7 +145,7 @@ def test_change_view_counts_and_download_list(small_geo):
     facts = pl.DataFrame(
         schema={"period": pl.Date, "unit_code": pl.String, "indicator": pl.String, "value": pl.Float64}
     )
-    frame = maps.map_frame(facts, status, small_geo, "90", 2017)
+    frame = maps.map_frame(query.from_facts(facts, small_geo), status, small_geo, "90", 2017)
     view = maps.change_view(frame, status, 2017, 2016)
     assert dict(view.frame.select("commune_code", "direction").iter_rows()) == {
         "90001": "better",
@@ -260,7 +260,12 @@ def test_selected_district_from_a_clicked_label(small_geo):
 @pytest.mark.parametrize("year", [2015, 2020, 2025])
 def test_dien_bien_frame_has_every_commune_and_counts_equal_the_query_core(dien_bien, geography, year):
     frame = maps.map_frame(
-        dien_bien.facts, dien_bien.status, geography, "11", year, last_period=dien_bien.last_period
+        query.from_facts(dien_bien.facts, geography),
+        dien_bien.status,
+        geography,
+        "11",
+        year,
+        last_period=dien_bien.last_period,
     )
     assert frame["commune_code"].to_list() == geography.descendants("11", "commune")
     assert frame["lat"].null_count() == 0
@@ -287,23 +292,34 @@ def test_dien_bien_frame_has_every_commune_and_counts_equal_the_query_core(dien_
 
 def test_changing_the_year_changes_the_counts(dien_bien, geography):
     def counts(year):
-        return maps.category_counts(maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", year))
+        return maps.category_counts(
+            maps.map_frame(
+                query.from_facts(dien_bien.facts, geography), dien_bien.status, geography, "11", year
+            )
+        )
 
     assert counts(2015) != counts(2025)
 
 
 def test_main_figures_are_the_year_end_stock_from_the_query_core(dien_bien, geography):
-    frame = maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", 2024)
+    frame = maps.map_frame(
+        query.from_facts(dien_bien.facts, geography), dien_bien.status, geography, "11", 2024
+    )
     code = frame.sort("addicts_managed", descending=True)["commune_code"][0]
     expected = query.summarize(
-        dien_bien.facts, dien_bien.status, geography, [code], ["addicts_managed"], years=(2024, 2024)
+        query.from_facts(dien_bien.facts, geography),
+        dien_bien.status,
+        geography,
+        [code],
+        ["addicts_managed"],
+        years=(2024, 2024),
     )["value"][0]
     assert frame.filter(pl.col("commune_code") == code)["addicts_managed"][0] == expected
 
 
 def test_indicator_per_1000_population(dien_bien, geography):
     frame = maps.map_frame(
-        dien_bien.facts,
+        query.from_facts(dien_bien.facts, geography),
         dien_bien.status,
         geography,
         "11",
@@ -311,7 +327,14 @@ def test_indicator_per_1000_population(dien_bien, geography):
         indicator="addicts_managed",
         per_1000=True,
     )
-    pop = maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", 2025, indicator="population")
+    pop = maps.map_frame(
+        query.from_facts(dien_bien.facts, geography),
+        dien_bien.status,
+        geography,
+        "11",
+        2025,
+        indicator="population",
+    )
     joined = frame.join(pop.select("commune_code", pl.col("value").alias("pop")), on="commune_code")
     expected = joined.select(
         pl.when(pl.col("pop") > 0).then(pl.col("addicts_managed") / pl.col("pop") * 1000)
@@ -418,7 +441,7 @@ def _evil_view():
             "value": [1234.0],
         }
     )
-    frame = maps.map_frame(facts, status, geo, "90", 2017)
+    frame = maps.map_frame(query.from_facts(facts, geo), status, geo, "90", 2017)
     return geo, maps.category_view(frame)
 
 
@@ -520,7 +543,7 @@ def national_snapshot(geo: Geography, seed: int = 4) -> tuple[pl.DataFrame, pl.D
 
 def test_national_payload_stays_under_one_megabyte(geography):
     facts, status = national_snapshot(geography)
-    frame = maps.map_frame(facts, status, geography, "VN", 2025)
+    frame = maps.map_frame(query.from_facts(facts, geography), status, geography, "VN", 2025)
     assert frame.height == 10_035
     view = maps.category_view(frame)
     deck = maps.build_deck(view, labels=maps.label_units(geography, "VN"))
@@ -644,7 +667,9 @@ def test_bad_boundary_files_are_refused_with_a_reason(tmp_path, content, message
 
 
 def test_static_image_of_dien_bien(dien_bien, geography):
-    frame = maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", 2025)
+    frame = maps.map_frame(
+        query.from_facts(dien_bien.facts, geography), dien_bien.status, geography, "11", 2025
+    )
     view = maps.category_view(frame, "vi")
     title = maps.t("map.static_title", "vi", area=geography.name("11"), year=2025)
     fig = maps.status_figure(view, title=title)

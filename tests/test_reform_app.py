@@ -122,7 +122,7 @@ def test_the_old_units_flag_communes_that_straddle_former_districts(reform_env, 
     assert_clean(at)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert reform.STRADDLE_RULE["vi"] in text
-    seen = structure.view(raw, structure.LEGACY)
+    seen = structure.restructure(raw, structure.LEGACY)
     # Those counted for a district of Hà Nội, the area shown.
     hanoi = Geography.from_reference().descendants("01", "district")
     n = seen.flagged.filter(pl.col("old_district_code").is_in(hanoi)).height

@@ -364,9 +364,9 @@ def test_goals_count_a_total_over_months_in_its_year(tmp_path, geography):
     report = importing.import_file(data, "tn.xlsx", tmp_path, None, importing.NO_BASE, geography)
     assert report.ok, report.lines()
     snap = load_snapshot(report.written, geography)
-    (result,) = goals.evaluate(snap, geography, unit=THAI_NGUYEN, year=2022)
+    (result,) = goals.evaluate(snap.in_geography(geography), unit=THAI_NGUYEN, year=2022)
     assert (result.actual, result.target) == (883, 1000)  # not November's 54 alone
-    (before,) = goals.evaluate(snap, geography, unit=THAI_NGUYEN, year=2022, as_of=month(10))
+    (before,) = goals.evaluate(snap.in_geography(geography), unit=THAI_NGUYEN, year=2022, as_of=month(10))
     assert before.actual == 829  # as of October, the span 01–10 has ended; November's 54 not yet
 
 
@@ -383,21 +383,21 @@ def test_the_command_line_summary_and_validate_show_the_spans(thai_nguyen, capsy
 
 
 def test_the_map_gives_a_communes_total_over_months_in_its_year(tmp_path, geography):
-    from functools import partial
 
     from dashboard import maps
 
     commune = geography.descendants(TP_THAI_NGUYEN, "commune")[0]
     _, snap = imported(tmp_path, geography, [(commune, "9 tháng 2022", REHAB, "7")])
+    seen = snap.in_geography(geography)
     frame = maps.map_frame(
-        partial(snap.monthly, geography),
-        snap.status,
+        seen.monthly,
+        seen.status,
         geography,
         (TP_THAI_NGUYEN,),
         2022,
-        last_period=snap.last_period,
+        last_period=seen.last_period,
         indicator=REHAB,
-        spans=snap.spans_in(geography),
+        spans=seen.spans,
     )
     assert frame.filter(pl.col("value").is_not_null()).select("commune_code", "value").rows() == [
         (commune, 7.0)

@@ -114,7 +114,7 @@ def test_kpis_from_query_results(small_geo):
     )
     frame = query.with_previous_year(
         query.summarize(
-            facts,
+            query.from_facts(facts, small_geo),
             EMPTY_STATUS,
             small_geo,
             ["901"],
