@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from dashboard import demo, query, reform, schema, structure
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.snapshot import compute_rollups, load_snapshot, write_view_2025
+from dashboard.snapshot import compute_rollups, load_snapshot, write_derived_2025
 from dashboard.view import load_view, open_view
 
 BENCH_SEED = 42
@@ -117,7 +117,7 @@ def generate(root: Path, scale: str, geography: Geography, seed: int = BENCH_SEE
     pl.DataFrame(quota_parts, schema=schema.TARGETS_SCHEMA, orient="row").write_parquet(
         folder / schema.TARGETS
     )
-    unplaced = write_view_2025(folder, geography)  # as write_snapshot(view_2025=True) does
+    unplaced = write_derived_2025(folder, geography)  # as write_snapshot(derive_2025=True) does
     manifest = schema.make_manifest(
         snapshot_id,
         snapshot_id,
@@ -126,7 +126,7 @@ def generate(root: Path, scale: str, geography: Geography, seed: int = BENCH_SEE
         True,
         folder,
     )
-    manifest[schema.VIEW_2025] = {"unplaced": unplaced}
+    manifest[schema.DERIVED_2025] = {"unplaced": unplaced}
     (folder / schema.MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
@@ -151,7 +151,7 @@ def map_payload(view, area: str) -> int:
 
     year, geography = view.last_period.year, view.geography
     frame = maps.map_frame(view.monthly, view.status, geography, area, year, last_period=view.last_period)
-    deck = maps.build_deck(maps.category_view(frame), labels=maps.label_units(geography, area))
+    deck = maps.build_deck(maps.category_drawing(frame), labels=maps.label_units(geography, area))
     return maps.payload_bytes(deck)
 
 
@@ -271,15 +271,17 @@ def run(
         results["view_2025_query_s"] = _timed(lambda: seen.summarize([new_province], grain="year"), repeat)[0]
         seen = None  # the view's memory is counted in the peak below, then freed
         if pages:
-            views = {
+            selections = {
                 "province": {"province": geography.name(province)},
                 "district": {"province": geography.name(province), "district": geography.name(district)},
             }
             if scale == "national":
-                views = {"country": {"province": "Toàn quốc"}, **views}
+                selections = {"country": {"province": "Toàn quốc"}, **selections}
             elif scale == "small":
-                views = {"district": views["district"]}  # CI proves it works; one view is enough
-            results["pages"] = page_timings(root, views)
+                selections = {
+                    "district": selections["district"]
+                }  # CI proves it works; one selection is enough
+            results["pages"] = page_timings(root, selections)
         results["peak_memory_mb"] = peak_memory_mb()
         # The pandas baseline runs last: its own memory must not count as ours.
         baseline = pandas_queries(folder / schema.FACTS, geography, province, district)
@@ -304,10 +306,12 @@ def page_files() -> list[str]:
     return re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
 
 
-def page_timings(data_dir: Path, views: dict[str, dict[str, str]], pages: list[str] | None = None) -> dict:
-    """Each page's script run time through AppTest, cold (caches cleared) and warm, per filter view.
+def page_timings(
+    data_dir: Path, selections: dict[str, dict[str, str]], pages: list[str] | None = None
+) -> dict:
+    """Each page's script run time through AppTest, cold (caches cleared) and warm, per selection.
 
-    ``views`` maps a view name to the URL parameters that select it (as a copied link would).
+    ``selections`` maps a selection's name to the URL parameters that select it (as a copied link would).
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -315,7 +319,7 @@ def page_timings(data_dir: Path, views: dict[str, dict[str, str]], pages: list[s
     os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
     out: dict[str, dict[str, float]] = {}
     first_page_s = None
-    for view, params in views.items():
+    for name, params in selections.items():
         for page in pages or page_files():
             st.cache_data.clear()
             st.cache_resource.clear()
@@ -331,7 +335,7 @@ def page_timings(data_dir: Path, views: dict[str, dict[str, str]], pages: list[s
                     timings["error"] = str(at.exception[0].value)[:200]
             if first_page_s is None:
                 first_page_s = timings["cold_s"]
-            out[f"{view}:{Path(page).stem}"] = timings
+            out[f"{name}:{Path(page).stem}"] = timings
     out["_first_page_after_start_s"] = {"cold_s": first_page_s or 0.0}
     return out
 

@@ -2073,7 +2073,7 @@ def _import_locked(
                 geography=geography,
                 structure_from=report.structure_from,
                 geography_2025=geography_2025,
-                view_2025=True,  # the figures in the 2025 units too, for the structure switch
+                derive_2025=True,  # the figures in the 2025 units too, for the structure switch
                 spans=report.spans,
             )
             break

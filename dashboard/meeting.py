@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, coverage, goal_charts, maps, query, views
+from dashboard import charts, coverage, goal_charts, maps, page_figures, query
 from dashboard.access import suppress_small_counts
 from dashboard.catalog import CATALOG, MONTHLY_INDICATORS
 from dashboard.export import CaptionContext
@@ -160,7 +160,7 @@ def area_name(geography: Geography, code: str) -> str:
 
 def chosen_period(grain: str, year: int, last_period: dt.date | None) -> dt.date | None:
     """The period of ``grain`` in ``year`` a meeting reviews: the newest complete one, else the newest."""
-    return views.default_period(grain, year, last_period)
+    return page_figures.default_period(grain, year, last_period)
 
 
 def _last_day(month_start: dt.date) -> dt.date:
@@ -180,7 +180,7 @@ def _figures(frame: pl.DataFrame, unit: str, period: dt.date) -> dict[str, Figur
             change=row["change"],
             change_pct=row["change_pct"],
             complete=bool(row["complete"]),
-            tone=views.change_tone(ind, row["change"]),
+            tone=page_figures.change_tone(ind, row["change"]),
         )
     return found
 
@@ -329,10 +329,10 @@ def _trend(
     rows = same_period.filter(pl.col("indicator").is_in(list(indicators)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(
-        views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
+    rows = page_figures.label_indicators(
+        page_figures.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
     )
-    percent = all(views.is_percent(i) for i in indicators)
+    percent = all(page_figures.is_percent(i) for i in indicators)
     title = _title(pack, what, _years_label(pack))
     fig = charts.time_series(
         rows, color="indicator_label", kind="line", lang=pack.lang, title=title, note=note, percent=percent
@@ -390,12 +390,12 @@ def _ranking(pack: Pack, view, geography: Geography, note: str, small_counts: in
         last_period=view.last_period,
         spans=view.spans,
     )
-    ranked = views.ranking(frame, pack.period, "addicts_managed")
+    ranked = page_figures.ranking(frame, pack.period, "addicts_managed")
     if ranked.is_empty():
         return None
     if small_counts is not None:  # the communes of a district: the chart prints each bar's value
         ranked = suppress_small_counts(ranked, geography, small_counts)
-    ranked = views.label_units(ranked, {c: geography.name(c) for c in children})
+    ranked = page_figures.label_units(ranked, {c: geography.name(c) for c in children})
     what = t("chart.ranking", pack.lang, what=CATALOG["addicts_managed"].label(pack.lang).lower())
     title = _title(pack, what)
     fig = charts.ranking_bars(ranked, lang=pack.lang, title=title, note=note)
@@ -403,11 +403,11 @@ def _ranking(pack: Pack, view, geography: Geography, note: str, small_counts: in
 
 
 def _commune_classes(pack: Pack, same_period: pl.DataFrame, note: str) -> Chart | None:
-    rows = same_period.filter(pl.col("indicator").is_in(list(views.COMMUNE_CATEGORIES)))
+    rows = same_period.filter(pl.col("indicator").is_in(list(page_figures.COMMUNE_CATEGORIES)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(
-        views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
+    rows = page_figures.label_indicators(
+        page_figures.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
     )
     rows = rows.with_columns(pl.col("period").dt.year().cast(pl.String).alias("year_label"))
     # Classifications are yearly, whatever the grain: the title names years.
@@ -478,24 +478,24 @@ def _map_chart(pack: Pack, view, geography: Geography) -> tuple[Chart, dict[str,
         pack.year,
         last_period=view.last_period,
     )
-    view = maps.category_view(frame, pack.lang)
+    drawing = maps.category_drawing(frame, pack.lang)
     title = t("map.static_title", pack.lang, area=pack.unit_name, year=pack.year)
     boundaries_file = maps.find_boundaries()
     boundaries = maps.load_boundaries(boundaries_file) if boundaries_file else None
-    fig = maps.status_figure(view, title=title, lang=pack.lang, boundaries=boundaries)
+    fig = maps.status_figure(drawing, title=title, lang=pack.lang, boundaries=boundaries)
     # A slide is seen from across a room: bigger points, a bigger legend, and the communes'
     # names when there are few enough to read.
-    few = view.frame.height <= MAP_LABEL_LIMIT
+    few = drawing.frame.height <= MAP_LABEL_LIMIT
     for trace in fig.data:
         if trace.mode == "markers":
             trace.marker.size = 16 if few else 9
             if few:
-                names = view.frame.filter(pl.col("cls") == trace.legendgroup)["commune_name"].to_list()
+                names = drawing.frame.filter(pl.col("cls") == trace.legendgroup)["commune_name"].to_list()
                 trace.update(mode="markers+text", text=names, textposition="top center")
     # The project's template, named: left to plotly's default, the image would depend on whether
     # Streamlit (which changes that default) was imported, and a meeting's pack would not remake.
     fig.update_layout(template=charts.TEMPLATE_NAME, legend=dict(font=dict(size=18)))
-    counts = {item.label: item.count for item in view.legend}
+    counts = {item.label: item.count for item in drawing.legend}
     return Chart("map.status", "map", title, fig), counts
 
 

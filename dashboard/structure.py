@@ -128,7 +128,7 @@ def restructure(
         source = _derived(snap, schema.FACTS_2025)
         if source is not None:
             rolled = _derived(snap, schema.ROLLUPS_2025)
-            counts = snap.manifest.get(schema.VIEW_2025, {}).get("unplaced", {})
+            counts = snap.manifest.get(schema.DERIVED_2025, {}).get("unplaced", {})
             unplaced = tuple(sorted((str(k), int(v)) for k, v in counts.items()))
         else:
             moved = reform.to_new_structure(snap.scan(), crosswalk, legacy, structure_from=sf)

@@ -29,13 +29,13 @@ from dashboard import (
     export,
     maps,
     memo,
+    page_figures,
     query,
     reform,
     structure,
     tables,
     theme,
     ui_auth,
-    views,
 )
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
 from dashboard.catalog import CATALOG, REPORTED_COUNTS
@@ -314,7 +314,7 @@ def coverage_table(
     years: tuple[int, int],
     combined: bool = False,
 ) -> pl.DataFrame:
-    """``coverage.by_period`` on the rows this user may see (combined under ``views.SELECTION``)."""
+    """``coverage.by_period`` on the rows this user may see (combined under ``page_figures.SELECTION``)."""
     return _coverage_table(folder, view_id, access(), codes, indicators, grain, years, combined)
 
 
@@ -339,7 +339,7 @@ def _coverage_table(
         indicators,
         grain,
         years,
-        combine_as=views.SELECTION if combined else None,
+        combine_as=page_figures.SELECTION if combined else None,
     )
 
 
@@ -370,7 +370,7 @@ def _status_source(
 
 
 def figure_note(
-    card: views.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
+    card: page_figures.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
 ) -> str:
     """The line under a headline figure: units reporting (marked when partial), or the source of a
     commune count ("theo danh sách xã" / "theo số báo cáo", marked when the reported counts are
@@ -401,7 +401,7 @@ def summary(
 ) -> pl.DataFrame:
     """``query.summarize`` + ``query.with_previous_year``, cached on the arguments and the user's scope.
 
-    With ``combined`` the units are added up under ``views.SELECTION``. Units outside the scope
+    With ``combined`` the units are added up under ``page_figures.SELECTION``. Units outside the scope
     give no rows, and a notice says so.
     """
     scope = access()
@@ -435,7 +435,7 @@ def _summary(
         list(indicators),
         grain,
         years,
-        combine_as=views.SELECTION if combined else None,
+        combine_as=page_figures.SELECTION if combined else None,
     )
     return query.with_previous_year(frame)
 
@@ -461,7 +461,7 @@ def per_population(
 
 def quotas(
     folder: str, view_id: str, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
-) -> dict[str, views.Quota | None]:
+) -> dict[str, page_figures.Quota | None]:
     """The summed yearly quota of the selected units for each metric (None: none assigned)."""
     return _quotas(folder, view_id, access(), codes, metrics, year)
 
@@ -469,10 +469,10 @@ def quotas(
 @st.cache_data(show_spinner=False, max_entries=64)
 def _quotas(
     folder: str, view_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
-) -> dict[str, views.Quota | None]:
+) -> dict[str, page_figures.Quota | None]:
     snap = load(folder, view_id, scope)
     geo = snap.geography
-    return {m: views.selection_quota(snap.targets, geo, codes, m, year) for m in metrics}
+    return {m: page_figures.selection_quota(snap.targets, geo, codes, m, year) for m in metrics}
 
 
 # --------------------------------------------------------------------------- filters
@@ -549,7 +549,7 @@ def unit_names(codes: Sequence[str], lang: str) -> dict[str, str]:
     """Code → name for units (the country and the combined selection included)."""
     geo = geography()
     names = {c: (t("scope.country", lang) if c == COUNTRY_CODE else geo.name(c)) for c in codes}
-    names[views.SELECTION] = t("area.selection", lang, n=len(codes))
+    names[page_figures.SELECTION] = t("area.selection", lang, n=len(codes))
     return names
 
 
@@ -1000,10 +1000,10 @@ def page_select(
 def period_picker(f: Filters, key: str = "period") -> dt.date | None:
     """The period of ``f.grain`` within ``f.year`` to show (default: the newest complete one)."""
     info = snapshot_info(f.data_dir, f.view_id)
-    starts = views.periods_in_year(f.grain, f.year, info.last_period)
+    starts = page_figures.periods_in_year(f.grain, f.year, info.last_period)
     if not starts:
         return None
-    chosen_default = views.default_period(f.grain, f.year, info.last_period)
+    chosen_default = page_figures.default_period(f.grain, f.year, info.last_period)
     if len(starts) == 1:
         return starts[0]
     return page_select(
@@ -1123,9 +1123,9 @@ def indicator_label(indicator: str, lang: str) -> str:
 _TONE_COLOR = theme.STREAMLIT_TONE_COLORS
 
 
-def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
+def kpi_texts(card: page_figures.Kpi, lang: str) -> dict[str, str | None]:
     """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
-    percent = views.is_percent(card.indicator)
+    percent = page_figures.is_percent(card.indicator)
     decimals = 2 if percent else 0
     if card.value is not None:
         value = (fmt_pct if percent else fmt_number)(card.value, lang, decimals)
@@ -1142,7 +1142,7 @@ def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
             if card.change_pct is not None:
                 delta += f" ({fmt_change_pct(card.change_pct, lang)})"
     quota = None
-    if card.indicator in views.QUOTA_METRICS:
+    if card.indicator in page_figures.QUOTA_METRICS:
         if card.quota is None:
             quota = t("kpi.no_quota", lang)
         else:
@@ -1233,7 +1233,7 @@ def presentation_footer(f: Filters, source_line: str) -> str:
     return " ".join(parts)
 
 
-def kpi_card(card: views.Kpi, lang: str, note: str = "") -> None:
+def kpi_card(card: page_figures.Kpi, lang: str, note: str = "") -> None:
     """One bordered card: label, value, change against a year earlier coloured by whether it is
     good for this indicator, a sparkline of the complete periods, the quota line if any, and
     ``note`` (``figure_note``: how many units reported, or where a commune count comes from)."""
@@ -1244,7 +1244,7 @@ def kpi_card(card: views.Kpi, lang: str, note: str = "") -> None:
             texts["value"],
             delta=texts["delta"],
             delta_color=_TONE_COLOR[card.tone],
-            delta_arrow="off" if card.change is None or views.is_negligible(card.change) else "auto",
+            delta_arrow="off" if card.change is None or page_figures.is_negligible(card.change) else "auto",
             help=indicator_label(card.indicator, lang) + ", " + t("change.vs_same_period_last_year", lang),
             chart_data=list(card.history) if len(card.history) > 1 else None,
             chart_type="bar" if CATALOG[card.indicator].kind == "flow" else "line",

@@ -166,7 +166,7 @@ def view_filters(f: ui.Filters, sections: Sequence[str] | None = None) -> dict:
 
     setting = ui.small_counts()
     return {
-        "view": f.view_id,
+        "view": f.view_id,  # the view id (key name kept: meetings stored with it reopen)
         "structure": f.structure,
         "province": f.province,
         "districts": list(f.districts),
@@ -222,12 +222,12 @@ def follow_up_for_meeting(f: ui.Filters, m: cl.Meeting) -> list[cl.FollowUpItem]
     db = engine(f.data_dir)
     if db is None:
         return []
-    view = m.filters.get("view", m.snapshot_id)
-    if ui.parse_view_id(view)[0] not in ui.catalogue(f.data_dir).valid:
-        view = f.view_id  # the meeting's snapshot is gone: the one shown now
-    last = ui.snapshot_info(f.data_dir, view).last_period
+    view_id = m.filters.get("view", m.snapshot_id)
+    if ui.parse_view_id(view_id)[0] not in ui.catalogue(f.data_dir).valid:
+        view_id = f.view_id  # the meeting's snapshot is gone: the one shown now
+    last = ui.snapshot_info(f.data_dir, view_id).last_period
     as_of = min(last, ui_goals.judgement_month(m.grain, m.period, last))
-    results = ui_goals.evaluate(f.data_dir, view, m.unit_code, m.year, as_of, below=True)
+    results = ui_goals.evaluate(f.data_dir, view_id, m.unit_code, m.year, as_of, below=True)
     return cl.follow_up(
         db,
         ui.access(),
@@ -414,8 +414,8 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
     lang, access = f.lang, ui.access()
     st.subheader(t("mt.files", lang))
     filters = m.filters
-    view = filters.get("view", m.snapshot_id)
-    if ui.parse_view_id(view)[0] not in ui.catalogue(f.data_dir).valid:
+    view_id = filters.get("view", m.snapshot_id)
+    if ui.parse_view_id(view_id)[0] not in ui.catalogue(f.data_dir).valid:
         st.warning(t("mt.snapshot_gone", lang, snapshot=m.snapshot_id))
         return
     from dashboard import meeting as pack_module
@@ -423,7 +423,7 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
     sections = tuple(filters.get("sections") or pack_module.SECTIONS)
     key = (
         f.data_dir,
-        view,
+        view_id,
         access,
         m.unit_code,
         m.year,
@@ -452,12 +452,12 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _pack(folder, view, scope, unit, year, grain, sections, period, small_counts):
+def _pack(folder, view_id, scope, unit, year, grain, sections, period, small_counts):
     """The pack of a meeting's own period (not the newest), cached like ``ui_export.pack``."""
     from dashboard import meeting as pack_module
 
     return pack_module.build_pack(
-        ui.load(folder, view, scope), unit, year, grain, sections, lang="vi",
+        ui.load(folder, view_id, scope), unit, year, grain, sections, lang="vi",
         small_counts=small_counts, period=period,
     )  # fmt: skip
 

@@ -23,14 +23,14 @@ area = f.codes
 @st.cache_data(show_spinner=False, max_entries=32)
 def commune_frame(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: ui.Access,
     area: tuple[str, ...],
     year: int,
     indicator: str | None,
     per_1000: bool,
 ) -> pl.DataFrame:
-    seen = ui.load(folder, snapshot_id, scope)
+    seen = ui.load(folder, view_id, scope)
     return maps.map_frame(
         seen.monthly,
         seen.status,
@@ -45,10 +45,8 @@ def commune_frame(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def districts(
-    folder: str, snapshot_id: str, scope: ui.Access, area: tuple[str, ...], year: int
-) -> pl.DataFrame:
-    seen = ui.load(folder, snapshot_id, scope)
+def districts(folder: str, view_id: str, scope: ui.Access, area: tuple[str, ...], year: int) -> pl.DataFrame:
+    seen = ui.load(folder, view_id, scope)
     return maps.district_summary(seen.status, seen.geography, area, year)
 
 
@@ -115,11 +113,11 @@ st.title(t("map.heading", lang, area=ui.area_name(f), year=year))
 frame = commune_frame(f.data_dir, f.view_id, ui.access(), area, year, indicator, per_1000)
 if view_kind == "change":
     snap = ui.load(f.data_dir, f.view_id)
-    view = maps.change_view(frame, snap.status, year, base_year, lang)
+    drawing = maps.change_drawing(frame, snap.status, year, base_year, lang)
 elif view_kind == "indicator":
-    view = maps.indicator_view(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
+    drawing = maps.indicator_drawing(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
 else:
-    view = maps.category_view(frame, lang)
+    drawing = maps.category_drawing(frame, lang)
 
 shapes = None
 found = maps.find_boundaries(Path(f.data_dir) / "reference")
@@ -130,9 +128,9 @@ if found is not None:
     else:
         shapes = loaded
 
-ids = maps.layer_ids(view, shapes)
+ids = maps.layer_ids(drawing, shapes)
 deck = maps.build_deck(
-    view,
+    drawing,
     lang=lang,
     labels=maps.label_units(geo, area),
     boundaries=shapes,
@@ -155,10 +153,10 @@ with legend_column:
     reach = maps.reporting_row(frame, indicator if view_kind == "indicator" else None)
     st.caption(coverage.coverage_text(reach, lang))
     if view_kind == "indicator":
-        st.markdown(f"**{t('map.scale', lang, what=view.value_label)}**")
+        st.markdown(f"**{t('map.scale', lang, what=drawing.value_label)}**")
     else:
         st.markdown(f"**{t('map.counts', lang) if view_kind == 'category' else t('map.view.change', lang)}**")
-    st.markdown(maps.legend_html(view.legend, lang, t("map.total", lang)), unsafe_allow_html=True)
+    st.markdown(maps.legend_html(drawing.legend, lang, t("map.total", lang)), unsafe_allow_html=True)
     if view_kind == "category":
         counts = maps.category_counts(frame)
         st.markdown(f"{t('map.key_total', lang)}: **{fmt_number(counts['key'], lang)}**")
@@ -167,15 +165,15 @@ with legend_column:
             for k, v in maps.listed_totals(summary).items()
         }
         st.caption(t("map.listed", lang, **listed))
-    if view.size_legend:
-        st.markdown(f"**{t('map.size_scale', lang, what=view.value_label)}**")
-        st.markdown(maps.size_legend_html(view.size_legend, lang), unsafe_allow_html=True)
+    if drawing.size_legend:
+        st.markdown(f"**{t('map.size_scale', lang, what=drawing.value_label)}**")
+        st.markdown(maps.size_legend_html(drawing.size_legend, lang), unsafe_allow_html=True)
     if shapes is not None:
         st.caption(t("map.boundaries_used", lang, file=md_text(Path(found).name)))
 
 if view_kind == "change":
     st.subheader(t("map.change_counts", lang, base=base_year, year=year))
-    counted = maps.change_counts(view.frame)
+    counted = maps.change_counts(drawing.frame)
     st.dataframe(
         pl.DataFrame(
             {
@@ -185,7 +183,7 @@ if view_kind == "change":
         ),
         hide_index=True,
     )
-    changed = maps.change_table(view.frame, base_year, year, lang)
+    changed = maps.change_table(drawing.frame, base_year, year, lang)
     st.subheader(t("map.change_list", lang))
     if changed.is_empty():
         st.info(t("map.no_changes", lang))
@@ -211,7 +209,7 @@ st.caption(
         "map.note",
         lang,
         bytes=fmt_number(maps.payload_bytes(deck), lang),
-        points=fmt_number(view.frame.height, lang),
+        points=fmt_number(drawing.frame.height, lang),
         seconds=fmt_number(time.perf_counter() - started, lang, 2),
     )
 )

@@ -250,7 +250,7 @@ def test_a_district_without_communes_is_not_waited_for(geography):
 
 def test_a_unit_that_stops_early_gets_no_false_months_note(small_geo):
     """Per-unit completeness must not write "12 tháng" under a full year the snapshot covers."""
-    from dashboard import views
+    from dashboard import page_figures
 
     facts = facts_frame(
         [(f"2022-{m:02d}", "90001", "compulsory_rehab", 1) for m in range(1, 9)]
@@ -265,7 +265,7 @@ def test_a_unit_that_stops_early_gets_no_false_months_note(small_geo):
         ["compulsory_rehab"],
         grain="year",
     )
-    labelled = views.label_periods(out, "year", "vi", dt.date(2023, 3, 1))
+    labelled = page_figures.label_periods(out, "year", "vi", dt.date(2023, 3, 1))
     notes = {(u, p.year): n for u, p, n in labelled.select("unit_code", "period", "period_note").iter_rows()}
     assert notes == {("90001", 2022): None, ("90003", 2022): None, ("90003", 2023): "3 tháng"}
     assert dict(

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import demo, reform, structure, views
+from dashboard import demo, page_figures, reform, structure
 from dashboard.formatting import md_text, period_label
 from dashboard.geography import Geography
 from dashboard.i18n import t
@@ -168,10 +168,12 @@ def test_a_breakdown_by_commune_of_a_new_province_stays_readable(reform_env):
     at.radio(key="breakdown").set_value("stacked").run()
     assert_clean(at)
     communes = len(reform.geography_2025().descendants("01", "commune"))
-    left = communes - views.BREAKDOWN_LIMIT
-    assert t("notice.breakdown_limit", n=views.BREAKDOWN_LIMIT, left=left) in [c.value for c in at.caption]
+    left = communes - page_figures.BREAKDOWN_LIMIT
+    assert t("notice.breakdown_limit", n=page_figures.BREAKDOWN_LIMIT, left=left) in [
+        c.value for c in at.caption
+    ]
     total, stack = chart_specs(at)[0], chart_specs(at)[2]
-    assert len(stack["data"]) == views.BREAKDOWN_LIMIT + 1
+    assert len(stack["data"]) == page_figures.BREAKDOWN_LIMIT + 1
     assert t("breakdown.others", n=left) in [trace["name"] for trace in stack["data"]]
     assert sum(trace["y"][0] for trace in stack["data"]) == total["data"][0]["y"][0]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import importing, query, schema, views
+from dashboard import importing, page_figures, query, schema
 from dashboard.snapshot import load_snapshot, validate_snapshot, write_snapshot
 from tests.test_importing import workbook
 
@@ -72,7 +72,7 @@ def test_thai_nguyen_by_quarter_every_quarter_the_span_touches_is_a_gap(thai_ngu
 def test_thai_nguyen_by_year_is_the_reported_total_marked_as_eleven_months(thai_nguyen, geography):
     out = thai_nguyen.summarize(geography, [THAI_NGUYEN], [REHAB], "year", (2022, 2022))
     assert out.select("value", "gap", "complete").rows() == [(883.0, False, False)]
-    labelled = views.label_periods(out, "year", "vi", thai_nguyen.last_period)
+    labelled = page_figures.label_periods(out, "year", "vi", thai_nguyen.last_period)
     assert labelled["period_note"].to_list() == ["11 tháng"]
 
 

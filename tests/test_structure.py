@@ -59,7 +59,7 @@ def v2_facts() -> pl.DataFrame:
 
 
 def write_v2(root: Path, legacy, new, **tables) -> Path:
-    derived = {k: tables.pop(k) for k in ("view_2025", "crosswalk") if k in tables}
+    derived = {k: tables.pop(k) for k in ("derive_2025", "crosswalk") if k in tables}
     return write_snapshot(
         root,
         tables.pop("snapshot_id", "2025-12-31"),
@@ -334,12 +334,12 @@ def test_the_derived_2025_files_give_the_same_view_as_converting_in_memory(tmp_p
         new,
         snapshot_id="2025-12-31-2",
         facts=rows,
-        view_2025=True,
+        derive_2025=True,
         crosswalk=crafted_crosswalk(),
     )
     manifest = json.loads((derived / schema.MANIFEST).read_text(encoding="utf-8"))
     assert {schema.FACTS_2025, schema.ROLLUPS_2025} <= set(manifest["files"])
-    assert manifest[schema.VIEW_2025]["unplaced"] == {reform.REASON_DISTRICT: 1}
+    assert manifest[schema.DERIVED_2025]["unplaced"] == {reform.REASON_DISTRICT: 1}
     in_memory = structure.restructure(
         load_snapshot(plain, legacy, new), structure.NEW, crafted_crosswalk(), legacy
     )
@@ -355,7 +355,7 @@ def test_the_derived_2025_files_give_the_same_view_as_converting_in_memory(tmp_p
 
 
 def test_a_changed_derived_file_is_refused_like_any_other(tmp_path, legacy, new):
-    path = write_v2(tmp_path, legacy, new, view_2025=True, crosswalk=crafted_crosswalk())
+    path = write_v2(tmp_path, legacy, new, derive_2025=True, crosswalk=crafted_crosswalk())
     (path / schema.FACTS_2025).write_bytes(b"not parquet")
     snap, problems = validate_snapshot(path, legacy, new)
     assert snap is None
