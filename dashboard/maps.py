@@ -499,7 +499,7 @@ def value_breaks(values: pl.Series, classes: int = len(VALUE_COLORS)) -> list[fl
     """Class breaks for the positive values, at quantiles rounded to two significant digits.
 
     ``[low, b1, …, high]``; fewer classes come out when values repeat. Zeros get a class of
-    their own in the map (see ``indicator_view``), so they do not squash the scale. No positive
+    their own in the map (see ``indicator_drawing``), so they do not squash the scale. No positive
     value → ``[]``.
     """
     data = values.drop_nulls()
