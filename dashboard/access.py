@@ -1,7 +1,7 @@
 """Who may see what: roles, per-unit scope, the access configuration, small-count suppression.
 
-Plain Python (no Streamlit). The scope is enforced where data are read: ``ScopedSnapshot``
-wraps a snapshot and answers every read (monthly values, summaries, roll-ups, facts,
+Plain Python (no Streamlit). The scope is enforced where data are read: ``ScopedView``
+wraps a view (``view.View``) and answers every read (monthly values, summaries, roll-ups, facts,
 classifications, targets) with in-scope rows only, so pages, goals, exports, downloads and the
 map all get the same restriction whatever they ask for. Sign-in itself is in ``ui_auth.py``.
 
@@ -494,26 +494,28 @@ def _outside(report, base, access, geography, new_geography, structure_from) -> 
 # --------------------------------------------------------------------------- the scoped data path
 
 
-class ScopedSnapshot:
-    """A snapshot seen through an Access: every read returns in-scope rows only.
+class ScopedView:
+    """A view seen through an Access: every read returns in-scope rows only.
 
     Rows of units outside the scope are dropped before any aggregation, and a query that names
-    an out-of-scope unit gets nothing for it. It offers what pages, goals, maps and exports
-    read from ``Snapshot`` (``monthly``, ``summarize``, ``status``, ``targets``, ``rollups``,
-    ``facts``, ``scan``) and passes the rest (date, source, months) through.
+    an out-of-scope unit gets nothing for it. It reads like the ``view.View`` it wraps
+    (``monthly``, ``summarize``, ``status``, ``targets``, ``spans``, ``rollups``, ``facts``,
+    ``scan``) and passes the rest (date, source, months) through. The scope is measured in the
+    wrapped view's own unit tree, the one every read answers in, so it can never be applied to
+    codes of the other structure.
     """
 
-    def __init__(self, snapshot, access: Access, geography: Geography):
-        self._inner = snapshot
+    def __init__(self, view, access: Access):
+        self._inner = view
         self.access = access
-        self._geography = geography
-        self._visible = access.visible(geography)
+        self._visible = access.visible(view.geography)
         self._memo: dict = {}
 
     def __getattr__(self, name: str):
         # Metadata only (id, dates, manifest, months, path for files beside it); data reads are below.
-        if name in ("snapshot_id", "path", "manifest", "stats", "warnings", "as_of", "demo", "source",
-                    "last_period", "years", "structure_from"):  # fmt: skip
+        if name in ("view_id", "snapshot_id", "structure", "geography", "path", "manifest", "stats",
+                    "warnings", "as_of", "demo", "source", "last_period", "first_period", "years",
+                    "structure_from"):  # fmt: skip
             return getattr(self._inner, name)
         raise AttributeError(f"{type(self).__name__} không cho đọc {name!r} (ngoài phạm vi được phép)")
 
@@ -535,9 +537,6 @@ class ScopedSnapshot:
     def spans(self) -> pl.DataFrame:
         return self._inner.spans.filter(pl.col("unit_code").is_in(list(self._visible)))
 
-    def spans_in(self, geography: Geography) -> pl.DataFrame:
-        return self._inner.spans_in(geography).filter(pl.col("unit_code").is_in(list(self._visible)))
-
     def scan(self) -> pl.LazyFrame:
         return self._inner.scan().filter(pl.col("unit_code").is_in(list(self._visible)))
 
@@ -545,16 +544,14 @@ class ScopedSnapshot:
     def facts(self) -> pl.DataFrame:
         return self.scan().collect()
 
-    def rollups(self, geography: Geography) -> pl.DataFrame:
-        key = ("rollups", id(geography))
-        if key not in self._memo:
-            rolled = self._inner.rollups(geography)
-            self._memo[key] = rolled.filter(pl.col("unit_code").is_in(list(self._visible)))
-        return self._memo[key]
+    def rollups(self) -> pl.DataFrame:
+        if "rollups" not in self._memo:
+            rolled = self._inner.rollups()
+            self._memo["rollups"] = rolled.filter(pl.col("unit_code").is_in(list(self._visible)))
+        return self._memo["rollups"]
 
     def monthly(
         self,
-        geography: Geography,
         codes: Sequence[str],
         indicators: Sequence[str],
         years: tuple[int, int] | None = None,
@@ -562,11 +559,10 @@ class ScopedSnapshot:
         allowed = self._codes(codes)
         if not allowed:
             return pl.DataFrame(schema=schema.FACTS_SCHEMA)
-        return self._inner.monthly(geography, allowed, indicators, years)
+        return self._inner.monthly(allowed, indicators, years)
 
     def summarize(
         self,
-        geography: Geography,
         codes: Sequence[str],
         indicators: Sequence[str] | None = None,
         grain: str = "year",
@@ -577,14 +573,19 @@ class ScopedSnapshot:
         allowed = self._codes(codes)
         if not allowed:
             return pl.DataFrame(schema=query.RESULT_SCHEMA)
-        # Every allowed unit lies wholly inside the scope, so the whole snapshot answers for them.
-        return self._inner.summarize(geography, allowed, indicators, grain, years, combine_as=combine_as)
+        # Every allowed unit lies wholly inside the scope, so the whole view answers for them.
+        return self._inner.summarize(allowed, indicators, grain, years, combine_as=combine_as)
 
-    def units_with_data(self, geography: Geography, level: str) -> list[str]:
-        codes = self.rollups(geography)["unit_code"].unique().to_list()
+    def units_with_data(self, level: str) -> list[str]:
+        geography = self._inner.geography
+        codes = self.rollups()["unit_code"].unique().to_list()
         return sorted(c for c in codes if geography.has(c) and geography.level(c) == level)
 
+    def restricted(self, access: Access):
+        """Scopes do not nest: a view is restricted once, from the whole."""
+        raise TypeError("ScopedView is already restricted")
 
-def restrict(snapshot, access: Access, geography: Geography):
-    """The snapshot itself for whole-country access, else a ScopedSnapshot."""
-    return snapshot if access.whole_country else ScopedSnapshot(snapshot, access, geography)
+
+def restrict(view, access: Access):
+    """The view itself for whole-country access, else a ``ScopedView`` of it."""
+    return view if access.whole_country else ScopedView(view, access)

@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,8 @@ import pyarrow.parquet as pq
 
 from dashboard import demo, query, reform, schema, structure
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.snapshot import compute_rollups, load_snapshot, write_view_2025
+from dashboard.snapshot import compute_rollups, load_snapshot, write_derived_2025
+from dashboard.view import load_view, open_view
 
 BENCH_SEED = 42
 # Which provinces each scale covers: every one, one large one, one small one (for CI).
@@ -117,7 +117,7 @@ def generate(root: Path, scale: str, geography: Geography, seed: int = BENCH_SEE
     pl.DataFrame(quota_parts, schema=schema.TARGETS_SCHEMA, orient="row").write_parquet(
         folder / schema.TARGETS
     )
-    unplaced = write_view_2025(folder, geography)  # as write_snapshot(view_2025=True) does
+    unplaced = write_derived_2025(folder, geography)  # as write_snapshot(derive_2025=True) does
     manifest = schema.make_manifest(
         snapshot_id,
         snapshot_id,
@@ -126,7 +126,7 @@ def generate(root: Path, scale: str, geography: Geography, seed: int = BENCH_SEE
         True,
         folder,
     )
-    manifest[schema.VIEW_2025] = {"unplaced": unplaced}
+    manifest[schema.DERIVED_2025] = {"unplaced": unplaced}
     (folder / schema.MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
@@ -145,15 +145,13 @@ def _generate_in_child(root: Path, scale: str) -> Path:
     return root / "snapshots" / "2025-12-31"
 
 
-def map_payload(snap, geography: Geography, area: str) -> int:
-    """Bytes of the status map's JSON for ``area`` in the snapshot's last year, as the map page sends it."""
+def map_payload(view, area: str) -> int:
+    """Bytes of the status map's JSON for ``area`` in the view's last year, as the map page sends it."""
     from dashboard import maps
 
-    year = snap.last_period.year
-    frame = maps.map_frame(
-        partial(snap.monthly, geography), snap.status, geography, area, year, last_period=snap.last_period
-    )
-    deck = maps.build_deck(maps.category_view(frame), labels=maps.label_units(geography, area))
+    year, geography = view.last_period.year, view.geography
+    frame = maps.map_frame(view.monthly, view.status, geography, area, year, last_period=view.last_period)
+    deck = maps.build_deck(maps.category_drawing(frame), labels=maps.label_units(geography, area))
     return maps.payload_bytes(deck)
 
 
@@ -247,12 +245,10 @@ def run(
         district = geography.children(province)[0]
         area = COUNTRY_CODE if scale == "national" else province
         communes = geography.descendants(district, "commune")
-        source = partial(snap.monthly, geography)
+        seen = open_view(snap, geography)
 
         def ask(codes: list[str], grain: str = "year") -> pl.DataFrame:
-            return query.summarize(
-                None, snap.status, geography, codes, grain=grain, last_period=snap.last_period, monthly=source
-            )
+            return seen.summarize(codes, grain=grain)
 
         ours = {
             "province_by_district_year": lambda: ask(geography.children(province)),
@@ -261,31 +257,31 @@ def run(
             "district_communes_month": lambda: ask(communes, "month"),
         }
         results["queries"] = {name: {"ours_s": _timed(fn, repeat)[0]} for name, fn in ours.items()}
-        seconds, payload = _timed(lambda: map_payload(snap, geography, area), repeat)
+        seconds, payload = _timed(lambda: map_payload(seen, area), repeat)
         results["map_s"], results["map_payload_bytes"] = seconds, payload
         # The snapshot seen in the 2025 units (what the app converts once when a user switches),
         # then one province-wide question over it.
-        seconds, seen = _timed(lambda: structure.view(snap, structure.NEW))
-        results["view_2025_s"], results["view_2025_rows"] = seconds, seen.facts.height
         new = reform.geography_2025()
-        results["view_2025_rollups_s"] = _timed(lambda: seen.rollups(new))[0]
+        seconds, seen = _timed(lambda: load_view(snap, structure.NEW, new))
+        results["view_2025_s"], results["view_2025_rows"] = seconds, seen.snapshot.facts.height
+        results["view_2025_rollups_s"] = _timed(lambda: seen.rollups())[0]
         new_province = reform.province_map(reform.load_crosswalk()).filter(
             pl.col("old_province_code") == province
         )["new_province_code"][0]
-        results["view_2025_query_s"] = _timed(
-            lambda: seen.summarize(new, [new_province], grain="year"), repeat
-        )[0]
+        results["view_2025_query_s"] = _timed(lambda: seen.summarize([new_province], grain="year"), repeat)[0]
         seen = None  # the view's memory is counted in the peak below, then freed
         if pages:
-            views = {
+            selections = {
                 "province": {"province": geography.name(province)},
                 "district": {"province": geography.name(province), "district": geography.name(district)},
             }
             if scale == "national":
-                views = {"country": {"province": "Toàn quốc"}, **views}
+                selections = {"country": {"province": "Toàn quốc"}, **selections}
             elif scale == "small":
-                views = {"district": views["district"]}  # CI proves it works; one view is enough
-            results["pages"] = page_timings(root, views)
+                selections = {
+                    "district": selections["district"]
+                }  # CI proves it works; one selection is enough
+            results["pages"] = page_timings(root, selections)
         results["peak_memory_mb"] = peak_memory_mb()
         # The pandas baseline runs last: its own memory must not count as ours.
         baseline = pandas_queries(folder / schema.FACTS, geography, province, district)
@@ -310,10 +306,12 @@ def page_files() -> list[str]:
     return re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
 
 
-def page_timings(data_dir: Path, views: dict[str, dict[str, str]], pages: list[str] | None = None) -> dict:
-    """Each page's script run time through AppTest, cold (caches cleared) and warm, per filter view.
+def page_timings(
+    data_dir: Path, selections: dict[str, dict[str, str]], pages: list[str] | None = None
+) -> dict:
+    """Each page's script run time through AppTest, cold (caches cleared) and warm, per selection.
 
-    ``views`` maps a view name to the URL parameters that select it (as a copied link would).
+    ``selections`` maps a selection's name to the URL parameters that select it (as a copied link would).
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -321,7 +319,7 @@ def page_timings(data_dir: Path, views: dict[str, dict[str, str]], pages: list[s
     os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
     out: dict[str, dict[str, float]] = {}
     first_page_s = None
-    for view, params in views.items():
+    for name, params in selections.items():
         for page in pages or page_files():
             st.cache_data.clear()
             st.cache_resource.clear()
@@ -337,7 +335,7 @@ def page_timings(data_dir: Path, views: dict[str, dict[str, str]], pages: list[s
                     timings["error"] = str(at.exception[0].value)[:200]
             if first_page_s is None:
                 first_page_s = timings["cold_s"]
-            out[f"{view}:{Path(page).stem}"] = timings
+            out[f"{name}:{Path(page).stem}"] = timings
     out["_first_page_after_start_s"] = {"cold_s": first_page_s or 0.0}
     return out
 

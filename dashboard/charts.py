@@ -172,7 +172,7 @@ TICK_TEXT_LIMIT = 24
 
 
 def in_progress_notes(data: pl.DataFrame, x: str = "period_label") -> dict[str, str]:
-    """Period label → "10 tháng" for the periods in progress (``views.label_periods``' ``period_note``)."""
+    """Period label → "10 tháng" for periods in progress (``page_figures.label_periods``' ``period_note``)."""
     if "period_note" not in data.columns or x not in data.columns:
         return {}
     rows = (

@@ -12,20 +12,20 @@ from dashboard import access, demo, history, importing, query, reform, structure
 from dashboard.catalog import CATALOG
 from dashboard.formatting import MISSING, fmt_number
 from dashboard.geography import COUNTRY_CODE, Geography
-from dashboard.snapshot import Snapshot, SnapshotError, load_snapshot, validate_snapshot
+from dashboard.snapshot import SnapshotError, load_snapshot, validate_snapshot
+from dashboard.view import View, load_view
 
 
 def _geography(args: argparse.Namespace) -> Geography:
     return Geography.from_reference(args.units) if args.units else Geography.from_reference()
 
 
-def _in_structure(args: argparse.Namespace, geography: Geography) -> tuple[Snapshot, Geography]:
-    """The snapshot of ``--snapshot`` in the structure of ``--structure`` (default: the snapshot's own
-    newest one: the 2025 units for contract version 2), and that structure's unit tree."""
+def _in_structure(args: argparse.Namespace, geography: Geography) -> View:
+    """The view of ``--snapshot`` in the structure of ``--structure`` (default: the snapshot's own
+    newest one: the 2025 units for contract version 2), read in that structure's unit tree."""
     snap = load_snapshot(Path(args.snapshot), geography)
     chosen = args.structure or structure.default_structure(snap)
-    seen = structure.view(snap, chosen)
-    return seen, reform.geography_2025() if chosen == structure.NEW else geography
+    return load_view(snap, chosen, reform.geography_2025() if chosen == structure.NEW else geography)
 
 
 def _add_structure(p: argparse.ArgumentParser) -> None:
@@ -65,7 +65,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def summary_rows(args: argparse.Namespace, geography: Geography) -> list[dict]:
     """The rows ``summary`` prints: the selected unit itself, plus its children when asked."""
-    snap, geography = _in_structure(args, geography)
+    seen = _in_structure(args, geography)
+    geography = seen.geography
     if args.district and "district" not in geography.levels:
         raise SystemExit(
             "Lỗi: đơn vị hành chính mới (từ 01/7/2025) không có cấp huyện; dùng --structure legacy."
@@ -81,15 +82,7 @@ def summary_rows(args: argparse.Namespace, geography: Geography) -> list[dict]:
     if args.by:
         codes += [c for c in geography.descendants(unit, args.by)]
     years = (args.year, args.year) if args.year else None
-    frame = query.summarize(
-        snap.facts,
-        snap.status,
-        geography,
-        codes,
-        grain=args.grain,
-        years=years,
-        spans=snap.spans_in(geography),
-    )
+    frame = seen.summarize(codes, grain=args.grain, years=years)
     return [
         {
             "unit_code": r["unit_code"],
@@ -142,15 +135,14 @@ def cmd_goals(args: argparse.Namespace) -> int:
             raise SystemExit(
                 f"Lỗi: tháng đánh giá không hợp lệ: {args.as_of!r} (cần dạng YYYY-MM)."
             ) from None
-    snap, geography = _in_structure(args, geography)
+    seen = _in_structure(args, geography)
+    geography = seen.geography
     if args.unit and not geography.has(args.unit):
         raise SystemExit(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục hành chính.")
     if args.projections:
-        found = goals.project_goals(snap, geography, unit=args.unit, as_of=as_of, descendants=args.below)
+        found = goals.project_goals(seen, unit=args.unit, as_of=as_of, descendants=args.below)
     else:
-        found = goals.evaluate(
-            snap, geography, unit=args.unit, year=args.year, as_of=as_of, descendants=args.below
-        )
+        found = goals.evaluate(seen, unit=args.unit, year=args.year, as_of=as_of, descendants=args.below)
     rows = [goals.worded(item.to_dict(), "vi") for item in found]
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=None)
@@ -207,7 +199,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from dashboard import export, meeting, report, slides
 
-    snap, geography = _in_structure(args, _geography(args))
+    seen = _in_structure(args, _geography(args))
+    geography = seen.geography
     if not geography.has(args.unit):
         print(f"Lỗi: mã đơn vị '{args.unit}' không có trong danh mục hành chính.", file=sys.stderr)
         return 1
@@ -219,7 +212,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         # Small commune counts of people are hidden in exports unless asked otherwise (issue 9).
         threshold = None if args.show_small_counts else args.small_count_threshold
-        pack = meeting.build_pack(snap, geography, args.unit, args.year, args.grain, small_counts=threshold)
+        pack = meeting.build_pack(seen, args.unit, args.year, args.grain, small_counts=threshold)
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1

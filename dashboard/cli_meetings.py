@@ -75,6 +75,7 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 def cmd_meeting_pack(args: argparse.Namespace) -> int:
     from dashboard import export, meeting, reform, slides, structure
     from dashboard.snapshot import load_snapshot
+    from dashboard.view import load_view, parse_view_id
 
     engine = _engine(args.data)
     reference = Geography.from_reference()
@@ -82,17 +83,16 @@ def cmd_meeting_pack(args: argparse.Namespace) -> int:
     if found is None:
         print(f"Lỗi: không có cuộc họp số {args.id}.", file=sys.stderr)
         return 1
-    view = found.filters.get("view", found.snapshot_id)
-    snapshot_id, _, structure_id = view.partition("@")
+    snapshot_id, structure_id = parse_view_id(found.filters.get("view", found.snapshot_id))
     folder = args.data / "snapshots" / snapshot_id
     if not folder.is_dir():
         print(f"Lỗi: không còn bộ số liệu {snapshot_id} mà cuộc họp đã dùng ({folder}).", file=sys.stderr)
         return 1
-    snap = structure.view(load_snapshot(folder, reference), structure_id or structure.LEGACY)
     geography = reform.geography_2025() if structure_id == structure.NEW else reference
+    seen = load_view(load_snapshot(folder, reference), structure_id, geography)
     sections = tuple(found.filters.get("sections") or meeting.SECTIONS)
     pack = meeting.build_pack(
-        snap, geography, found.unit_code, found.year, found.grain, sections,
+        seen, found.unit_code, found.year, found.grain, sections,
         small_counts=found.filters.get("small_counts"), period=found.period,
     )  # fmt: skip
     images = None
@@ -102,7 +102,7 @@ def cmd_meeting_pack(args: argparse.Namespace) -> int:
             print(f"Lỗi: {probe.message} (dùng --no-images để tạo không có ảnh).", file=sys.stderr)
             return 1
         images = slides.chart_images(pack)
-    files = frozen.meeting_files(engine, FULL_ACCESS, geography, found, pack, snap, images)
+    files = frozen.meeting_files(engine, FULL_ACCESS, found, pack, seen, images)
     for name, data in files.items():
         print(f"Đã ghi: {export.write_atomic(args.out / name, data)}  SHA-256 {frozen.sha256(data)}")
     if found.frozen_at is None:

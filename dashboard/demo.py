@@ -1332,7 +1332,7 @@ def _write_demo_snapshot(
         demo=True,
         geography=geography,
         structure_from=structure_from,
-        view_2025=True,
+        derive_2025=True,
     )
 
 

@@ -63,24 +63,25 @@ class Edition:
 def meeting_files(
     engine: Engine,
     access,
-    geography,
     meeting,
     pack,
-    snapshot,
+    view,
     images: Mapping[str, bytes] | None = None,
     at: dt.datetime | None = None,
 ) -> dict[str, bytes]:
     """The slides and the Word report of ``meeting`` from its ``pack``, with the follow-up and the notice.
 
     The conclusions are taken as they stood at ``at`` (default: when the meeting was frozen, or
-    now for a meeting not frozen yet), so the same meeting gives the same files later on.
+    now for a meeting not frozen yet), so the same meeting gives the same files later on. ``view``:
+    the view the pack was built from (``view.View``); its unit tree names the units.
     """
     from dashboard import conclusions, goals, report, slides
 
     at = at or meeting.frozen_at
+    geography = view.geography
     # "Now" of the follow-up: the targets of the unit and the units below it, as the pack judges them.
     results = goals.evaluate(
-        snapshot, geography, unit=pack.unit_code, year=pack.year, as_of=pack.period_end.replace(day=1),
+        view, unit=pack.unit_code, year=pack.year, as_of=pack.period_end.replace(day=1),
         descendants=True,
     )  # fmt: skip
     follow = conclusions.follow_up(

@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from functools import partial
 
 import polars as pl
 
@@ -531,7 +530,7 @@ def _collect_values(
                 return facts(codes, ids, (prev, prev)).filter(pl.col("period").dt.month() <= as_of.month)
 
             yearly = query.summarize(
-                None,
+                upto,
                 status,
                 geography,
                 units,
@@ -539,13 +538,12 @@ def _collect_values(
                 grain="year",
                 years=years,
                 last_period=as_of,
-                monthly=upto,
                 spans=known,
             )
         else:
             cut = facts.filter(pl.col("period") <= as_of)
             yearly = query.summarize(
-                cut,
+                query.from_facts(cut, geography),
                 status,
                 geography,
                 units,
@@ -563,7 +561,7 @@ def _collect_values(
             # For a year in progress, the year before is taken over the same months (cùng kỳ).
             if callable(facts):
                 frame = query.summarize(
-                    None,
+                    same_months,
                     status,
                     geography,
                     units,
@@ -571,7 +569,6 @@ def _collect_values(
                     grain="year",
                     years=(prev, prev),
                     last_period=dt.date(prev, as_of.month, 1),
-                    monthly=same_months,
                     spans=_same_months_spans(known, prev, as_of.month),
                 )
             else:
@@ -579,7 +576,8 @@ def _collect_values(
                     (pl.col("period").dt.year() == prev) & (pl.col("period").dt.month() <= as_of.month)
                 )
                 frame = query.summarize(
-                    same, status, geography, units, fact_ids, grain="year", years=(prev, prev),
+                    query.from_facts(same, geography), status, geography, units, fact_ids,
+                    grain="year", years=(prev, prev),
                     last_period=dt.date(prev, as_of.month, 1),
                     spans=_same_months_spans(known, prev, as_of.month),
                 )  # fmt: skip
@@ -923,35 +921,25 @@ def _judge(row: dict, values: _Values, geography: Geography, as_of: dt.date, ver
 
 
 def evaluate(
-    snapshot,
-    geography: Geography,
+    view,
     *,
     unit: str | None = None,
     year: int | None = None,
     as_of: dt.date | None = None,
     descendants: bool = False,
 ) -> list[TargetResult]:
-    """Judge a snapshot's targets (see :func:`evaluate_frames`); ``as_of`` defaults to its last month."""
+    """Judge a view's targets (``view.View``, see :func:`evaluate_frames`); ``as_of``: its last month."""
     return evaluate_frames(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
-        snapshot.targets,
-        geography,
-        as_of=as_of or snapshot.last_period,
+        view.monthly,
+        view.status,
+        view.targets,
+        view.geography,
+        as_of=as_of or view.last_period,
         unit=unit,
         year=year,
         descendants=descendants,
-        spans=_spans_of(snapshot, geography),
+        spans=None if view.spans.is_empty() else view.spans,
     )
-
-
-def _spans_of(snapshot, geography: Geography) -> pl.DataFrame | None:
-    """A snapshot's spans in ``geography``'s structure (version 3), or None."""
-    spans = getattr(snapshot, "spans", None)
-    if spans is None or spans.is_empty():
-        return None
-    in_structure = getattr(snapshot, "spans_in", None)
-    return in_structure(geography) if in_structure is not None else spans
 
 
 def results_frame(results: Sequence[TargetResult]) -> pl.DataFrame:
@@ -1399,21 +1387,20 @@ def project_goals_frames(
 
 
 def project_goals(
-    snapshot,
-    geography: Geography,
+    view,
     *,
     unit: str | None = None,
     metric: str | None = None,
     as_of: dt.date | None = None,
     descendants: bool = False,
 ) -> list[GoalProjection]:
-    """The multi-year goals of a snapshot (see :func:`project_goals_frames`)."""
+    """The multi-year goals of a view (``view.View``; see :func:`project_goals_frames`)."""
     return project_goals_frames(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
-        snapshot.targets,
-        geography,
-        as_of=as_of or snapshot.last_period,
+        view.monthly,
+        view.status,
+        view.targets,
+        view.geography,
+        as_of=as_of or view.last_period,
         unit=unit,
         metric=metric,
         descendants=descendants,

@@ -1531,7 +1531,7 @@ def _check_typed_rates(
         if grain is None or (grain in ("6m", "9m", "year") and first.month != 1):
             continue
         out = query.summarize(
-            merged,
+            query.from_facts(merged, geography),
             status,
             geography,
             [code],
@@ -1606,7 +1606,7 @@ def _check_achievement(
     quotas = targets.filter((pl.col("rule") == "at_least") & (pl.col("value") > 0))
     for rec in quotas.iter_rows(named=True):
         out = query.summarize(
-            merged,
+            query.from_facts(merged, geography),
             status,
             geography,
             [rec["unit_code"]],
@@ -2073,7 +2073,7 @@ def _import_locked(
                 geography=geography,
                 structure_from=report.structure_from,
                 geography_2025=geography_2025,
-                view_2025=True,  # the figures in the 2025 units too, for the structure switch
+                derive_2025=True,  # the figures in the 2025 units too, for the structure switch
                 spans=report.spans,
             )
             break

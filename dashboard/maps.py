@@ -189,7 +189,7 @@ def indicator_label(indicator: str, per_1000: bool, lang: str = "vi") -> str:
 
 
 def map_frame(
-    facts: pl.DataFrame,
+    monthly: query.MonthlySource,
     status: pl.DataFrame,
     geo: Geography,
     area: Area,
@@ -206,7 +206,8 @@ def map_frame(
     drug_class, category (key/complex/healthy/other/no_data), map_class (key_1…3 split out),
     the MAIN_FIGURES (stock at the end of the year; null where not reported) and, with
     ``indicator``, ``value`` (per 1.000 population with ``per_1000``; null without population).
-    A commune with no classification row for the year is ``no_data``.
+    A commune with no classification row for the year is ``no_data``. ``monthly``: where the
+    figures are read (a view's ``monthly``, or ``query.from_facts`` of a frame in ``geo``'s units).
     """
     communes = area_communes(geo, area)
     codes = communes["commune_code"].to_list()
@@ -221,7 +222,7 @@ def map_frame(
     wanted = list(dict.fromkeys(wanted))
     values = (
         query.summarize(
-            facts,
+            monthly,
             status,
             geo,
             codes,
@@ -328,8 +329,8 @@ class LegendItem:
 
 
 @dataclass(frozen=True)
-class MapView:
-    """A map frame made ready to draw: ``cls`` (colour class) and ``tip`` (tooltip line) added."""
+class MapDrawing:
+    """A map frame made ready to draw in one of the ``VIEWS``: ``cls`` (colour class) and ``tip`` added."""
 
     frame: pl.DataFrame
     legend: tuple[LegendItem, ...]
@@ -337,7 +338,7 @@ class MapView:
     size_legend: tuple[tuple[float, float], ...] = ()  # (value, radius px) for the size view
 
 
-def category_view(frame: pl.DataFrame, lang: str = "vi") -> MapView:
+def category_drawing(frame: pl.DataFrame, lang: str = "vi") -> MapDrawing:
     """Colour each commune by its map class; the tooltip line names the class."""
     counts = class_counts(frame)
     labels = {c: class_label(c, lang) for c in MAP_CLASSES}
@@ -358,7 +359,7 @@ def category_view(frame: pl.DataFrame, lang: str = "vi") -> MapView:
         for c in MAP_CLASSES
         if c != "no_data" or counts.get(c, 0)
     )
-    return MapView(styled, legend)
+    return MapDrawing(styled, legend)
 
 
 def classify_changes(
@@ -409,9 +410,9 @@ def direction_of(changes: Sequence[str]) -> str:
     return "worse" if worse else "better" if better else "unchanged"
 
 
-def change_view(
+def change_drawing(
     frame: pl.DataFrame, status: pl.DataFrame, year: int, base_year: int, lang: str = "vi"
-) -> MapView:
+) -> MapDrawing:
     """Colour each commune by the direction of its changes since ``base_year``.
 
     Adds ``changes`` (list of change ids), ``direction`` and ``base_class`` (map class in the
@@ -462,7 +463,7 @@ def change_view(
         for d in DIRECTIONS
         if d != "no_data" or counts.get(d, 0)
     )
-    return MapView(styled, legend)
+    return MapDrawing(styled, legend)
 
 
 def change_counts(view_frame: pl.DataFrame) -> dict[str, int]:
@@ -512,7 +513,7 @@ def value_breaks(values: pl.Series, classes: int = len(VALUE_COLORS)) -> list[fl
     """Class breaks for the positive values, at quantiles rounded to two significant digits.
 
     ``[low, b1, …, high]``; fewer classes come out when values repeat. Zeros get a class of
-    their own in the map (see ``indicator_view``), so they do not squash the scale. No positive
+    their own in the map (see ``indicator_drawing``), so they do not squash the scale. No positive
     value → ``[]``.
     """
     data = values.drop_nulls()
@@ -550,12 +551,12 @@ def value_decimals(breaks: Sequence[float]) -> int:
     return max(1, min(3, 1 - int(math.floor(math.log10(small))))) if small < 10 else 1
 
 
-def indicator_view(
+def indicator_drawing(
     frame: pl.DataFrame,
     value_label: str,
     lang: str = "vi",
     encoding: str = "color",
-) -> MapView:
+) -> MapDrawing:
     """Show ``value`` by colour classes (a sequential scale) or by point size (category colours).
 
     The legend of the colour view lists the class ranges (``0 – 1,2``); the size view keeps the
@@ -567,7 +568,7 @@ def indicator_view(
     decimals = value_decimals(breaks)
     tip_value = pl.col("value").map_elements(lambda v: fmt_number(v, lang, decimals), return_dtype=pl.String)
     if encoding == "size":
-        view = category_view(frame, lang)
+        drawing = category_drawing(frame, lang)
         high = breaks[-1] if breaks else 0.0
         lo_px, hi_px = SIZE_RANGE_PX
         radius = (
@@ -576,12 +577,12 @@ def indicator_view(
             .otherwise(pl.lit(lo_px))
             .round(1)
         )
-        styled = view.frame.with_columns(radius.alias("radius"), tip_value.alias("value_text"))
+        styled = drawing.frame.with_columns(radius.alias("radius"), tip_value.alias("value_text"))
         refs = [nice_number(high * f) for f in (1.0, 0.25, 0.04)] if high > 0 else []
         size_legend = tuple(
             (v, round(lo_px + (hi_px - lo_px) * math.sqrt(v / high), 1)) for v in dict.fromkeys(refs) if v > 0
         )
-        return MapView(styled, view.legend, value_label, size_legend)
+        return MapDrawing(styled, drawing.legend, value_label, size_legend)
     styled = frame.with_columns(_bin_expr(breaks).alias("cls"), tip_value.alias("value_text"))
     class_names = {c: class_label(c, lang) for c in MAP_CLASSES}
     styled = styled.with_columns(
@@ -608,7 +609,7 @@ def indicator_view(
                 COMMUNE_CLASS_SYMBOLS["no_data"],
             )
         )
-    return MapView(styled, tuple(items), value_label)
+    return MapDrawing(styled, tuple(items), value_label)
 
 
 def legend_html(items: Sequence[LegendItem], lang: str = "vi", total_label: str | None = None) -> str:
@@ -926,17 +927,17 @@ def tooltip_template(lang: str = "vi", value_label: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def layer_ids(view: MapView, boundaries: Mapping[str, dict] | None = None) -> dict[str, list[str]]:
+def layer_ids(drawing: MapDrawing, boundaries: Mapping[str, dict] | None = None) -> dict[str, list[str]]:
     """Each commune layer's id and the commune codes in it, in drawing order.
 
     A selection on the map names a layer and indices; this maps them back to communes.
     """
     out: dict[str, list[str]] = {}
-    frame = view.frame.filter(pl.col("lat").is_not_null())
+    frame = drawing.frame.filter(pl.col("lat").is_not_null())
     has_shape = (
         pl.col("commune_code").is_in(list(boundaries)) if boundaries else pl.lit(False, dtype=pl.Boolean)
     )
-    for item in view.legend:
+    for item in drawing.legend:
         part = frame.filter(pl.col("cls") == item.key)
         shaped = part.filter(has_shape)["commune_code"].to_list()
         points = part.filter(~has_shape)["commune_code"].to_list()
@@ -951,7 +952,7 @@ LABEL_LAYER = "labels"
 
 
 def build_deck(
-    view: MapView,
+    drawing: MapDrawing,
     *,
     lang: str = "vi",
     labels: pl.DataFrame | None = None,
@@ -968,18 +969,18 @@ def build_deck(
     body of the communes (a province's offshore special zone is drawn but not fitted); the
     whole country is always shown whole, islands included.
     """
-    frame = view.frame.filter(pl.col("lat").is_not_null())
-    with_value = view.value_label is not None and "value_text" in frame.columns
+    frame = drawing.frame.filter(pl.col("lat").is_not_null())
+    with_value = drawing.value_label is not None and "value_text" in frame.columns
     with_radius = "radius" in frame.columns
-    ids = layer_ids(view, boundaries)
+    ids = layer_ids(drawing, boundaries)
     by_code = {code: i for i, code in enumerate(frame["commune_code"].to_list())}
     rows = _rows(frame, lang, with_value, with_radius)
-    colour_of = {item.key: item.color for item in view.legend}
+    colour_of = {item.key: item.color for item in drawing.legend}
     layers: list[pdk.Layer] = []
     # pydeck turns every plain string argument into a deck.gl expression ("@@=" + text), so
     # accessors are written without the prefix and literal strings go through pdk.types.String.
     # The legend lists the most serious class first; draw it last so it stays on top.
-    for item in reversed(view.legend):
+    for item in reversed(drawing.legend):
         colour = hex_to_rgb(colour_of[item.key])
         shaped = ids.get(f"p-{item.key}")
         if shaped and boundaries:
@@ -1044,7 +1045,7 @@ def build_deck(
             )
         )
     tooltip = {
-        "text": tooltip_template(lang, view.value_label if with_value else None),
+        "text": tooltip_template(lang, drawing.value_label if with_value else None),
         "style": {"fontSize": "13px", "backgroundColor": TOOLTIP_BACKGROUND, "color": TOOLTIP_TEXT},
     }
     deck_args: dict = {"map_provider": basemap.provider}
@@ -1089,7 +1090,7 @@ def selected_district(selection: Mapping | None, ids: Mapping[str, list[str]], g
 
 
 def image_figure(
-    view: MapView,
+    drawing: MapDrawing,
     *,
     title: str,
     lang: str = "vi",
@@ -1103,11 +1104,11 @@ def image_figure(
     latitude on plain axes kept in proportion for the area's latitude. Communes with a
     boundary are drawn as filled outlines under the points.
     """
-    frame = view.frame.filter(pl.col("lat").is_not_null())
+    frame = drawing.frame.filter(pl.col("lat").is_not_null())
     fig = go.Figure()
     shown = frame["commune_code"].to_list()
     if boundaries:
-        for item in reversed(view.legend):
+        for item in reversed(drawing.legend):
             xs: list[float | None] = []
             ys: list[float | None] = []
             for code in frame.filter(pl.col("cls") == item.key)["commune_code"].to_list():
@@ -1133,7 +1134,7 @@ def image_figure(
                         legendgroup=item.key,
                     )
                 )
-    for item in view.legend:
+    for item in drawing.legend:
         part = frame.filter(pl.col("cls") == item.key)
         hover = [
             f"<b>{html.escape(name)}</b><br>{html.escape(district)}<br>{html.escape(tip)}"

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, coverage, goal_charts, maps, query, views
+from dashboard import charts, coverage, goal_charts, maps, page_figures, query
 from dashboard.access import suppress_small_counts
 from dashboard.catalog import CATALOG, MONTHLY_INDICATORS
 from dashboard.export import CaptionContext
@@ -23,7 +22,6 @@ from dashboard.formatting import period_label
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.goals import TargetResult, evaluate, hide_small_counts
 from dashboard.i18n import t
-from dashboard.snapshot import structure_rows
 
 # The sections a user can choose, in slide order.
 SECTIONS: tuple[str, ...] = ("drugs", "rehab", "prostitution", "trafficking", "hiv", "goals", "map")
@@ -162,7 +160,7 @@ def area_name(geography: Geography, code: str) -> str:
 
 def chosen_period(grain: str, year: int, last_period: dt.date | None) -> dt.date | None:
     """The period of ``grain`` in ``year`` a meeting reviews: the newest complete one, else the newest."""
-    return views.default_period(grain, year, last_period)
+    return page_figures.default_period(grain, year, last_period)
 
 
 def _last_day(month_start: dt.date) -> dt.date:
@@ -182,33 +180,30 @@ def _figures(frame: pl.DataFrame, unit: str, period: dt.date) -> dict[str, Figur
             change=row["change"],
             change_pct=row["change_pct"],
             complete=bool(row["complete"]),
-            tone=views.change_tone(ind, row["change"]),
+            tone=page_figures.change_tone(ind, row["change"]),
         )
     return found
 
 
 def build_pack(
-    snapshot,
-    geography: Geography,
+    view,
     unit: str,
     year: int,
     grain: str = "year",
     sections: Sequence[str] = SECTIONS,
     *,
     lang: str = "vi",
-    rolled: pl.DataFrame | None = None,
     small_counts: int | None = None,
     period: dt.date | None = None,
 ) -> Pack:
-    """Assemble the pack of ``unit`` for the period of ``grain`` in ``year`` from a snapshot.
+    """Assemble the pack of ``unit`` for the period of ``grain`` in ``year`` from a view.
 
     Args:
-        snapshot: a loaded :class:`dashboard.snapshot.Snapshot`.
+        view: a loaded :class:`dashboard.view.View` (read in its own unit tree, scoped or not).
         unit: a province, district or commune code, or ``VN``.
         grain: ``year``, ``9m``, ``6m``, ``quarter`` or ``month``; the period is the newest
             complete one of the year (the newest begun one if none is complete).
         sections: which of :data:`SECTIONS` to include, in any order (slide order is kept).
-        rolled: ``query.rollup_all`` of the snapshot when the caller has it (faster).
         small_counts: a threshold: a commune's counts of people below it are left out of the
             figures and charts (``access.suppress_small_counts``); None keeps them.
         period: the first month of the period to review instead of the newest one (a past
@@ -216,11 +211,12 @@ def build_pack(
 
     Raises:
         ValueError: unknown unit, grain or section, no data for the year, or a unit outside
-            the scope of a restricted snapshot (``access.ScopedSnapshot``).
+            the scope of a restricted view (``access.ScopedView``).
     """
+    geography = view.geography
     if not geography.has(unit):
         raise ValueError(f"Không có đơn vị mã {unit!r}")
-    if not snapshot.allows(unit):
+    if not view.allows(unit):
         raise ValueError(f"Không có quyền xem số liệu của {geography.name(unit)}")
     if grain not in query.GRAINS:
         raise ValueError(f"Kỳ báo cáo không hợp lệ: {grain!r} (chọn một trong {', '.join(query.GRAINS)})")
@@ -228,16 +224,16 @@ def build_pack(
     if unknown:
         raise ValueError(f"Phần không có: {', '.join(unknown)} (chọn trong {', '.join(SECTIONS)})")
     chosen = tuple(s for s in SECTIONS if s in sections)
-    last_period = snapshot.last_period
+    last_period = view.last_period
     period = period or chosen_period(grain, year, last_period)
     if period is None:
-        raise ValueError(f"Bộ số liệu {snapshot.snapshot_id} chưa có số liệu năm {year}")
+        raise ValueError(f"Bộ số liệu {view.snapshot_id} chưa có số liệu năm {year}")
     end_month = query.period_end_month(period, grain)
     complete = last_period is not None and end_month <= last_period
     reach = end_month if complete else last_period
-    # Counted on the rows the snapshot lets this reader see (a scoped snapshot's own scan).
+    # Counted on the rows the view lets this reader see (a scoped view's own scan).
     reporting = coverage.units_reporting(
-        structure_rows(snapshot.scan(), snapshot.structure_from, geography),
+        view.scan(),  # the view's rows: its structure, its scope
         MONTHLY_INDICATORS,  # a reported commune count is not the unit's own figure of the period
         period,
         end_month,
@@ -247,16 +243,15 @@ def build_pack(
 
     years = (year - TREND_YEARS + 1, year)
     frame = query.summarize(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
+        view.monthly,
+        view.status,
         geography,
         [unit],
         None,
         grain,
         (years[0] - 1, year),
         last_period=last_period,
-        rolled=rolled,
-        spans=_spans(snapshot, geography),
+        spans=view.spans,
     )
     frame = query.with_previous_year(frame).filter(pl.col("period").dt.year() >= years[0])
     if small_counts is not None:
@@ -266,7 +261,7 @@ def build_pack(
     figures = _figures(frame, unit, period)
     # Complete per unit: the unit's own figures must reach the period's end, not only the snapshot's.
     complete = complete and any(f.complete for f in figures.values() if CATALOG[f.indicator].is_fact)
-    results = evaluate(snapshot, geography, unit=unit, year=year, as_of=reach)
+    results = evaluate(view, unit=unit, year=year, as_of=reach)
     if small_counts is not None:
         results = hide_small_counts(results, geography, small_counts)
 
@@ -282,10 +277,10 @@ def build_pack(
         period_label=label,
         period_end=_last_day(reach),
         complete=complete,
-        snapshot_id=snapshot.snapshot_id,
-        as_of=dt.date.fromisoformat(snapshot.as_of),
-        source=snapshot.source,
-        demo=snapshot.demo,
+        snapshot_id=view.snapshot_id,
+        as_of=dt.date.fromisoformat(view.as_of),
+        source=view.source,
+        demo=view.demo,
         sections=chosen,
         figures=figures,
         kpis=tuple(ind for s in chosen for ind in SECTION_KPIS.get(s, ()) if ind in figures),
@@ -297,10 +292,10 @@ def build_pack(
     built: list[Chart] = []
     note = pack.caption.source_line()
     for section in chosen:
-        built += _section_charts(section, pack, same_period, snapshot, geography, note, rolled, small_counts)
+        built += _section_charts(section, pack, same_period, view, geography, note, small_counts)
     counts: dict[str, int] = {}
     if "map" in chosen:
-        map_chart, counts = _map_chart(pack, snapshot, geography)
+        map_chart, counts = _map_chart(pack, view, geography)
         built.append(map_chart)
     return _replace(pack, charts=tuple(built), map_counts=counts)
 
@@ -334,10 +329,10 @@ def _trend(
     rows = same_period.filter(pl.col("indicator").is_in(list(indicators)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(
-        views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
+    rows = page_figures.label_indicators(
+        page_figures.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
     )
-    percent = all(views.is_percent(i) for i in indicators)
+    percent = all(page_figures.is_percent(i) for i in indicators)
     title = _title(pack, what, _years_label(pack))
     fig = charts.time_series(
         rows, color="indicator_label", kind="line", lang=pack.lang, title=title, note=note, percent=percent
@@ -380,36 +375,27 @@ def _this_vs_last(
     return Chart(key, section, title, fig)
 
 
-def _spans(snapshot, geography: Geography) -> pl.DataFrame | None:
-    """The snapshot's totals over several months (contract version 3) in ``geography``'s units."""
-    spans_in = getattr(snapshot, "spans_in", None)
-    return spans_in(geography) if spans_in is not None else None
-
-
-def _ranking(
-    pack: Pack, snapshot, geography: Geography, note: str, rolled, small_counts: int | None
-) -> Chart | None:
+def _ranking(pack: Pack, view, geography: Geography, note: str, small_counts: int | None) -> Chart | None:
     children = geography.children(pack.unit_code)
     if not children:
         return None
     frame = query.summarize(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
+        view.monthly,
+        view.status,
         geography,
         children,
         ["addicts_managed"],
         pack.grain,
         (pack.year, pack.year),
-        last_period=snapshot.last_period,
-        rolled=rolled,
-        spans=_spans(snapshot, geography),
+        last_period=view.last_period,
+        spans=view.spans,
     )
-    ranked = views.ranking(frame, pack.period, "addicts_managed")
+    ranked = page_figures.ranking(frame, pack.period, "addicts_managed")
     if ranked.is_empty():
         return None
     if small_counts is not None:  # the communes of a district: the chart prints each bar's value
         ranked = suppress_small_counts(ranked, geography, small_counts)
-    ranked = views.label_units(ranked, {c: geography.name(c) for c in children})
+    ranked = page_figures.label_units(ranked, {c: geography.name(c) for c in children})
     what = t("chart.ranking", pack.lang, what=CATALOG["addicts_managed"].label(pack.lang).lower())
     title = _title(pack, what)
     fig = charts.ranking_bars(ranked, lang=pack.lang, title=title, note=note)
@@ -417,11 +403,11 @@ def _ranking(
 
 
 def _commune_classes(pack: Pack, same_period: pl.DataFrame, note: str) -> Chart | None:
-    rows = same_period.filter(pl.col("indicator").is_in(list(views.COMMUNE_CATEGORIES)))
+    rows = same_period.filter(pl.col("indicator").is_in(list(page_figures.COMMUNE_CATEGORIES)))
     if rows.is_empty():
         return None
-    rows = views.label_indicators(
-        views.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
+    rows = page_figures.label_indicators(
+        page_figures.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
     )
     rows = rows.with_columns(pl.col("period").dt.year().cast(pl.String).alias("year_label"))
     # Classifications are yearly, whatever the grain: the title names years.
@@ -436,10 +422,9 @@ def _section_charts(
     section: str,
     pack: Pack,
     same_period: pl.DataFrame,
-    snapshot,
+    view,
     geography: Geography,
     note: str,
-    rolled,
     small_counts: int | None = None,
 ) -> list[Chart]:
     found: list[Chart | None] = []
@@ -449,7 +434,7 @@ def _section_charts(
                    t("pack.drugs.trend", pack.lang), note),
             _this_vs_last(pack, ADDICT_PLACES, "drugs.places", section,
                           t("pack.drugs.places", pack.lang), note),
-            _ranking(pack, snapshot, geography, note, rolled, small_counts),
+            _ranking(pack, view, geography, note, small_counts),
             _commune_classes(pack, same_period, note),
         ]  # fmt: skip
     elif section == "rehab":
@@ -484,33 +469,33 @@ def _section_charts(
     return [c for c in found if c is not None]
 
 
-def _map_chart(pack: Pack, snapshot, geography: Geography) -> tuple[Chart, dict[str, int]]:
+def _map_chart(pack: Pack, view, geography: Geography) -> tuple[Chart, dict[str, int]]:
     frame = maps.map_frame(
-        partial(snapshot.monthly, geography),
-        snapshot.status,
+        view.monthly,
+        view.status,
         geography,
         pack.unit_code,
         pack.year,
-        last_period=snapshot.last_period,
+        last_period=view.last_period,
     )
-    view = maps.category_view(frame, pack.lang)
+    drawing = maps.category_drawing(frame, pack.lang)
     title = t("map.static_title", pack.lang, area=pack.unit_name, year=pack.year)
     boundaries_file = maps.find_boundaries()
     boundaries = maps.load_boundaries(boundaries_file) if boundaries_file else None
-    fig = maps.image_figure(view, title=title, lang=pack.lang, boundaries=boundaries)
+    fig = maps.image_figure(drawing, title=title, lang=pack.lang, boundaries=boundaries)
     # A slide is seen from across a room: bigger points, a bigger legend, and the communes'
     # names when there are few enough to read.
-    few = view.frame.height <= MAP_LABEL_LIMIT
+    few = drawing.frame.height <= MAP_LABEL_LIMIT
     for trace in fig.data:
         if trace.mode == "markers":
             trace.marker.size = 16 if few else 9
             if few:
-                names = view.frame.filter(pl.col("cls") == trace.legendgroup)["commune_name"].to_list()
+                names = drawing.frame.filter(pl.col("cls") == trace.legendgroup)["commune_name"].to_list()
                 trace.update(mode="markers+text", text=names, textposition="top center")
     # The project's template, named: left to plotly's default, the image would depend on whether
     # Streamlit (which changes that default) was imported, and a meeting's pack would not remake.
     fig.update_layout(template=charts.TEMPLATE_NAME, legend=dict(font=dict(size=18)))
-    counts = {item.label: item.count for item in view.legend}
+    counts = {item.label: item.count for item in drawing.legend}
     return Chart("map.status", "map", title, fig), counts
 
 

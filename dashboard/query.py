@@ -6,7 +6,9 @@ Pure polars; no Streamlit. Every number the app, the CLI and the exports show co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import polars as pl
 
@@ -426,8 +428,56 @@ def status_as_facts(counts: pl.DataFrame, grain: str, last_period: dt.date | Non
     return out.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)
 
 
+class MonthlySource(Protocol):
+    """Where ``summarize`` reads its monthly values: ``(codes, indicators, years)`` → rows in the
+    facts shape (``period, unit_code, indicator, value``), a unit's own value winning over its
+    children's sum. A view's ``monthly`` is one (roll-ups and a pushed-down scan); ``from_facts``
+    and ``from_rollups`` make one of a frame."""
+
+    def __call__(
+        self, codes: Sequence[str], indicators: Sequence[str], years: tuple[int, int] | None = None, /
+    ) -> pl.DataFrame: ...
+
+
+@dataclass(frozen=True, eq=False)
+class FactsMonthly:
+    """A monthly source rolled up from a facts frame on each read (``rollup_months``)."""
+
+    facts: pl.DataFrame
+    geography: Geography
+
+    def __call__(
+        self, codes: Sequence[str], indicators: Sequence[str], years: tuple[int, int] | None = None
+    ) -> pl.DataFrame:
+        return rollup_months(self.facts, self.geography, codes, indicators, years)
+
+    @property
+    def last_period(self) -> dt.date | None:
+        """The newest month of the facts (what a period must reach to be complete)."""
+        return None if self.facts.is_empty() else self.facts.select(pl.col("period").max()).item()
+
+
+def from_facts(facts: pl.DataFrame, geography: Geography) -> FactsMonthly:
+    """A monthly source over a facts frame in ``geography``'s units (rolled up on each read)."""
+    return FactsMonthly(facts, geography)
+
+
+def from_rollups(rolled: pl.DataFrame) -> MonthlySource:
+    """A monthly source over ``rollup_all(facts, geography)``: the same numbers, read by a filter."""
+
+    def read(codes: Sequence[str], indicators: Sequence[str], years: tuple[int, int] | None = None):
+        lf = rolled.lazy().filter(
+            pl.col("unit_code").is_in(list(codes)) & pl.col("indicator").is_in(list(indicators))
+        )
+        if years is not None:
+            lf = lf.filter(pl.col("period").dt.year().is_between(years[0], years[1]))
+        return lf.collect()
+
+    return read
+
+
 def summarize(
-    facts: pl.DataFrame | Callable | None,
+    monthly: MonthlySource,
     status: pl.DataFrame,
     geography: Geography,
     codes: Sequence[str],
@@ -437,25 +487,22 @@ def summarize(
     *,
     combine_as: str | None = None,
     last_period: dt.date | None = None,
-    rolled: pl.DataFrame | None = None,
-    monthly: Callable[[Sequence[str], Sequence[str], tuple[int, int] | None], pl.DataFrame] | None = None,
     spans: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Values of ``indicators`` for each unit in ``codes`` at ``grain``, in the long result shape.
 
+    ``monthly`` is the one source of monthly values (``MonthlySource``): a view's ``monthly``
+    (``View.summarize`` passes it), or ``from_facts(facts, geography)`` for a frame in memory.
+    ``last_period``: the newest month of the data, which a period must reach to be complete
+    (a ``from_facts`` source knows its own).
+
     With ``combine_as`` the units (which must not overlap) are added up into one row per
     indicator and period under that code; rates are then derived from the combined parts.
-    ``rolled`` is ``rollup_all(facts, geography)`` when the caller has it: the same numbers,
-    read by a filter instead of rolled up again. ``monthly(codes, indicators, years)`` does the
-    same from any store (``Snapshot.monthly``: precomputed roll-ups plus a pushed-down scan).
 
     ``spans`` (contract version 3): flow totals over several months. A span lying wholly inside a
     period adds to it; a period a span straddles gets no value and ``gap`` true (the column is
     there only when some span concerns the query, so results of version 1 and 2 are unchanged).
     """
-    if callable(facts) and monthly is None:
-        # A monthly source passed where the facts go (e.g. ``partial(snapshot.monthly, geography)``).
-        facts, monthly = None, facts
     if grain not in GRAINS:
         period_start(grain)  # raises the worded error
     if indicators is None:
@@ -468,19 +515,9 @@ def summarize(
     if status_ids:
         # Reported commune counts stand in for a missing commune list (status_counts).
         fact_ids = sorted({*fact_ids, *REPORTED_COUNTS.values()})
-    if monthly is not None:
-        monthly_rows = monthly(list(codes), fact_ids, years)
-    elif rolled is not None:
-        lf = rolled.lazy().filter(
-            pl.col("unit_code").is_in(list(codes)) & pl.col("indicator").is_in(fact_ids)
-        )
-        if years is not None:
-            lf = lf.filter(pl.col("period").dt.year().is_between(years[0], years[1]))
-        monthly_rows = lf.collect()
-    else:
-        monthly_rows = rollup_months(facts, geography, codes, fact_ids, years)
-    if last_period is None and facts is not None and not facts.is_empty():
-        last_period = facts.select(pl.col("period").max()).item()
+    monthly_rows = monthly(list(codes), fact_ids, years)
+    if last_period is None and isinstance(monthly, FactsMonthly):
+        last_period = monthly.last_period
     held = None
     if spans is not None and not spans.is_empty():
         held = effective_spans(spans, geography, codes, fact_ids)

@@ -50,7 +50,7 @@ ROLLUPS_2025 = "rollups_2025.parquet"
 SPANS = "spans.parquet"
 OPTIONAL_FILES: tuple[str, ...] = (ROLLUPS, FACTS_2025, ROLLUPS_2025, SPANS)
 # Manifest field of the derived 2025 files: {"unplaced": {reason: rows}}.
-VIEW_2025 = "view_2025"
+DERIVED_2025 = "view_2025"  # the manifest key of the derived 2025 files (kept: snapshots on disk use it)
 
 FACTS_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.Date,

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -94,7 +94,7 @@ class Snapshot:
         if self.spans.is_empty():
             return self.spans
         if self.structure_from is None:
-            # All in the old units; the derived 2025 view (facts_2025.parquet) carries months only.
+            # All in the old units; the derived 2025 files (facts_2025.parquet) carry months only.
             return self.spans.clear() if is_2025(geography) else self.spans
         if is_2025(geography):
             return self.spans.filter(pl.col("first_period") >= self.structure_from)
@@ -168,29 +168,21 @@ class Snapshot:
         *,
         combine_as: str | None = None,
     ) -> pl.DataFrame:
-        """``query.summarize`` over this snapshot, read through ``monthly`` (never the whole facts file)."""
-        return query.summarize(
-            None,
-            self.status,
-            geography,
-            codes,
-            indicators,
-            grain,
-            years,
-            combine_as=combine_as,
-            last_period=self.last_period,
-            monthly=partial(self.monthly, geography),
-            spans=self.spans_in(geography),
-        )
+        """``View.summarize`` of this snapshot read in ``geography``'s structure (``view.open_view``)."""
+        return self.in_geography(geography).summarize(codes, indicators, grain, years, combine_as=combine_as)
+
+    def in_geography(self, geography: Geography):
+        """This snapshot as a ``view.View`` in ``geography``'s structure (``view.open_view``)."""
+        from dashboard.view import open_view  # view.py builds on this module
+
+        return open_view(self, geography)
 
     def restricted(self, access, geography: Geography):
-        """This snapshot through an ``access.Access``: in-scope rows only (itself for the whole country)."""
-        from dashboard.access import restrict  # access.py builds on this module
-
-        return restrict(self, access, geography)
+        """This snapshot as a view in ``geography``'s structure, through an ``access.Access``."""
+        return self.in_geography(geography).restricted(access)
 
     def allows(self, code: str) -> bool:
-        """Every unit is in scope of an unrestricted snapshot (``ScopedSnapshot`` says otherwise)."""
+        """Every unit is in scope of an unrestricted snapshot (``access.ScopedView`` says otherwise)."""
         return True
 
     def units_with_data(self, geography: Geography, level: str) -> list[str]:
@@ -241,7 +233,7 @@ def _rollups_by_structure(
     return pl.concat([compute_rollups(before, geography), compute_rollups(after, geography_2025)])
 
 
-def write_view_2025(
+def write_derived_2025(
     folder: Path,
     geography: Geography,
     structure_from: dt.date | None = None,
@@ -604,7 +596,7 @@ def write_snapshot(
     geography: Geography | None = None,
     structure_from: dt.date | None = None,
     geography_2025: Geography | None = None,
-    view_2025: bool = False,
+    derive_2025: bool = False,
     crosswalk: pl.DataFrame | None = None,
     spans: pl.DataFrame | None = None,
 ) -> Path:
@@ -614,8 +606,8 @@ def write_snapshot(
     version 2: facts from that month, and lists and targets from 2025, keyed in the 2025 units;
     the roll-ups are then computed per structure (``geography_2025`` read from the reference
     data when not given). Non-empty ``spans`` write ``spans.parquet`` and contract version 3.
-    ``view_2025`` (with ``geography``) also derives the facts in the 2025
-    units and their roll-ups (``write_view_2025``), read when a user switches to the new units.
+    ``derive_2025`` (with ``geography``) also derives the facts in the 2025
+    units and their roll-ups (``write_derived_2025``), read when a user switches to the new units.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -649,9 +641,9 @@ def write_snapshot(
             frame.write_parquet(tmp / name, compression="zstd", statistics=True)
         derived: dict = {}
         written = list(tables)
-        if view_2025 and geography is not None:
-            unplaced = write_view_2025(tmp, geography, structure_from, geography_2025, crosswalk)
-            derived[schema.VIEW_2025] = {"unplaced": unplaced}
+        if derive_2025 and geography is not None:
+            unplaced = write_derived_2025(tmp, geography, structure_from, geography_2025, crosswalk)
+            derived[schema.DERIVED_2025] = {"unplaced": unplaced}
             written += [schema.FACTS_2025, schema.ROLLUPS_2025]
         manifest = schema.make_manifest(snapshot_id, as_of, created_at, source, demo, tmp, structure_from)
         manifest.update(derived)

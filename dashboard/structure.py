@@ -2,10 +2,11 @@
 
 A version 1 snapshot is in the old structure throughout; a version 2 snapshot holds the old
 units before 1 July 2025 and the 2025 units from then on (docs/REFORM.md). The app shows one
-structure at a time, so every page reads a ``StructureView``: the snapshot's facts moved into
-the chosen structure (``reform.to_new_structure`` / ``reform.to_old_structure``), the commune
-lists and targets of that structure, and the roll-ups over its tree. A view has the interface
-of ``Snapshot``, so queries, maps and goals run on it unchanged with the view's geography.
+structure at a time: ``restructure`` gives a ``Restructured`` snapshot, the snapshot's facts
+moved into the chosen structure (``reform.to_new_structure`` / ``reform.to_old_structure``),
+the commune lists and targets of that structure, and the roll-ups over its tree. It has the
+interface of ``Snapshot``; pages read it as a view (``view.open_view``) with that structure's
+unit tree.
 
 Pure polars; no Streamlit.
 """
@@ -34,7 +35,7 @@ def default_structure(snap: Snapshot) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class StructureView(Snapshot):
+class Restructured(Snapshot):
     """A snapshot's data moved into one structure; read like the ``Snapshot`` it comes from.
 
     ``lazy_facts``: the facts in this structure, lazily (derived files on disk, the snapshot's own
@@ -52,7 +53,7 @@ class StructureView(Snapshot):
 
     @property
     def structure_from(self) -> dt.date | None:
-        # The view's facts are all in one structure: nothing to split by period any more.
+        # The facts are all in one structure: nothing to split by period any more.
         return None
 
     def scan(self) -> pl.LazyFrame:
@@ -88,7 +89,7 @@ def _derived(snap: Snapshot, name: str) -> pl.LazyFrame | None:
     return None
 
 
-def view(
+def restructure(
     snap: Snapshot,
     structure: str,
     crosswalk: pl.DataFrame | None = None,
@@ -127,7 +128,7 @@ def view(
         source = _derived(snap, schema.FACTS_2025)
         if source is not None:
             rolled = _derived(snap, schema.ROLLUPS_2025)
-            counts = snap.manifest.get(schema.VIEW_2025, {}).get("unplaced", {})
+            counts = snap.manifest.get(schema.DERIVED_2025, {}).get("unplaced", {})
             unplaced = tuple(sorted((str(k), int(v)) for k, v in counts.items()))
         else:
             moved = reform.to_new_structure(snap.scan(), crosswalk, legacy, structure_from=sf)
@@ -151,7 +152,7 @@ def view(
             rolled = pl.concat(
                 [old_rollups.filter(pl.col("period") < sf), compute_rollups(after, geo).lazy()]
             )
-    return StructureView(
+    return Restructured(
         snapshot_id=snap.snapshot_id,
         path=snap.path,
         manifest=snap.manifest,
@@ -175,12 +176,12 @@ def _counts(unplaced: pl.DataFrame) -> tuple[tuple[str, int], ...]:
 
 
 def structure_of(snap: Snapshot) -> str:
-    """The structure a snapshot or view is read in."""
-    if isinstance(snap, StructureView):
+    """The structure a snapshot or restructured snapshot is read in."""
+    if isinstance(snap, Restructured):
         return snap.structure
     return LEGACY
 
 
 def unplaced_summary(snap: Snapshot) -> dict[str, int]:
-    """How many fact rows of a view could not be placed at unit level, by reason."""
-    return dict(snap.unplaced) if isinstance(snap, StructureView) else {}
+    """How many fact rows of a restructured snapshot could not be placed at unit level, by reason."""
+    return dict(snap.unplaced) if isinstance(snap, Restructured) else {}

@@ -29,13 +29,13 @@ from dashboard import (
     export,
     maps,
     memo,
+    page_figures,
     query,
     reform,
     structure,
     tables,
     theme,
     ui_auth,
-    views,
 )
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
 from dashboard.catalog import CATALOG, REPORTED_COUNTS
@@ -50,7 +50,8 @@ from dashboard.formatting import (
 )
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import LANGUAGES, t
-from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, structure_rows, survey
+from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, survey
+from dashboard.view import View, load_view, parse_view_id, view_id
 
 DATA_DIR_ENV = "DASHBOARD_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -76,10 +77,9 @@ SHARED_PARAMS: tuple[str, ...] = (
     P_YEARS,
     P_GRAIN,
 )
-# A view of a snapshot in the 2025 units is loaded under "<snapshot id>@2025"; the old units
-# under the snapshot id itself. Every cached loader is keyed by it, so switching structure
-# never serves the other structure's figures.
-VIEW_SEPARATOR = "@"
+# A view of a snapshot in the 2025 units is loaded under its view id "<snapshot id>@2025"; the
+# old units under the snapshot id itself (``view.view_id``). Every cached loader is keyed by it,
+# so switching structure never serves the other structure's figures.
 LEGACY, NEW = structure.LEGACY, structure.NEW
 FIRST_NEW_YEAR = reform.FIRST_NEW_YEAR
 # Streamlit's own parameters, never ours to judge.
@@ -118,27 +118,16 @@ def geography_2025() -> Geography:
     return reform.geography_2025()
 
 
-def view_id(snapshot_id: str, structure_id: str) -> str:
-    """The key a snapshot seen in a structure is loaded and cached under."""
-    return snapshot_id if structure_id == structure.LEGACY else f"{snapshot_id}{VIEW_SEPARATOR}{structure_id}"
-
-
-def parse_view(view: str) -> tuple[str, str]:
-    """(snapshot id, structure) of a ``view_id``."""
-    snapshot_id, _, structure_id = view.partition(VIEW_SEPARATOR)
-    return snapshot_id, structure_id or structure.LEGACY
-
-
-def geography_of(view: str) -> Geography:
-    """The unit tree of the structure a view is in."""
-    return geography_2025() if parse_view(view)[1] == structure.NEW else reference_geography()
+def geography_of(view_id: str) -> Geography:
+    """The unit tree of the structure a view is in (a loaded view carries it: ``View.geography``)."""
+    return geography_2025() if parse_view_id(view_id)[1] == structure.NEW else reference_geography()
 
 
 def geography() -> Geography:
     """The unit tree of the structure the user is viewing (the old one before the sidebar is drawn)."""
     found = st.session_state.get(_FILTERS)
     if isinstance(found, Filters):
-        return geography_of(found.snapshot_id)
+        return geography_of(found.view_id)
     return reference_geography()
 
 
@@ -164,15 +153,15 @@ def _load_raw(folder: str, snapshot_id: str) -> Snapshot:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_whole(folder: str, view: str) -> Snapshot:
-    # The snapshot in the structure of ``view`` (converting one takes about a second), shared by sessions.
-    snapshot_id, structure_id = parse_view(view)
-    return structure.view(_load_raw(folder, snapshot_id), structure_id)
+def _load_whole(folder: str, view_id: str) -> View:
+    # The snapshot in the structure of ``view_id`` (converting one takes about a second), shared by sessions.
+    snapshot_id, structure_id = parse_view_id(view_id)
+    return load_view(_load_raw(folder, snapshot_id), structure_id, geography_of(view_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _load_scoped(folder: str, snapshot_id: str, scope: Access):
-    return _load_whole(folder, snapshot_id).restricted(scope, geography_of(snapshot_id))
+def _load_scoped(folder: str, view_id: str, scope: Access) -> View:
+    return _load_whole(folder, view_id).restricted(scope)
 
 
 def access() -> Access:
@@ -180,23 +169,23 @@ def access() -> Access:
     return ui_auth.current(reference_geography())
 
 
-def load(folder: str, snapshot_id: str, scope: Access | None = None):
-    """A snapshot as this user may see it: every read returns in-scope rows only.
+def load(folder: str, view_id: str, scope: Access | None = None) -> View:
+    """The view ``view_id`` as this user may see it: every read returns in-scope rows only, in its own units.
 
     A cached function that calls this must take the user's ``scope`` (``ui.access()``) as an
     argument and pass it on, so that its cache is keyed by it (tests/test_access.py checks).
     """
-    return _load_scoped(folder, snapshot_id, scope if scope is not None else access())
+    return _load_scoped(folder, view_id, scope if scope is not None else access())
 
 
-def whole_snapshot(folder: str, snapshot_id: str, scope: Access) -> Snapshot:
+def whole_snapshot(folder: str, view_id: str, scope: Access) -> Snapshot:
     """The unrestricted snapshot, for an import's base only (the new snapshot is base + file).
 
     Data managers only; ``access.changes_outside`` then refuses a file that changes other units.
     """
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
-    return _load_raw(folder, parse_view(snapshot_id)[0])
+    return _load_raw(folder, parse_view_id(view_id)[0])
 
 
 def small_counts() -> SmallCounts:
@@ -258,14 +247,14 @@ class SnapshotInfo:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
-    """Provinces and years that have data in the snapshot (view), its date, source and demo flag."""
-    snap = _load_whole(folder, snapshot_id)  # no counts: the sidebar narrows the provinces per user
+def snapshot_info(folder: str, view_id: str) -> SnapshotInfo:
+    """Provinces and years that have data in the view, its snapshot's date, source and demo flag."""
+    snap = _load_whole(folder, view_id)  # no counts: the sidebar narrows the provinces per user
     # From the roll-ups and the validation's statistics: the facts file is never read whole.
-    provinces = snap.units_with_data(geography_of(snapshot_id), "province")
+    provinces = snap.units_with_data("province")
     years = snap.years
-    raw = _load_raw(folder, parse_view(snapshot_id)[0])
-    flagged = getattr(snap, "flagged", None)
+    raw = _load_raw(folder, parse_view_id(view_id)[0])
+    flagged = getattr(snap.snapshot, "flagged", None)
     return SnapshotInfo(
         snapshot_id=snap.snapshot_id,
         as_of=dt.date.fromisoformat(snap.as_of),
@@ -274,9 +263,9 @@ def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
         last_period=snap.last_period,
         provinces=tuple(sorted(provinces)),
         years=tuple(int(y) for y in years),
-        structure=structure.structure_of(snap),
+        structure=snap.structure,
         versioned=raw.structure_from is not None,
-        unplaced=tuple(structure.unplaced_summary(snap).items()),
+        unplaced=tuple(structure.unplaced_summary(snap.snapshot).items()),
         flagged=tuple(flagged.select("unit_code", "old_district_code").iter_rows())
         if flagged is not None and "old_district_code" in flagged.columns
         else (),
@@ -285,7 +274,7 @@ def snapshot_info(folder: str, snapshot_id: str) -> SnapshotInfo:
 
 def coverage_notes(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     first: dt.date,
@@ -293,14 +282,14 @@ def coverage_notes(
 ) -> dict[str, dict | None]:
     """The selection's coverage row (``coverage.combined``) per indicator over months first..last,
     counted on the rows this user may see (cached on the arguments and the scope)."""
-    return _coverage_notes(folder, snapshot_id, access(), codes, indicators, first, last)
+    return _coverage_notes(folder, view_id, access(), codes, indicators, first, last)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _reporting_index(folder: str, snapshot_id: str, scope: Access, counts: bool = False) -> pl.DataFrame:
+def _reporting_index(folder: str, view_id: str, scope: Access, counts: bool = False) -> pl.DataFrame:
     # One scan per snapshot view and scope (the scoped snapshot's own rows), then filters only.
-    snap = load(folder, snapshot_id, scope)
-    rows = structure_rows(snap.scan(), snap.structure_from, geography_of(snapshot_id))
+    snap = load(folder, view_id, scope)
+    rows = snap.scan()  # the view's rows: its structure, its scope
     return (
         coverage.reporting_index(rows, REPORTED_COUNTS.values()) if counts else coverage.reporting_index(rows)
     )
@@ -309,38 +298,38 @@ def _reporting_index(folder: str, snapshot_id: str, scope: Access, counts: bool 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _coverage_notes(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     first: dt.date,
     last: dt.date,
 ) -> dict[str, dict | None]:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
     mine = [c for c in codes if snap.allows(c)]
-    units = coverage.units_reporting(_reporting_index(folder, snapshot_id, scope), None, first, last)
+    units = coverage.units_reporting(_reporting_index(folder, view_id, scope), None, first, last)
     row = coverage.combined(coverage.coverage(geo, mine, units))
     return {ind: row if query.needed_fact_indicators([ind]) else None for ind in indicators}
 
 
 def coverage_table(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     grain: str,
     years: tuple[int, int],
     combined: bool = False,
 ) -> pl.DataFrame:
-    """``coverage.by_period`` on the rows this user may see (combined under ``views.SELECTION``)."""
-    return _coverage_table(folder, snapshot_id, access(), codes, indicators, grain, years, combined)
+    """``coverage.by_period`` on the rows this user may see (combined under ``page_figures.SELECTION``)."""
+    return _coverage_table(folder, view_id, access(), codes, indicators, grain, years, combined)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage_table(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
@@ -348,50 +337,48 @@ def _coverage_table(
     years: tuple[int, int],
     combined: bool,
 ) -> pl.DataFrame:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
     mine = [c for c in codes if snap.allows(c)]
     return coverage.by_period(
-        _reporting_index(folder, snapshot_id, scope),
+        _reporting_index(folder, view_id, scope),
         geo,
         mine,
         indicators,
         grain,
         years,
-        combine_as=views.SELECTION if combined else None,
+        combine_as=page_figures.SELECTION if combined else None,
     )
 
 
 def status_source(
-    folder: str, snapshot_id: str, codes: tuple[str, ...], year: int
+    folder: str, view_id: str, codes: tuple[str, ...], year: int
 ) -> tuple[str | None, dict | None]:
     """Where the selection's commune counts of ``year`` come from ("list", "report", "mixed" or
     None), and how many of its units gave counts in their reports (a coverage row)."""
-    return _status_source(folder, snapshot_id, access(), codes, year)
+    return _status_source(folder, view_id, access(), codes, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _status_source(
-    folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], year: int
+    folder: str, view_id: str, scope: Access, codes: tuple[str, ...], year: int
 ) -> tuple[str | None, dict | None]:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
     mine = [c for c in codes if snap.allows(c)]
-    reported = snap.monthly(geo, mine, sorted(REPORTED_COUNTS.values()), (year, year))
+    reported = snap.monthly(mine, sorted(REPORTED_COUNTS.values()), (year, year))
     counts = query.status_counts(snap.status, geo, mine, (year, year), query.reported_by_year(reported))
     sources = set(counts["source"].to_list())
     if not sources:
         return None, None
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
-    units = coverage.units_reporting(
-        _reporting_index(folder, snapshot_id, scope, counts=True), None, first, last
-    )
+    units = coverage.units_reporting(_reporting_index(folder, view_id, scope, counts=True), None, first, last)
     cover = coverage.combined(coverage.coverage(geo, mine, units))
     return (sources.pop() if len(sources) == 1 else "mixed"), cover
 
 
 def figure_note(
-    card: views.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
+    card: page_figures.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
 ) -> str:
     """The line under a headline figure: units reporting (marked when partial), or the source of a
     commune count ("theo danh sách xã" / "theo số báo cáo", marked when the reported counts are
@@ -413,7 +400,7 @@ def figure_note(
 
 def summary(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     grain: str,
@@ -422,16 +409,14 @@ def summary(
 ) -> pl.DataFrame:
     """``query.summarize`` + ``query.with_previous_year``, cached on the arguments and the user's scope.
 
-    With ``combined`` the units are added up under ``views.SELECTION``. Units outside the scope
+    With ``combined`` the units are added up under ``page_figures.SELECTION``. Units outside the scope
     give no rows, and a notice says so.
     """
     scope = access()
-    _notice_denied(scope.denied(codes, geography_of(snapshot_id)), geography_of(snapshot_id))
-    frame = _summary(folder, snapshot_id, scope, codes, indicators, grain, years, combined)
+    _notice_denied(scope.denied(codes, geography_of(view_id)), geography_of(view_id))
+    frame = _summary(folder, view_id, scope, codes, indicators, grain, years, combined)
     # Known by its arguments: figures and cards drawn from it are remembered without a digest.
-    return memo.know(
-        frame, ("summary", folder, snapshot_id, scope, codes, indicators, grain, years, combined)
-    )
+    return memo.know(frame, ("summary", folder, view_id, scope, codes, indicators, grain, years, combined))
 
 
 def _notice_denied(codes: Sequence[str], geo: Geography) -> None:
@@ -444,7 +429,7 @@ def _notice_denied(codes: Sequence[str], geo: Geography) -> None:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _summary(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
@@ -452,29 +437,28 @@ def _summary(
     years: tuple[int, int],
     combined: bool,
 ) -> pl.DataFrame:
-    snap = load(folder, snapshot_id, scope)
+    snap = load(folder, view_id, scope)
     frame = snap.summarize(
-        geography_of(snapshot_id),
         list(codes),
         list(indicators),
         grain,
         years,
-        combine_as=views.SELECTION if combined else None,
+        combine_as=page_figures.SELECTION if combined else None,
     )
     return query.with_previous_year(frame)
 
 
 def per_population(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     codes: tuple[str, ...],
     indicators: tuple[str, ...],
     grain: str,
     years: tuple[int, int],
 ) -> pl.DataFrame:
     """Like ``summary`` per unit, with ``population`` and ``per_population`` (per 10.000) added."""
-    frame = summary(folder, snapshot_id, codes, indicators, grain, years)
-    pop = summary(folder, snapshot_id, codes, ("population",), grain, years)
+    frame = summary(folder, view_id, codes, indicators, grain, years)
+    pop = summary(folder, view_id, codes, ("population",), grain, years)
     out = query.per_population(frame, pop)
     return out.join(
         pop.select("unit_code", "period", pl.col("value").alias("population")),
@@ -484,19 +468,19 @@ def per_population(
 
 
 def quotas(
-    folder: str, snapshot_id: str, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
-) -> dict[str, views.Quota | None]:
+    folder: str, view_id: str, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
+) -> dict[str, page_figures.Quota | None]:
     """The summed yearly quota of the selected units for each metric (None: none assigned)."""
-    return _quotas(folder, snapshot_id, access(), codes, metrics, year)
+    return _quotas(folder, view_id, access(), codes, metrics, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _quotas(
-    folder: str, snapshot_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
-) -> dict[str, views.Quota | None]:
-    snap = load(folder, snapshot_id, scope)
-    geo = geography_of(snapshot_id)
-    return {m: views.selection_quota(snap.targets, geo, codes, m, year) for m in metrics}
+    folder: str, view_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
+) -> dict[str, page_figures.Quota | None]:
+    snap = load(folder, view_id, scope)
+    geo = snap.geography
+    return {m: page_figures.selection_quota(snap.targets, geo, codes, m, year) for m in metrics}
 
 
 # --------------------------------------------------------------------------- filters
@@ -508,8 +492,9 @@ class Filters:
 
     Attributes:
         data_dir: the data folder the snapshot comes from.
-        snapshot_id: the snapshot shown (default: the newest valid one), in the chosen structure:
-            the key every loader takes (``view_id``); ``snapshot`` is the snapshot's own id.
+        view_id: the view shown: the snapshot (default: the newest valid one) in the chosen
+            structure, the key every loader takes (``view.view_id``; the URL keeps the snapshot
+            and the structure as two parameters); ``snapshot`` is the snapshot's own id.
         province: a province code, or ``"VN"`` for the whole country.
         districts: selected units of ``province`` one level down — districts in the old
             structure, communes in the 2025 one; empty means all of them.
@@ -522,7 +507,7 @@ class Filters:
     """
 
     data_dir: str
-    snapshot_id: str
+    view_id: str
     province: str
     districts: tuple[str, ...]
     years: tuple[int, int]
@@ -534,7 +519,7 @@ class Filters:
     @property
     def snapshot(self) -> str:
         """The snapshot's own id (without the structure)."""
-        return parse_view(self.snapshot_id)[0]
+        return parse_view_id(self.view_id)[0]
 
     @property
     def year(self) -> int:
@@ -572,13 +557,13 @@ def unit_names(codes: Sequence[str], lang: str) -> dict[str, str]:
     """Code → name for units (the country and the combined selection included)."""
     geo = geography()
     names = {c: (t("scope.country", lang) if c == COUNTRY_CODE else geo.name(c)) for c in codes}
-    names[views.SELECTION] = t("area.selection", lang, n=len(codes))
+    names[page_figures.SELECTION] = t("area.selection", lang, n=len(codes))
     return names
 
 
 def source_note(f: Filters) -> str:
     """ "Nguồn: … Số liệu tính đến ngày 31/12/2025." for captions and chart notes."""
-    info = snapshot_info(f.data_dir, f.snapshot_id)
+    info = snapshot_info(f.data_dir, f.view_id)
     note = t("caption.source", f.lang, source=info.source, date=fmt_date(info.as_of, f.lang))
     if info.demo:
         note = t("notice.demo_data", f.lang) + ". " + note
@@ -700,9 +685,9 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
             on_change=_clear_notices,
         )
         structure_id = _structure_choice(folder, raw_id, scope, lang)
-        snapshot_id = view_id(raw_id, structure_id)
-        info = snapshot_info(folder, snapshot_id)
-        geo = geography_of(snapshot_id)
+        shown = view_id(raw_id, structure_id)
+        info = snapshot_info(folder, shown)
+        geo = geography_of(shown)
         switched = bool(st.session_state.pop(_SWITCHED, False))
 
         # Only provinces the user may see, or that hold one of their units.
@@ -823,7 +808,7 @@ def sidebar_filters(route: Callable[[str], Any] | None = None) -> Filters:
         st.container(key=f"{BANNER}_demo").info(t("notice.demo_data", lang), icon=":material/science:")
     filters = Filters(
         data_dir=folder,
-        snapshot_id=snapshot_id,
+        view_id=shown,
         province=province,
         districts=districts,
         years=year_range,
@@ -1022,11 +1007,11 @@ def page_select(
 
 def period_picker(f: Filters, key: str = "period") -> dt.date | None:
     """The period of ``f.grain`` within ``f.year`` to show (default: the newest complete one)."""
-    info = snapshot_info(f.data_dir, f.snapshot_id)
-    starts = views.periods_in_year(f.grain, f.year, info.last_period)
+    info = snapshot_info(f.data_dir, f.view_id)
+    starts = page_figures.periods_in_year(f.grain, f.year, info.last_period)
     if not starts:
         return None
-    chosen_default = views.default_period(f.grain, f.year, info.last_period)
+    chosen_default = page_figures.default_period(f.grain, f.year, info.last_period)
     if len(starts) == 1:
         return starts[0]
     return page_select(
@@ -1088,7 +1073,7 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
     """
     fig, screen = fig if isinstance(fig, Drawn) else (fig, charts.for_screen(fig))
     f = filters()
-    info = snapshot_info(f.data_dir, f.snapshot_id)
+    info = snapshot_info(f.data_dir, f.view_id)
     area, when = area_name(f), period or years_label(f)
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
@@ -1146,9 +1131,9 @@ def indicator_label(indicator: str, lang: str) -> str:
 _TONE_COLOR = theme.STREAMLIT_TONE_COLORS
 
 
-def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
+def kpi_texts(card: page_figures.Kpi, lang: str) -> dict[str, str | None]:
     """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
-    percent = views.is_percent(card.indicator)
+    percent = page_figures.is_percent(card.indicator)
     if card.value is None and CATALOG[card.indicator].kind == "status":
         # An unknown commune count (no list, no report, or a list silent on it) is not 0.
         value = t("status.unknown", lang)
@@ -1164,7 +1149,7 @@ def kpi_texts(card: views.Kpi, lang: str) -> dict[str, str | None]:
             if card.change_pct is not None:
                 delta += f" ({fmt_change_pct(card.change_pct, lang)})"
     quota = None
-    if card.indicator in views.QUOTA_METRICS:
+    if card.indicator in page_figures.QUOTA_METRICS:
         if card.quota is None:
             quota = t("kpi.no_quota", lang)
         else:
@@ -1246,7 +1231,7 @@ def tone_color(tone: str) -> str:
 
 def presentation_footer(f: Filters, source_line: str) -> str:
     """The one footer line of presentation mode: which units are shown and the source (with demo)."""
-    info = snapshot_info(f.data_dir, f.snapshot_id)
+    info = snapshot_info(f.data_dir, f.view_id)
     parts = []
     if info.versioned or f.structure == structure.NEW:
         note = "structure.new_note" if info.structure == structure.NEW else "structure.legacy_note"
@@ -1255,7 +1240,7 @@ def presentation_footer(f: Filters, source_line: str) -> str:
     return " ".join(parts)
 
 
-def kpi_card(card: views.Kpi, lang: str, note: str = "") -> None:
+def kpi_card(card: page_figures.Kpi, lang: str, note: str = "") -> None:
     """One bordered card: label, value, change against a year earlier coloured by whether it is
     good for this indicator, a sparkline of the complete periods, the quota line if any, and
     ``note`` (``figure_note``: how many units reported, or where a commune count comes from)."""
@@ -1266,7 +1251,7 @@ def kpi_card(card: views.Kpi, lang: str, note: str = "") -> None:
             texts["value"],
             delta=texts["delta"],
             delta_color=_TONE_COLOR[card.tone],
-            delta_arrow="off" if card.change is None or views.is_negligible(card.change) else "auto",
+            delta_arrow="off" if card.change is None or page_figures.is_negligible(card.change) else "auto",
             help=indicator_label(card.indicator, lang) + ", " + t("change.vs_same_period_last_year", lang),
             chart_data=list(card.history) if len(card.history) > 1 else None,
             chart_type="bar" if CATALOG[card.indicator].kind == "flow" else "line",

@@ -167,7 +167,7 @@ def view_filters(f: ui.Filters, sections: Sequence[str] | None = None) -> dict:
 
     setting = ui.small_counts()
     return {
-        "view": f.snapshot_id,
+        "view": f.view_id,  # the view id (key name kept: meetings stored with it reopen)
         "structure": f.structure,
         "province": f.province,
         "districts": list(f.districts),
@@ -185,7 +185,7 @@ def view_link(m: cl.Meeting) -> str:
     filters = m.filters
     structure = filters.get("structure", ui.LEGACY)
     params: list[tuple[str, str]] = [
-        (ui.P_SNAPSHOT, ui.parse_view(filters.get("view", m.snapshot_id))[0]),
+        (ui.P_SNAPSHOT, ui.parse_view_id(filters.get("view", m.snapshot_id))[0]),
         (ui.P_STRUCTURE, t(f"structure.{structure}")),
         (ui.P_GRAIN, t(f"grain.{m.grain}")),
         ("period", m.period_label),
@@ -210,7 +210,7 @@ def follow_up_for(f: ui.Filters, pack) -> list[cl.FollowUpItem]:
     geo, access = ui.geography(), ui.access()
     held = cl.find_meeting(db, pack.unit_code, pack.grain, pack.period)
     results = ui_goals.evaluate(
-        f.data_dir, f.snapshot_id, pack.unit_code, pack.year, pack.period_end.replace(day=1), below=True
+        f.data_dir, f.view_id, pack.unit_code, pack.year, pack.period_end.replace(day=1), below=True
     )
     return cl.follow_up(
         db, access, geo, unit_code=pack.unit_code, period=pack.period,
@@ -223,12 +223,12 @@ def follow_up_for_meeting(f: ui.Filters, m: cl.Meeting) -> list[cl.FollowUpItem]
     db = engine(f.data_dir)
     if db is None:
         return []
-    view = m.filters.get("view", m.snapshot_id)
-    if ui.parse_view(view)[0] not in ui.catalogue(f.data_dir).valid:
-        view = f.snapshot_id  # the meeting's snapshot is gone: the one shown now
-    last = ui.snapshot_info(f.data_dir, view).last_period
+    view_id = m.filters.get("view", m.snapshot_id)
+    if ui.parse_view_id(view_id)[0] not in ui.catalogue(f.data_dir).valid:
+        view_id = f.view_id  # the meeting's snapshot is gone: the one shown now
+    last = ui.snapshot_info(f.data_dir, view_id).last_period
     as_of = min(last, ui_goals.judgement_month(m.grain, m.period, last))
-    results = ui_goals.evaluate(f.data_dir, view, m.unit_code, m.year, as_of, below=True)
+    results = ui_goals.evaluate(f.data_dir, view_id, m.unit_code, m.year, as_of, below=True)
     return cl.follow_up(
         db,
         ui.access(),
@@ -415,8 +415,8 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
     lang, access = f.lang, ui.access()
     st.subheader(t("mt.files", lang))
     filters = m.filters
-    view = filters.get("view", m.snapshot_id)
-    if ui.parse_view(view)[0] not in ui.catalogue(f.data_dir).valid:
+    view_id = filters.get("view", m.snapshot_id)
+    if ui.parse_view_id(view_id)[0] not in ui.catalogue(f.data_dir).valid:
         st.warning(t("mt.snapshot_gone", lang, snapshot=m.snapshot_id))
         return
     from dashboard import meeting as pack_module
@@ -424,7 +424,7 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
     sections = tuple(filters.get("sections") or pack_module.SECTIONS)
     key = (
         f.data_dir,
-        view,
+        view_id,
         access,
         m.unit_code,
         m.year,
@@ -453,12 +453,12 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _pack(folder, view, scope, unit, year, grain, sections, period, small_counts):
+def _pack(folder, view_id, scope, unit, year, grain, sections, period, small_counts):
     """The pack of a meeting's own period (not the newest), cached like ``ui_export.pack``."""
     from dashboard import meeting as pack_module
 
     return pack_module.build_pack(
-        ui.load(folder, view, scope), ui.geography_of(view), unit, year, grain, sections, lang="vi",
+        ui.load(folder, view_id, scope), unit, year, grain, sections, lang="vi",
         small_counts=small_counts, period=period,
     )  # fmt: skip
 
@@ -473,5 +473,5 @@ def _images(*key) -> dict:
 def _files(db: Engine, m: cl.Meeting, key: tuple) -> dict[str, bytes]:
     pack = _pack(*key)
     images = _images(*key) if ui.browser_probe().ok else None
-    snapshot = ui.load(key[0], key[1], key[2])
-    return frozen.meeting_files(db, ui.access(), ui.geography_of(key[1]), m, pack, snapshot, images)
+    view = ui.load(key[0], key[1], key[2])
+    return frozen.meeting_files(db, ui.access(), m, pack, view, images)

@@ -11,7 +11,7 @@ from dashboard.access import Access
 @st.cache_resource(show_spinner=False, max_entries=8)
 def pack(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     unit: str,
     year: int,
@@ -26,8 +26,7 @@ def pack(
     """
     setting = ui.small_counts()
     return meeting.build_pack(
-        ui.load(folder, snapshot_id, scope),
-        ui.geography_of(snapshot_id),
+        ui.load(folder, view_id, scope),
         unit,
         year,
         grain,
@@ -40,7 +39,7 @@ def pack(
 @st.cache_resource(show_spinner=False, max_entries=4)
 def images(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: Access,
     unit: str,
     year: int,
@@ -49,4 +48,4 @@ def images(
     lang: str = "vi",
 ) -> dict:
     """The pack's chart images (PNG), rendered once in one browser for the slides, the ZIP and Word."""
-    return slides.chart_images(pack(folder, snapshot_id, scope, unit, year, grain, sections, lang))
+    return slides.chart_images(pack(folder, view_id, scope, unit, year, grain, sections, lang))

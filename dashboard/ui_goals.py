@@ -27,33 +27,31 @@ from dashboard.query import period_end_month
 
 
 def evaluate(
-    folder: str, snapshot_id: str, unit: str, year: int, as_of: dt.date, below: bool = False
+    folder: str, view_id: str, unit: str, year: int, as_of: dt.date, below: bool = False
 ) -> list[TargetResult]:
     """``goals.evaluate`` for one unit (and with ``below`` the units under it) and year, as of a month.
 
     Only the targets and figures inside the user's scope are judged.
     """
-    return _evaluate(folder, snapshot_id, ui.access(), unit, year, as_of, below)
+    return _evaluate(folder, view_id, ui.access(), unit, year, as_of, below)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _evaluate(
-    folder: str, snapshot_id: str, scope: Access, unit: str, year: int, as_of: dt.date, below: bool
+    folder: str, view_id: str, scope: Access, unit: str, year: int, as_of: dt.date, below: bool
 ) -> list[TargetResult]:
-    snap = ui.load(folder, snapshot_id, scope)
-    geography = ui.geography_of(snapshot_id)  # the structure the cached view is in
-    return goals.evaluate(snap, geography, unit=unit, year=year, as_of=as_of, descendants=below)
+    view = ui.load(folder, view_id, scope)  # read in its own structure's units
+    return goals.evaluate(view, unit=unit, year=year, as_of=as_of, descendants=below)
 
 
-def project(folder: str, snapshot_id: str, unit: str, as_of: dt.date) -> list[GoalProjection]:
+def project(folder: str, view_id: str, unit: str, as_of: dt.date) -> list[GoalProjection]:
     """``goals.project_goals`` for one unit, as of a month (inside the user's scope)."""
-    return _project(folder, snapshot_id, ui.access(), unit, as_of)
+    return _project(folder, view_id, ui.access(), unit, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _project(folder: str, snapshot_id: str, scope: Access, unit: str, as_of: dt.date) -> list[GoalProjection]:
-    snap = ui.load(folder, snapshot_id, scope)
-    return goals.project_goals(snap, ui.geography_of(snapshot_id), unit=unit, as_of=as_of)
+def _project(folder: str, view_id: str, scope: Access, unit: str, as_of: dt.date) -> list[GoalProjection]:
+    return goals.project_goals(ui.load(folder, view_id, scope), unit=unit, as_of=as_of)
 
 
 # --------------------------------------------------------------------------- what is judged

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, memo, ui, ui_goals, views
+from dashboard import charts, memo, page_figures, ui, ui_goals
 from dashboard.i18n import t
 
 f = ui.filters()
@@ -16,19 +16,26 @@ when = ui.period_label_for(period, f)
 st.title(t("heading.overview", lang, area=ui.area_name(f), period=when))
 
 history_years = (min(f.years[0], f.year - 1), f.year)
-frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, f.grain, history_years, combined=True)
-quota_map = ui.quotas(f.data_dir, f.snapshot_id, f.codes, views.QUOTA_METRICS, f.year)
-cards = memo.remembered(views.kpis, frame, period, views.HEADLINE, quota_map)
+frame = ui.summary(
+    f.data_dir, f.view_id, f.codes, page_figures.HEADLINE, f.grain, history_years, combined=True
+)
+quota_map = ui.quotas(f.data_dir, f.view_id, f.codes, page_figures.QUOTA_METRICS, f.year)
+cards = memo.remembered(page_figures.kpis, frame, period, page_figures.HEADLINE, quota_map)
 if all(card.value is None for card in cards):
     st.warning(t("notice.no_data", lang))
     st.stop()
 
 st.caption(t("kpi.legend", lang))
-ui_goals.structure_notice(f, ui.snapshot_info(f.data_dir, f.snapshot_id))  # quotas of the other units
+ui_goals.structure_notice(f, ui.snapshot_info(f.data_dir, f.view_id))  # quotas of the other units
 covered = ui.coverage_notes(
-    f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, period, views.period_end_month(period, f.grain)
+    f.data_dir,
+    f.view_id,
+    f.codes,
+    page_figures.HEADLINE,
+    period,
+    page_figures.period_end_month(period, f.grain),
 )
-source = ui.status_source(f.data_dir, f.snapshot_id, f.codes, period.year)
+source = ui.status_source(f.data_dir, f.view_id, f.codes, period.year)
 with ui.kpi_grid():
     for start in range(0, len(cards), 3):
         for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
@@ -38,9 +45,9 @@ ui.caption(f)
 
 # Commune classification by year over the chosen range.
 communes = ui.summary(
-    f.data_dir, f.snapshot_id, f.codes, views.COMMUNE_CATEGORIES, "year", f.years, combined=True
+    f.data_dir, f.view_id, f.codes, page_figures.COMMUNE_CATEGORIES, "year", f.years, combined=True
 )
-counts = memo.remembered(views.commune_count_series, communes, lang)
+counts = memo.remembered(page_figures.commune_count_series, communes, lang)
 if counts.is_empty():
     st.info(t("notice.no_data", lang))
 else:
@@ -50,7 +57,7 @@ else:
             counts,
             color="indicator_label",
             kind="bar",
-            colors=views.commune_count_colors(lang),
+            colors=page_figures.commune_count_colors(lang),
             lang=lang,
             title=t(
                 "chart.title",

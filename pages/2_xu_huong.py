@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, coverage, memo, tables, theme, ui, views
+from dashboard import charts, coverage, memo, page_figures, tables, theme, ui
 from dashboard.catalog import CATALOG, DOMAINS
 from dashboard.i18n import t
 
@@ -10,7 +10,7 @@ f = ui.filters()
 lang = f.lang
 st.title(t("heading.trends", lang, area=ui.area_name(f), years=ui.years_label(f)))
 
-domains = [d for d in DOMAINS if views.chartable(d)]
+domains = [d for d in DOMAINS if page_figures.chartable(d)]
 left, middle, right = st.columns([1, 3, 1])
 with left:
     domain = ui.page_select(
@@ -20,7 +20,7 @@ with left:
         lang=lang,
         format_func=lambda d: DOMAINS[d][lang != "vi"],
     )
-choices = [i.id for i in views.chartable(domain)]
+choices = [i.id for i in page_figures.chartable(domain)]
 with middle:
     indicators = ui.page_select(
         t("filter.indicators", lang),
@@ -28,7 +28,7 @@ with middle:
         key="indicators",
         lang=lang,
         multi=True,
-        default=views.default_indicators(domain),
+        default=page_figures.default_indicators(domain),
         format_func=lambda i: CATALOG[i].label(lang),
     )
 with right:
@@ -40,8 +40,8 @@ with right:
         horizontal=True,
         format_func=lambda k: t(f"chart.{k}", lang),
     )
-breakdown_units = views.compare_units(
-    ui.geography(), f.province, f.districts, ui.snapshot_info(f.data_dir, f.snapshot_id).provinces
+breakdown_units = page_figures.compare_units(
+    ui.geography(), f.province, f.districts, ui.snapshot_info(f.data_dir, f.view_id).provinces
 )
 breakdown = ui.page_select(
     t("filter.breakdown", lang),
@@ -57,30 +57,30 @@ if not indicators:
 
 area = ui.area_name(f)
 note = ui.source_note(f)
-frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
-last_period = ui.snapshot_info(f.data_dir, f.snapshot_id).last_period
+frame = ui.summary(f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
+last_period = ui.snapshot_info(f.data_dir, f.view_id).last_period
 # Remembered (by the query's arguments and scope): a chart keyed on these frames needs no digest.
-frame = memo.remembered(views.trend_frame, frame, f.grain, lang, last_period, area)
+frame = memo.remembered(page_figures.trend_frame, frame, f.grain, lang, last_period, area)
 covered = ui.coverage_table(
-    f.data_dir, f.snapshot_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
+    f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
 )
 frame = coverage.with_text(frame, covered, lang)
 parts = None
 if breakdown != "none":
-    parts = ui.summary(f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
+    parts = ui.summary(f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
     covered = ui.coverage_table(
-        f.data_dir, f.snapshot_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
+        f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
     )
     parts = coverage.with_text(parts, covered, lang)
-    parts = views.label_units(
-        views.label_periods(parts, f.grain, lang, last_period), ui.unit_names(breakdown_units, lang)
+    parts = page_figures.label_units(
+        page_figures.label_periods(parts, f.grain, lang, last_period), ui.unit_names(breakdown_units, lang)
     )
 
 for indicator in indicators:
     label = ui.indicator_label(indicator, lang)
-    percent = views.is_percent(indicator)
+    percent = page_figures.is_percent(indicator)
     st.header(label, divider=theme.STREAMLIT_DIVIDER)
-    series = memo.remembered(views.indicator_rows, frame, indicator)
+    series = memo.remembered(page_figures.indicator_rows, frame, indicator)
     if series.is_empty():
         st.info(t("notice.no_data", lang))
         continue
@@ -89,7 +89,7 @@ for indicator in indicators:
         ui.chart(charts.time_series, series, kind=kind, lang=lang, title=title, note=note, percent=percent),
         key=f"series_{indicator}",
     )
-    if gaps := views.gap_note(series, lang):
+    if gaps := page_figures.gap_note(series, lang):
         st.caption(gaps)
     ui.plot(
         ui.chart(
@@ -112,11 +112,11 @@ for indicator in indicators:
         all_rows = parts.filter(parts["indicator"] == indicator)
         # The chart draws a commune's small count as a gap (the table below says "<5").
         drawn = ui.protect_chart(all_rows)
-        unit_rows, left_out = views.top_units(drawn)
+        unit_rows, left_out = page_figures.top_units(drawn)
         if left_out:
-            st.caption(t("notice.breakdown_limit", lang, n=views.BREAKDOWN_LIMIT, left=left_out))
-        if breakdown == "stacked" and views.is_additive(indicator):
-            stacked = views.fold_others(unit_rows, drawn, t("breakdown.others", lang, n=left_out))
+            st.caption(t("notice.breakdown_limit", lang, n=page_figures.BREAKDOWN_LIMIT, left=left_out))
+        if breakdown == "stacked" and page_figures.is_additive(indicator):
+            stacked = page_figures.fold_others(unit_rows, drawn, t("breakdown.others", lang, n=left_out))
             fig = ui.chart(
                 charts.time_series,
                 stacked,
@@ -140,11 +140,11 @@ for indicator in indicators:
                 percent=percent,
             )
         ui.plot(fig, key=f"parts_{indicator}")
-        table = views.stack_tables(series, all_rows)
+        table = page_figures.stack_tables(series, all_rows)
     ui.caption(f)
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(
-            ui.protect(memo.remembered(views.label_indicators, table, lang)),
+            ui.protect(memo.remembered(page_figures.label_indicators, table, lang)),
             [
                 "unit_name",
                 "indicator_label",

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from dashboard import charts, tables, ui, views
+from dashboard import charts, page_figures, tables, ui
 from dashboard.catalog import CATALOG
 from dashboard.i18n import t
 
 f = ui.filters()
 lang = f.lang
-info = ui.snapshot_info(f.data_dir, f.snapshot_id)
-units = views.compare_units(ui.geography(), f.province, f.districts, info.provinces)
+info = ui.snapshot_info(f.data_dir, f.view_id)
+units = page_figures.compare_units(ui.geography(), f.province, f.districts, info.provinces)
 
 left, middle, right = st.columns([3, 1, 1])
 with left:
-    choices = [i.id for i in views.chartable()]
+    choices = [i.id for i in page_figures.chartable()]
     indicator = ui.page_select(
         t("filter.indicator", lang),
         choices,
@@ -25,7 +25,7 @@ with left:
 with middle:
     period = ui.period_picker(f)
 with right:
-    can_scale = views.is_per_population_meaningful(indicator)
+    can_scale = page_figures.is_per_population_meaningful(indicator)
     per_pop = can_scale and st.toggle(t("filter.per_population", lang), value=True, key="per_pop")
 
 if period is None or not units:
@@ -36,12 +36,12 @@ area = ui.area_name(f)
 st.title(t("heading.districts", lang, area=area, period=when))
 
 names = ui.unit_names(units, lang)
-frame = ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), f.grain, f.years)
-frame = views.label_units(views.label_periods(frame, f.grain, lang), names)
+frame = ui.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), f.grain, f.years)
+frame = page_figures.label_units(page_figures.label_periods(frame, f.grain, lang), names)
 by = "per_population" if per_pop else "value"
 # Small commune counts of people hidden in the chart, its images and the table alike.
-ranked = ui.protect(views.ranking(frame, period, indicator, by=by))
-percent = views.is_percent(indicator)
+ranked = ui.protect(page_figures.ranking(frame, period, indicator, by=by))
+percent = page_figures.is_percent(indicator)
 decimals = 2 if (percent or per_pop) else 0
 what = CATALOG[indicator].label(lang)
 what_scaled = t("chart.per_population", lang, what=what) if per_pop else what
@@ -73,8 +73,8 @@ else:
         st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
         ui.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")
 
-yearly = ui.protect(ui.per_population(f.data_dir, f.snapshot_id, tuple(units), (indicator,), "year", f.years))
-matrix = views.heatmap_matrix(yearly, indicator, by=by)
+yearly = ui.protect(ui.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), "year", f.years))
+matrix = page_figures.heatmap_matrix(yearly, indicator, by=by)
 if matrix.height:
     ui.plot(
         ui.chart(

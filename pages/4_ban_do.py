@@ -2,7 +2,6 @@
 
 import functools
 import time
-from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -17,40 +16,38 @@ started = time.perf_counter()
 f = ui.filters()
 lang = f.lang
 geo = ui.geography()
-info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+info = ui.snapshot_info(f.data_dir, f.view_id)
 area = f.codes
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def commune_frame(
     folder: str,
-    snapshot_id: str,
+    view_id: str,
     scope: ui.Access,
     area: tuple[str, ...],
     year: int,
     indicator: str | None,
     per_1000: bool,
 ) -> pl.DataFrame:
-    snap = ui.load(folder, snapshot_id, scope)
+    seen = ui.load(folder, view_id, scope)
     return maps.map_frame(
-        partial(snap.monthly, ui.geography_of(snapshot_id)),
-        snap.status,
-        ui.geography_of(snapshot_id),
+        seen.monthly,
+        seen.status,
+        seen.geography,
         area,
         year,
-        last_period=snap.last_period,
+        last_period=seen.last_period,
         indicator=indicator,
         per_1000=per_1000,
-        spans=snap.spans_in(ui.geography_of(snapshot_id)),
+        spans=seen.spans,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def districts(
-    folder: str, snapshot_id: str, scope: ui.Access, area: tuple[str, ...], year: int
-) -> pl.DataFrame:
-    geography = ui.geography_of(snapshot_id)  # the structure the cached view is in
-    return maps.district_summary(ui.load(folder, snapshot_id, scope).status, geography, area, year)
+def districts(folder: str, view_id: str, scope: ui.Access, area: tuple[str, ...], year: int) -> pl.DataFrame:
+    seen = ui.load(folder, view_id, scope)
+    return maps.district_summary(seen.status, seen.geography, area, year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -113,14 +110,14 @@ with controls[2]:
 
 st.title(t("map.heading", lang, area=ui.area_name(f), year=year))
 
-frame = commune_frame(f.data_dir, f.snapshot_id, ui.access(), area, year, indicator, per_1000)
+frame = commune_frame(f.data_dir, f.view_id, ui.access(), area, year, indicator, per_1000)
 if view_kind == "change":
-    snap = ui.load(f.data_dir, f.snapshot_id)
-    view = maps.change_view(frame, snap.status, year, base_year, lang)
+    snap = ui.load(f.data_dir, f.view_id)
+    drawing = maps.change_drawing(frame, snap.status, year, base_year, lang)
 elif view_kind == "indicator":
-    view = maps.indicator_view(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
+    drawing = maps.indicator_drawing(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
 else:
-    view = maps.category_view(frame, lang)
+    drawing = maps.category_drawing(frame, lang)
 
 shapes = None
 found = maps.find_boundaries(Path(f.data_dir) / "reference")
@@ -131,16 +128,16 @@ if found is not None:
     else:
         shapes = loaded
 
-ids = maps.layer_ids(view, shapes)
+ids = maps.layer_ids(drawing, shapes)
 deck = maps.build_deck(
-    view,
+    drawing,
     lang=lang,
     labels=maps.label_units(geo, area),
     boundaries=shapes,
     basemap=maps.basemap_from_env(),
     whole=ui.COUNTRY_CODE in area,  # the country with its islands; a province without far outliers
 )
-summary = districts(f.data_dir, f.snapshot_id, ui.access(), area, year)
+summary = districts(f.data_dir, f.view_id, ui.access(), area, year)
 map_column, legend_column = st.columns([3, 1])
 with map_column:
     st.pydeck_chart(
@@ -156,10 +153,10 @@ with legend_column:
     reach = maps.reporting_row(frame, indicator if view_kind == "indicator" else None)
     st.caption(coverage.coverage_text(reach, lang))
     if view_kind == "indicator":
-        st.markdown(f"**{t('map.scale', lang, what=view.value_label)}**")
+        st.markdown(f"**{t('map.scale', lang, what=drawing.value_label)}**")
     else:
         st.markdown(f"**{t('map.counts', lang) if view_kind == 'category' else t('map.view.change', lang)}**")
-    st.markdown(maps.legend_html(view.legend, lang, t("map.total", lang)), unsafe_allow_html=True)
+    st.markdown(maps.legend_html(drawing.legend, lang, t("map.total", lang)), unsafe_allow_html=True)
     if view_kind == "category":
         counts = maps.category_counts(frame)
         st.markdown(f"{t('map.key_total', lang)}: **{fmt_number(counts['key'], lang)}**")
@@ -168,15 +165,15 @@ with legend_column:
             for k, v in maps.listed_totals(summary).items()
         }
         st.caption(t("map.listed", lang, **listed))
-    if view.size_legend:
-        st.markdown(f"**{t('map.size_scale', lang, what=view.value_label)}**")
-        st.markdown(maps.size_legend_html(view.size_legend, lang), unsafe_allow_html=True)
+    if drawing.size_legend:
+        st.markdown(f"**{t('map.size_scale', lang, what=drawing.value_label)}**")
+        st.markdown(maps.size_legend_html(drawing.size_legend, lang), unsafe_allow_html=True)
     if shapes is not None:
         st.caption(t("map.boundaries_used", lang, file=md_text(Path(found).name)))
 
 if view_kind == "change":
     st.subheader(t("map.change_counts", lang, base=base_year, year=year))
-    counted = maps.change_counts(view.frame)
+    counted = maps.change_counts(drawing.frame)
     st.dataframe(
         pl.DataFrame(
             {
@@ -186,7 +183,7 @@ if view_kind == "change":
         ),
         hide_index=True,
     )
-    changed = maps.change_table(view.frame, base_year, year, lang)
+    changed = maps.change_table(drawing.frame, base_year, year, lang)
     st.subheader(t("map.change_list", lang))
     if changed.is_empty():
         st.info(t("map.no_changes", lang))
@@ -212,7 +209,7 @@ st.caption(
         "map.note",
         lang,
         bytes=fmt_number(maps.payload_bytes(deck), lang),
-        points=fmt_number(view.frame.height, lang),
+        points=fmt_number(drawing.frame.height, lang),
         seconds=fmt_number(time.perf_counter() - started, lang, 2),
     )
 )

@@ -14,7 +14,7 @@ COMMUNE = "commune"  # page-level URL parameter of the commune drill-down
 f = ui.filters()
 lang = f.lang
 geo = ui.geography()
-info = ui.snapshot_info(f.data_dir, f.snapshot_id)
+info = ui.snapshot_info(f.data_dir, f.view_id)
 
 
 def drill(codes: list[str], table_key: str) -> None:
@@ -61,7 +61,7 @@ if f.province == COUNTRY_CODE:
 ui_goals.structure_notice(f, info)
 units = ui_goals.judged_units(f.province, f.districts, commune)
 results = ui_goals.protect(
-    [r for u in units for r in ui_goals.evaluate(f.data_dir, f.snapshot_id, u, f.year, as_of)]
+    [r for u in units for r in ui_goals.evaluate(f.data_dir, f.view_id, u, f.year, as_of)]
 )
 partial = next((r for r in results if r.partial), None)
 note = t("goals.as_of", lang, month=f"{as_of:%m/%Y}")
@@ -100,7 +100,7 @@ if quotas:
 # Multi-year goals: required path, actual values, projection.
 st.header(t("goals.section.trajectories", lang))
 projections = ui_goals.trajectory_order(
-    [g for u in units for g in ui_goals.project(f.data_dir, f.snapshot_id, u, as_of)]
+    [g for u in units for g in ui_goals.project(f.data_dir, f.view_id, u, as_of)]
 )
 if not projections:
     st.info(t("goals.no_trajectories", lang, area=area))
@@ -125,7 +125,7 @@ if not commune and len(units) == 1:
     below = ui_goals.protect(
         [
             r
-            for r in ui_goals.evaluate(f.data_dir, f.snapshot_id, units[0], f.year, as_of, below=True)
+            for r in ui_goals.evaluate(f.data_dir, f.view_id, units[0], f.year, as_of, below=True)
             if r.unit_code != units[0]
         ]
     )

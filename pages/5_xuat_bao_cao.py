@@ -29,7 +29,7 @@ if not sections:
     st.info(t("notice.no_data", lang))
     st.stop()
 
-key = (f.data_dir, f.snapshot_id, ui.access(), unit, int(year), grain, tuple(sections))
+key = (f.data_dir, f.view_id, ui.access(), unit, int(year), grain, tuple(sections))
 try:
     pack = ui_export.pack(*key, lang)
     # The Word report and the written report are Vietnamese whatever the screen's language.

@@ -32,7 +32,7 @@ with choose.popover(t("present.choose", lang), icon=":material/tune:", width="st
 try:
     pack = ui_export.pack(
         f.data_dir,
-        f.snapshot_id,
+        f.view_id,
         ui.access(),
         unit,
         f.year,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import io
-from functools import partial
 from pathlib import Path
 
 import docx
@@ -24,7 +23,7 @@ from dashboard.access import (
     VIEWER,
     Access,
     AccessConfigError,
-    ScopedSnapshot,
+    ScopedView,
     SignInThrottle,
     changes_outside,
     names_outside,
@@ -83,23 +82,23 @@ def test_clip_denied_and_the_units_to_pick(geography):
 
 
 def test_full_access_is_the_snapshot_itself(snap, geography):
-    assert snap.restricted(FULL_ACCESS, geography) is snap
-    assert isinstance(snap.restricted(HOANG_MAI_VIEWER, geography), ScopedSnapshot)
+    assert snap.restricted(FULL_ACCESS, geography).snapshot is snap  # the whole view, not a copy
+    assert isinstance(snap.restricted(HOANG_MAI_VIEWER, geography), ScopedView)
 
 
 def test_another_district_gets_nothing_from_the_query_core(snap, scoped, geography):
     # By code, alone or beside the user's own, at any grain, combined or not.
     for codes in ([NAM_TU_LIEM], [HA_NOI], ["VN"], geography.descendants(NAM_TU_LIEM, "commune")):
-        assert scoped.summarize(geography, codes, INDICATORS, "year", (2021, 2022)).is_empty()
-        assert scoped.monthly(geography, codes, ["addicts_managed"], (2021, 2021)).is_empty()
-    both = scoped.summarize(geography, [HOANG_MAI, NAM_TU_LIEM], INDICATORS, "9m", (2022, 2022))
+        assert scoped.summarize(codes, INDICATORS, "year", (2021, 2022)).is_empty()
+        assert scoped.monthly(codes, ["addicts_managed"], (2021, 2021)).is_empty()
+    both = scoped.summarize([HOANG_MAI, NAM_TU_LIEM], INDICATORS, "9m", (2022, 2022))
     own = snap.summarize(geography, [HOANG_MAI], INDICATORS, "9m", (2022, 2022))
     assert_frame_equal(both, own)
-    combined = scoped.summarize(geography, [HOANG_MAI, NAM_TU_LIEM], INDICATORS, "year", (2021, 2021),
+    combined = scoped.summarize([HOANG_MAI, NAM_TU_LIEM], INDICATORS, "year", (2021, 2021),
                                 combine_as="_sel")  # fmt: skip
     alone = snap.summarize(geography, [HOANG_MAI], INDICATORS, "year", (2021, 2021), combine_as="_sel")
     assert_frame_equal(combined, alone)
-    counts = scoped.summarize(geography, [HA_NOI, HOANG_MAI], ["key_communes"], "year", (2021, 2021))
+    counts = scoped.summarize([HA_NOI, HOANG_MAI], ["key_communes"], "year", (2021, 2021))
     assert counts["unit_code"].unique().to_list() == [HOANG_MAI]
 
 
@@ -107,22 +106,22 @@ def test_every_table_of_a_scoped_snapshot_holds_in_scope_rows_only(scoped, geogr
     visible = HOANG_MAI_VIEWER.visible(geography)
     assert set(scoped.status["commune_code"]) <= visible and scoped.status.height > 0
     assert set(scoped.targets["unit_code"]) <= visible and scoped.targets.height > 0
-    assert set(scoped.rollups(geography)["unit_code"]) == {HOANG_MAI}
+    assert set(scoped.rollups()["unit_code"]) == {HOANG_MAI}
     assert set(scoped.scan().select("unit_code").unique().collect()["unit_code"]) <= visible
-    assert scoped.units_with_data(geography, "province") == []
+    assert scoped.units_with_data("province") == []
     with pytest.raises(AttributeError):
         scoped._inner_snapshot_that_does_not_exist  # noqa: B018 - reads nothing it does not know
 
 
 def test_goals_see_only_in_scope_targets(scoped, geography):
-    assert goals.evaluate(scoped, geography, unit=NAM_TU_LIEM, year=2022) == []
-    below = goals.evaluate(scoped, geography, unit=HA_NOI, year=2022, descendants=True)
+    assert goals.evaluate(scoped, unit=NAM_TU_LIEM, year=2022) == []
+    below = goals.evaluate(scoped, unit=HA_NOI, year=2022, descendants=True)
     assert below and {r.unit_code for r in below} <= HOANG_MAI_VIEWER.visible(geography)
-    assert goals.project_goals(scoped, geography, unit=NAM_TU_LIEM) == []
+    assert goals.project_goals(scoped, unit=NAM_TU_LIEM) == []
 
 
 def test_map_of_another_district_has_no_figures(scoped, geography):
-    frame = maps.map_frame(partial(scoped.monthly, geography), scoped.status, geography, (NAM_TU_LIEM,), 2021)
+    frame = maps.map_frame(scoped.monthly, scoped.status, geography, (NAM_TU_LIEM,), 2021)
     assert frame.height > 0  # the communes are where they are: the reference geography is public
     assert frame["category"].unique().to_list() == ["no_data"]
     figures = [c for c in maps.MAIN_FIGURES if c in frame.columns]
@@ -136,8 +135,8 @@ def test_map_of_another_district_has_no_figures(scoped, geography):
 def test_export_pack_refuses_another_unit_and_builds_the_own_one(scoped, geography):
     for unit in (NAM_TU_LIEM, HA_NOI, "00610"):
         with pytest.raises(ValueError, match="quyền"):
-            meeting.build_pack(scoped, geography, unit, 2022, "9m", ("drugs",))
-    pack = meeting.build_pack(scoped, geography, HOANG_MAI, 2022, "9m", ("drugs", "goals"))
+            meeting.build_pack(scoped, unit, 2022, "9m", ("drugs",))
+    pack = meeting.build_pack(scoped, HOANG_MAI, 2022, "9m", ("drugs", "goals"))
     assert pack.unit_name == "Quận Hoàng Mai" and pack.figures
     assert {r.unit_code for r in pack.goals} <= {HOANG_MAI}
 
@@ -434,12 +433,12 @@ def v2(reform_snapshot, geography):
 
 @pytest.fixture(scope="module")
 def new_view(v2):
-    return structure.view(v2, structure.NEW)
+    return structure.restructure(v2, structure.NEW)
 
 
 @pytest.fixture(scope="module")
 def legacy_view(v2):
-    return structure.view(v2, structure.LEGACY)
+    return structure.restructure(v2, structure.LEGACY)
 
 
 @pytest.mark.parametrize(
@@ -478,17 +477,17 @@ def test_a_scope_in_the_other_structure_sees_nothing_and_picks_nothing(geography
 def test_a_new_ward_viewer_gets_only_their_ward_from_the_query_core(new_view, new_geo):
     scoped = new_view.restricted(WARD_VIEWER, new_geo)
     for codes in ([NEW_NEIGHBOUR], [HA_NOI], ["VN"], [DA_NANG], new_geo.descendants(DA_NANG, "commune")[:5]):
-        assert scoped.summarize(new_geo, codes, INDICATORS, "year", (2017, 2026)).is_empty()
-        assert scoped.monthly(new_geo, codes, ["addicts_managed"], (2024, 2026)).is_empty()
-    both = scoped.summarize(new_geo, [NEW_WARD, NEW_NEIGHBOUR, HA_NOI], INDICATORS, "month", (2024, 2026))
+        assert scoped.summarize(codes, INDICATORS, "year", (2017, 2026)).is_empty()
+        assert scoped.monthly(codes, ["addicts_managed"], (2024, 2026)).is_empty()
+    both = scoped.summarize([NEW_WARD, NEW_NEIGHBOUR, HA_NOI], INDICATORS, "month", (2024, 2026))
     own = new_view.summarize(new_geo, [NEW_WARD], INDICATORS, "month", (2024, 2026))
     assert_frame_equal(both, own)
     assert own.height > 0 and own["period"].min() < reform.REFORM_DATE <= own["period"].max()
     assert set(scoped.status["commune_code"]) == {NEW_WARD}
     assert set(scoped.targets["unit_code"]) <= {NEW_WARD}
     # Roll-ups are of the units above communes: Hà Nội's total is not the ward's to read.
-    assert scoped.rollups(new_geo).is_empty()
-    assert set(new_view.restricted(DA_NANG_VIEWER, new_geo).rollups(new_geo)["unit_code"]) == {DA_NANG}
+    assert scoped.rollups().is_empty()
+    assert set(new_view.restricted(DA_NANG_VIEWER, new_geo).rollups()["unit_code"]) == {DA_NANG}
     assert set(scoped.scan().select("unit_code").unique().collect()["unit_code"]) == {NEW_WARD}
 
 
@@ -497,42 +496,42 @@ def test_a_new_unit_scope_reads_nothing_through_the_old_units(legacy_view, geogr
     # Old commune 00331 and old province 48 exist, and hold figures: none reach a new-unit scope.
     scoped = legacy_view.restricted(access, geography)
     assert legacy_view.summarize(geography, [NEW_WARD, DA_NANG], INDICATORS, "year", (2020, 2021)).height > 0
-    assert scoped.summarize(geography, [NEW_WARD, DA_NANG, "VN"], INDICATORS, "year", (2020, 2021)).is_empty()
+    assert scoped.summarize([NEW_WARD, DA_NANG, "VN"], INDICATORS, "year", (2020, 2021)).is_empty()
     assert scoped.status.is_empty() and scoped.targets.is_empty()
-    assert scoped.rollups(geography).is_empty()
+    assert scoped.rollups().is_empty()
     assert scoped.scan().collect().is_empty()
 
 
 def test_an_old_district_scope_reads_nothing_through_the_new_units(new_view, new_geo):
     scoped = new_view.restricted(HOANG_MAI_VIEWER, new_geo)
-    assert scoped.summarize(new_geo, [NEW_WARD, HA_NOI], INDICATORS, "year", (2025, 2026)).is_empty()
-    assert scoped.status.is_empty() and scoped.rollups(new_geo).is_empty()
+    assert scoped.summarize([NEW_WARD, HA_NOI], INDICATORS, "year", (2025, 2026)).is_empty()
+    assert scoped.status.is_empty() and scoped.rollups().is_empty()
 
 
 def test_goals_map_and_pack_of_a_new_province_viewer(new_view, new_geo):
     scoped = new_view.restricted(DA_NANG_VIEWER, new_geo)
     visible = DA_NANG_VIEWER.visible(new_geo)
-    assert goals.evaluate(scoped, new_geo, unit=HA_NOI, year=2026) == []
-    assert goals.project_goals(scoped, new_geo, unit=HA_NOI) == []
-    judged = goals.evaluate(scoped, new_geo, unit=DA_NANG, year=2026, descendants=True)
+    assert goals.evaluate(scoped, unit=HA_NOI, year=2026) == []
+    assert goals.project_goals(scoped, unit=HA_NOI) == []
+    judged = goals.evaluate(scoped, unit=DA_NANG, year=2026, descendants=True)
     assert judged and {r.unit_code for r in judged} <= visible
     # The communes that made or broke a goal (the drill-down) are Đà Nẵng's.
     for row in judged:
         assert {c.code for c in (*row.new_communes, *row.left_communes)} <= visible
     hanoi = new_geo.descendants(HA_NOI, "commune")[:20]
-    frame = maps.map_frame(partial(scoped.monthly, new_geo), scoped.status, new_geo, tuple(hanoi), 2026)
+    frame = maps.map_frame(scoped.monthly, scoped.status, new_geo, tuple(hanoi), 2026)
     assert frame["category"].unique().to_list() == ["no_data"]
     for unit in (HA_NOI, NEW_WARD, "VN"):
         with pytest.raises(ValueError, match="quyền"):
-            meeting.build_pack(scoped, new_geo, unit, 2026, "9m", ("drugs",))
-    pack = meeting.build_pack(scoped, new_geo, DA_NANG, 2026, "9m", ("drugs", "goals"))
+            meeting.build_pack(scoped, unit, 2026, "9m", ("drugs",))
+    pack = meeting.build_pack(scoped, DA_NANG, 2026, "9m", ("drugs", "goals"))
     assert pack.unit_name == "Thành phố Đà Nẵng" and pack.figures
     assert {r.unit_code for r in pack.goals} <= visible
 
 
 def test_snapshot_comparison_of_a_new_unit_scope(demo_snapshots, v2, new_geo):
-    old = structure.view(demo_snapshots["2025-12-31"], structure.NEW).restricted(WARD_VIEWER, new_geo)
-    new = structure.view(v2, structure.NEW).restricted(WARD_VIEWER, new_geo)
+    old = structure.restructure(demo_snapshots["2025-12-31"], structure.NEW).restricted(WARD_VIEWER, new_geo)
+    new = structure.restructure(v2, structure.NEW).restricted(WARD_VIEWER, new_geo)
     diff = importing.compare(old, new)
     assert diff.height > 0 and set(diff["unit_code"]) == {NEW_WARD}
 
@@ -661,7 +660,7 @@ def test_sign_in_throttle_locks_after_the_limit_and_doubles_the_wait():
 
 def test_the_meeting_pack_files_of_a_new_province_viewer_hold_their_units_only(new_view, new_geo):
     scoped = new_view.restricted(DA_NANG_VIEWER, new_geo)
-    pack = meeting.build_pack(scoped, new_geo, DA_NANG, 2026, "9m")
+    pack = meeting.build_pack(scoped, DA_NANG, 2026, "9m")
     shown = Presentation(io.BytesIO(slides.build_slides(pack)))
     texts = [s.text_frame.text for slide in shown.slides for s in slide.shapes if s.has_text_frame]
     document = docx.Document(io.BytesIO(report.report_docx(pack)))

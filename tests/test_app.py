@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import query, views
+from dashboard import page_figures, query
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number, fmt_pct, md_text
 from dashboard.geography import Geography
@@ -83,10 +83,16 @@ def _expected_quota_line(demo_dir: Path, geography: Geography, district: str, ye
     """What the overview must show for compulsory rehab, computed from the snapshot by the query core."""
     snap = load_snapshot(demo_dir / "snapshots" / "2025-12-31", geography)
     frame = query.summarize(
-        snap.facts, snap.status, geography, [district], ["compulsory_rehab"], "year", (year, year)
+        query.from_facts(snap.facts, geography),
+        snap.status,
+        geography,
+        [district],
+        ["compulsory_rehab"],
+        "year",
+        (year, year),
     )
     actual = frame["value"][0]
-    quota = views.selection_quota(snap.targets, geography, [district], "compulsory_rehab", year)
+    quota = page_figures.selection_quota(snap.targets, geography, [district], "compulsory_rehab", year)
     assert quota is not None
     line = t("kpi.quota", "vi", quota=fmt_number(quota.value), pct=fmt_pct(actual / quota.value * 100))
     return fmt_number(actual), line

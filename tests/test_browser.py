@@ -312,13 +312,13 @@ def test_map_page_draws_dien_bien_and_its_legend_counts_follow_the_year(server, 
     import numpy as np
     from PIL import Image
 
-    from dashboard import maps, snapshot, theme
+    from dashboard import maps, query, snapshot, theme
 
     snap = snapshot.load_snapshot(newest_demo, geography)
 
     def expected(year: int) -> dict[str, int]:
-        frame = maps.map_frame(snap.facts, snap.status, geography, "11", year)
-        return {item.key: item.count for item in maps.category_view(frame).legend}
+        frame = maps.map_frame(query.from_facts(snap.facts, geography), snap.status, geography, "11", year)
+        return {item.key: item.count for item in maps.category_drawing(frame).legend}
 
     def shown() -> dict[str, int]:
         pairs = page.eval_on_selector_all(

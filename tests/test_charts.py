@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts, query, theme, views
+from dashboard import charts, page_figures, query, theme
 
 NOTE = "Nguồn: thử. Số liệu tính đến ngày 31/12/2025."
 
@@ -27,13 +27,15 @@ def series_frame() -> pl.DataFrame:
         ((pl.col("value") - pl.col("previous")) / pl.col("previous") * 100).alias("change_pct"),
         pl.lit(True).alias("complete"),
     )
-    frame = views.label_periods(frame, "year", "vi")
-    return views.with_tone(views.label_units(frame, {"019": "Quận Nam Từ Liêm", "008": "Quận Hoàng Mai"}))
+    frame = page_figures.label_periods(frame, "year", "vi")
+    return page_figures.with_tone(
+        page_figures.label_units(frame, {"019": "Quận Nam Từ Liêm", "008": "Quận Hoàng Mai"})
+    )
 
 
 def _builders():
     data = series_frame()
-    matrix = views.heatmap_matrix(data, "addicts_managed")
+    matrix = page_figures.heatmap_matrix(data, "addicts_managed")
     common = dict(title="Người nghiện: Hà Nội, 2020–2021", note=NOTE)
     return {
         "line": lambda lang: charts.time_series(data, lang=lang, **common),
@@ -41,7 +43,7 @@ def _builders():
         "small_multiples": lambda lang: charts.small_multiples(data, lang=lang, **common),
         "yoy": lambda lang: charts.yoy_change(data.filter(pl.col("unit_code") == "019"), lang=lang, **common),
         "ranking": lambda lang: charts.ranking_bars(
-            views.ranking(data, dt.date(2021, 1, 1), "addicts_managed"), lang=lang, **common
+            page_figures.ranking(data, dt.date(2021, 1, 1), "addicts_managed"), lang=lang, **common
         ),
         "heatmap": lambda lang: charts.heatmap(
             matrix, row_labels=["Quận Hoàng Mai", "Quận Nam Từ Liêm"], lang=lang, **common
@@ -112,7 +114,7 @@ def test_time_series_keeps_periods_in_time_order():
 
 
 def test_ranking_puts_the_highest_at_the_top():
-    ranked = views.ranking(series_frame(), dt.date(2021, 1, 1), "addicts_managed")
+    ranked = page_figures.ranking(series_frame(), dt.date(2021, 1, 1), "addicts_managed")
     fig = charts.ranking_bars(ranked, lang="vi", title="x", note=NOTE)
     # Plotly draws the first category at the bottom of a horizontal bar chart.
     assert list(fig.data[0].y) == ["Quận Hoàng Mai", "Quận Nam Từ Liêm"]
@@ -122,7 +124,7 @@ def test_ranking_puts_the_highest_at_the_top():
 def test_commune_count_series_take_the_map_category_colours():
     from dashboard.catalog import CATALOG
 
-    labels = {i: CATALOG[i].label("vi") for i in views.COMMUNE_CATEGORIES}
+    labels = {i: CATALOG[i].label("vi") for i in page_figures.COMMUNE_CATEGORIES}
     data = pl.DataFrame(
         {
             "period_label": ["Năm 2021"] * 3,
@@ -137,7 +139,7 @@ def test_commune_count_series_take_the_map_category_colours():
         kind="bar",
         title="t",
         note="n",
-        colors=views.commune_count_colors("vi"),
+        colors=page_figures.commune_count_colors("vi"),
     )
     got = {trace.name: trace.marker.color for trace in fig.data}
     assert got == {
@@ -202,9 +204,9 @@ def in_progress_frame(lang: str = "vi", indicator: str = "compulsory_rehab") -> 
             "complete": [y < 2026 for y in years],
         }
     )
-    frame = views.with_tone(query.with_previous_year(frame))
-    frame = views.label_periods(frame, "year", lang, dt.date(2026, 10, 1))
-    return views.label_units(frame, {"01": "Thành phố Hà Nội"})
+    frame = page_figures.with_tone(query.with_previous_year(frame))
+    frame = page_figures.label_periods(frame, "year", lang, dt.date(2026, 10, 1))
+    return page_figures.label_units(frame, {"01": "Thành phố Hà Nội"})
 
 
 def test_only_a_flows_period_in_progress_gets_a_note_of_its_months():

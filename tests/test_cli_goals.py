@@ -47,7 +47,7 @@ def test_nam_tu_liem_quotas(capsys, newest_demo, geography, demo_snapshots, args
     assert {m: got[m] for m in expected} == expected
     # The same objects as the engine gives the page.
     snapshot = demo_snapshots[newest_demo.name]
-    engine = goals.evaluate(snapshot, geography, unit="019", year=year, as_of=as_of)
+    engine = goals.evaluate(snapshot.in_geography(geography), unit="019", year=year, as_of=as_of)
     assert rows == [goals.worded(r.to_dict()) for r in engine]
     # Statuses and verdicts as the README documents them: Vietnamese words, not the engine's ids.
     assert {r["status"] for r in rows} <= {"đạt", "chưa đạt", "có nguy cơ", "không đủ số liệu"}

@@ -49,7 +49,13 @@ def _import(data_dir: Path, geography, **sheets):
 
 def _summary(snap, geography, codes, indicators, year=2022):
     out = query.summarize(
-        snap.facts, snap.status, geography, codes, indicators, grain="year", years=(year, year)
+        query.from_facts(snap.facts, geography),
+        snap.status,
+        geography,
+        codes,
+        indicators,
+        grain="year",
+        years=(year, year),
     )
     return {(u, i): v for u, i, v in out.select("unit_code", "indicator", "value").iter_rows()}
 
@@ -211,7 +217,7 @@ def test_share_is_over_every_commune_not_the_listed_ones(geography):
          "complex": [None, None], "healthy": [None, None]},
         schema=schema.STATUS_SCHEMA,
     )  # fmt: skip
-    out = query.summarize(None, status, geography, [NAM_TU_LIEM], ["drug_free_share"], monthly=_no_facts)
+    out = query.summarize(_no_facts, status, geography, [NAM_TU_LIEM], ["drug_free_share"])
     assert out["value"].to_list() == [pytest.approx(20.0)]
     district_of_four = next(
         d
@@ -220,7 +226,7 @@ def test_share_is_over_every_commune_not_the_listed_ones(geography):
     )
     one = geography.descendants(district_of_four, "commune")[:1]
     status = status.head(1).with_columns(pl.lit(one[0]).alias("commune_code"))
-    out = query.summarize(None, status, geography, [district_of_four], ["drug_free_share"], monthly=_no_facts)
+    out = query.summarize(_no_facts, status, geography, [district_of_four], ["drug_free_share"])
     assert out["value"].to_list() == [pytest.approx(25.0)]
 
 
@@ -315,7 +321,9 @@ def test_a_goal_on_communes_with_drug_problems_is_projected_and_drawn(data_dir, 
     )
     assert report.ok, report.lines()
     snap = load_snapshot(report.written, geography)
-    (goal,) = goals.project_goals(snap, geography, unit=THAI_NGUYEN, metric="drug_problem_communes")
+    (goal,) = goals.project_goals(
+        snap.in_geography(geography), unit=THAI_NGUYEN, metric="drug_problem_communes"
+    )
     assert goal.deadline == 2024 and goal.verdict in goals.VERDICTS
     (figure,) = goal_charts.commune_trajectories([goal])
     drawn = [v for trace in figure.data for v in (trace.y or ()) if v is not None]

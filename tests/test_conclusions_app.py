@@ -59,7 +59,7 @@ def data(demo_dir: Path, geography, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     october = dt.date(2025, 10, 1)
     red = next(
         r
-        for r in goals.evaluate(snapshot, geography, unit=NAM_TU_LIEM, year=2025, as_of=october)
+        for r in goals.evaluate(snapshot.in_geography(geography), unit=NAM_TU_LIEM, year=2025, as_of=october)
         if r.metric == "compulsory_rehab"
     )
     meeting = cl.open_meeting(

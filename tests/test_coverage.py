@@ -131,7 +131,12 @@ def test_complete_is_per_unit_not_per_snapshot(small_geo):
         + [(f"2022-{m:02d}", "90003", "addicts_managed", 20) for m in range(1, 13)]
     )
     out = query.summarize(
-        facts, EMPTY_STATUS, small_geo, ["90001", "90003"], ["addicts_managed"], grain="year"
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001", "90003"],
+        ["addicts_managed"],
+        grain="year",
     )
     assert dict(out.select("unit_code", "complete").iter_rows()) == {"90001": False, "90003": True}
 
@@ -151,7 +156,7 @@ def test_word_report_says_how_many_units_reported_and_that_the_figures_are_parti
         as_of="2022-12-31", created_at="2023-01-05T08:00:00+07:00", source="Báo cáo thử", demo=False,
     )  # fmt: skip
     snap = load_snapshot(tmp_path / "snapshots" / "2022-12-31", geography)
-    pack = meeting.build_pack(snap, geography, NAM_TU_LIEM, 2022, "year", ["drugs"])
+    pack = meeting.build_pack(snap.in_geography(geography), NAM_TU_LIEM, 2022, "year", ["drugs"])
     assert (pack.coverage["reported"], pack.coverage["total"], pack.coverage["complete"]) == (
         REPORTING,
         10,
@@ -245,7 +250,7 @@ def test_a_district_without_communes_is_not_waited_for(geography):
 
 def test_a_unit_that_stops_early_gets_no_false_months_note(small_geo):
     """Per-unit completeness must not write "12 tháng" under a full year the snapshot covers."""
-    from dashboard import views
+    from dashboard import page_figures
 
     facts = facts_frame(
         [(f"2022-{m:02d}", "90001", "compulsory_rehab", 1) for m in range(1, 9)]
@@ -253,9 +258,14 @@ def test_a_unit_that_stops_early_gets_no_false_months_note(small_geo):
         + [(f"2023-{m:02d}", "90003", "compulsory_rehab", 1) for m in range(1, 4)]
     )
     out = query.summarize(
-        facts, EMPTY_STATUS, small_geo, ["90001", "90003"], ["compulsory_rehab"], grain="year"
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001", "90003"],
+        ["compulsory_rehab"],
+        grain="year",
     )
-    labelled = views.label_periods(out, "year", "vi", dt.date(2023, 3, 1))
+    labelled = page_figures.label_periods(out, "year", "vi", dt.date(2023, 3, 1))
     notes = {(u, p.year): n for u, p, n in labelled.select("unit_code", "period", "period_note").iter_rows()}
     assert notes == {("90001", 2022): None, ("90003", 2022): None, ("90003", 2023): "3 tháng"}
     assert dict(

@@ -20,7 +20,7 @@ NAM_TU_LIEM = "019"
 
 @pytest.fixture(scope="module")
 def pack(demo_snapshots, geography):
-    return meeting.build_pack(demo_snapshots["2025-12-31"], geography, NAM_TU_LIEM, 2022, "9m")
+    return meeting.build_pack(demo_snapshots["2025-12-31"].in_geography(geography), NAM_TU_LIEM, 2022, "9m")
 
 
 def tiny_png() -> bytes:
@@ -174,7 +174,9 @@ def test_cli_export_hides_small_counts_by_default(newest_demo, tmp_path, monkeyp
 
 @pytest.fixture(scope="module")
 def pack_en(demo_snapshots, geography):
-    return meeting.build_pack(demo_snapshots["2025-12-31"], geography, NAM_TU_LIEM, 2022, "9m", lang="en")
+    return meeting.build_pack(
+        demo_snapshots["2025-12-31"].in_geography(geography), NAM_TU_LIEM, 2022, "9m", lang="en"
+    )
 
 
 def test_an_english_deck_speaks_english(pack_en):

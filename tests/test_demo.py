@@ -68,12 +68,24 @@ def test_demo_reproduces_every_reported_figure(row, demo_snapshots, geography):
         if CATALOG[indicator].kind == "status":
             year = status_year(row["period"])
             out = query.summarize(
-                snap.facts, snap.status, geography, [code], [indicator], grain="year", years=(year, year)
+                query.from_facts(snap.facts, geography),
+                snap.status,
+                geography,
+                [code],
+                [indicator],
+                grain="year",
+                years=(year, year),
             )
         else:
             grain, year = seed_grain(row["period"])
             out = query.summarize(
-                snap.facts, snap.status, geography, [code], [indicator], grain=grain, years=(year, year)
+                query.from_facts(snap.facts, geography),
+                snap.status,
+                geography,
+                [code],
+                [indicator],
+                grain=grain,
+                years=(year, year),
             )
         assert out["value"].to_list() == [float(row["value"])], sid
 

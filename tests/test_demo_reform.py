@@ -158,7 +158,15 @@ def test_seed_figures_still_hold_in_the_old_months(row, v2, before, geography):
     else:
         grain, year = seed_grain(row["period"])
     assert dt.date(year, 12, 1) < REFORM
-    out = query.summarize(before, status, geography, [code], [indicator], grain=grain, years=(year, year))
+    out = query.summarize(
+        query.from_facts(before, geography),
+        status,
+        geography,
+        [code],
+        [indicator],
+        grain=grain,
+        years=(year, year),
+    )
     assert out["value"].to_list() == [float(row["value"])]
 
 

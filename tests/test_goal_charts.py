@@ -19,13 +19,13 @@ def newest(demo_snapshots):
 
 @pytest.fixture(scope="module")
 def nam_tu_liem_9m(newest, geography):
-    return goals.evaluate(newest, geography, unit="019", year=2022, as_of=dt.date(2022, 9, 1))
+    return goals.evaluate(newest.in_geography(geography), unit="019", year=2022, as_of=dt.date(2022, 9, 1))
 
 
 @pytest.fixture(scope="module")
 def dien_bien_2021(newest, geography):
     """Điện Biên's multi-year goals as they stood at the end of 2021 (deadline 2025 still ahead)."""
-    return goals.project_goals(newest, geography, unit="11", as_of=dt.date(2021, 12, 1))
+    return goals.project_goals(newest.in_geography(geography), unit="11", as_of=dt.date(2021, 12, 1))
 
 
 def test_quota_bullets_show_the_engine_numbers(nam_tu_liem_9m):
@@ -61,7 +61,7 @@ def test_quota_bullets_without_quotas():
 
 
 def test_a_full_year_has_no_pro_rata_band(newest, geography):
-    results = goals.evaluate(newest, geography, unit="019", year=2021)
+    results = goals.evaluate(newest.in_geography(geography), unit="019", year=2021)
     fig = goal_charts.quota_bullets(results)
     assert all(len(t.gauge.steps) == 0 for t in fig.data)
     assert {t.name: t.value for t in fig.data}["home_community_rehab"] == 180.0
@@ -101,13 +101,13 @@ def test_trajectory_chart_in_english_from_the_same_sentences(dien_bien_2021):
 
 
 def test_a_goal_whose_deadline_passed_has_no_projection(newest, geography):
-    (goal,) = goals.project_goals(newest, geography, unit="11", metric="healthy_communes")
+    (goal,) = goals.project_goals(newest.in_geography(geography), unit="11", metric="healthy_communes")
     fig = goal_charts.trajectory_chart(goal)
     assert [t.name for t in fig.data] == [goal_charts.TRACE_REQUIRED, goal_charts.TRACE_ACTUAL]
 
 
 def test_percent_goals_have_percent_ticks(newest, geography):
-    (goal,) = goals.project_goals(newest, geography, unit="11", metric="drug_free_share")
+    (goal,) = goals.project_goals(newest.in_geography(geography), unit="11", metric="drug_free_share")
     fig = goal_charts.trajectory_chart(goal)
     assert fig.layout.yaxis.ticksuffix == "%"
     assert "%" in fig.data[0].hovertemplate
@@ -137,7 +137,7 @@ def test_fmt_value(value, metric, text):
 
 
 def test_tables_for_the_page(newest, geography):
-    results = goals.evaluate(newest, geography, unit="11", year=2019)
+    results = goals.evaluate(newest.in_geography(geography), unit="11", year=2019)
     table = goals.display_table(results)
     assert table.height == len(results)
     assert set(table["Đánh giá"]) <= {goals.status_label(s, "vi") for s in goals.STATUSES}

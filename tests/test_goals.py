@@ -273,7 +273,9 @@ def test_rates_come_from_summed_numerators_and_denominators(small_geo):
     assert results["90001"].actual == pytest.approx(0.2)
     assert results["90001"].met is True and results["90001"].status == MET
     # The same number the query core shows for the district.
-    shown = query.summarize(facts, EMPTY_STATUS, small_geo, ["901"], ["hiv_prevalence"])
+    shown = query.summarize(
+        query.from_facts(facts, small_geo), EMPTY_STATUS, small_geo, ["901"], ["hiv_prevalence"]
+    )
     assert results["901"].actual == pytest.approx(shown["value"].item())
 
 
@@ -539,7 +541,7 @@ def newest(demo_snapshots):
 def test_nam_tu_liem_quotas_from_the_seed_report(
     newest, geography, year, as_of, metric, actual, target, pct, status
 ):
-    results = goals.evaluate(newest, geography, unit="019", year=year, as_of=as_of)
+    results = goals.evaluate(newest.in_geography(geography), unit="019", year=year, as_of=as_of)
     result = _only(results, metric)
     assert (result.actual, result.target, result.achievement_pct, result.status) == (
         actual,
@@ -552,7 +554,7 @@ def test_nam_tu_liem_quotas_from_the_seed_report(
 
 
 def test_dien_bien_goals_are_judged_every_year(newest, geography):
-    results = goals.evaluate(newest, geography, unit="11")
+    results = goals.evaluate(newest.in_geography(geography), unit="11")
     counts = query.status_counts(newest.status, geography, ["11"])
     by_year = {r["year"]: r for r in counts.iter_rows(named=True)}
     expected_rules = {
@@ -576,7 +578,7 @@ def test_dien_bien_goals_are_judged_every_year(newest, geography):
 
 
 def test_dien_bien_relapses_match_the_status_table(newest, geography):
-    results = goals.evaluate(newest, geography, unit="11")
+    results = goals.evaluate(newest.in_geography(geography), unit="11")
     communes = geography.descendants("11", "commune")
     status = newest.status.filter(pl.col("commune_code").is_in(communes) & pl.col("healthy"))
     healthy = {y: set(g["commune_code"]) for (y,), g in status.group_by("year")}
@@ -587,11 +589,11 @@ def test_dien_bien_relapses_match_the_status_table(newest, geography):
 
 
 def test_the_2030_goal_is_projected(newest, geography):
-    (goal,) = goals.project_goals(newest, geography, unit="11", metric="drug_free_share")
+    (goal,) = goals.project_goals(newest.in_geography(geography), unit="11", metric="drug_free_share")
     assert goal.deadline == 2030 and goal.method == "linear"
     assert goal.projected[-1][0] == 2030
     assert goal.verdict in goals.VERDICTS
     assert goal.actual[-1] == (2025, pytest.approx(goal.baseline_value))
-    (target,) = goals.evaluate(newest, geography, unit="11", year=2030)
+    (target,) = goals.evaluate(newest.in_geography(geography), unit="11", year=2030)
     assert target.verdict == goal.verdict
     assert target.status == (AT_RISK if goal.verdict != ON_TRACK else NO_DATA)

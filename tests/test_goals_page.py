@@ -86,7 +86,7 @@ def choose(at: AppTest, province: str | None = None, district: str | None = None
 
 def engine_table(snapshot, geography, unit: str, year: int, as_of: dt.date | None = None) -> pl.DataFrame:
     """What the page must show for one unit: the engine's table without the area (the heading names it)."""
-    results = goals.evaluate(snapshot, geography, unit=unit, year=year, as_of=as_of)
+    results = goals.evaluate(snapshot.in_geography(geography), unit=unit, year=year, as_of=as_of)
     return goals.display_table(results).drop("Địa bàn")
 
 
@@ -105,7 +105,7 @@ def test_dien_bien_seed_goals_are_judged_every_year(data_env, snapshot, geograph
     for year in range(2017, 2026):
         at.select_slider(key="years").set_value((2015, year)).run()
         assert_clean(at)
-        results = goals.evaluate(snapshot, geography, unit=DIEN_BIEN, year=year)
+        results = goals.evaluate(snapshot.in_geography(geography), unit=DIEN_BIEN, year=year)
         shown = goal_frame(at)
         assert_frame_equal(shown, goals.display_table(results).drop("Địa bàn"))
         judged = {(r.metric, r.rule) for r in results if r.status in JUDGED}
@@ -173,13 +173,13 @@ def test_dien_bien_trajectories_and_projection_method(data_env, snapshot, geogra
         assert any(title.startswith(f"{label} — Tỉnh Điện Biên") for title in titles), metric
     # Each chart says how its projection is made (the note stays with the image in a slide).
     notes = [a["text"] for s in chart_specs(at) for a in s["layout"].get("annotations", [])]
-    for goal in goals.project_goals(snapshot, geography, unit=DIEN_BIEN):
+    for goal in goals.project_goals(snapshot.in_geography(geography), unit=DIEN_BIEN):
         assert goal.method_text in notes, goal.metric
 
 
 def test_relapsed_and_new_communes_are_listed(data_env, snapshot, geography):
     at = choose(open_page(), province=DIEN_BIEN, year=2020)
-    results = goals.evaluate(snapshot, geography, unit=DIEN_BIEN, year=2020)
+    results = goals.evaluate(snapshot.in_geography(geography), unit=DIEN_BIEN, year=2020)
     keep = next(r for r in results if r.rule == "keep_all")
     relapsed = ", ".join(c.name for c in keep.left_communes)
     lines = [m.value for m in at.markdown]
@@ -238,7 +238,7 @@ def test_vietnamese_table_is_the_engines_and_english_has_every_column(snapshot, 
         (NAM_TU_LIEM, 2022, dt.date(2022, 9, 1)),
         (DUC_GIANG, 2017, None),
     ]:
-        results = goals.evaluate(snapshot, geography, unit=unit, year=year, as_of=as_of)
+        results = goals.evaluate(snapshot.in_geography(geography), unit=unit, year=year, as_of=as_of)
         assert_frame_equal(ui_goals.goal_table(results, "vi"), goals.display_table(results))
         english = ui_goals.goal_table(results, "en")
         assert english.shape == (len(results), len(goals.DISPLAY_COLUMNS))

@@ -79,7 +79,7 @@ def test_a_new_unit_report_imported_from_the_page_is_seen_in_the_new_units(data_
     # Read back through the query core in the new units: Hà Nội's months from July 2025 unchanged,
     # November 2026 added for the ward.
     new_geo = reform.geography_2025()
-    seen, was = (structure.view(s, structure.NEW) for s in (snap, base))
+    seen, was = (structure.restructure(s, structure.NEW) for s in (snap, base))
     months = (2025, 2026)
     for unit in ("01", HOANG_MAI):
         before = was.summarize(new_geo, [unit], ["addicts_managed"], grain="month", years=months)

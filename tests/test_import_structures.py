@@ -94,7 +94,10 @@ def test_a_code_in_both_structures_is_read_by_the_period_and_a_v1_base_is_upgrad
     # Rows from July 2025 make the result contract version 2, with its derived 2025 files.
     assert snap.structure_from == reform.REFORM_DATE
     assert {schema.FACTS_2025, schema.ROLLUPS_2025} <= set(snap.manifest["files"])
-    old_view, new_view = structure.view(snap, structure.LEGACY), structure.view(snap, structure.NEW)
+    old_view, new_view = (
+        structure.restructure(snap, structure.LEGACY),
+        structure.restructure(snap, structure.NEW),
+    )
     june, july = dt.date(2025, 6, 1), dt.date(2025, 7, 1)
     # Old units: June is Phường Cầu Diễn's, in Quận Nam Từ Liêm; July's new ward counts for its
     # former district.
@@ -130,10 +133,15 @@ def test_new_unit_rows_onto_the_v2_demo_read_back_in_both_structures(reform_dir,
     ]
     assert snap.stats.rows == base.stats.rows + 1  # June 2025 replaced a value; November 2026 added
     nov = dt.date(2026, 11, 1)
-    assert value_of(structure.view(snap, structure.NEW), new, HOANG_MAI, nov) == 321
-    assert value_of(structure.view(snap, structure.LEGACY), legacy, former_district(HOANG_MAI), nov) == 321
+    assert value_of(structure.restructure(snap, structure.NEW), new, HOANG_MAI, nov) == 321
     assert (
-        value_of(structure.view(snap, structure.LEGACY), legacy, CODE, dt.date(2025, 6, 1), "drug_users")
+        value_of(structure.restructure(snap, structure.LEGACY), legacy, former_district(HOANG_MAI), nov)
+        == 321
+    )
+    assert (
+        value_of(
+            structure.restructure(snap, structure.LEGACY), legacy, CODE, dt.date(2025, 6, 1), "drug_users"
+        )
         == 77
     )
 

@@ -131,7 +131,7 @@ def test_round_trip_nine_month_report(data_dir, base, geography):
     snap = load_snapshot(report.written, geography)
     assert snap.as_of == "2022-09-30" and snap.manifest["import_as_of"] == "2022-09-30"
     out = query.summarize(
-        snap.facts,
+        query.from_facts(snap.facts, geography),
         snap.status,
         geography,
         [NAM_TU_LIEM, CAU_DIEN, XUAN_PHUONG],

@@ -106,8 +106,8 @@ def test_change_view_lists_the_changed_communes_for_download(demo_dir, monkeypat
     assert not at.exception
     assert [s.value for s in at.subheader][:2] == ["Số xã thay đổi: 2024 → 2025", "Danh sách xã thay đổi"]
     counts_table = at.dataframe[0].value
-    frame = maps.map_frame(snap.facts, snap.status, geography, "11", 2025)
-    expected = maps.change_counts(maps.change_view(frame, snap.status, 2025, 2024).frame)
+    frame = maps.map_frame(query.from_facts(snap.facts, geography), snap.status, geography, "11", 2025)
+    expected = maps.change_counts(maps.change_drawing(frame, snap.status, 2025, 2024).frame)
     assert counts_table.iloc[:, 1].tolist() == [expected[c] for c in maps.CHANGES]
     listed = at.dataframe[1].value
     assert len(listed) == sum(expected.values())

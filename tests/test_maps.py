@@ -149,8 +149,8 @@ def test_change_view_counts_and_download_list(small_geo):
     facts = pl.DataFrame(
         schema={"period": pl.Date, "unit_code": pl.String, "indicator": pl.String, "value": pl.Float64}
     )
-    frame = maps.map_frame(facts, status, small_geo, "90", 2017)
-    view = maps.change_view(frame, status, 2017, 2016)
+    frame = maps.map_frame(query.from_facts(facts, small_geo), status, small_geo, "90", 2017)
+    view = maps.change_drawing(frame, status, 2017, 2016)
     assert dict(view.frame.select("commune_code", "direction").iter_rows()) == {
         "90001": "better",
         "90002": "mixed",
@@ -264,7 +264,12 @@ def test_selected_district_from_a_clicked_label(small_geo):
 @pytest.mark.parametrize("year", [2015, 2020, 2025])
 def test_dien_bien_frame_has_every_commune_and_counts_equal_the_query_core(dien_bien, geography, year):
     frame = maps.map_frame(
-        dien_bien.facts, dien_bien.status, geography, "11", year, last_period=dien_bien.last_period
+        query.from_facts(dien_bien.facts, geography),
+        dien_bien.status,
+        geography,
+        "11",
+        year,
+        last_period=dien_bien.last_period,
     )
     assert frame["commune_code"].to_list() == geography.descendants("11", "commune")
     assert frame["lat"].null_count() == 0
@@ -284,30 +289,41 @@ def test_dien_bien_frame_has_every_commune_and_counts_equal_the_query_core(dien_
     whole = query.status_counts(dien_bien.status, geography, ["11"], (year, year)).row(0, named=True)
     assert counts["key"] == whole["key_communes"]
     assert counts["healthy"] == whole["healthy_communes"]
-    legend = maps.category_view(frame).legend
+    legend = maps.category_drawing(frame).legend
     assert sum(i.count for i in legend) == frame.height
     assert sum(i.count for i in legend if i.key.startswith("key_")) == counts["key"]
 
 
 def test_changing_the_year_changes_the_counts(dien_bien, geography):
     def counts(year):
-        return maps.category_counts(maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", year))
+        return maps.category_counts(
+            maps.map_frame(
+                query.from_facts(dien_bien.facts, geography), dien_bien.status, geography, "11", year
+            )
+        )
 
     assert counts(2015) != counts(2025)
 
 
 def test_main_figures_are_the_year_end_stock_from_the_query_core(dien_bien, geography):
-    frame = maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", 2024)
+    frame = maps.map_frame(
+        query.from_facts(dien_bien.facts, geography), dien_bien.status, geography, "11", 2024
+    )
     code = frame.sort("addicts_managed", descending=True)["commune_code"][0]
     expected = query.summarize(
-        dien_bien.facts, dien_bien.status, geography, [code], ["addicts_managed"], years=(2024, 2024)
+        query.from_facts(dien_bien.facts, geography),
+        dien_bien.status,
+        geography,
+        [code],
+        ["addicts_managed"],
+        years=(2024, 2024),
     )["value"][0]
     assert frame.filter(pl.col("commune_code") == code)["addicts_managed"][0] == expected
 
 
 def test_indicator_per_1000_population(dien_bien, geography):
     frame = maps.map_frame(
-        dien_bien.facts,
+        query.from_facts(dien_bien.facts, geography),
         dien_bien.status,
         geography,
         "11",
@@ -315,7 +331,14 @@ def test_indicator_per_1000_population(dien_bien, geography):
         indicator="addicts_managed",
         per_1000=True,
     )
-    pop = maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", 2025, indicator="population")
+    pop = maps.map_frame(
+        query.from_facts(dien_bien.facts, geography),
+        dien_bien.status,
+        geography,
+        "11",
+        2025,
+        indicator="population",
+    )
     joined = frame.join(pop.select("commune_code", pl.col("value").alias("pop")), on="commune_code")
     expected = joined.select(
         pl.when(pl.col("pop") > 0).then(pl.col("addicts_managed") / pl.col("pop") * 1000)
@@ -369,7 +392,7 @@ def _value_frame(values):
 
 
 def test_indicator_colour_view_has_a_readable_vietnamese_scale():
-    view = maps.indicator_view(_value_frame([0.0, 1.5, 2.25, 3.0, 4.5, None]), "Tỷ lệ", "vi")
+    view = maps.indicator_drawing(_value_frame([0.0, 1.5, 2.25, 3.0, 4.5, None]), "Tỷ lệ", "vi")
     labels = [(i.key, i.label, i.count) for i in view.legend]
     assert labels[-2:] == [("zero", "0", 1), ("no_data", "Không có số liệu cho lựa chọn này", 1)]
     ranges = labels[:-2]
@@ -379,21 +402,21 @@ def test_indicator_colour_view_has_a_readable_vietnamese_scale():
     assert [i.color for i in view.legend[:-2]] == sorted(
         [i.color for i in view.legend[:-2]], key=list(reversed(maps.VALUE_COLORS)).index
     )
-    english = maps.indicator_view(_value_frame([0.0, 1.5, 2.25, 3.0, 4.5]), "Rate", "en")
+    english = maps.indicator_drawing(_value_frame([0.0, 1.5, 2.25, 3.0, 4.5]), "Rate", "en")
     assert english.legend[0].label.endswith("4.5")
 
 
 def test_indicator_size_view_scales_radius_with_the_square_root():
     frame = _value_frame([0.0, 25.0, 100.0])
-    view = maps.indicator_view(frame, "x", encoding="size")
+    view = maps.indicator_drawing(frame, "x", encoding="size")
     radius = view.frame["radius"].to_list()
     lo, hi = maps.SIZE_RANGE_PX
     assert radius == pytest.approx([lo, lo + (hi - lo) * 0.5, hi], abs=0.05)
     assert view.size_legend[0] == (100.0, hi)
     # points keep their category colours and legend
-    assert view.legend == maps.category_view(frame).legend
+    assert view.legend == maps.category_drawing(frame).legend
     with pytest.raises(ValueError, match="Cách thể hiện"):
-        maps.indicator_view(_value_frame([1.0]), "x", encoding="shape")
+        maps.indicator_drawing(_value_frame([1.0]), "x", encoding="shape")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,8 +445,8 @@ def _evil_view():
             "value": [1234.0],
         }
     )
-    frame = maps.map_frame(facts, status, geo, "90", 2017)
-    return geo, maps.category_view(frame)
+    frame = maps.map_frame(query.from_facts(facts, geo), status, geo, "90", 2017)
+    return geo, maps.category_drawing(frame)
 
 
 def test_deck_has_one_layer_per_class_and_a_text_tooltip_that_never_renders_html():
@@ -524,9 +547,9 @@ def national_snapshot(geo: Geography, seed: int = 4) -> tuple[pl.DataFrame, pl.D
 
 def test_national_payload_stays_under_one_megabyte(geography):
     facts, status = national_snapshot(geography)
-    frame = maps.map_frame(facts, status, geography, "VN", 2025)
+    frame = maps.map_frame(query.from_facts(facts, geography), status, geography, "VN", 2025)
     assert frame.height == 10_035
-    view = maps.category_view(frame)
+    view = maps.category_drawing(frame)
     deck = maps.build_deck(view, labels=maps.label_units(geography, "VN"))
     size = maps.payload_bytes(deck)
     assert size <= 1_000_000, size
@@ -648,8 +671,10 @@ def test_bad_boundary_files_are_refused_with_a_reason(tmp_path, content, message
 
 
 def test_static_image_of_dien_bien(dien_bien, geography):
-    frame = maps.map_frame(dien_bien.facts, dien_bien.status, geography, "11", 2025)
-    view = maps.category_view(frame, "vi")
+    frame = maps.map_frame(
+        query.from_facts(dien_bien.facts, geography), dien_bien.status, geography, "11", 2025
+    )
+    view = maps.category_drawing(frame, "vi")
     title = maps.t("map.static_title", "vi", area=geography.name("11"), year=2025)
     fig = maps.image_figure(view, title=title)
     assert isinstance(fig, go.Figure)
@@ -663,7 +688,7 @@ def test_static_image_of_dien_bien(dien_bien, geography):
         assert len(trace.x) == counts.get(item.key, 0)
     assert sum(len(tr.x) for tr in fig.data) == frame.height
     assert fig.layout.yaxis.scaleanchor == "x"
-    english = maps.image_figure(maps.category_view(frame, "en"), title="x", lang="en")
+    english = maps.image_figure(maps.category_drawing(frame, "en"), title="x", lang="en")
     assert english.data[0].name.startswith("Key, type I (")
 
 

@@ -37,7 +37,9 @@ def test_total_rehab_round_trip_template_import_summary_and_its_plan_judged(data
     snap = load_snapshot(report.written, geography)
     out = snap.summarize(geography, [NAM_TU_LIEM, CAU_DIEN], ["rehab_total"], "year", (2021, 2021))
     assert dict(out.select("unit_code", "value").iter_rows()) == {NAM_TU_LIEM: 883.0, CAU_DIEN: 500.0}
-    (result,) = goals.evaluate(snap, geography, unit=NAM_TU_LIEM, year=2021, as_of=dt.date(2021, 12, 1))
+    (result,) = goals.evaluate(
+        snap.in_geography(geography), unit=NAM_TU_LIEM, year=2021, as_of=dt.date(2021, 12, 1)
+    )
     assert (result.actual, result.target, result.achievement_pct) == (883, 1000, 88.3)
     assert (result.met, result.status) == (False, goals.NOT_MET)
     assert "đạt 88,30%" in result.explanation

@@ -26,7 +26,9 @@ def snapshot(demo_snapshots):
 @pytest.fixture(scope="module")
 def pack(snapshot, geography):
     """December 2025's pack of Nam Từ Liêm (the newest complete month of the snapshot)."""
-    return meeting.build_pack(snapshot, geography, NAM_TU_LIEM, 2025, "month", ("rehab", "goals"))
+    return meeting.build_pack(
+        snapshot.in_geography(geography), NAM_TU_LIEM, 2025, "month", ("rehab", "goals")
+    )
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def history(tmp_path, snapshot, geography, pack):
     """October's meeting recorded two conclusions on a lagging target; one was done in November."""
     engine = store.connect(store.database_url(tmp_path))
     october = dt.date(2025, 10, 1)
-    results = goals.evaluate(snapshot, geography, unit=NAM_TU_LIEM, year=2025, as_of=october)
+    results = goals.evaluate(snapshot.in_geography(geography), unit=NAM_TU_LIEM, year=2025, as_of=october)
     red = next(r for r in results if r.status in (goals.NOT_MET, goals.AT_RISK))
     first = cl.open_meeting(
         engine, WRITER, geography, unit_code=NAM_TU_LIEM, year=2025, grain="month", period=october,
@@ -86,7 +88,7 @@ def deck_text(data: bytes) -> list[str]:
 
 def test_the_next_deck_and_report_open_with_both_conclusions_then_and_now(history, snapshot, geography, pack):
     engine, red, made, december = history
-    files = frozen.meeting_files(engine, WRITER, geography, december, pack, snapshot)
+    files = frozen.meeting_files(engine, WRITER, december, pack, snapshot.in_geography(geography))
     now = next(r for r in pack.goals if cl.target_key(r) == cl.target_key(red))
     then_words = minutes.figures_text(made[0].then, red.metric, red.rule)
     now_words = minutes.figures_text(now, red.metric, red.rule)
@@ -117,7 +119,7 @@ def test_the_notice_in_the_committees_wording(history, snapshot, geography, pack
         engine, WRITER, geography, december, text="Tổ chức ra quân cao điểm", responsible="Công an quận",
         deadline=dt.date(2026, 2, 15), user="thu.ky",
     )  # fmt: skip
-    files = frozen.meeting_files(engine, WRITER, geography, december, pack, snapshot)
+    files = frozen.meeting_files(engine, WRITER, december, pack, snapshot.in_geography(geography))
     texts = [p.text for p in docx.Document(io.BytesIO(files[frozen.report_name(pack)])).paragraphs]
     start = texts.index(minutes.NOTICE_TITLE.upper())
     assert texts[start + 1].startswith(
@@ -134,7 +136,7 @@ def test_the_notice_in_the_committees_wording(history, snapshot, geography, pack
 def test_a_frozen_meeting_pack_is_made_again_byte_for_byte(history, snapshot, geography, pack):
     engine, red, made, december = history
     cl.record(engine, WRITER, geography, december, text="Ra quân", responsible="Công an quận", user="thu.ky")
-    first = frozen.meeting_files(engine, WRITER, geography, december, pack, snapshot)
+    first = frozen.meeting_files(engine, WRITER, december, pack, snapshot.in_geography(geography))
     at = store.utcnow()
     kept = cl.freeze(engine, december.id, {n: frozen.sha256(d) for n, d in first.items()}, at)
     december = cl.get_meeting(engine, WRITER, geography, december.id)
@@ -146,15 +148,20 @@ def test_a_frozen_meeting_pack_is_made_again_byte_for_byte(history, snapshot, ge
         note="Đã lập 3 hồ sơ",
     )  # fmt: skip
     cl.record(engine, WRITER, geography, december, text="Việc sau", responsible="UBND quận", user="thu.ky")
-    again_pack = meeting.build_pack(snapshot, geography, NAM_TU_LIEM, 2025, "month", ("rehab", "goals"))
+    again_pack = meeting.build_pack(
+        snapshot.in_geography(geography), NAM_TU_LIEM, 2025, "month", ("rehab", "goals")
+    )
     edition = frozen.Edition(
-        frozen.meeting_files(engine, WRITER, geography, december, again_pack, snapshot), december.digests
+        frozen.meeting_files(engine, WRITER, december, again_pack, snapshot.in_geography(geography)),
+        december.digests,
     )
     assert edition.identical and edition.differing() == []
     assert edition.files == first
     # Made as of now instead, the changes show: the files differ, and the check says which.
     now = frozen.Edition(
-        frozen.meeting_files(engine, WRITER, geography, december, again_pack, snapshot, at=store.utcnow()),
+        frozen.meeting_files(
+            engine, WRITER, december, again_pack, snapshot.in_geography(geography), at=store.utcnow()
+        ),
         december.digests,
     )
     assert not now.identical and sorted(now.differing()) == sorted(first)
@@ -179,5 +186,5 @@ def test_the_map_image_does_not_depend_on_what_else_the_process_imported(snapsho
 
     from dashboard import charts
 
-    pack = meeting.build_pack(snapshot, geography, NAM_TU_LIEM, 2025, "month", ("map",))
+    pack = meeting.build_pack(snapshot.in_geography(geography), NAM_TU_LIEM, 2025, "month", ("map",))
     assert pack.chart("map.status").figure.layout.template == pio.templates[charts.TEMPLATE_NAME]

@@ -64,12 +64,21 @@ def _values(frame: pl.DataFrame) -> dict[tuple[str, str, dt.date], float]:
     ],
 )
 def test_stock_and_flow_at_every_grain(small_geo, unit, indicator, grain, period, expected):
-    out = query.summarize(FACTS, EMPTY_STATUS, small_geo, [unit], [indicator], grain=grain)
+    out = query.summarize(
+        query.from_facts(FACTS, small_geo), EMPTY_STATUS, small_geo, [unit], [indicator], grain=grain
+    )
     assert _values(out)[(unit, indicator, period)] == expected
 
 
 def test_nine_months_leave_out_the_last_quarter(small_geo):
-    out = query.summarize(FACTS, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], grain="9m")
+    out = query.summarize(
+        query.from_facts(FACTS, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001"],
+        ["compulsory_rehab"],
+        grain="9m",
+    )
     assert out["period"].to_list() == [D(2020, 1, 1)]
     assert out["period_end"].to_list() == [D(2020, 9, 1)]
 
@@ -91,7 +100,9 @@ def test_nine_months_leave_out_the_last_quarter(small_geo):
 )
 def test_parent_own_value_wins(small_geo, own_rows, unit, expected):
     facts = pl.concat([FACTS, facts_frame(own_rows)]) if own_rows else FACTS
-    out = query.summarize(facts, EMPTY_STATUS, small_geo, [unit], ["addicts_managed"], grain="year")
+    out = query.summarize(
+        query.from_facts(facts, small_geo), EMPTY_STATUS, small_geo, [unit], ["addicts_managed"], grain="year"
+    )
     assert _values(out)[(unit, "addicts_managed", D(2020, 1, 1))] == expected
 
 
@@ -104,7 +115,9 @@ def test_rates_come_from_summed_parts_not_averaged_percentages(small_geo):
             ("2020-12", "90002", "population", 900.0 * 10),
         ]
     )
-    out = query.summarize(facts, EMPTY_STATUS, small_geo, ["901"], ["hiv_prevalence"], grain="year")
+    out = query.summarize(
+        query.from_facts(facts, small_geo), EMPTY_STATUS, small_geo, ["901"], ["hiv_prevalence"], grain="year"
+    )
     # (1 + 9) / (100 + 9000) × 100, not the mean of 1% and 0,1%
     assert _values(out)[("901", "hiv_prevalence", D(2020, 1, 1))] == pytest.approx(10 / 9100 * 100)
 
@@ -114,14 +127,28 @@ def test_rate_mixing_a_flow_and_a_stock_uses_each_parts_own_kind(small_geo):
         _months("90001", "home_community_rehab", 2020, [1.0] * 12)
         + _months("90001", "addicts_managed", 2020, [40.0] * 11 + [30.0])
     )
-    out = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["home_rehab_share"], grain="year")
+    out = query.summarize(
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001"],
+        ["home_rehab_share"],
+        grain="year",
+    )
     # 12 home-rehab events in the year over 30 addicts at the year's end
     assert _values(out)[("90001", "home_rehab_share", D(2020, 1, 1))] == pytest.approx(40.0)
 
 
 def test_rate_with_zero_denominator_gives_no_row(small_geo):
     facts = facts_frame([("2020-12", "90001", "hiv_cases", 0.0), ("2020-12", "90001", "population", 0.0)])
-    out = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["hiv_prevalence"], grain="year")
+    out = query.summarize(
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001"],
+        ["hiv_prevalence"],
+        grain="year",
+    )
     assert out.is_empty()
 
 
@@ -135,7 +162,7 @@ def test_combined_units_add_up_and_rates_are_recomputed(small_geo):
         ]
     )
     out = query.summarize(
-        facts,
+        query.from_facts(facts, small_geo),
         EMPTY_STATUS,
         small_geo,
         ["901", "902"],
@@ -210,7 +237,9 @@ def test_commune_category_precedence(drug_class, complex_, healthy, category):
 
 
 def test_status_counts_appear_as_indicators_for_each_period(small_geo):
-    out = query.summarize(FACTS, STATUS, small_geo, ["90"], ["healthy_communes"], grain="6m")
+    out = query.summarize(
+        query.from_facts(FACTS, small_geo), STATUS, small_geo, ["90"], ["healthy_communes"], grain="6m"
+    )
     assert _values(out) == {
         ("90", "healthy_communes", D(2020, 1, 1)): 1,
         ("90", "healthy_communes", D(2020, 7, 1)): 1,
@@ -225,7 +254,14 @@ def test_change_against_same_period_last_year(small_geo):
         + _months("90001", "compulsory_rehab", 2021, [2.0] * 9)
     )
     out = query.with_previous_year(
-        query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], grain="9m")
+        query.summarize(
+            query.from_facts(facts, small_geo),
+            EMPTY_STATUS,
+            small_geo,
+            ["90001"],
+            ["compulsory_rehab"],
+            grain="9m",
+        )
     )
     row = out.filter(pl.col("period") == D(2021, 1, 1)).row(0, named=True)
     assert (row["previous"], row["value"], row["change"], row["change_pct"]) == (9, 18, 9, 100.0)
@@ -235,13 +271,27 @@ def test_change_against_same_period_last_year(small_geo):
 
 def test_incomplete_period_is_flagged(small_geo):
     facts = facts_frame(_months("90001", "compulsory_rehab", 2021, [1.0] * 9))
-    out = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], grain="quarter")
+    out = query.summarize(
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001"],
+        ["compulsory_rehab"],
+        grain="quarter",
+    )
     assert dict(zip(out["period"].to_list(), out["complete"].to_list(), strict=True)) == {
         D(2021, 1, 1): True,
         D(2021, 4, 1): True,
         D(2021, 7, 1): True,
     }
-    year = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], grain="year")
+    year = query.summarize(
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001"],
+        ["compulsory_rehab"],
+        grain="year",
+    )
     assert year["complete"].to_list() == [False]
 
 
@@ -249,21 +299,41 @@ def test_per_population(small_geo):
     facts = facts_frame(
         [("2020-12", "90001", "addicts_managed", 25.0), ("2020-12", "90001", "population", 5000.0)]
     )
-    frame = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["addicts_managed", "population"])
+    frame = query.summarize(
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001"],
+        ["addicts_managed", "population"],
+    )
     out = query.per_population(frame.filter(pl.col("indicator") == "addicts_managed"), frame)
     assert out["per_population"].item() == pytest.approx(50.0)
 
 
 def test_unknown_grain_and_indicator_are_worded_errors(small_geo):
     with pytest.raises(ValueError, match="Kỳ báo cáo không hợp lệ"):
-        query.summarize(FACTS, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], grain="week")
+        query.summarize(
+            query.from_facts(FACTS, small_geo),
+            EMPTY_STATUS,
+            small_geo,
+            ["90001"],
+            ["compulsory_rehab"],
+            grain="week",
+        )
     with pytest.raises(KeyError, match="không có trong danh mục"):
-        query.summarize(FACTS, EMPTY_STATUS, small_geo, ["90001"], ["bogus"])
+        query.summarize(query.from_facts(FACTS, small_geo), EMPTY_STATUS, small_geo, ["90001"], ["bogus"])
 
 
 def test_year_filter(small_geo):
     facts = pl.concat([FACTS, facts_frame(_months("90001", "compulsory_rehab", 2021, [1.0] * 12))])
-    out = query.summarize(facts, EMPTY_STATUS, small_geo, ["90001"], ["compulsory_rehab"], years=(2021, 2021))
+    out = query.summarize(
+        query.from_facts(facts, small_geo),
+        EMPTY_STATUS,
+        small_geo,
+        ["90001"],
+        ["compulsory_rehab"],
+        years=(2021, 2021),
+    )
     assert _values(out) == {("90001", "compulsory_rehab", D(2021, 1, 1)): 12}
 
 
@@ -272,7 +342,9 @@ def test_year_filter(small_geo):
 def test_precomputed_rollup_gives_the_same_numbers(small_geo, grain, codes):
     facts = pl.concat([FACTS, facts_frame([("2020-12", "901", "addicts_managed", 130.0)])])
     rolled = query.rollup_all(facts, small_geo)
-    direct = query.summarize(facts, STATUS, small_geo, codes, grain=grain)
-    fast = query.summarize(facts, STATUS, small_geo, codes, grain=grain, rolled=rolled)
+    direct = query.summarize(query.from_facts(facts, small_geo), STATUS, small_geo, codes, grain=grain)
+    fast = query.summarize(
+        query.from_rollups(rolled), STATUS, small_geo, codes, grain=grain, last_period=facts["period"].max()
+    )
     assert_frame_equal(direct, fast, check_row_order=False)
     assert not direct.is_empty()

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import demo, reform, structure, views
+from dashboard import demo, page_figures, reform, structure
 from dashboard.formatting import md_text, period_label
 from dashboard.geography import Geography
 from dashboard.i18n import t
@@ -122,7 +122,7 @@ def test_the_old_units_flag_communes_that_straddle_former_districts(reform_env, 
     assert_clean(at)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert reform.STRADDLE_RULE["vi"] in text
-    seen = structure.view(raw, structure.LEGACY)
+    seen = structure.restructure(raw, structure.LEGACY)
     # Those counted for a district of Hà Nội, the area shown.
     hanoi = Geography.from_reference().descendants("01", "district")
     n = seen.flagged.filter(pl.col("old_district_code").is_in(hanoi)).height
@@ -168,10 +168,12 @@ def test_a_breakdown_by_commune_of_a_new_province_stays_readable(reform_env):
     at.radio(key="breakdown").set_value("stacked").run()
     assert_clean(at)
     communes = len(reform.geography_2025().descendants("01", "commune"))
-    left = communes - views.BREAKDOWN_LIMIT
-    assert t("notice.breakdown_limit", n=views.BREAKDOWN_LIMIT, left=left) in [c.value for c in at.caption]
+    left = communes - page_figures.BREAKDOWN_LIMIT
+    assert t("notice.breakdown_limit", n=page_figures.BREAKDOWN_LIMIT, left=left) in [
+        c.value for c in at.caption
+    ]
     total, stack = chart_specs(at)[0], chart_specs(at)[2]
-    assert len(stack["data"]) == views.BREAKDOWN_LIMIT + 1
+    assert len(stack["data"]) == page_figures.BREAKDOWN_LIMIT + 1
     assert t("breakdown.others", n=left) in [trace["name"] for trace in stack["data"]]
     assert sum(trace["y"][0] for trace in stack["data"]) == total["data"][0]["y"][0]
 

@@ -23,7 +23,7 @@ def raw(reform_snapshot: Path):
 
 @pytest.fixture(scope="module")
 def new_view(raw):
-    return structure.view(raw, structure.NEW)
+    return structure.restructure(raw, structure.NEW)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def _complex_in(status: pl.DataFrame, geo: Geography, province: str, year: int) 
 
 
 def test_a_2026_reduction_is_judged_against_the_2025_list_of_new_communes(raw, new_view, new_geo):
-    results = goals.evaluate(new_view, new_geo, unit=DA_NANG, year=2026)
+    results = goals.evaluate(new_view.in_geography(new_geo), unit=DA_NANG, year=2026)
     found = [r for r in results if r.metric == "complex_communes" and r.rule == "reduce_more_than_pct"]
     assert len(found) == 1
     result = found[0]
@@ -51,7 +51,7 @@ def test_a_2026_reduction_is_judged_against_the_2025_list_of_new_communes(raw, n
 
 
 def test_a_2025_commune_rule_compares_with_the_2024_list_converted_to_new_communes(raw, new_view, new_geo):
-    results = goals.evaluate(new_view, new_geo, unit=DA_NANG, year=2025)
+    results = goals.evaluate(new_view.in_geography(new_geo), unit=DA_NANG, year=2025)
     healthy = [r for r in results if r.metric == "healthy_communes"]
     assert healthy, "the demo sets healthy-commune rules for Đà Nẵng in 2025"
     converted = reform.status_to_new_structure(raw.status.filter(pl.col("year") == 2024))
@@ -72,7 +72,7 @@ def test_a_2025_commune_rule_compares_with_the_2024_list_converted_to_new_commun
 
 
 def test_a_2025_quota_counts_january_to_june_in_old_units_and_july_on_in_new(raw, new_view, new_geo):
-    results = goals.evaluate(new_view, new_geo, unit=DA_NANG, year=2025)
+    results = goals.evaluate(new_view.in_geography(new_geo), unit=DA_NANG, year=2025)
     quotas = [r for r in results if r.rule == "at_least" and r.metric == "compulsory_rehab"]
     assert len(quotas) == 1
     legacy = Geography.from_reference()
@@ -88,11 +88,13 @@ def test_a_2025_quota_counts_january_to_june_in_old_units_and_july_on_in_new(raw
 
 def test_the_old_units_keep_the_targets_set_for_them(raw):
     legacy = Geography.from_reference()
-    old_view = structure.view(raw, structure.LEGACY)
-    results = goals.evaluate(old_view, legacy, unit=DIEN_BIEN, year=2017)  # its 2017 plan (seed report)
+    old_view = structure.restructure(raw, structure.LEGACY)
+    results = goals.evaluate(
+        old_view.in_geography(legacy), unit=DIEN_BIEN, year=2017
+    )  # its 2017 plan (seed report)
     assert results and all(r.year == 2017 for r in results)
     # Targets of 2025 on are for the new units: none is judged in the old ones.
-    assert not goals.evaluate(old_view, legacy, year=2026)
+    assert not goals.evaluate(old_view.in_geography(legacy), year=2026)
     monthly = query.rollup_months(old_view.facts, legacy, [QUANG_NAM], ["addicts_managed"])
     assert monthly["period"].max() == raw.last_period  # shown by former district after the reform
 
@@ -116,7 +118,7 @@ def test_the_engine_judges_the_healthy_and_drug_free_communes_of_the_new_lists(
     raw, new_view, new_geo, province
 ):
     # The 2030 goal (at least 50% drug-free) is followed on the 2025 and 2026 lists of new communes.
-    projections = goals.project_goals(new_view, new_geo, unit=province, metric="drug_free_share")
+    projections = goals.project_goals(new_view.in_geography(new_geo), unit=province, metric="drug_free_share")
     assert len(projections) == 1 and projections[0].verdict is not None
     actual = dict(projections[0].actual)
     for year in (2025, 2026):
@@ -124,7 +126,7 @@ def test_the_engine_judges_the_healthy_and_drug_free_communes_of_the_new_lists(
         listed = _count_in(raw.status, new_geo, province, year, pl.lit(True))
         assert free > 0 and actual[year] == pytest.approx(free / listed * 100)
         # Healthy-commune rules, where the plan sets them, are judged on a list that holds some.
-        healthy = [r for r in goals.evaluate(new_view, new_geo, unit=province, year=year)
+        healthy = [r for r in goals.evaluate(new_view.in_geography(new_geo), unit=province, year=year)
                    if r.metric == "healthy_communes"]  # fmt: skip
         for result in healthy:
             assert result.actual == _count_in(raw.status, new_geo, province, year, pl.col("healthy")) > 0

@@ -24,14 +24,20 @@ def snapshot(demo_snapshots):
 
 @pytest.fixture(scope="module")
 def pack(snapshot, geography):
-    return meeting.build_pack(snapshot, geography, NAM_TU_LIEM, 2022, "9m")
+    return meeting.build_pack(snapshot.in_geography(geography), NAM_TU_LIEM, 2022, "9m")
 
 
 @pytest.fixture(scope="module")
 def core(snapshot, geography) -> dict[tuple[str, int], float]:
     """The query core's own 9-month values for Nam Từ Liêm, 2021 and 2022, by (indicator, year)."""
     frame = query.summarize(
-        snapshot.facts, snapshot.status, geography, [NAM_TU_LIEM], None, "9m", (2021, 2022)
+        query.from_facts(snapshot.facts, geography),
+        snapshot.status,
+        geography,
+        [NAM_TU_LIEM],
+        None,
+        "9m",
+        (2021, 2022),
     )
     return {(r["indicator"], r["period"].year): r["value"] for r in frame.iter_rows(named=True)}
 
@@ -113,7 +119,7 @@ def test_a_missing_figure_drops_its_clause_rather_than_printing_a_dash(pack):
 
 
 def test_a_unit_without_targets_says_so(snapshot, geography):
-    province = meeting.build_pack(snapshot, geography, "01", 2024, "year", ["goals"])
+    province = meeting.build_pack(snapshot.in_geography(geography), "01", 2024, "year", ["goals"])
     assert "chưa có chỉ tiêu được giao" in report.report_text(province)
 
 
@@ -136,7 +142,7 @@ def test_word_report_opens_and_its_numbers_equal_the_query_core(pack, core, tmp_
 
 
 def test_numbers_in_the_text_use_vietnamese_marks(snapshot, geography):
-    province = meeting.build_pack(snapshot, geography, "01", 2024, "year", ["drugs"])
+    province = meeting.build_pack(snapshot.in_geography(geography), "01", 2024, "year", ["drugs"])
     text = report.report_text(province)
     managed = province.value("addicts_managed")
     assert managed >= 1000 and f"có {fmt_number(managed)} người nghiện" in text
@@ -147,7 +153,9 @@ def test_the_word_report_stays_vietnamese_for_an_english_screen(demo_snapshots, 
     """An administrative document is written in Vietnamese (report.py says why); the screen says so."""
     from dashboard.i18n import t
 
-    pack = meeting.build_pack(demo_snapshots["2025-12-31"], geography, "019", 2022, "9m", lang="en")
+    pack = meeting.build_pack(
+        demo_snapshots["2025-12-31"].in_geography(geography), "019", 2022, "9m", lang="en"
+    )
     doc = docx.Document(io.BytesIO(report.report_docx(pack)))
     table = doc.tables[0]
     assert (

@@ -186,7 +186,7 @@ def test_trends_table_of_the_wards(crafted, geography, monkeypatch):
 
 def test_goals_of_the_wards(crafted, geography):
     snap = load_snapshot(crafted / "snapshots" / "2025-12-31", geography)
-    results = goals.evaluate(snap, geography, unit=HOANG_MAI, year=2025, descendants=True)
+    results = goals.evaluate(snap.in_geography(geography), unit=HOANG_MAI, year=2025, descendants=True)
     shown = goals.hide_small_counts(results, geography, DEFAULT_THRESHOLD)
     small = next(r for r in shown if r.unit_code == SMALL_WARD and r.metric == "compulsory_rehab")
     assert small.actual is None and small.actual_shown == "<5" and small.achievement_pct is None
@@ -201,7 +201,9 @@ def test_goals_of_the_wards(crafted, geography):
 @pytest.mark.parametrize("unit", [HOANG_MAI, SMALL_WARD])
 def test_export_pack(crafted, geography, unit):
     snap = load_snapshot(crafted / "snapshots" / "2025-12-31", geography)
-    pack = meeting.build_pack(snap, geography, unit, 2025, "year", small_counts=DEFAULT_THRESHOLD)
+    pack = meeting.build_pack(
+        snap.in_geography(geography), unit, 2025, "year", small_counts=DEFAULT_THRESHOLD
+    )
     if unit == SMALL_WARD:
         assert pack.figures["compulsory_rehab"].value is None
         assert pack.figures["addicts_managed"].value is None

@@ -371,7 +371,7 @@ def test_snapshot_summarize_equals_the_query_core_on_all_facts(demo_snapshots, g
     snap = demo_snapshots[demo.SNAPSHOTS[-1][0]]
     for codes, grain in ((["49"], "9m"), (["019", "008"], "year"), (["00124"], "quarter"), (["VN"], "6m")):
         direct = query.summarize(
-            snap.facts,
+            query.from_facts(snap.facts, geography),
             snap.status,
             geography,
             codes,

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import importing, query, schema, views
+from dashboard import importing, page_figures, query, schema
 from dashboard.snapshot import load_snapshot, validate_snapshot, write_snapshot
 from tests.test_importing import workbook
 
@@ -72,7 +72,7 @@ def test_thai_nguyen_by_quarter_every_quarter_the_span_touches_is_a_gap(thai_ngu
 def test_thai_nguyen_by_year_is_the_reported_total_marked_as_eleven_months(thai_nguyen, geography):
     out = thai_nguyen.summarize(geography, [THAI_NGUYEN], [REHAB], "year", (2022, 2022))
     assert out.select("value", "gap", "complete").rows() == [(883.0, False, False)]
-    labelled = views.label_periods(out, "year", "vi", thai_nguyen.last_period)
+    labelled = page_figures.label_periods(out, "year", "vi", thai_nguyen.last_period)
     assert labelled["period_note"].to_list() == ["11 tháng"]
 
 
@@ -364,9 +364,9 @@ def test_goals_count_a_total_over_months_in_its_year(tmp_path, geography):
     report = importing.import_file(data, "tn.xlsx", tmp_path, None, importing.NO_BASE, geography)
     assert report.ok, report.lines()
     snap = load_snapshot(report.written, geography)
-    (result,) = goals.evaluate(snap, geography, unit=THAI_NGUYEN, year=2022)
+    (result,) = goals.evaluate(snap.in_geography(geography), unit=THAI_NGUYEN, year=2022)
     assert (result.actual, result.target) == (883, 1000)  # not November's 54 alone
-    (before,) = goals.evaluate(snap, geography, unit=THAI_NGUYEN, year=2022, as_of=month(10))
+    (before,) = goals.evaluate(snap.in_geography(geography), unit=THAI_NGUYEN, year=2022, as_of=month(10))
     assert before.actual == 829  # as of October, the span 01–10 has ended; November's 54 not yet
 
 
@@ -383,21 +383,21 @@ def test_the_command_line_summary_and_validate_show_the_spans(thai_nguyen, capsy
 
 
 def test_the_map_gives_a_communes_total_over_months_in_its_year(tmp_path, geography):
-    from functools import partial
 
     from dashboard import maps
 
     commune = geography.descendants(TP_THAI_NGUYEN, "commune")[0]
     _, snap = imported(tmp_path, geography, [(commune, "9 tháng 2022", REHAB, "7")])
+    seen = snap.in_geography(geography)
     frame = maps.map_frame(
-        partial(snap.monthly, geography),
-        snap.status,
+        seen.monthly,
+        seen.status,
         geography,
         (TP_THAI_NGUYEN,),
         2022,
-        last_period=snap.last_period,
+        last_period=seen.last_period,
         indicator=REHAB,
-        spans=snap.spans_in(geography),
+        spans=seen.spans,
     )
     assert frame.filter(pl.col("value").is_not_null()).select("commune_code", "value").rows() == [
         (commune, 7.0)

@@ -59,7 +59,7 @@ def v2_facts() -> pl.DataFrame:
 
 
 def write_v2(root: Path, legacy, new, **tables) -> Path:
-    derived = {k: tables.pop(k) for k in ("view_2025", "crosswalk") if k in tables}
+    derived = {k: tables.pop(k) for k in ("derive_2025", "crosswalk") if k in tables}
     return write_snapshot(
         root,
         tables.pop("snapshot_id", "2025-12-31"),
@@ -202,7 +202,7 @@ def test_roll_ups_are_written_per_structure(v2, legacy, new):
 
 
 def test_the_new_view_runs_one_trend_across_july_2025(v2, legacy, new):
-    seen = structure.view(v2, structure.NEW, crafted_crosswalk(), legacy)
+    seen = structure.restructure(v2, structure.NEW, crafted_crosswalk(), legacy)
     monthly = query.rollup_months(seen.facts, new, ["01"], ["drug_users"]).sort("period")
     # 21 people every month: nothing counted twice at the merge, nothing dropped at the split.
     assert monthly["period"].to_list() == MONTHS
@@ -212,14 +212,14 @@ def test_the_new_view_runs_one_trend_across_july_2025(v2, legacy, new):
 
 
 def test_the_new_view_puts_old_history_on_the_new_communes(v2, legacy):
-    seen = structure.view(v2, structure.NEW, crafted_crosswalk(), legacy)
+    seen = structure.restructure(v2, structure.NEW, crafted_crosswalk(), legacy)
     june = {u: v for _, u, _, v in seen.facts.filter(pl.col("period") == JUNE).iter_rows()}
     # new 00001 = old 00001 + 00002; split 00003 whole to its default; new 00004 = old 00004 + 00006
     assert june == {"00001": 7.0, "00003": 5.0, "00004": 3.0, "00005": 6.0}
 
 
 def test_the_old_view_shows_later_months_by_former_district(v2, legacy):
-    seen = structure.view(v2, structure.LEGACY, crafted_crosswalk())
+    seen = structure.restructure(v2, structure.LEGACY, crafted_crosswalk())
     july = {u: v for _, u, _, v in seen.facts.filter(pl.col("period") == JULY).iter_rows()}
     # new 00001 → district 001; 00003 → 002; 00004 straddles 002 and 003, counted for 002
     # (two old communes merged into it by default: 00004 of 002, 00006 of 003 — tie, then its
@@ -236,9 +236,9 @@ def test_the_old_view_shows_later_months_by_former_district(v2, legacy):
 def test_the_old_view_of_a_version_1_snapshot_is_the_snapshot(tmp_path, legacy):
     path = write_v1(tmp_path, legacy)
     snap = load_snapshot(path, legacy)
-    assert structure.view(snap, structure.LEGACY) is snap
+    assert structure.restructure(snap, structure.LEGACY) is snap
     with pytest.raises(ValueError, match="cơ cấu"):
-        structure.view(snap, "1975")
+        structure.restructure(snap, "1975")
 
 
 def test_lists_and_targets_follow_the_view(tmp_path, legacy, new):
@@ -256,14 +256,14 @@ def test_lists_and_targets_follow_the_view(tmp_path, legacy, new):
         ]
     )
     snap = load_snapshot(write_v2(tmp_path, legacy, new, status=lists, targets=goals), legacy, new)
-    seen_new = structure.view(snap, structure.NEW, crafted_crosswalk(), legacy)
+    seen_new = structure.restructure(snap, structure.NEW, crafted_crosswalk(), legacy)
     # 2024 in new communes: new 00001 takes the most serious class of old 00001 and 00002.
     assert seen_new.status.rows() == [
         (2024, "00001", "trong_diem_3", True, False),
         (2025, "00001", "co_te_nan", False, False),
     ]
     assert seen_new.targets["year"].to_list() == [2026]
-    seen_old = structure.view(snap, structure.LEGACY, crafted_crosswalk())
+    seen_old = structure.restructure(snap, structure.LEGACY, crafted_crosswalk())
     assert seen_old.status["year"].unique().to_list() == [2024]
     assert seen_old.targets["year"].to_list() == [2024]
 
@@ -271,7 +271,7 @@ def test_lists_and_targets_follow_the_view(tmp_path, legacy, new):
 def test_a_view_counts_what_it_could_not_place(tmp_path, legacy, new):
     rows = v2_facts().vstack(facts([(JUNE, "002", "compulsory_rehab", 4.0)]))
     snap = load_snapshot(write_v2(tmp_path, legacy, new, facts=rows), legacy, new)
-    seen = structure.view(snap, structure.NEW, crafted_crosswalk(), legacy)
+    seen = structure.restructure(snap, structure.NEW, crafted_crosswalk(), legacy)
     assert structure.unplaced_summary(seen) == {reform.REASON_DISTRICT: 1}
     # ... and it still counts in the province total.
     june = query.rollup_months(seen.facts, new, ["01"], ["compulsory_rehab"])
@@ -334,14 +334,16 @@ def test_the_derived_2025_files_give_the_same_view_as_converting_in_memory(tmp_p
         new,
         snapshot_id="2025-12-31-2",
         facts=rows,
-        view_2025=True,
+        derive_2025=True,
         crosswalk=crafted_crosswalk(),
     )
     manifest = json.loads((derived / schema.MANIFEST).read_text(encoding="utf-8"))
     assert {schema.FACTS_2025, schema.ROLLUPS_2025} <= set(manifest["files"])
-    assert manifest[schema.VIEW_2025]["unplaced"] == {reform.REASON_DISTRICT: 1}
-    in_memory = structure.view(load_snapshot(plain, legacy, new), structure.NEW, crafted_crosswalk(), legacy)
-    from_files = structure.view(
+    assert manifest[schema.DERIVED_2025]["unplaced"] == {reform.REASON_DISTRICT: 1}
+    in_memory = structure.restructure(
+        load_snapshot(plain, legacy, new), structure.NEW, crafted_crosswalk(), legacy
+    )
+    from_files = structure.restructure(
         load_snapshot(derived, legacy, new), structure.NEW, crafted_crosswalk(), legacy
     )
     assert from_files.rolled is not None and in_memory.rolled is None
@@ -353,7 +355,7 @@ def test_the_derived_2025_files_give_the_same_view_as_converting_in_memory(tmp_p
 
 
 def test_a_changed_derived_file_is_refused_like_any_other(tmp_path, legacy, new):
-    path = write_v2(tmp_path, legacy, new, view_2025=True, crosswalk=crafted_crosswalk())
+    path = write_v2(tmp_path, legacy, new, derive_2025=True, crosswalk=crafted_crosswalk())
     (path / schema.FACTS_2025).write_bytes(b"not parquet")
     snap, problems = validate_snapshot(path, legacy, new)
     assert snap is None

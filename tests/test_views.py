@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import query, views
+from dashboard import page_figures, query
 from dashboard.catalog import CATALOG
 from tests.conftest import EMPTY_STATUS, facts_frame
 
@@ -27,7 +27,7 @@ from tests.conftest import EMPTY_STATUS, facts_frame
     ],
 )
 def test_change_tone(indicator, change, tone):
-    assert views.change_tone(indicator, change) == tone
+    assert page_figures.change_tone(indicator, change) == tone
 
 
 def targets_frame(rows: list[tuple[int, str, str, float]]) -> pl.DataFrame:
@@ -58,16 +58,16 @@ TARGETS = targets_frame(
 @pytest.mark.parametrize(
     "codes,metric,year,expected",
     [
-        (["901"], "compulsory_rehab", 2021, views.Quota(32, 1, 1)),
-        (["901", "902"], "compulsory_rehab", 2021, views.Quota(62, 2, 2)),
-        (["90"], "compulsory_rehab", 2021, views.Quota(62, 1, 1)),  # province: sum of its districts
-        (["901", "902"], "compulsory_rehab", 2022, views.Quota(10, 1, 2)),  # only one has a quota
-        (["90"], "home_community_rehab", 2021, views.Quota(4, 1, 1)),  # from a commune up
+        (["901"], "compulsory_rehab", 2021, page_figures.Quota(32, 1, 1)),
+        (["901", "902"], "compulsory_rehab", 2021, page_figures.Quota(62, 2, 2)),
+        (["90"], "compulsory_rehab", 2021, page_figures.Quota(62, 1, 1)),  # province: sum of its districts
+        (["901", "902"], "compulsory_rehab", 2022, page_figures.Quota(10, 1, 2)),  # only one has a quota
+        (["90"], "home_community_rehab", 2021, page_figures.Quota(4, 1, 1)),  # from a commune up
         (["901"], "voluntary_rehab_center", 2021, None),  # none assigned
     ],
 )
 def test_selection_quota(small_geo, codes, metric, year, expected):
-    assert views.selection_quota(TARGETS, small_geo, codes, metric, year) == expected
+    assert page_figures.selection_quota(TARGETS, small_geo, codes, metric, year) == expected
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_selection_quota(small_geo, codes, metric, year, expected):
     ],
 )
 def test_achievement_pct(actual, quota, expected):
-    assert views.achievement_pct(actual, quota) == expected
+    assert page_figures.achievement_pct(actual, quota) == expected
 
 
 @pytest.mark.parametrize(
@@ -96,9 +96,9 @@ def test_achievement_pct(actual, quota, expected):
     ],
 )
 def test_periods_in_year_and_default(grain, year, last, expected_starts, default):
-    starts = views.periods_in_year(grain, year, last)
+    starts = page_figures.periods_in_year(grain, year, last)
     assert starts == [dt.date(y, m, 1) for y, m in expected_starts]
-    found = views.default_period(grain, year, last)
+    found = page_figures.default_period(grain, year, last)
     assert found == (dt.date(*default, 1) if default else None)
 
 
@@ -114,20 +114,20 @@ def test_kpis_from_query_results(small_geo):
     )
     frame = query.with_previous_year(
         query.summarize(
-            facts,
+            query.from_facts(facts, small_geo),
             EMPTY_STATUS,
             small_geo,
             ["901"],
             ["addicts_managed", "compulsory_rehab", "methadone_patients"],
             "year",
             (2020, 2021),
-            combine_as=views.SELECTION,
+            combine_as=page_figures.SELECTION,
         )
     )
-    quota = views.Quota(4, 1, 1)
+    quota = page_figures.Quota(4, 1, 1)
     cards = {
         c.indicator: c
-        for c in views.kpis(
+        for c in page_figures.kpis(
             frame,
             dt.date(2021, 1, 1),
             ["addicts_managed", "compulsory_rehab", "methadone_patients"],
@@ -156,22 +156,22 @@ def test_ranking_and_heatmap():
             "value": [1.0, 3.0, 2.0, 5.0, 4.0, None],
         }
     )
-    ranked = views.ranking(frame, dt.date(2021, 1, 1), "x")
+    ranked = page_figures.ranking(frame, dt.date(2021, 1, 1), "x")
     assert ranked.select("unit_code", "rank").rows() == [("a", 1), ("b", 2)]
-    matrix = views.heatmap_matrix(frame, "x")
+    matrix = page_figures.heatmap_matrix(frame, "x")
     assert matrix.columns == ["unit_code", "2020", "2021"]
     assert matrix.rows() == [("a", 1.0, 5.0), ("b", 3.0, 4.0), ("c", 2.0, None)]
 
 
 def test_compare_units(small_geo):
-    assert views.compare_units(small_geo, "90", (), ("90",)) == ["901", "902"]
-    assert views.compare_units(small_geo, "90", ("901",), ("90",)) == ["90001", "90002"]
-    assert views.compare_units(small_geo, "90", ("901", "902"), ("90",)) == ["901", "902"]
-    assert views.compare_units(small_geo, "VN", (), ("90",)) == ["90"]
+    assert page_figures.compare_units(small_geo, "90", (), ("90",)) == ["901", "902"]
+    assert page_figures.compare_units(small_geo, "90", ("901",), ("90",)) == ["90001", "90002"]
+    assert page_figures.compare_units(small_geo, "90", ("901", "902"), ("90",)) == ["901", "902"]
+    assert page_figures.compare_units(small_geo, "VN", (), ("90",)) == ["90"]
 
 
 def test_headline_cards_cover_the_issue_list():
-    assert set(views.HEADLINE) == {
+    assert set(page_figures.HEADLINE) == {
         "addicts_managed",
         "drug_users",
         "methadone_patients",
@@ -187,7 +187,7 @@ def test_headline_cards_cover_the_issue_list():
         "hiv_prevalence",
         "drug_free_share",
     }
-    assert set(views.QUOTA_METRICS) <= set(views.HEADLINE)
+    assert set(page_figures.QUOTA_METRICS) <= set(page_figures.HEADLINE)
 
 
 @pytest.mark.parametrize("indicator", sorted(CATALOG))
@@ -213,20 +213,20 @@ def _breakdown(n_units: int) -> pl.DataFrame:
 
 def test_a_breakdown_keeps_the_units_highest_in_the_newest_period():
     frame = _breakdown(40)
-    shown, left_out = views.top_units(frame, limit=30)
+    shown, left_out = page_figures.top_units(frame, limit=30)
     assert left_out == 10
     assert sorted(shown["unit_code"].unique().to_list()) == [f"{i:05d}" for i in range(10, 40)]
-    everything, none_left = views.top_units(frame, limit=40)
+    everything, none_left = page_figures.top_units(frame, limit=40)
     assert none_left == 0 and everything.equals(frame)
 
 
 def test_a_stacked_breakdown_folds_the_rest_so_the_stack_adds_up():
     frame = _breakdown(40)
-    shown, _ = views.top_units(frame, limit=30)
-    stacked = views.fold_others(shown, frame, "10 địa bàn khác")
+    shown, _ = page_figures.top_units(frame, limit=30)
+    stacked = page_figures.fold_others(shown, frame, "10 địa bàn khác")
     totals = stacked.group_by("period").agg(pl.col("value").sum()).sort("period")
     expected = frame.group_by("period").agg(pl.col("value").sum()).sort("period")
     assert totals.equals(expected)
-    others = stacked.filter(pl.col("unit_code") == views.OTHERS)
+    others = stacked.filter(pl.col("unit_code") == page_figures.OTHERS)
     assert others["unit_name"].unique().to_list() == ["10 địa bàn khác"]
     assert others.sort("period")["value"].to_list() == [10.0, float(sum(range(10)))]

@@ -1,4 +1,7 @@
-"""What the overview, trends and comparison pages show, computed from query results (pure polars)."""
+"""Page figures: what the overview (cards, quotas), trends and comparison pages show, from query results.
+
+Pure polars. (Not to be confused with a view, `view.py`: a snapshot loaded in one structure.)
+"""
 
 from __future__ import annotations
 
