@@ -168,13 +168,13 @@ def test_one_explanation_function_says_the_same_in_both_languages(rule, metric, 
 
 def test_the_engine_keeps_the_vietnamese_of_the_same_function(newest_demo, demo_snapshots, geography):
     snapshot = demo_snapshots[newest_demo.name]
-    results = goals.evaluate(snapshot, geography, unit="11")
+    results = goals.evaluate(snapshot.in_geography(geography), unit="11")
     assert {r.rule for r in results} >= {"keep_all", "new_at_least", "reduce_more_than_pct"}
     assert {r.status for r in results} <= set(goals.STATUSES)
     for r in results:
         assert r.explanation == goals.explanation(r, "vi")
         assert r.rule_label == goals.rule_label(r.rule, r.target, r.metric, "vi")
-    for goal in goals.project_goals(snapshot, geography, unit="11"):
+    for goal in goals.project_goals(snapshot.in_geography(geography), unit="11"):
         assert goal.verdict in goals.VERDICTS
         window = [y for y, _ in goal.actual][-goals.TREND_YEARS :]
         for lang in ("vi", "en"):
