@@ -17,8 +17,9 @@ from dashboard import importing, reform, ui_auth
 from dashboard.access import ACCESS_FILE_ENV, COMPLEMENT_LABEL
 from dashboard.formatting import md_text
 from dashboard.i18n import t
+from tests.support.apptest import run_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 TIMEOUT = 120
 VIEWER_EMAIL, MANAGER_EMAIL, STRANGER = "hoangmai@example.vn", "quanly@example.vn", "ai.do@example.vn"
@@ -67,14 +68,8 @@ def oidc_env(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def run_as(email: str | None, page: str | None = None, query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
-    if query_params:
-        at.query_params.update(query_params)
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
+    user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+    return run_app(page, query_params, user=user)
 
 
 def texts(at: AppTest) -> str:

@@ -5,7 +5,6 @@ AppTest shows plotly charts as unknown elements; their figure is in ``proto.spec
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -20,37 +19,9 @@ from dashboard.formatting import fmt_number, fmt_pct, md_text
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
+from tests.support.apptest import APP, PAGE_FILES, TIMEOUT, assert_clean, chart_specs, run_app
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app.py"
-PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 NAM_TU_LIEM = "019"
-TIMEOUT = 120
-
-
-@pytest.fixture
-def data_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(demo_dir))
-    return demo_dir
-
-
-def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    if query_params:
-        at.query_params.update(query_params)
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def metric_values(at: AppTest) -> dict[str, str]:

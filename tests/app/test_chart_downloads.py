@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import export
 from dashboard.i18n import t
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/1_tong_quan.py", "pages/2_xu_huong.py", "pages/3_so_sanh.py"]
 
 

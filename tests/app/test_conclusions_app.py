@@ -19,7 +19,7 @@ from dashboard.access import ACCESS_FILE_ENV, DATA_MANAGER, Access
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 TIMEOUT = 120
 VIEWER, SECRETARY, MANAGER = "hoangmai@example.vn", "thuky.ntl@example.vn", "hanoi@example.vn"

@@ -15,25 +15,10 @@ from dashboard.catalog import CATALOG
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import write_snapshot
+from tests.support.data import NAM_TU_LIEM, REPORTING, partial_tables
 
-ROOT = Path(__file__).resolve().parents[1]
-HANOI, NAM_TU_LIEM = "01", "019"
-REPORTING = 3  # wards of Nam Từ Liêm with figures
-
-
-def partial_tables(geography: Geography) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Three of Nam Từ Liêm's ten wards report for 2022; the district reports 4 healthy communes
-    and no commune list exists."""
-    wards = geography.descendants(NAM_TU_LIEM, "commune")[:REPORTING]
-    rows = [
-        (dt.date(2022, m, 1), ward, indicator, value)
-        for m in range(1, 13)
-        for ward in wards
-        for indicator, value in (("addicts_managed", 30.0), ("compulsory_rehab", 1.0), ("drug_users", 40.0))
-    ]
-    rows.append((dt.date(2022, 12, 1), NAM_TU_LIEM, "reported_healthy_communes", 4.0))
-    facts = pl.DataFrame(rows, schema=schema.FACTS_SCHEMA, orient="row")
-    return facts, pl.DataFrame(schema=schema.STATUS_SCHEMA), pl.DataFrame(schema=schema.TARGETS_SCHEMA)
+ROOT = Path(__file__).resolve().parents[2]
+HANOI = "01"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dashboard import demo, history, importing
 from dashboard.formatting import md_text
 from dashboard.i18n import t
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/7_du_lieu.py"
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 EXPORT_PAGE = "pages/5_xuat_bao_cao.py"
 PRESENT_PAGE = "pages/6_trinh_chieu.py"
@@ -18,12 +17,6 @@ NAM_TU_LIEM_9M_2022 = {
     "grain": "9 tháng",
 }
 TIMEOUT = 180
-
-
-@pytest.fixture
-def data_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(demo_dir))
-    return demo_dir
 
 
 def run(page: str, params: dict) -> AppTest:

@@ -8,7 +8,6 @@ The page must show the goal engine's numbers: every table is compared with
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import polars as pl
@@ -20,8 +19,9 @@ from dashboard import goals, ui_goals
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
+from tests.support.apptest import chart_specs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 PAGE = "pages/5_muc_tieu.py"
 TIMEOUT = 120
@@ -38,12 +38,6 @@ SEED_GOALS_LATER = SEED_GOALS_2017 - {("healthy_communes", "at_least")} | {
     ("healthy_communes", "new_at_least")
 }
 JUDGED = {goals.MET, goals.NOT_MET, goals.AT_RISK}
-
-
-@pytest.fixture
-def data_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(demo_dir))
-    return demo_dir
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +61,6 @@ def assert_clean(at: AppTest) -> None:
 def goal_frame(at: AppTest) -> pl.DataFrame:
     """The goals table (the page's first static table), as strings."""
     return pl.from_pandas(at.table[0].value).cast(pl.String)
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def choose(at: AppTest, province: str | None = None, district: str | None = None, year: int | None = None):

@@ -18,7 +18,7 @@ from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot, survey
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/7_du_lieu.py"
 HOANG_MAI = "00331"  # Phường Hoàng Mai, Thành phố Hà Nội (new units)
 REPORT = 'Mã đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n"Phường Hoàng Mai, Hà Nội",11/2026,addicts_managed,321\n'

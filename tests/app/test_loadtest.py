@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_browser import running_server
 
 from dashboard.stclient import ProtocolError, Session
+from tests.support.server import running_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STEPS = ["open", "filter", "switch"]
 
 

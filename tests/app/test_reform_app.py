@@ -17,7 +17,7 @@ from dashboard.formatting import md_text, period_label
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
-from tests.test_app import PAGE_FILES, assert_clean, chart_specs, run_app
+from tests.support.apptest import PAGE_FILES, assert_clean, chart_specs, run_app
 
 DA_NANG, QUANG_NAM = "48", "49"  # new 48 = old 48 (Đà Nẵng) + old 49 (Quảng Nam)
 

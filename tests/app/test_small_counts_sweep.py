@@ -21,7 +21,7 @@ from dashboard import goals, meeting, ui_goals
 from dashboard.access import COMPLEMENT_LABEL, DEFAULT_THRESHOLD
 from dashboard.snapshot import load_snapshot, write_snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOANG_MAI, SMALL_WARD = "008", "00301"
 REHAB = {"00301": 3, "00304": 20, "00307": 9}  # compulsory_rehab in 12/2025; every other ward 0
 ADDICTS_SMALL = 2  # addicts_managed of 00301 in 2025; the other wards keep the demo's dozens

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard import history, importing, tables
 from dashboard.formatting import md_text
 from dashboard.snapshot import load_snapshot
-from tests.test_importing import workbook
+from tests.support.data import workbook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LINK, IMAGE = "[x](http://evil)", "![](http://evil/img.png)"
 # What Streamlit's Markdown would turn into a link or an image (GitHub-flavoured: bare URLs too).
 ACTIVE = ("](", "![", "://", "www.", "@evil")

@@ -7,33 +7,27 @@ gets the out-of-scope notice. Screenshots go to ``artifacts/screenshots/access_*
 
 from __future__ import annotations
 
-import os
 import urllib.parse
 from pathlib import Path
-from unittest import mock
 
 import bcrypt
 import pytest
-from test_browser import (
+
+from dashboard import reform
+from dashboard.access import ACCESS_FILE_ENV
+from dashboard.i18n import t
+from tests.support.browser import (
     CHARTLESS as BROWSER_CHARTLESS,
 )
-from test_browser import (
+from tests.support.browser import (
     PAGES,
     RUN_TIMEOUT_MS,
     SCREENSHOTS,
     assert_charts_drawn,
     assert_no_error_box,
-    browser,  # noqa: F401 (fixture)
-    page,  # noqa: F401 (fixture)
-    running_server,
     wait_idle,
 )
 
-from dashboard import reform
-from dashboard.access import ACCESS_FILE_ENV
-from dashboard.i18n import t
-
-pytestmark = pytest.mark.browser
 USER, PASSWORD = "phuonghoangmai", "mat-khau-thu-nghiem"
 WARD, WARD_CODE, NEIGHBOUR = "Phường Hoàng Mai", "00331", "Phường Hoàng Liệt"
 # Pages without a chart for this viewer: those without one by design; the targets are set for
@@ -49,7 +43,7 @@ def _others() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def scoped_server(browser, reform_dir, tmp_path_factory):  # noqa: F811
+def scoped_server(serve, reform_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("access_browser")
     hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
     (folder / "auth.yaml").write_text(
@@ -63,11 +57,7 @@ def scoped_server(browser, reform_dir, tmp_path_factory):  # noqa: F811
         f'structure = "2025"\nunits = ["{WARD_CODE}"]\n',
         encoding="utf-8",
     )
-    with (
-        mock.patch.dict(os.environ, {ACCESS_FILE_ENV: str(folder / "access.toml")}),
-        running_server(reform_dir, folder / "server.log") as base,
-    ):
-        yield base
+    return serve(reform_dir, {ACCESS_FILE_ENV: str(folder / "access.toml")})
 
 
 def _shot(tab, name: str) -> None:
@@ -100,7 +90,7 @@ def _assert_only_their_ward(text: str) -> None:
     assert not leaked, leaked[:10]
 
 
-def test_a_new_ward_viewer_walks_every_page_in_the_new_units(scoped_server, page):  # noqa: F811
+def test_a_new_ward_viewer_walks_every_page_in_the_new_units(scoped_server, page):
     _sign_in(page, scoped_server)
     assert_no_error_box(page)
     sidebar = page.inner_text("[data-testid=stSidebar]")
@@ -120,7 +110,7 @@ def test_a_new_ward_viewer_walks_every_page_in_the_new_units(scoped_server, page
         _shot(page, stem)
 
 
-def test_the_downloads_of_a_new_ward_viewer_hold_their_ward_only(scoped_server, page):  # noqa: F811
+def test_the_downloads_of_a_new_ward_viewer_hold_their_ward_only(scoped_server, page):
     _sign_in(page, scoped_server)
     trends = next(url for path, url in PAGES if Path(path).stem == "2_xu_huong")
     _go(page, trends)
@@ -140,7 +130,7 @@ def test_the_downloads_of_a_new_ward_viewer_hold_their_ward_only(scoped_server, 
     _assert_only_their_ward(svg)
 
 
-def test_a_link_to_a_neighbouring_ward_shows_the_notice_and_their_own(scoped_server, page):  # noqa: F811
+def test_a_link_to_a_neighbouring_ward_shows_the_notice_and_their_own(scoped_server, page):
     query = urllib.parse.urlencode({"communes_2025": NEIGHBOUR, "structure": t("structure.legacy")})
     # A pasted link: the page asks to sign in (no re-login cookie), then reads the link's filters.
     _sign_in(page, scoped_server, f"?{query}")

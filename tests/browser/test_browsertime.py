@@ -5,14 +5,12 @@ import os
 import pytest
 
 from dashboard import browsertime
-from tests.test_browser import _missing_browser
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import missing_browser
 
 
 @pytest.fixture
 def chromium():
-    problem = _missing_browser()
+    problem = missing_browser()
     if problem and os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{problem}: CI must run the browser suite (.ci/run installs chromium).")
     if problem:

@@ -11,16 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from dashboard.i18n import t
-from tests.test_browser import (  # noqa: F401  (fixtures)
-    SCREENSHOTS,
-    assert_no_error_box,
-    browser,
-    page,
-    running_server,
-    wait_idle,
-)
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import SCREENSHOTS, assert_no_error_box, wait_idle
 
 VIEW = {
     "snapshot": "2025-12-31",
@@ -33,14 +24,13 @@ VIEW = {
 
 
 @pytest.fixture(scope="module")
-def server(browser, demo_dir, tmp_path_factory):  # noqa: F811
+def server(serve, demo_dir, tmp_path_factory):
     data = tmp_path_factory.mktemp("meetings_data")
     (data / "snapshots").symlink_to(demo_dir / "snapshots", target_is_directory=True)
-    with running_server(data, data / "server.log") as base:
-        yield base, data
+    return serve(data), data
 
 
-def test_three_clicks_from_a_missed_target_to_a_recorded_conclusion(server, page):  # noqa: F811
+def test_three_clicks_from_a_missed_target_to_a_recorded_conclusion(server, page):
     base, data = server
     page.goto(f"{base}/muc-tieu?{urlencode(VIEW, doseq=True)}")
     wait_idle(page)
@@ -97,7 +87,7 @@ def test_three_clicks_from_a_missed_target_to_a_recorded_conclusion(server, page
     assert "Công an quận chủ trì rà soát" in page.inner_text("[data-testid=stMain]")
 
 
-def test_an_empty_conclusion_is_refused_in_the_form_and_what_was_typed_stays(server, page):  # noqa: F811
+def test_an_empty_conclusion_is_refused_in_the_form_and_what_was_typed_stays(server, page):
     base, _ = server
     page.goto(f"{base}/muc-tieu?{urlencode(VIEW, doseq=True)}")
     wait_idle(page)

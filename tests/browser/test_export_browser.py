@@ -1,43 +1,42 @@
 """Real browser: on the Xuất báo cáo page a click on a download button delivers the file.
 
-It reuses the running-server fixtures of ``tests/test_browser.py`` (headless Chromium through
-Playwright, ``streamlit run`` on a free port); without them, or without a browser, it is skipped
-the same way that suite is.
+It uses the browser tier's fixtures (``tests/browser/conftest.py``: headless Chromium through
+Playwright, ``streamlit run`` on a free port); without a browser it is skipped the same way the
+tier is.
 """
 
 from __future__ import annotations
 
 import io
 
-import pytest
-
-test_browser = pytest.importorskip("test_browser", reason="tests/test_browser.py is not there")
-browser = test_browser.browser
-server = test_browser.server
-page = test_browser.page
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import (
+    SCREENSHOTS,
+    assert_no_error_box,
+    move_end_year_back,
+    pick_district,
+    wait_idle,
+)
 
 
 def test_word_report_download_delivers_a_document_with_the_seed_figures(server, page):
     import docx
 
     page.goto(server)
-    test_browser.wait_idle(page)
+    wait_idle(page)
     page.locator("[data-testid=stSidebarNav] a", has_text="Xuất báo cáo").click()
-    test_browser.wait_idle(page, after_action=True)
+    wait_idle(page, after_action=True)
     # A new user's choices: Quận Nam Từ Liêm, 9 months of 2022.
-    test_browser.pick_district(page, "Nam Từ Liêm")
-    test_browser.move_end_year_back(page, 3)
+    pick_district(page, "Nam Từ Liêm")
+    move_end_year_back(page, 3)
     grain = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").last
     grain.click()
     page.get_by_role("option", name="9 tháng").click()
-    test_browser.wait_idle(page, after_action=True)
-    test_browser.assert_no_error_box(page)
+    wait_idle(page, after_action=True)
+    assert_no_error_box(page)
     heading = page.inner_text("[data-testid=stMain] h1")
     assert heading == "Xuất báo cáo giao ban: Quận Nam Từ Liêm, 9 tháng 2022"
-    test_browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(test_browser.SCREENSHOTS / "xuat-bao-cao-nam-tu-liem-9-thang-2022.png"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "xuat-bao-cao-nam-tu-liem-9-thang-2022.png"))
     button = page.get_by_role("button", name="Tải báo cáo (Word)")
     with page.expect_download(timeout=120_000) as event:
         button.click()

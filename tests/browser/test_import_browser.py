@@ -3,7 +3,7 @@ unit (Phường Hoàng Mai, Hà Nội, 11/2026) → import → seen on the overv
 2025–2026 history; a broken file is refused with row-level messages and nothing changes on disk.
 
 Runs its own server on a copy of every demo snapshot (an import writes a snapshot), with the
-browser fixtures and helpers of ``tests/test_browser.py``.
+browser tier's fixtures and ``tests/support/browser.py``'s helpers.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-test_browser = pytest.importorskip("test_browser", reason="tests/test_browser.py is not there")
-browser = test_browser.browser
-page = test_browser.page
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import (
+    RUN_TIMEOUT_MS,
+    SCREENSHOTS,
+    assert_charts_drawn,
+    assert_no_error_box,
+    wait_idle,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +35,8 @@ def data_copy(reform_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def import_server(browser, data_copy, tmp_path_factory):
-    log = tmp_path_factory.mktemp("streamlit-import") / "server.log"
-    with test_browser.running_server(data_copy, log) as base:
-        yield base
+def import_server(serve, data_copy):
+    return serve(data_copy)
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -50,15 +50,15 @@ def tree(root: Path) -> dict[str, str]:
 def open_data_page(tab, base: str) -> None:
     """The Dữ liệu page, with the newest snapshot (the demo) chosen on purpose as the import's base."""
     tab.goto(base + "/du-lieu")
-    test_browser.wait_idle(tab)
-    test_browser.assert_no_error_box(tab)
+    wait_idle(tab)
+    assert_no_error_box(tab)
     # The demo is never the default base: the upload appears once a base is chosen.
     assert tab.locator("[data-testid=stFileUploader]").count() == 0
     box = tab.locator("[data-testid=stSelectbox]", has_text="Bản chụp nền")
     box.locator("input").click()
     tab.get_by_role("option", name="Bản chụp mới nhất (hiện là 2026-10-31 — dữ liệu minh họa)").click()
-    test_browser.wait_idle(tab, after_action=True)
-    tab.wait_for_selector("[data-testid=stFileUploader]", timeout=test_browser.RUN_TIMEOUT_MS)
+    wait_idle(tab, after_action=True)
+    tab.wait_for_selector("[data-testid=stFileUploader]", timeout=RUN_TIMEOUT_MS)
 
 
 def upload(tab, name: str, data: bytes, mime: str) -> None:
@@ -68,9 +68,9 @@ def upload(tab, name: str, data: bytes, mime: str) -> None:
     # The check's verdict (a success or an error box) is what the user waits for.
     tab.wait_for_selector(
         "[data-testid=stAlertContentSuccess], [data-testid=stAlertContentError]",
-        timeout=test_browser.RUN_TIMEOUT_MS,
+        timeout=RUN_TIMEOUT_MS,
     )
-    test_browser.wait_idle(tab)
+    wait_idle(tab)
 
 
 def test_a_broken_file_is_refused_row_by_row_and_nothing_changes(import_server, page, data_copy):
@@ -88,8 +88,8 @@ def test_a_broken_file_is_refused_row_by_row_and_nothing_changes(import_server, 
     assert "dòng 2" in table and "dòng 3" in table
     assert "cấp huyện đã bỏ từ 01/7/2025" in table and "đơn vị hành chính cũ" in table
     assert page.get_by_role("button", name="Nhập thành bản chụp mới").count() == 0
-    test_browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(test_browser.SCREENSHOTS / "du-lieu_tep-loi.png"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "du-lieu_tep-loi.png"))
     assert tree(data_copy) == before
 
 
@@ -116,16 +116,16 @@ def test_template_filled_for_a_new_ward_imported_and_seen_on_the_overview(import
     )
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
     # The date the figures stand at is proposed from the file: the end of November 2026.
-    page.screenshot(path=str(test_browser.SCREENSHOTS / "du-lieu_kiem-tra-tep.png"))
+    page.screenshot(path=str(SCREENSHOTS / "du-lieu_kiem-tra-tep.png"))
     assert page.locator("[data-testid=stDateInput] input").first.input_value() in ("30/11/2026", "2026-11-30")
     page.get_by_role("button", name="Nhập thành bản chụp mới").click()
-    test_browser.wait_idle(page, after_action=True)
+    wait_idle(page, after_action=True)
     created = sorted(p.name for p in (data_copy / "snapshots").iterdir() if not p.name.startswith("."))[-1]
     assert (
         f"Đã tạo bản chụp {created} (số liệu tính đến ngày 30/11/2026)"
         in page.locator("[data-testid=stMain]").inner_text()
     )
-    page.screenshot(path=str(test_browser.SCREENSHOTS / "du-lieu_da-nhap.png"))
+    page.screenshot(path=str(SCREENSHOTS / "du-lieu_da-nhap.png"))
 
     # A new visit opens the newest snapshot, in the new units.
     query = urllib.parse.urlencode(
@@ -138,9 +138,9 @@ def test_template_filled_for_a_new_ward_imported_and_seen_on_the_overview(import
         ]
     )
     page.goto(f"{import_server}/?{query}")
-    test_browser.wait_idle(page)
-    test_browser.assert_no_error_box(page)
-    page.screenshot(path=str(test_browser.SCREENSHOTS / "tong-quan_sau-khi-nhap.png"))
+    wait_idle(page)
+    assert_no_error_box(page)
+    page.screenshot(path=str(SCREENSHOTS / "tong-quan_sau-khi-nhap.png"))
     assert "Mới (từ 01/7/2025)" in page.locator("[data-testid=stSidebar]").inner_text()
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Tổng quan: Phường Hoàng Mai, Tháng 11/2026" in main
@@ -149,5 +149,5 @@ def test_template_filled_for_a_new_ward_imported_and_seen_on_the_overview(import
     addicts = page.locator("[data-testid=stMetric]", has_text="Người nghiện có hồ sơ quản lý")
     assert addicts.first.locator("[data-testid=stMetricValue]").inner_text().strip() == "321"
     # The 2025–2026 history is there: the trend from 2025 is drawn.
-    assert test_browser.assert_charts_drawn(page) > 0
-    page.screenshot(path=str(test_browser.SCREENSHOTS / "tong-quan_sau-khi-nhap.png"))
+    assert assert_charts_drawn(page) > 0
+    page.screenshot(path=str(SCREENSHOTS / "tong-quan_sau-khi-nhap.png"))

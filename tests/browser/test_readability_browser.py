@@ -5,8 +5,8 @@ overview's headline figures sit in a grid on a 390 px phone; presentation mode i
 at 1920×1080 and 1366×768, moved by the arrow keys; and screenshots of the map, the goals table
 and a slide, passed through a deuteranopia simulation, still tell the statuses apart.
 
-It reuses the running-server fixtures of ``tests/test_browser.py``; without them, or without a
-browser, it is skipped the same way that suite is. Screenshots (and their simulated copies) go
+It uses the browser tier's fixtures (``tests/browser/conftest.py``); without a browser it is
+skipped the same way the tier is. Screenshots (and their simulated copies) go
 to ``artifacts/screenshots/``.
 """
 
@@ -20,14 +20,8 @@ import pytest
 
 from dashboard import maps, theme
 from dashboard.i18n import t
-from tests.colour_vision import ciede2000, lab, simulate
-
-test_browser = pytest.importorskip("test_browser", reason="tests/test_browser.py is not there")
-browser = test_browser.browser
-server = test_browser.server
-page = test_browser.page
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import SCREENSHOTS, SCRIPT_STATE, assert_no_error_box, wait_idle
+from tests.support.colour_vision import ciede2000, lab, simulate
 
 # Every letter with two marks: the ones a font without them breaks ("thành phô´").
 TWO_MARKS = "ấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữự"
@@ -36,13 +30,13 @@ TWO_MARKS = "ấầẩẫậắằẳẵặếềểễệốồổỗộớờ�
 def open_page(tab, server: str, path: str) -> None:
     """Open ``path`` as a user does: the app first (it learns the pages' paths), then the link."""
     tab.goto(server)
-    test_browser.wait_idle(tab)
+    wait_idle(tab)
     tab.goto(server + path)
-    test_browser.wait_idle(tab)
+    wait_idle(tab)
     if tab.locator("[role=dialog]").count():
         tab.keyboard.press("Escape")
         tab.wait_for_timeout(300)
-    test_browser.assert_no_error_box(tab)
+    assert_no_error_box(tab)
 
 
 def settle(tab) -> None:
@@ -50,14 +44,14 @@ def settle(tab) -> None:
     import contextlib
 
     with contextlib.suppress(Exception):  # a fast run may already be over
-        tab.wait_for_function(f"() => {test_browser.SCRIPT_STATE} === 'running'", timeout=3_000)
-    tab.wait_for_function(f"() => {test_browser.SCRIPT_STATE} === 'notRunning'", timeout=90_000)
+        tab.wait_for_function(f"() => {SCRIPT_STATE} === 'running'", timeout=3_000)
+    tab.wait_for_function(f"() => {SCRIPT_STATE} === 'notRunning'", timeout=90_000)
     tab.wait_for_timeout(500)
 
 
 def shot(tab, name: str, locator=None) -> bytes:
-    test_browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = test_browser.SCREENSHOTS / f"{name}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
     return (locator or tab).screenshot(path=str(path))
 
 
@@ -191,14 +185,12 @@ def _simulated(png: bytes, vision: str = "deuteranopia") -> tuple[np.ndarray, np
 def _save(array: np.ndarray, name: str) -> None:
     from PIL import Image
 
-    Image.fromarray((np.clip(array, 0, 1) * 255).round().astype(np.uint8)).save(
-        test_browser.SCREENSHOTS / f"{name}.png"
-    )
+    Image.fromarray((np.clip(array, 0, 1) * 255).round().astype(np.uint8)).save(SCREENSHOTS / f"{name}.png")
 
 
 def _apart_after_simulation(png: bytes, colours: dict[str, str], name: str) -> dict[str, float]:
     """The colours of ``colours`` found in a screenshot, as a deuteranope sees them: ΔE by pair."""
-    from tests.colour_vision import hex_to_srgb
+    from tests.support.colour_vision import hex_to_srgb
 
     normal, seen = _simulated(png)
     _save(seen, f"{name}_deuteranopia")

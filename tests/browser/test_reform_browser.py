@@ -11,28 +11,21 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from test_browser import (
+
+from dashboard.i18n import t
+from tests.support.browser import (
     CHARTLESS,
     PAGES,
     SCREENSHOTS,
     assert_charts_drawn,
     assert_no_error_box,
-    browser,  # noqa: F401 (fixture)
-    page,  # noqa: F401 (fixture)
-    running_server,
     wait_idle,
 )
 
-from dashboard.i18n import t
-
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture(scope="module")
-def reform_server(browser, reform_dir, tmp_path_factory):  # noqa: F811
-    log = tmp_path_factory.mktemp("streamlit_reform") / "server.log"
-    with running_server(reform_dir, log) as base:
-        yield base
+def reform_server(serve, reform_dir):
+    return serve(reform_dir)
 
 
 def _url(base: str, url_path: str, **params) -> str:
@@ -45,7 +38,7 @@ def _shot(tab, name: str) -> None:
     tab.screenshot(path=str(SCREENSHOTS / f"reform_{name}.png"), full_page=True)
 
 
-def test_switch_to_the_new_units_and_read_da_nang_across_july_2025(reform_server, page):  # noqa: F811
+def test_switch_to_the_new_units_and_read_da_nang_across_july_2025(reform_server, page):
     trends = next(url for path, url in PAGES if Path(path).stem == "2_xu_huong")
     page.goto(
         _url(
@@ -81,7 +74,7 @@ def test_switch_to_the_new_units_and_read_da_nang_across_july_2025(reform_server
 
 @pytest.mark.parametrize("structure_id", ["2025", "legacy"])
 @pytest.mark.parametrize("path,url_path", PAGES, ids=[Path(p[0]).stem for p in PAGES])
-def test_every_page_renders_in_both_structures(reform_server, page, path, url_path, structure_id):  # noqa: F811
+def test_every_page_renders_in_both_structures(reform_server, page, path, url_path, structure_id):
     province = "Thành phố Đà Nẵng" if structure_id == "2025" else "Tỉnh Quảng Nam"
     page.goto(_url(reform_server, url_path, structure=t(f"structure.{structure_id}"), province=province))
     wait_idle(page)

@@ -4,7 +4,7 @@ As a signed-out visitor (forged re-login cookies), the viewer of Quận Hoàng M
 a file name turned into the snapshot's source, a direct link to the overview, a copied session
 after signing out), a second viewer (a dozen wrong passwords) and the data manager of Quận Hoàng
 Mai (an import naming Hà Nội, Nam Từ Liêm and one of its wards). Each test fails if its attack
-works again. Runs its own server with the fixtures and helpers of ``tests/test_browser.py``.
+works again. Runs its own server with the browser tier's fixtures and ``tests/support/browser.py``'s helpers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import time
 import urllib.parse
 
@@ -27,12 +26,7 @@ from dashboard import importing
 from dashboard.access import ACCESS_FILE_ENV
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
-
-test_browser = pytest.importorskip("test_browser", reason="tests/test_browser.py is not there")
-browser = test_browser.browser
-page = test_browser.page
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import RUN_TIMEOUT_MS, SCREENSHOTS, SCRIPT_STATE, assert_no_error_box, wait_idle
 
 PASSWORD = "mat-khau-dung"
 COOKIE = "bcd_phien"
@@ -43,7 +37,7 @@ USERS = {"hoangmai": ("viewer", "008"), "khoa": ("viewer", "008"), "quanly": ("d
 
 
 @pytest.fixture(scope="module")
-def secured(browser, demo_dir, geography, tmp_path_factory):
+def secured(serve, demo_dir, geography, tmp_path_factory):
     root = tmp_path_factory.mktemp("secured")
     (root / "snapshots").mkdir()
     for sid in ("2024-12-31", "2025-12-31"):
@@ -70,25 +64,14 @@ def secured(browser, demo_dir, geography, tmp_path_factory):
         f'[users.{u}]\nrole = "{role}"\nunits = ["{unit}"]\n' for u, (role, unit) in USERS.items()
     )
     (root / "access.toml").write_text(access, encoding="utf-8")
-    before = os.environ.get(ACCESS_FILE_ENV)
-    os.environ[ACCESS_FILE_ENV] = str(root / "access.toml")  # read by the server the fixture starts
-    try:
-        with test_browser.running_server(root, root / "server.log") as url:
-            yield url
-    finally:
-        if before is None:
-            os.environ.pop(ACCESS_FILE_ENV, None)
-        else:
-            os.environ[ACCESS_FILE_ENV] = before
+    return serve(root, {ACCESS_FILE_ENV: str(root / "access.toml")})  # read by the server it starts
 
 
 def settle(tab) -> None:
     """Wait for the script run to end (the sign-in page has no h1 to wait for)."""
     with contextlib.suppress(Exception):
-        tab.wait_for_function(f"() => {test_browser.SCRIPT_STATE} === 'running'", timeout=2_000)
-    tab.wait_for_function(
-        f"() => {test_browser.SCRIPT_STATE} === 'notRunning'", timeout=test_browser.RUN_TIMEOUT_MS
-    )
+        tab.wait_for_function(f"() => {SCRIPT_STATE} === 'running'", timeout=2_000)
+    tab.wait_for_function(f"() => {SCRIPT_STATE} === 'notRunning'", timeout=RUN_TIMEOUT_MS)
     tab.wait_for_timeout(700)
 
 
@@ -102,7 +85,7 @@ def sign_in(tab, base: str, user: str, password: str = PASSWORD, path: str = "")
     tab.wait_for_function(
         "() => !document.querySelector('input[type=password]')"
         " || document.querySelector('[data-testid=stAlertContentError]')",
-        timeout=test_browser.RUN_TIMEOUT_MS,
+        timeout=RUN_TIMEOUT_MS,
     )
     settle(tab)
 
@@ -190,18 +173,18 @@ def test_viewer_hostile_link_and_crafted_source_are_shown_as_text(secured, page)
     page.on("request", lambda request: requests.append(request.url))
     query = urllib.parse.urlencode({"grain": LINK, "district": IMAGE, f"x{IMAGE}": "1"})
     sign_in(page, secured, "hoangmai", path="/?" + query)
-    test_browser.assert_no_error_box(page)
+    assert_no_error_box(page)
     text = page.inner_text("[data-testid=stMain]").replace("\u200b", "")  # the zero width spaces of md_text
     assert LINK in text and IMAGE in text  # the notices quote the link as typed
     assert SOURCE_FILE in text  # the caption names the file as typed
     assert_no_markdown_from(page, requests)
-    page.screenshot(path=str(test_browser.SCREENSHOTS / "bao-mat_duong-dan-doc-hai.png"))
+    page.screenshot(path=str(SCREENSHOTS / "bao-mat_duong-dan-doc-hai.png"))
 
 
 def test_viewer_direct_link_to_the_overview_opens_without_a_dialog(secured, page):
     sign_in(page, secured, "hoangmai", path="/tong-quan")
-    test_browser.wait_idle(page)
-    test_browser.assert_no_error_box(page)  # no "Page not found" dialog either
+    wait_idle(page)
+    assert_no_error_box(page)  # no "Page not found" dialog either
     assert page.locator("[data-testid=stMetric]").count() > 0
 
 
@@ -209,12 +192,12 @@ def test_scoped_manager_import_of_other_units_gets_only_the_refusal(secured, pag
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     sign_in(page, secured, "quanly", path="/du-lieu")
-    test_browser.wait_idle(page)
+    wait_idle(page)
     # The newest snapshot is demo data, never the default base: the upload appears once one is chosen.
     box = page.locator("[data-testid=stSelectbox]", has_text=t("data.base"))
     box.locator("input").click()
     page.get_by_role("option").filter(has_text=t("data.base_none")).click()
-    page.wait_for_selector("[data-testid=stFileUploader]", timeout=test_browser.RUN_TIMEOUT_MS)
+    page.wait_for_selector("[data-testid=stFileUploader]", timeout=RUN_TIMEOUT_MS)
     book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
     for code in ("01", "019", "00610"):
         book[importing.SHEET_FACTS].append([code, "năm 2024", "compulsory_rehab", "0"])
@@ -224,8 +207,8 @@ def test_scoped_manager_import_of_other_units_gets_only_the_refusal(secured, pag
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
         {"name": "ngoai-pham-vi.xlsx", "mimeType": "application/octet-stream", "buffer": data.getvalue()}
     )
-    page.wait_for_selector("[data-testid=stAlertContentError]", timeout=test_browser.RUN_TIMEOUT_MS)
-    test_browser.wait_idle(page)
+    page.wait_for_selector("[data-testid=stAlertContentError]", timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
     table = page.locator("[data-testid=stTable]").last.inner_text()
     assert table.count("ngoài phạm vi được phân quyền") == 3, table
     assert "tổng cộng dồn" not in table and "không phải là số" not in table  # nothing else, no figure
@@ -240,8 +223,8 @@ def test_scoped_manager_import_of_other_units_gets_only_the_refusal(secured, pag
     )
     page.wait_for_function(
         "() => document.querySelector('[data-testid=stTable]')?.innerText.includes('anh.png')",
-        timeout=test_browser.RUN_TIMEOUT_MS,
+        timeout=RUN_TIMEOUT_MS,
     )
-    test_browser.wait_idle(page)
+    wait_idle(page)
     assert IMAGE in page.locator("[data-testid=stTable]").last.inner_text().replace("\u200b", "")
     assert_no_markdown_from(page, requests)

@@ -11,28 +11,19 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from test_browser import (
-    SCREENSHOTS,
-    assert_no_error_box,
-    browser,  # noqa: F401 (fixture)
-    page,  # noqa: F401 (fixture)
-    running_server,
-    wait_idle,
-)
 
 from dashboard import importing
 from dashboard.catalog import CATALOG
 from dashboard.i18n import t
-from tests.test_importing import workbook
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import SCREENSHOTS, assert_no_error_box, wait_idle
+from tests.support.data import workbook
 
 THAI_NGUYEN = "19"
 REHAB = "compulsory_rehab"
 
 
 @pytest.fixture(scope="module")
-def spans_server(browser, geography, tmp_path_factory):  # noqa: F811
+def spans_server(serve, geography, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("spans_data")
     rows = [(THAI_NGUYEN, f"{m:02d}/2021", REHAB, str(60 + m)) for m in range(1, 13)]
     rows += [(THAI_NGUYEN, "11 tháng 2022", REHAB, "883"), (THAI_NGUYEN, "riêng tháng 11/2022", REHAB, "54")]
@@ -40,9 +31,7 @@ def spans_server(browser, geography, tmp_path_factory):  # noqa: F811
         workbook(facts=rows), "tn.xlsx", data_dir, None, importing.NO_BASE, geography
     )
     assert report.ok, report.lines()
-    log = tmp_path_factory.mktemp("streamlit_spans") / "server.log"
-    with running_server(data_dir, log) as base:
-        yield base
+    return serve(data_dir)
 
 
 def _url(base: str, grain: str) -> str:
@@ -78,7 +67,7 @@ def _drawn(tab) -> dict:
     )
 
 
-def test_months_the_total_cannot_be_split_into_are_a_labelled_gap(spans_server, page):  # noqa: F811
+def test_months_the_total_cannot_be_split_into_are_a_labelled_gap(spans_server, page):
     _open(page, _url(spans_server, "month"))
     assert_no_error_box(page)
     drawn = _drawn(page)
@@ -91,7 +80,7 @@ def test_months_the_total_cannot_be_split_into_are_a_labelled_gap(spans_server, 
     page.screenshot(path=str(SCREENSHOTS / "spans_month.png"), full_page=True)
 
 
-def test_the_year_is_the_reported_total_against_the_same_months(spans_server, page):  # noqa: F811
+def test_the_year_is_the_reported_total_against_the_same_months(spans_server, page):
     _open(page, _url(spans_server, "year"))
     assert_no_error_box(page)
     assert "(11 tháng)" in page.inner_text("[data-testid=stMain]")  # the year is marked as 11 months

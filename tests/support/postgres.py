@@ -11,11 +11,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from tests.support.server import free_port
 
 
 def _binary(name: str) -> str:
@@ -30,12 +31,6 @@ def _binary(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def server() -> Iterator[str]:
     """Start a PostgreSQL server; yield a SQLAlchemy URL of an empty database on it."""
@@ -47,7 +42,7 @@ def server() -> Iterator[str]:
         os.chown(root, owner.pw_uid, owner.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
     data = os.path.join(root, "data")
-    port = _free_port()
+    port = free_port()
     quiet = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         subprocess.run([*as_user, initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8"], **quiet)

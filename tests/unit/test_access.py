@@ -34,7 +34,7 @@ from dashboard.access import (
 )
 from dashboard.snapshot import load_snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOANG_MAI, NAM_TU_LIEM, HA_NOI, QUANG_NAM = "008", "019", "01", "49"
 HOANG_MAI_VIEWER = Access(VIEWER, (HOANG_MAI,))
 INDICATORS = ["addicts_managed", "compulsory_rehab", "trafficking_victims_returned", "hiv_prevalence"]
@@ -352,7 +352,7 @@ def test_import_check_refuses_out_of_scope_rows_before_reading_their_figures(sna
     # A year's cumulative 0 (2024: old units, before the reform) is below what the months before
     # already hold: checked against the
     # base, the message would quote the unit's true total (Hà Nội's, a district's, a ward's).
-    from tests.test_importing import workbook
+    from tests.support.data import workbook
 
     outside = [(HA_NOI, "năm 2024", "compulsory_rehab", 0), (NAM_TU_LIEM, "năm 2024", "compulsory_rehab", 0),
                ("00610", "năm 2024", "compulsory_rehab", 0)]  # fmt: skip
@@ -676,7 +676,7 @@ def test_a_new_unit_data_manager_imports_their_ward_and_nothing_else(reform_dir,
     a row for the neighbouring ward is refused before anything is looked up, and nothing is written."""
     import shutil
 
-    from tests.test_importing import tree_digest, workbook
+    from tests.support.data import tree_digest, workbook
 
     data_dir = tmp_path / "data"
     shutil.copytree(reform_dir / "snapshots", data_dir / "snapshots")

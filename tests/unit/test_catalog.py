@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.catalog import CATALOG, DOMAINS, INDICATORS
-from tests.conftest import SEED_FACTS
+from tests.support.data import SEED_FACTS
 
 CONTRACT_STOCKS = [
     "population",
@@ -78,6 +78,6 @@ def test_ids_are_unique():
 
 
 def test_documentation_lists_every_indicator():
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "DATA_CONTRACT.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "DATA_CONTRACT.md").read_text(encoding="utf-8")
     missing = [i.id for i in INDICATORS if f"`{i.id}`" not in doc]
     assert missing == []

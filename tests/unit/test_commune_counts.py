@@ -13,8 +13,7 @@ from dashboard.catalog import CATALOG, REPORTED_COUNTS
 from dashboard.formatting import fmt_pct
 from dashboard.geography import Geography
 from dashboard.snapshot import load_snapshot, write_snapshot
-from tests.conftest import small_reference
-from tests.test_importing import workbook
+from tests.support.data import small_reference, workbook
 
 THAI_NGUYEN = "19"  # 172 communes in the reference (early 2025); its 2022 report counted 142
 NAM_TU_LIEM = "019"  # 10 wards

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import coverage, query
 from dashboard.geography import COUNTRY_CODE
-from tests.conftest import EMPTY_STATUS, facts_frame
+from tests.support.data import EMPTY_STATUS, facts_frame
 
 # small_geo: province 90 → district 901 (communes 90001, 90002), district 902 (commune 90003).
 JAN, DEC = dt.date(2022, 1, 1), dt.date(2022, 12, 1)
@@ -144,7 +144,7 @@ def test_word_report_says_how_many_units_reported_and_that_the_figures_are_parti
 
     from dashboard import meeting, report
     from dashboard.snapshot import load_snapshot, write_snapshot
-    from tests.test_coverage_app import NAM_TU_LIEM, REPORTING, partial_tables
+    from tests.support.data import NAM_TU_LIEM, REPORTING, partial_tables
 
     write_snapshot(
         tmp_path / "snapshots", "2022-12-31", *partial_tables(geography),
@@ -209,7 +209,7 @@ def test_coverage_of_a_scoped_reader_counts_only_units_in_scope(tmp_path, geogra
     """A viewer of Nam Từ Liêm: the index holds its wards only, so no count reveals another district."""
     from dashboard.access import Access
     from dashboard.snapshot import load_snapshot, write_snapshot
-    from tests.test_coverage_app import NAM_TU_LIEM, REPORTING, partial_tables
+    from tests.support.data import NAM_TU_LIEM, REPORTING, partial_tables
 
     facts, status, targets = partial_tables(geography)
     other = geography.descendants("005", "commune")[:2]

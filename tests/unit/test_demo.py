@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 import polars as pl
@@ -11,53 +10,14 @@ import pytest
 from dashboard import demo, query
 from dashboard.catalog import CATALOG
 from dashboard.snapshot import survey
-from tests.conftest import SEED_FACTS
-
-SEED_ROWS = list(csv.DictReader(SEED_FACTS.open(encoding="utf-8")))
-
-# Seed target kinds and the contract rule each one is.
-TARGET_RULES = {
-    "target_count": "at_least",
-    "target_pct": "at_least",
-    "target_min_pct": "at_least",
-    "target_max_pct": "at_most",
-    "target_maintain": "keep_all",
-    "target_min_new_per_year": "new_at_least",
-    "target_min_reduction_pct_strict": "reduce_more_than_pct",
-    "target_min_reduction_pct": "reduce_at_least_pct",
-}
-
-
-def unit_code(geography, row: dict) -> str:
-    """Resolve a seed row's province / district / commune names to a GSO code."""
-    ref = geography.communes.filter(pl.col("province_name") == row["province"])
-    assert ref.height, row
-    if row["commune"]:
-        return ref.filter(pl.col("commune_name") == row["commune"])["commune_code"].unique().item()
-    if row["district"]:
-        return ref.filter(pl.col("district_name") == row["district"])["district_code"].unique().item()
-    return ref["province_code"].unique().item()
-
-
-def seed_grain(period: str) -> tuple[str, int]:
-    """How the report aggregated a figure: the grain and the year (a month means year to date)."""
-    if ".." in period:
-        start, end = period.split("..")
-        assert start.endswith("-01"), period
-        period = end
-    if len(period) == 4:
-        return "year", int(period)
-    month = int(period[5:7])
-    return {6: "6m", 9: "9m", 12: "year"}[month], int(period[:4])
-
-
-def status_year(period: str) -> int:
-    """A list of communes is set at the end of a year: a date before December falls under last year's."""
-    year, month = int(period[:4]), int(period[5:7]) if len(period) > 4 else 12
-    return year if month == 12 else year - 1
-
-
-ACTUAL_ROWS = [r for r in SEED_ROWS if r["kind"] == "actual"]
+from tests.support.data import (
+    ACTUAL_ROWS,
+    RULE_ROWS,
+    assert_seed_target,
+    seed_grain,
+    status_year,
+    unit_code,
+)
 
 
 @pytest.mark.parametrize("row", ACTUAL_ROWS, ids=[f"{r['indicator']}@{r['period']}" for r in ACTUAL_ROWS])
@@ -81,23 +41,6 @@ def test_demo_reproduces_every_reported_figure(row, demo_snapshots, geography):
 def test_every_actual_seed_row_is_a_stored_or_counted_indicator():
     kinds = {CATALOG[r["indicator"]].kind for r in ACTUAL_ROWS}
     assert kinds <= {"stock", "flow", "status"}
-
-
-RULE_ROWS = [r for r in SEED_ROWS if r["kind"] in TARGET_RULES and CATALOG[r["indicator"]].kind != "rating"]
-
-
-def assert_seed_target(targets: pl.DataFrame, row: dict, code: str, year: int) -> None:
-    """The seed report's target ``row`` stands once in ``targets`` for ``code`` and ``year``."""
-    rule = TARGET_RULES[row["kind"]]
-    found = targets.filter(
-        (pl.col("year") == year)
-        & (pl.col("unit_code") == code)
-        & (pl.col("metric") == row["indicator"])
-        & (pl.col("rule") == rule)
-    )
-    assert found.height == 1, (year, row)
-    if rule != "keep_all":
-        assert found["value"].item() == pytest.approx(float(row["value"]))
 
 
 @pytest.mark.parametrize("row", RULE_ROWS, ids=[f"{r['indicator']}@{r['period']}" for r in RULE_ROWS])

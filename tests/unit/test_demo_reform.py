@@ -19,7 +19,7 @@ from dashboard.catalog import (
     PARTS_OF_WHOLE_WARNED,
 )
 from dashboard.snapshot import load_snapshot, survey
-from tests.test_demo import (
+from tests.support.data import (
     ACTUAL_ROWS,
     RULE_ROWS,
     assert_seed_target,

@@ -7,7 +7,6 @@ from fractions import Fraction
 
 import polars as pl
 import pytest
-from conftest import EMPTY_STATUS, facts_frame
 
 from dashboard import goals, query
 from dashboard.goals import (
@@ -27,21 +26,9 @@ from dashboard.goals import (
     rule_met,
     to_fraction,
 )
-from dashboard.schema import TARGETS_SCHEMA
+from tests.support.data import EMPTY_STATUS, facts_frame, status_frame, targets_frame
 
 F = Fraction
-
-
-def targets_frame(rows: list[tuple[int, str, str, str, float]]) -> pl.DataFrame:
-    """Targets from (year, unit, metric, rule, value) tuples."""
-    return pl.DataFrame(
-        [(*r, None) for r in rows], schema=TARGETS_SCHEMA, orient="row"
-    )  # fmt: skip
-
-
-def status_frame(rows: list[tuple[int, str, str, bool, bool]]) -> pl.DataFrame:
-    """Statuses from (year, commune, drug_class, complex, healthy) tuples."""
-    return pl.DataFrame(rows, schema=EMPTY_STATUS.schema, orient="row")
 
 
 # --- the rules, exactly ------------------------------------------------------------------

@@ -16,37 +16,20 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from test_importing import _base_tables, workbook
 
 from dashboard import cli, demo, importing, reform, schema, structure
 from dashboard.geography import Geography
-from dashboard.snapshot import load_snapshot, survey, write_snapshot
+from dashboard.snapshot import load_snapshot, survey
+from tests.support.data import BASE_ID, NAM_TU_LIEM, base_tables, workbook, write_import_base
 
-BASE_ID = "2022-08-31"
 CODE = "00592"  # Phường Cầu Diễn (Quận Nam Từ Liêm) until 30/6/2025; Phường Từ Liêm from 1/7/2025
 HOANG_MAI = "00331"  # Phường Hoàng Mai, Thành phố Hà Nội (new units only)
-NAM_TU_LIEM = "019"
-
-
-def _write(root: Path, facts: pl.DataFrame, *, demo_flag: bool = False) -> None:
-    _, status, targets = _base_tables()
-    write_snapshot(
-        root / "snapshots",
-        BASE_ID,
-        facts,
-        status,
-        targets,
-        as_of=BASE_ID,
-        created_at="2022-08-31T17:00:00+07:00",
-        source="cơ sở",
-        demo=demo_flag,
-    )
 
 
 @pytest.fixture
 def v1_dir(tmp_path: Path) -> Path:
     """A version 1 snapshot with figures of 2022 only (old units)."""
-    _write(tmp_path, _base_tables()[0])
+    write_import_base(tmp_path)
     return tmp_path
 
 
@@ -158,7 +141,7 @@ def test_lists_and_targets_from_2025_are_keyed_by_new_units_and_judged_in_them(v
 def test_a_v1_base_holding_old_units_after_the_reform_is_not_upgraded(tmp_path, legacy):
     facts = pl.concat(
         [
-            _base_tables()[0],
+            base_tables()[0],
             pl.DataFrame(
                 [(dt.date(2025, 8, 1), CODE, "addicts_managed", 5.0)],
                 schema=schema.FACTS_SCHEMA,
@@ -166,7 +149,7 @@ def test_a_v1_base_holding_old_units_after_the_reform_is_not_upgraded(tmp_path, 
             ),
         ]
     )
-    _write(tmp_path, facts)
+    write_import_base(tmp_path, facts)
     before = tree_digest(tmp_path)
     data = workbook(facts=[("Phường Hoàng Mai, Hà Nội", "11/2026", "addicts_managed", "321")])
     report = importing.import_file(data, "hm.xlsx", tmp_path, None, BASE_ID, legacy)
@@ -259,7 +242,7 @@ def test_a_base_that_does_not_exist_is_named(v1_dir, legacy, capsys):
 @pytest.fixture
 def demo_only(tmp_path: Path) -> Path:
     """A data folder whose only snapshot is demo data (a fresh install)."""
-    _write(tmp_path, _base_tables()[0], demo_flag=True)
+    write_import_base(tmp_path, demo=True)
     return tmp_path
 
 

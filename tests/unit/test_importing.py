@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 import signal
@@ -11,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -20,91 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import importing, query, schema
-from dashboard.snapshot import load_snapshot, next_snapshot_id, survey, write_snapshot
-
-BASE_ID = "2022-08-31"
-# Two wards of Quận Nam Từ Liêm (019): Phường Cầu Diễn 00592, Phường Xuân Phương 00622.
-CAU_DIEN, XUAN_PHUONG, NAM_TU_LIEM = "00592", "00622", "019"
-
-
-def _base_tables():
-    rows = []
-    for month in range(1, 9):
-        period = dt.date(2022, month, 1)
-        for code, addicts, rehab in ((CAU_DIEN, 40.0, 1.0), (XUAN_PHUONG, 30.0, 1.0)):
-            rows += [
-                (period, code, "addicts_managed", addicts),
-                (period, code, "drug_users", addicts + 10),
-                (period, code, "compulsory_rehab", rehab),
-            ]
-    facts = pl.DataFrame(rows, schema=schema.FACTS_SCHEMA, orient="row")
-    status = pl.DataFrame(
-        {
-            "year": [2021, 2021],
-            "commune_code": [CAU_DIEN, XUAN_PHUONG],
-            "drug_class": ["trong_diem_3", "khong_ma_tuy"],
-            "complex": [False, False],
-            "healthy": [False, True],
-        },
-        schema=schema.STATUS_SCHEMA,
-    )
-    targets = pl.DataFrame(
-        {
-            "year": [2022],
-            "unit_code": [NAM_TU_LIEM],
-            "metric": ["compulsory_rehab"],
-            "rule": ["at_least"],
-            "value": [32.0],
-            "note": ["KH"],
-        },
-        schema=schema.TARGETS_SCHEMA,
-    )
-    return facts, status, targets
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    facts, status, targets = _base_tables()
-    write_snapshot(
-        tmp_path / "snapshots",
-        BASE_ID,
-        facts,
-        status,
-        targets,
-        as_of=BASE_ID,
-        created_at="2022-08-31T17:00:00+07:00",
-        source="cơ sở",
-        demo=False,
-    )
-    return tmp_path
-
-
-@pytest.fixture
-def base(data_dir, geography):
-    return load_snapshot(data_dir / "snapshots" / BASE_ID, geography)
-
-
-def workbook(facts=(), status=(), targets=()) -> bytes:
-    """The handed-out template, filled with the given rows."""
-    book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
-    for sheet, rows in (
-        (importing.SHEET_FACTS, facts),
-        (importing.SHEET_STATUS, status),
-        (importing.SHEET_TARGETS, targets),
-    ):
-        for row in rows:
-            book[sheet].append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+from dashboard.snapshot import load_snapshot, next_snapshot_id, survey
+from tests.support.data import BASE_ID, CAU_DIEN, NAM_TU_LIEM, XUAN_PHUONG, tree_digest, workbook
 
 
 def test_template_has_the_three_sheets_with_vietnamese_headers():

@@ -11,11 +11,11 @@ import plotly.graph_objects as go
 import polars as pl
 import pydeck as pdk
 import pytest
-from conftest import small_reference
 
 from dashboard import maps, query, reform, snapshot
 from dashboard.geography import Geography
 from dashboard.schema import DRUG_CLASSES, STATUS_SCHEMA
+from tests.support.data import small_reference
 
 
 def status_frame(rows: list[tuple[int, str, str, bool, bool]]) -> pl.DataFrame:

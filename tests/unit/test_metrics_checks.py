@@ -11,15 +11,10 @@ import pytest
 from dashboard import catalog, goals, importing, query
 from dashboard.catalog import CATALOG
 from dashboard.snapshot import load_snapshot
-from tests.test_importing import BASE_ID, CAU_DIEN, NAM_TU_LIEM, XUAN_PHUONG, data_dir, workbook  # noqa: F401
+from tests.support.data import BASE_ID, CAU_DIEN, NAM_TU_LIEM, XUAN_PHUONG, workbook
 
 
-@pytest.fixture
-def base(data_dir, geography):  # noqa: F811
-    return load_snapshot(data_dir / "snapshots" / BASE_ID, geography)
-
-
-def test_total_rehab_round_trip_template_import_summary_and_its_plan_judged(data_dir, geography):  # noqa: F811
+def test_total_rehab_round_trip_template_import_summary_and_its_plan_judged(data_dir, geography):
     # "Tổng số người cai nghiện năm 2021: 883 người, đạt 88,3% kế hoạch năm (1.000 người)."
     data = workbook(
         facts=[

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dashboard import importing
 from dashboard.importing import PERIOD_FORMS, Period, read_period
-from tests.test_importing import workbook
+from tests.support.data import workbook
 
 THAI_NGUYEN = "19"
 

@@ -12,7 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard import query
-from tests.conftest import EMPTY_STATUS, facts_frame
+from tests.support.data import EMPTY_STATUS, facts_frame
 
 D = dt.date
 

@@ -12,8 +12,9 @@ import pytest
 from dashboard import query, reform, schema
 from dashboard.geography import COUNTRY_CODE, LEVELS_2025, Geography
 from dashboard.schema import FACTS_SCHEMA, STATUS_SCHEMA
+from tests.support.data import crafted_crosswalk, crafted_legacy, crafted_new
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference"
 JUNE, JULY = dt.date(2025, 6, 1), dt.date(2025, 7, 1)
 
@@ -198,77 +199,6 @@ def test_a_real_merge_is_continuous_across_july_2025(crosswalk, geo_2025):
 
 
 # --- crafted structures: a merge, a split, an island, a straddle -------------------------------
-
-# Old: province 01 (districts 001: communes 00001, 00002; 002: 00003, 00004) and province 02
-# (district 003: 00005, 00006; island district 004 without communes). New: province 01 takes both.
-OLD_UNITS = [
-    ("00001", "Xã A", "001", "01"),
-    ("00002", "Xã B", "001", "01"),
-    ("00003", "Xã C", "002", "01"),
-    ("00004", "Xã D", "002", "01"),
-    ("00005", "Xã E", "003", "02"),
-    ("00006", "Xã F", "003", "02"),
-    (None, None, "004", "02"),
-]
-# (old commune, old district, old province, new commune, split, default). New codes reuse old ones.
-CROSSWALK = [
-    ("00001", "001", "01", "00001", False, True),  # merge: 00001 + 00002 → new 00001
-    ("00002", "001", "01", "00001", False, True),
-    ("00003", "002", "01", "00003", True, True),  # split: 00003 → new 00003 (default) and new 00004
-    ("00003", "002", "01", "00004", True, False),
-    ("00004", "002", "01", "00004", False, True),
-    ("00006", "003", "02", "00004", False, True),  # new 00004 straddles districts 002 and 003
-    ("00005", "003", "02", "00005", False, True),
-    (None, "004", "02", "00007", False, True),  # island district → special zone
-]
-
-
-def crafted_legacy() -> Geography:
-    frame = pl.DataFrame(
-        [
-            (c, n, "Xã" if c else None, d, f"Huyện {d}", "Huyện", p, f"Tỉnh {p}", 21.0, 105.0)
-            for c, n, d, p in OLD_UNITS
-        ],
-        schema=[
-            "commune_code",
-            "commune_name",
-            "commune_type",
-            "district_code",
-            "district_name",
-            "district_type",
-            "province_code",
-            "province_name",
-            "lat",
-            "lon",
-        ],
-        orient="row",
-    )
-    return Geography.from_frame(frame)
-
-
-def crafted_new() -> Geography:
-    codes = ["00001", "00003", "00004", "00005", "00007"]
-    return Geography.from_frame_2025(
-        pl.DataFrame(
-            {
-                "commune_code": codes,
-                "commune_name": [f"Xã mới {c}" for c in codes],
-                "commune_type": ["Xã"] * 5,
-                "province_code": ["01"] * 5,
-                "province_name": ["Tỉnh Mới"] * 5,
-                "lat": [21.0] * 5,
-                "lon": [105.0] * 5,
-            }
-        )
-    )
-
-
-def crafted_crosswalk() -> pl.DataFrame:
-    return pl.DataFrame(
-        [(oc, od, op, nc, "01", s, d) for oc, od, op, nc, s, d in CROSSWALK],
-        schema=reform.CROSSWALK_SCHEMA,
-        orient="row",
-    )
 
 
 def facts(rows: list[tuple]) -> pl.DataFrame:

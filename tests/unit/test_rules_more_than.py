@@ -5,12 +5,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from conftest import EMPTY_STATUS, facts_frame
 
 from dashboard import goal_charts, goals, i18n, importing, schema, ui_goals
 from dashboard.goals import evaluate_frames, rule_met
-from tests.test_goals import status_frame, targets_frame
-from tests.test_importing import workbook
+from tests.support.data import EMPTY_STATUS, facts_frame, status_frame, targets_frame, workbook
 
 F = Fraction
 

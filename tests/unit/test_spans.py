@@ -12,7 +12,7 @@ import pytest
 
 from dashboard import importing, query, schema, views
 from dashboard.snapshot import load_snapshot, validate_snapshot, write_snapshot
-from tests.test_importing import workbook
+from tests.support.data import workbook
 
 THAI_NGUYEN = "19"  # Tỉnh Thái Nguyên (old units)
 TP_THAI_NGUYEN = "164"  # Thành phố Thái Nguyên, one of its districts

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import store
-from tests import postgres
+from tests.support import postgres
 
 _names = itertools.count()
 
@@ -146,7 +146,7 @@ WRITER = textwrap.dedent(
 def test_two_processes_writing_at_once_keep_every_change(db_url):
     store.connect(db_url)  # migrated once, as the app does on start
     count = 15
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, db_url, who, str(count)], env=env, stderr=subprocess.PIPE

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import EMPTY_STATUS
-from test_reform import crafted_crosswalk, crafted_legacy, crafted_new
 
 from dashboard import charts, query, reform, schema, structure
 from dashboard.snapshot import Snapshot, load_snapshot, validate_snapshot, write_snapshot
+from tests.support.data import EMPTY_STATUS, crafted_crosswalk, crafted_legacy, crafted_new
 
 JUNE, JULY = dt.date(2025, 6, 1), dt.date(2025, 7, 1)
 MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from dashboard import theme
-from tests.colour_vision import (
+from tests.support.colour_vision import (
     VISIONS,
     contrast,
     delta_e,
@@ -21,7 +21,7 @@ from tests.colour_vision import (
     smallest_delta_e,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 MIN_DELTA_E = 20  # CIEDE2000; about 2 is just noticeable
 MIN_MARK_CONTRAST = 3.0  # WCAG 2.1, 1.4.11 non-text contrast
@@ -46,7 +46,7 @@ def test_ciede2000_matches_sharma_2005(lab1, lab2, expected):
 
 
 def delta_e_lab(lab1, lab2) -> float:
-    from tests.colour_vision import ciede2000
+    from tests.support.colour_vision import ciede2000
 
     return ciede2000(np.array(lab1), np.array(lab2))
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,26 +10,12 @@ from hypothesis import strategies as st
 from dashboard import importing, reform, unit_names
 from dashboard.access import Access
 from dashboard.geography import COUNTRY_CODE
+from tests.support.data import workbook
 
 
 @pytest.fixture(scope="module")
 def resolver() -> importing.PeriodResolver:
     return importing.PeriodResolver.of(reform.legacy_geography(), reform.geography_2025())
-
-
-def workbook(facts=(), status=(), targets=()) -> bytes:
-    """The handed-out template, filled with the given rows."""
-    book = openpyxl.load_workbook(io.BytesIO(importing.template_bytes()))
-    for sheet, rows in (
-        (importing.SHEET_FACTS, facts),
-        (importing.SHEET_STATUS, status),
-        (importing.SHEET_TARGETS, targets),
-    ):
-        for row in rows:
-            book[sheet].append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # Every form accepted: (as written, the year it is read in, the unit's code).

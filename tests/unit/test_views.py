@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import query, views
 from dashboard.catalog import CATALOG
-from tests.conftest import EMPTY_STATUS, facts_frame
+from tests.support.data import EMPTY_STATUS, facts_frame
 
 
 @pytest.mark.parametrize(
