@@ -35,7 +35,7 @@ def _haproxy() -> str:
     except replicas.ProxyMissing as exc:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{exc}: CI must run the replica tests (.ci/run installs haproxy).")
-        pytest.skip(f"{exc}: SKIPPED tests/test_replicas.py.")
+        pytest.skip(f"{exc}: SKIPPED tests/app/test_replicas.py.")
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ PAGES = [(path, "" if default else url_path) for path, url_path, default in _ROU
 # The presentation opens on its title slide; its charts come one at a time with "next".
 CHARTLESS = {"7_du_lieu", "6_trinh_chieu", "8_ket_luan"}
 RUN_TIMEOUT_MS = 90_000
-# Seconds until a page was drawn, by page; written out when the server of tests/browser/test_browser.py stops.
+# Seconds until a page was drawn, by page; written out when a module's ``server`` fixture stops.
 TIMINGS: dict[str, float] = {}
 
 

@@ -3,7 +3,7 @@
 Small on purpose (numpy only) so the colour tests need no extra package. The simulation applies
 Machado, Oliveira & Fernandes (2009) matrices at severity 1.0 in linear sRGB, as colorspacious
 and the authors' own page do; CIEDE2000 follows Sharma, Wu & Dalal (2005), whose test pairs
-tests/test_theme.py checks.
+tests/unit/test_theme.py checks.
 """
 
 from __future__ import annotations
