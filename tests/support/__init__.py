@@ -1,6 +1,6 @@
 """What the tests share, in one place: builders, runners and helpers, never a test.
 
-No test module imports another test module (``tests/unit/test_lint.py`` checks); what two of them
+No test module imports another test module (``tests/unit/test_layout.py`` checks); what two of them
 need lives here and is imported one way, ``from tests.support.<module> import â€¦``:
 
 - ``data``: data built in code: the small crafted trees (one province, the reform's merge and
@@ -13,8 +13,8 @@ need lives here and is imported one way, ``from tests.support.<module> import â€
 - ``postgres``: a throwaway PostgreSQL server for the store tests.
 
 Fixtures stay in ``conftest.py`` files: ``tests/conftest.py`` (geography, demo data, tier
-markers), ``tests/unit/conftest.py`` (the import tests' base snapshot) and
-``tests/browser/conftest.py`` (browser, page and server).
+markers), ``tests/unit/conftest.py`` (the import tests' base snapshot), ``tests/app/conftest.py``
+(the app on the demo data) and ``tests/browser/conftest.py`` (browser, page, ``serve``, server).
 """
 
 # The test tiers, one folder each under tests/; each test is marked with its folder's name.

@@ -31,6 +31,18 @@ CAU_DIEN, XUAN_PHUONG, NAM_TU_LIEM = "00592", "00622", "019"
 
 # --- a small crafted tree ----------------------------------------------------------------------
 
+# A reference row of the old structure: a commune, its district and its province.
+UNIT_COLUMNS = [
+    "commune_code",
+    "commune_name",
+    "commune_type",
+    "district_code",
+    "district_name",
+    "district_type",
+    "province_code",
+    "province_name",
+]
+
 
 def small_reference() -> pl.DataFrame:
     """Province 90 with districts 901 (communes 90001, 90002) and 902 (commune 90003)."""
@@ -41,16 +53,7 @@ def small_reference() -> pl.DataFrame:
     ]
     frame = pl.DataFrame(
         rows,
-        schema=[
-            "commune_code",
-            "commune_name",
-            "commune_type",
-            "district_code",
-            "district_name",
-            "district_type",
-            "province_code",
-            "province_name",
-        ],
+        schema=UNIT_COLUMNS,
         orient="row",
     )
     return frame.with_columns(
@@ -210,18 +213,7 @@ def crafted_legacy() -> Geography:
             (c, n, "Xã" if c else None, d, f"Huyện {d}", "Huyện", p, f"Tỉnh {p}", 21.0, 105.0)
             for c, n, d, p in OLD_UNITS
         ],
-        schema=[
-            "commune_code",
-            "commune_name",
-            "commune_type",
-            "district_code",
-            "district_name",
-            "district_type",
-            "province_code",
-            "province_name",
-            "lat",
-            "lon",
-        ],
+        schema=[*UNIT_COLUMNS, "lat", "lon"],
         orient="row",
     )
     return Geography.from_frame(frame)

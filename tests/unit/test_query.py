@@ -163,13 +163,7 @@ STATUS = pl.DataFrame(
         "complex": [True, False, True, False, False, False],
         "healthy": [False, True, False, False, True, True],
     },
-    schema={
-        "year": pl.Int32,
-        "commune_code": pl.String,
-        "drug_class": pl.String,
-        "complex": pl.Boolean,
-        "healthy": pl.Boolean,
-    },
+    schema=EMPTY_STATUS.schema,
 )
 
 
