@@ -8,7 +8,7 @@ with five plain columns already make 2,1 MB. The deck built here is a ``CompactD
 ``pdk.Deck`` whose JSON has no whitespace and keeps Vietnamese letters as UTF-8), sends each
 point as a short array ``[lon, lat, tooltip text, figures…]``, puts one layer per colour class
 so no colour travels per point, and writes the labels of the figures once, in the tooltip
-template. The whole country with tooltips stays under 1 MB (see tests/test_maps.py).
+template. The whole country with tooltips stays under 1 MB (see tests/unit/test_maps.py).
 
 Tooltips use deck.gl's ``text`` mode: the browser sets the tooltip's ``innerText``, so a
 name is never read as HTML. The plotly figure's hover text is HTML (plotly reads ``<br>``

@@ -5,7 +5,7 @@ SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/): the red and the indigo en
 *sunset* and *muted* schemes for bad and good, the orange of *YlOrBr* for "watch this", and a
 grey for neutral. Red still means bad. Four colours are all a legend ever needs (a goal's
 status, a commune's category or change, the tone of a change), so every legend is a subset of
-them and tests/test_theme.py checks every legend at once: smallest CIEDE2000 distance ≥ 20
+them and tests/unit/test_theme.py checks every legend at once: smallest CIEDE2000 distance ≥ 20
 under simulated protanopia, deuteranopia and tritanopia (Machado 2009, severity 1), marks
 ≥ 3:1 and text ≥ 4,5:1 against their background, and L* ≥ 10 apart in grayscale print.
 No published palette gives six colours that pass all of that while keeping

@@ -173,7 +173,7 @@ def load(folder: str, view_id: str, scope: Access | None = None) -> View:
     """The view ``view_id`` as this user may see it: every read returns in-scope rows only, in its own units.
 
     A cached function that calls this must take the user's ``scope`` (``ui.access()``) as an
-    argument and pass it on, so that its cache is keyed by it (tests/test_access.py checks).
+    argument and pass it on, so that its cache is keyed by it (tests/unit/test_access.py checks).
     """
     return _load_scoped(folder, view_id, scope if scope is not None else access())
 

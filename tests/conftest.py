@@ -1,8 +1,8 @@
-"""Shared fixtures: the real reference geography, demo snapshots, and a small crafted tree."""
+"""Shared fixtures (the real reference geography, demo snapshots, a small crafted tree) and the tier
+markers. Builders the tests import live in ``tests/support``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -12,9 +12,19 @@ import pytest
 from dashboard import demo
 from dashboard.geography import Geography
 
-# The figures of the five source reports the demo data must reproduce (column ``source`` names the
-# report each comes from). The project keeps its own copy: nothing reads outside the repository.
-SEED_FACTS = Path(__file__).resolve().parent / "data" / "seed_facts.csv"
+pytest.register_assert_rewrite("tests.support")
+from tests.support import TIERS  # noqa: E402  (after the rewrite hook)
+from tests.support.data import small_reference  # noqa: E402
+
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its tier, the folder it sits in: ``pytest -m unit`` runs ``tests/unit``."""
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else None
+        if folder in TIERS:
+            item.add_marker(folder)
 
 
 @pytest.fixture(scope="session")
@@ -63,60 +73,9 @@ def reform_snapshot(reform_dir: Path) -> Path:
     return reform_dir / "snapshots" / demo.REFORM_SNAPSHOT[0]
 
 
-def small_reference() -> pl.DataFrame:
-    """Province 90 with districts 901 (communes 90001, 90002) and 902 (commune 90003)."""
-    rows = [
-        ("90001", "Phường Một", "Phường", "901", "Quận Một", "Quận", "90", "Tỉnh Thử"),
-        ("90002", "Xã Hai", "Xã", "901", "Quận Một", "Quận", "90", "Tỉnh Thử"),
-        ("90003", "Xã Ba", "Xã", "902", "Huyện Hai", "Huyện", "90", "Tỉnh Thử"),
-    ]
-    frame = pl.DataFrame(
-        rows,
-        schema=[
-            "commune_code",
-            "commune_name",
-            "commune_type",
-            "district_code",
-            "district_name",
-            "district_type",
-            "province_code",
-            "province_name",
-        ],
-        orient="row",
-    )
-    return frame.with_columns(
-        pl.lit(21.0).alias("lat"),
-        pl.lit(105.0).alias("lon"),
-        pl.lit(21.0).alias("district_lat"),
-        pl.lit(105.0).alias("district_lon"),
-        pl.lit(21.0).alias("province_lat"),
-        pl.lit(105.0).alias("province_lon"),
-    )
-
-
 @pytest.fixture(scope="session")
 def small_geo() -> Geography:
     return Geography.from_frame(small_reference())
-
-
-def facts_frame(rows: list[tuple[str, str, str, float]]) -> pl.DataFrame:
-    """Facts from (YYYY-MM, unit, indicator, value) tuples."""
-    return pl.DataFrame(
-        [(dt.date(int(p[:4]), int(p[5:7]), 1), u, i, float(v)) for p, u, i, v in rows],
-        schema={"period": pl.Date, "unit_code": pl.String, "indicator": pl.String, "value": pl.Float64},
-        orient="row",
-    )
-
-
-EMPTY_STATUS = pl.DataFrame(
-    schema={
-        "year": pl.Int32,
-        "commune_code": pl.String,
-        "drug_class": pl.String,
-        "complex": pl.Boolean,
-        "healthy": pl.Boolean,
-    }
-)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,51 @@
+"""Every chart of the analysis pages offers PNG and SVG made on the server; without a browser they say why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import export
+from dashboard.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["pages/1_tong_quan.py", "pages/2_xu_huong.py", "pages/3_so_sanh.py"]
+
+
+def run(page: str, demo_dir: Path, monkeypatch, browser_path: str | None = None) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(demo_dir))
+    if browser_path is not None:
+        monkeypatch.setenv("BROWSER_PATH", browser_path)
+    st.cache_resource.clear()  # the browser probe is cached per process
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def buttons(at: AppTest) -> list:
+    return [b.proto for b in at.get("download_button")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_chart_has_png_and_svg_buttons(page, demo_dir, monkeypatch):
+    at = run(page, demo_dir, monkeypatch)
+    charts = at.get("plotly_chart")
+    assert charts
+    labels = [b.label for b in buttons(at)]
+    assert labels.count(t("export.png")) == len(charts)
+    assert labels.count(t("export.svg")) == len(charts)
+
+
+def test_without_a_browser_the_buttons_say_what_to_install(demo_dir, monkeypatch, tmp_path):
+    missing = str(tmp_path / "no-chromium")
+    at = run(PAGES[0], demo_dir, monkeypatch, browser_path=missing)
+    images = [b for b in buttons(at) if b.label in (t("export.png"), t("export.svg"))]
+    assert images and all(b.disabled for b in images)
+    assert all("apt-get install chromium" in b.help for b in images)
+    assert export.probe_browser({"BROWSER_PATH": missing}).ok is False
+    st.cache_resource.clear()
