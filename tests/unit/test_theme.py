@@ -288,7 +288,7 @@ def test_streamlits_own_colours_and_code_font_are_the_themes():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
     assert config["codeFont"] == theme.MONO_FONT_FAMILY
     assert config["primaryColor"] == theme.ACCENT
-    # DejaVu Sans Mono sets the second mark of ố beside the letter (tests/browser/test_readability_browser.py).
+    # DejaVu Sans Mono sets the second mark of ố beside the letter (test_readability_browser.py).
     assert "DejaVu Sans Mono" not in theme.MONO_FONT_FAMILY
     assert {name: config[f"{name}Color"] for name in theme.STREAMLIT_COLORS} == theme.STREAMLIT_COLORS
     assert set(theme.STREAMLIT_TONE_COLORS.values()) <= set(theme.STREAMLIT_COLORS)
