@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import serve, ui
+from dashboard import serve
 from dashboard.i18n import t
+from dashboard.ui import widgets as ui
 
 # Also when started with plain `streamlit run app.py`: from the next run on, only this file's
 # navigation routes (see dashboard/serve.py for why; `make run` sets it before the first run).

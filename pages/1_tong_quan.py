@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, memo, ui, ui_goals, views
+from dashboard import charts, memo, views
 from dashboard.i18n import t
+from dashboard.ui import goals as ui_goals
+from dashboard.ui import widgets as ui
 
 f = ui.filters()
 lang = f.lang

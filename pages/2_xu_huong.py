@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, coverage, memo, tables, ui, views
+from dashboard import charts, coverage, memo, tables, views
 from dashboard.catalog import CATALOG, DOMAINS
 from dashboard.i18n import t
+from dashboard.ui import widgets as ui
 
 f = ui.filters()
 lang = f.lang

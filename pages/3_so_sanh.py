@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, tables, ui, views
+from dashboard import charts, tables, views
 from dashboard.catalog import CATALOG
 from dashboard.i18n import t
+from dashboard.ui import widgets as ui
 
 f = ui.filters()
 lang = f.lang

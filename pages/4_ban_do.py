@@ -8,10 +8,11 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import coverage, maps, ui
+from dashboard import coverage, maps
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number, md_text
 from dashboard.i18n import t
+from dashboard.ui import widgets as ui
 
 started = time.perf_counter()
 f = ui.filters()

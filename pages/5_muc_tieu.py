@@ -4,10 +4,13 @@ import functools
 
 import streamlit as st
 
-from dashboard import goal_charts, ui, ui_conclusions, ui_goals
+from dashboard import goal_charts
 from dashboard.formatting import fmt_pct
 from dashboard.geography import COUNTRY_CODE
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import goals as ui_goals
+from dashboard.ui import widgets as ui
 
 COMMUNE = "commune"  # page-level URL parameter of the commune drill-down
 

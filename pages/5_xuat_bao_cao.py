@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from dashboard import deck, export, meeting, report, ui, ui_conclusions, ui_export
+from dashboard import deck, export, meeting, report
 from dashboard.formatting import md_text
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import export as ui_export
+from dashboard.ui import widgets as ui
 
 f = ui.filters()
 lang = f.lang

@@ -6,9 +6,12 @@ fold into one footer line; the arrow keys move between slides.
 
 import streamlit as st
 
-from dashboard import deck, meeting, report, ui, ui_conclusions, ui_export
+from dashboard import deck, meeting, report
 from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import export as ui_export
+from dashboard.ui import widgets as ui
 
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 st.html(ui.PRESENTATION_CSS)

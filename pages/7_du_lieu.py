@@ -5,9 +5,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import history, importing, tables, ui, ui_data
+from dashboard import history, importing, tables
 from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
+from dashboard.ui import data as ui_data
+from dashboard.ui import widgets as ui
 
 f = ui.filters()
 lang = f.lang

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import conclusions, ui, ui_conclusions
+from dashboard import conclusions
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import widgets as ui
 
 f = ui.filters()
 lang = f.lang

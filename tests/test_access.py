@@ -398,7 +398,7 @@ def _cached_functions_reading_snapshots(path: Path):
 
 @pytest.mark.parametrize(
     "path",
-    sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard").glob("ui*.py")]),
+    sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard" / "ui").glob("*.py")]),
     ids=lambda p: p.name,
 )
 def test_every_cached_data_call_is_keyed_by_the_users_scope(path):
@@ -609,7 +609,7 @@ def test_an_import_by_a_new_unit_manager_is_judged_in_the_units_of_each_month(v2
 
 
 def test_the_data_page_names_the_units_outside_in_their_own_structure(v2, demo_snapshots):
-    from dashboard import ui_data
+    from dashboard.ui import data as ui_data
 
     def report_changing(snap, code: str, period: dt.date):
         class Report:

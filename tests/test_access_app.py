@@ -13,10 +13,11 @@ import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import importing, reform, ui_auth
+from dashboard import importing, reform
 from dashboard.access import ACCESS_FILE_ENV, COMPLEMENT_LABEL
 from dashboard.formatting import md_text
 from dashboard.i18n import t
+from dashboard.ui import auth as ui_auth
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -247,6 +248,39 @@ def test_acceptance_nam_tu_liem_2021_and_a_copied_link(server, browser, page):
         assert tab.inner_text("[data-testid=stMain] h1") == page.inner_text("[data-testid=stMain] h1")
     finally:
         other.close()
+
+
+@pytest.mark.parametrize(
+    "link,title_key",
+    [
+        (
+            "/so-sanh?"
+            + urllib.parse.urlencode({"district": "Quận Nam Từ Liêm", "years": ["2015", "2021"]}, doseq=True),
+            "page.districts",
+        ),
+        ("/tong-quan", "page.overview"),
+    ],
+    ids=["so-sanh-district", "tong-quan"],
+)
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(browser, demo_dir, tmp_path, link, title_key):
+    # A copied link opened in a new tab, before anyone opened the app on this server: the page
+    # it names opens with no "Page not found" dialog, whatever Streamlit knows of the pages yet.
+    with running_server(demo_dir, tmp_path / "server.log") as base:
+        context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="vi-VN")
+        try:
+            tab = context.new_page()
+            tab.goto(base + link)
+            wait_idle(tab)
+            tab.wait_for_timeout(1500)  # the dialog, if any, comes with the page's first message
+            assert_no_error_box(tab)
+            current = tab.locator("[data-testid=stSidebarNav] [aria-current=page]").inner_text()
+            assert current.splitlines()[-1].strip() == t(title_key)  # after the icon's name
+            if "district=" in link:
+                sidebar = tab.inner_text("[data-testid=stSidebar] [data-testid=stMultiSelect]")
+                assert "Nam Từ Liêm" in sidebar
+                assert tab.locator("[data-testid=stSliderThumbValue]").last.inner_text() == "2021"
+        finally:
+            context.close()
 
 
 def test_bad_url_parameter_shows_the_notice(server, page):

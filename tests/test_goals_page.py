@@ -16,10 +16,11 @@ import pytest
 from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
-from dashboard import goals, ui_goals
+from dashboard import goals
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
+from dashboard.ui import goals as ui_goals
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import maps, query, snapshot
-from dashboard.ui import DATA_DIR_ENV
+from dashboard.ui.widgets import DATA_DIR_ENV
 
 APP = "../app.py"
 PAGE = "pages/4_ban_do.py"

@@ -5,8 +5,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import charts, memo, ui
+from dashboard import charts, memo
 from dashboard.access import VIEWER, Access
+from dashboard.ui import widgets as ui
 
 
 @pytest.fixture(autouse=True)

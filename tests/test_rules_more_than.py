@@ -7,8 +7,9 @@ from fractions import Fraction
 import pytest
 from conftest import EMPTY_STATUS, facts_frame
 
-from dashboard import goal_charts, goals, i18n, importing, schema, ui_goals
+from dashboard import goal_charts, goals, i18n, importing, schema
 from dashboard.goals import evaluate_frames, rule_met
+from dashboard.ui import goals as ui_goals
 from tests.test_goals import status_frame, targets_frame
 from tests.test_importing import workbook
 

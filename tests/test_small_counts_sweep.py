@@ -17,9 +17,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import goals, meeting, ui_goals
+from dashboard import goals, meeting
 from dashboard.access import COMPLEMENT_LABEL, DEFAULT_THRESHOLD
 from dashboard.snapshot import load_snapshot, write_snapshot
+from dashboard.ui import goals as ui_goals
 
 ROOT = Path(__file__).resolve().parents[1]
 HOANG_MAI, SMALL_WARD = "008", "00301"

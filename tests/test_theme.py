@@ -150,7 +150,7 @@ def test_key_types_share_the_key_colour_and_differ_by_letter_and_size():
 # status colour cannot be typed outside the theme again.
 DRAWING_MODULES = sorted(
     p
-    for p in [*ROOT.joinpath("dashboard").glob("*.py"), *ROOT.joinpath("pages").glob("*.py")]
+    for p in [*ROOT.joinpath("dashboard").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py")]
     if p.name not in {"theme.py", "demo.py"}
 )
 

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import goal_charts, goals, reform, structure, theme, ui
+from dashboard import goal_charts, goals, reform, structure, theme
 from dashboard.access import Access
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, plotly_separators
@@ -28,6 +28,7 @@ from dashboard.goal_charts import (
 from dashboard.goals import GoalProjection, TargetResult
 from dashboard.i18n import t
 from dashboard.query import period_end_month
+from dashboard.ui import widgets as ui
 
 # Column id → i18n key, in the order of goals.DISPLAY_COLUMNS.
 TABLE_COLUMNS: tuple[str, ...] = (

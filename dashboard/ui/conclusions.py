@@ -14,10 +14,13 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard import conclusions as cl
-from dashboard import frozen, goals, minutes, store, ui, ui_auth, ui_goals
+from dashboard import frozen, goals, minutes, store
 from dashboard.formatting import fmt_date, md_text
 from dashboard.goals import TargetResult
 from dashboard.i18n import t
+from dashboard.ui import auth as ui_auth
+from dashboard.ui import goals as ui_goals
+from dashboard.ui import widgets as ui
 
 MEETING = "meeting"  # URL parameter of the meeting page
 DEFAULT_DAYS = 30  # a new conclusion's deadline, counted from the meeting day

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import deck, meeting, ui
+from dashboard import deck, meeting
 from dashboard.access import Access
+from dashboard.ui import widgets as ui
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

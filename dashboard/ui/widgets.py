@@ -34,7 +34,6 @@ from dashboard import (
     structure,
     tables,
     theme,
-    ui_auth,
     views,
 )
 from dashboard.access import Access, SmallCounts, scope_geography, suppress_small_counts
@@ -43,9 +42,10 @@ from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_pct, 
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import LANGUAGES, t
 from dashboard.snapshot import Catalogue, Snapshot, load_snapshot, snapshot_dirs, structure_rows, survey
+from dashboard.ui import auth as ui_auth
 
 DATA_DIR_ENV = "DASHBOARD_DATA_DIR"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 # URL parameter names of the shared filters; each is also the widget's key in session state.
 P_LANG, P_SNAPSHOT, P_STRUCTURE, P_PROVINCE, P_DISTRICT, P_COMMUNE, P_YEARS, P_GRAIN = (

@@ -7,9 +7,10 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import access, importing, ui
+from dashboard import access, importing
 from dashboard.access import Access
 from dashboard.i18n import t
+from dashboard.ui import widgets as ui
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

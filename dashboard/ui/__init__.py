@@ -1,0 +1,1 @@
+"""The Streamlit layer: everything in dashboard/ that imports Streamlit lives in this package."""
