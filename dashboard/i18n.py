@@ -189,7 +189,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "goal.achievement": {"vi": "Tỷ lệ đạt", "en": "Achievement"},
     "goal.achieved": {"vi": "Đạt", "en": "Achieved"},
     "goal.not_achieved": {"vi": "Chưa đạt", "en": "Not achieved"},
-    # Mục tiêu page (pages/5_muc_tieu.py, dashboard/ui_goals.py). The Vietnamese of statuses,
+    # Mục tiêu page (pages/muc_tieu.py, dashboard/ui/goals.py). The Vietnamese of statuses,
     # verdicts, rules and column headers repeats dashboard.goals word for word.
     "goals.heading": {"vi": "Mục tiêu: {area}, {period}", "en": "Goals: {area}, {period}"},
     "goals.as_of": {
@@ -877,7 +877,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Chỉ người quản lý dữ liệu được nhập báo cáo.",
         "en": "Only data managers may import reports.",
     },
-    # Meetings and conclusions (ui_conclusions.py, pages/8_ket_luan.py)
+    # Meetings and conclusions (ui/conclusions.py, pages/ket_luan.py)
     "page.meetings": {"vi": "Kết luận giao ban", "en": "Meeting conclusions"},
     "cl.section": {"vi": "Kết luận giao ban về các chỉ tiêu", "en": "Meeting conclusions on the targets"},
     "cl.section_help": {

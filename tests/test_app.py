@@ -22,7 +22,7 @@ from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app.py"
+APP = ROOT / "dashboard" / "ui" / "app.py"
 PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 NAM_TU_LIEM = "019"
 TIMEOUT = 120
@@ -40,7 +40,7 @@ def run_app(page: str | None = None, query_params: dict | None = None) -> AppTes
         at.query_params.update(query_params)
     at.run()
     if page is not None:
-        at.switch_page(page).run()
+        at.switch_page(str(ROOT / page)).run()
     return at
 
 
@@ -130,7 +130,7 @@ def test_changing_district_and_year_changes_the_overview(data_env):
     assert before != after_district != after_year
 
 
-@pytest.mark.parametrize("page", ["pages/2_xu_huong.py", "pages/3_so_sanh.py"])
+@pytest.mark.parametrize("page", ["pages/xu_huong.py", "pages/so_sanh.py"])
 def test_changing_district_and_year_changes_the_charts(data_env, page):
     at = run_app(page)
     before = chart_specs(at)
@@ -148,7 +148,7 @@ def test_changing_district_and_year_changes_the_charts(data_env, page):
 def test_filters_survive_a_page_switch(data_env):
     at = run_app()
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
-    at.switch_page("pages/2_xu_huong.py").run()
+    at.switch_page(str(ROOT / "pages/xu_huong.py")).run()
     assert at.multiselect(key="district").value == [NAM_TU_LIEM]
     assert "Quận Nam Từ Liêm" in at.title[0].value
 
@@ -204,7 +204,7 @@ def test_a_typed_link_may_name_filters_by_their_codes(data_env, params, lang, di
     ],
 )
 def test_a_malformed_url_parameter_gives_a_notice_and_the_default(data_env, name, value):
-    page = "pages/3_so_sanh.py" if name == "indicator" else None
+    page = "pages/so_sanh.py" if name == "indicator" else None
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params[name] = value
     at.run()
@@ -212,7 +212,7 @@ def test_a_malformed_url_parameter_gives_a_notice_and_the_default(data_env, name
         # Page-level parameters are judged by the page; open it with the bad value in the URL.
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
         at.run()
-        at.switch_page(page)
+        at.switch_page(str(ROOT / page))
         at.query_params[name] = value
         at.run()
     assert_clean(at)
@@ -251,7 +251,7 @@ def test_a_filter_change_never_reads_parquet_again(data_env, monkeypatch):
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
     at.select_slider(key="years").set_value((2017, 2020)).run()
     at.selectbox(key="grain").set_value("quarter").run()
-    at.switch_page("pages/2_xu_huong.py").run()
+    at.switch_page(str(ROOT / "pages/xu_huong.py")).run()
     assert_clean(at)
 
 

@@ -1,4 +1,4 @@
-"""The meeting pack, cached for the export and presentation pages (may import Streamlit, like ui.py)."""
+"""The meeting pack, cached for the export and presentation pages (the Streamlit layer)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import deck, meeting
 from dashboard.access import Access
-from dashboard.ui import widgets as ui
+from dashboard.ui import loaders
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -25,10 +25,10 @@ def pack(
     ``lang`` is the deck's, the images' and the screen's; the Word report is always written from
     the Vietnamese pack (report.py says why).
     """
-    setting = ui.small_counts()
+    setting = loaders.small_counts()
     return meeting.build_pack(
-        ui.load(folder, snapshot_id, scope),
-        ui.geography_of(snapshot_id),
+        loaders.load(folder, snapshot_id, scope),
+        loaders.geography_of(snapshot_id),
         unit,
         year,
         grain,

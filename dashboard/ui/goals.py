@@ -28,7 +28,7 @@ from dashboard.goal_charts import (
 from dashboard.goals import GoalProjection, TargetResult
 from dashboard.i18n import t
 from dashboard.query import period_end_month
-from dashboard.ui import widgets as ui
+from dashboard.ui import filters, loaders
 
 # Column id → i18n key, in the order of goals.DISPLAY_COLUMNS.
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -49,27 +49,27 @@ def evaluate(
 
     Only the targets and figures inside the user's scope are judged.
     """
-    return _evaluate(folder, snapshot_id, ui.access(), unit, year, as_of, below)
+    return _evaluate(folder, snapshot_id, loaders.access(), unit, year, as_of, below)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _evaluate(
     folder: str, snapshot_id: str, scope: Access, unit: str, year: int, as_of: dt.date, below: bool
 ) -> list[TargetResult]:
-    snap = ui.load(folder, snapshot_id, scope)
-    geography = ui.geography_of(snapshot_id)  # the structure the cached view is in
+    snap = loaders.load(folder, snapshot_id, scope)
+    geography = loaders.geography_of(snapshot_id)  # the structure the cached view is in
     return goals.evaluate(snap, geography, unit=unit, year=year, as_of=as_of, descendants=below)
 
 
 def project(folder: str, snapshot_id: str, unit: str, as_of: dt.date) -> list[GoalProjection]:
     """``goals.project_goals`` for one unit, as of a month (inside the user's scope)."""
-    return _project(folder, snapshot_id, ui.access(), unit, as_of)
+    return _project(folder, snapshot_id, loaders.access(), unit, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _project(folder: str, snapshot_id: str, scope: Access, unit: str, as_of: dt.date) -> list[GoalProjection]:
-    snap = ui.load(folder, snapshot_id, scope)
-    return goals.project_goals(snap, ui.geography_of(snapshot_id), unit=unit, as_of=as_of)
+    snap = loaders.load(folder, snapshot_id, scope)
+    return goals.project_goals(snap, loaders.geography_of(snapshot_id), unit=unit, as_of=as_of)
 
 
 # --------------------------------------------------------------------------- what is judged
@@ -94,7 +94,7 @@ def judged_units(province: str, districts: Sequence[str], commune: str | None) -
     return tuple(districts) or (province,)
 
 
-def structure_notice(f: ui.Filters, info: ui.SnapshotInfo) -> None:
+def structure_notice(f: filters.Filters, info: loaders.SnapshotInfo) -> None:
     """Say where targets of the chosen year are, when they are set in the other structure.
 
     Targets from 2025 are set for the 2025 units (contract version 2); earlier ones for the old.
@@ -233,10 +233,10 @@ def explanation(r: TargetResult, lang: str) -> str:
 
 def protect(results: Sequence[TargetResult]) -> list[TargetResult]:
     """Results to show or download, communes' small counts of people hidden (``goals.hide_small_counts``)."""
-    setting = ui.small_counts()
+    setting = loaders.small_counts()
     if not setting.exports:
         return list(results)
-    return goals.hide_small_counts(results, ui.geography(), setting.threshold)
+    return goals.hide_small_counts(results, filters.geography(), setting.threshold)
 
 
 def goal_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:

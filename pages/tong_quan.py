@@ -4,50 +4,54 @@ import streamlit as st
 
 from dashboard import charts, memo, views
 from dashboard.i18n import t
+from dashboard.ui import filters, loaders, widgets
 from dashboard.ui import goals as ui_goals
-from dashboard.ui import widgets as ui
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
 
-period = ui.period_picker(f)
+period = widgets.period_picker(f)
 if period is None:
     st.warning(t("notice.no_data", lang))
     st.stop()
-when = ui.period_label_for(period, f)
-st.title(t("heading.overview", lang, area=ui.area_name(f), period=when))
+when = filters.period_label_for(period, f)
+st.title(t("heading.overview", lang, area=filters.area_name(f), period=when))
 
 history_years = (min(f.years[0], f.year - 1), f.year)
-frame = ui.summary(f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, f.grain, history_years, combined=True)
-quota_map = ui.quotas(f.data_dir, f.snapshot_id, f.codes, views.QUOTA_METRICS, f.year)
+frame = loaders.summary(
+    f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, f.grain, history_years, combined=True
+)
+quota_map = loaders.quotas(f.data_dir, f.snapshot_id, f.codes, views.QUOTA_METRICS, f.year)
 cards = memo.remembered(views.kpis, frame, period, views.HEADLINE, quota_map)
 if all(card.value is None for card in cards):
     st.warning(t("notice.no_data", lang))
     st.stop()
 
 st.caption(t("kpi.legend", lang))
-ui_goals.structure_notice(f, ui.snapshot_info(f.data_dir, f.snapshot_id))  # quotas of the other units
-covered = ui.coverage_notes(
+ui_goals.structure_notice(f, loaders.snapshot_info(f.data_dir, f.snapshot_id))  # quotas of the other units
+covered = loaders.coverage_notes(
     f.data_dir, f.snapshot_id, f.codes, views.HEADLINE, period, views.period_end_month(period, f.grain)
 )
-source = ui.status_source(f.data_dir, f.snapshot_id, f.codes, period.year)
-with ui.kpi_grid():
+source = loaders.status_source(f.data_dir, f.snapshot_id, f.codes, period.year)
+with widgets.kpi_grid():
     for start in range(0, len(cards), 3):
         for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
             with column:
-                ui.kpi_card(card, lang, ui.figure_note(card, covered.get(card.indicator), source, lang))
-ui.caption(f)
+                widgets.kpi_card(
+                    card, lang, widgets.figure_note(card, covered.get(card.indicator), source, lang)
+                )
+widgets.caption(f)
 
 # Commune classification by year over the chosen range.
-communes = ui.summary(
+communes = loaders.summary(
     f.data_dir, f.snapshot_id, f.codes, views.COMMUNE_CATEGORIES, "year", f.years, combined=True
 )
 counts = memo.remembered(views.commune_count_series, communes, lang)
 if counts.is_empty():
     st.info(t("notice.no_data", lang))
 else:
-    ui.plot(
-        ui.chart(
+    widgets.plot(
+        widgets.chart(
             charts.time_series,
             counts,
             color="indicator_label",
@@ -58,10 +62,10 @@ else:
                 "chart.title",
                 lang,
                 what=t("chart.communes", lang),
-                where=ui.area_name(f),
-                when=ui.years_label(f),
+                where=filters.area_name(f),
+                when=filters.years_label(f),
             ),
-            note=ui.source_note(f),
+            note=filters.source_note(f),
         ),
         key="communes",
     )
