@@ -319,8 +319,8 @@ def test_axis_ticks_group_thousands_the_vietnamese_way(server, page):
 def test_goals_page_judges_the_seed_targets(server, page, name, params, expected):
     from urllib.parse import urlencode
 
-    # A fresh server learns the pages' URL paths from app.py's first run; until then a deep link
-    # gets Streamlit's "Page not found" dialog. Open the app first, as a user does.
+    # Open the app first, as a user does (a deep link as a fresh server's first request is
+    # test_a_deep_link_is_the_first_request_of_a_fresh_server).
     page.goto(server)
     wait_idle(page)
     started = time.monotonic()
