@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV_PY := .venv/bin/python
 STAMP := .venv/.installed
 SNAPSHOTS := data/snapshots
-LINT_PATHS := dashboard pages tests scripts app.py
+LINT_PATHS := dashboard pages tests scripts
 
 .PHONY: run replicas data test lint reference
 

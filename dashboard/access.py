@@ -3,7 +3,7 @@
 Plain Python (no Streamlit). The scope is enforced where data are read: ``ScopedView``
 wraps a view (``view.View``) and answers every read (monthly values, summaries, roll-ups, facts,
 classifications, targets) with in-scope rows only, so pages, goals, exports, downloads and the
-map all get the same restriction whatever they ask for. Sign-in itself is in ``ui_auth.py``.
+map all get the same restriction whatever they ask for. Sign-in itself is in ``ui/auth.py``.
 
 A scope is set in one administrative structure: the old units (the default) or the units in
 force from 1 July 2025 (``structure = "2025"`` in the access file). Most codes name a unit in

@@ -297,13 +297,14 @@ def run(
 
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "ui" / "app.py"  # the entry script (dashboard.ui.serve.APP)
 
 
 def page_files() -> list[str]:
-    """The pages routed from app.py, in navigation order."""
+    """The pages routed from the entry script, in navigation order."""
     import re
 
-    return re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+    return re.findall(r'"(pages/[^"]+\.py)"', APP.read_text(encoding="utf-8"))
 
 
 def page_timings(
@@ -325,11 +326,11 @@ def page_timings(
             st.cache_resource.clear()
             timings = {}
             for run in ("cold", "warm"):
-                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+                at = AppTest.from_file(str(APP), default_timeout=600)
                 at.query_params.update(params)
                 start = time.perf_counter()
                 at.run()
-                at.switch_page(page).run()
+                at.switch_page(str(ROOT / page)).run()
                 timings[f"{run}_s"] = time.perf_counter() - start
                 if at.exception:
                     timings["error"] = str(at.exception[0].value)[:200]

@@ -492,7 +492,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_meetings.add_parsers(sub)
 
     # Handled in main() before parsing: its options are Streamlit's.
-    sub.add_parser("serve", help="chạy bảng điều khiển (Streamlit) trên app.py; tùy chọn như streamlit run")
+    sub.add_parser(
+        "serve", help="chạy bảng điều khiển (Streamlit) trên dashboard/ui/app.py; tùy chọn như streamlit run"
+    )
     return parser
 
 
@@ -510,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         # Everything after "serve" belongs to Streamlit (--server.port …), not to this parser.
-        from dashboard import serve
+        from dashboard.ui import serve
 
         return serve.main(argv[1:])
     args = build_parser().parse_args(argv)

@@ -190,7 +190,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "goal.achieved": {"vi": "Đạt", "en": "Achieved"},
     "goal.not_achieved": {"vi": "Chưa đạt", "en": "Not achieved"},
     # Goals (dashboard/goals.py words its ids and sentences through these, in both languages;
-    # the Mục tiêu page, the report, the deck and the CLI show them). Rules: goals.RULES.
+    # the Mục tiêu page, the report, the slides and the CLI show them). Rules: goals.RULES.
     "goals.heading": {"vi": "Mục tiêu: {area}, {period}", "en": "Goals: {area}, {period}"},
     "goals.as_of": {
         "vi": "Đánh giá trên số liệu đến hết tháng {month}.",
@@ -892,7 +892,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Chỉ người quản lý dữ liệu được nhập báo cáo.",
         "en": "Only data managers may import reports.",
     },
-    # Meetings and conclusions (ui_conclusions.py, pages/8_ket_luan.py)
+    # Meetings and conclusions (ui/conclusions.py, pages/ket_luan.py)
     "page.meetings": {"vi": "Kết luận giao ban", "en": "Meeting conclusions"},
     "cl.section": {"vi": "Kết luận giao ban về các chỉ tiêu", "en": "Meeting conclusions on the targets"},
     "cl.section_help": {

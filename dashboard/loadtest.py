@@ -1,7 +1,7 @@
 """Load test: N sessions open a page at once over the websocket, then change a filter, then switch page.
 
 ``python -m dashboard loadtest`` starts the app (or targets ``--url``, e.g. the replicas' proxy)
-and, beside it, the reference page (``dashboard/loadref.py``: six metrics and one 12-point line,
+and, beside it, the reference page (``dashboard/ui/loadref.py``: six metrics and one 12-point line,
 nothing cached) on a second server, and runs the same scenario against both, one after the other:
 
 1. ``open``: N browserless sessions (``dashboard/stclient.py``) GET the page and run its script
@@ -43,7 +43,7 @@ from pathlib import Path
 from dashboard.formatting import MISSING, fmt_number
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_SCRIPT = Path(__file__).resolve().parent / "loadref.py"
+REFERENCE_SCRIPT = Path(__file__).resolve().parent / "ui" / "loadref.py"
 RSS_SAMPLE_S = 0.2
 
 

@@ -1,6 +1,6 @@
 """The commune map: classification colours, the commune frame, changes, districts, pydeck and plotly maps.
 
-Pure: no Streamlit. The page (pages/4_ban_do.py) only lays these out.
+Pure: no Streamlit. The page (pages/ban_do.py) only lays these out.
 
 Payload. Streamlit sends ``deck.to_json()`` to the browser. pydeck serialises with
 ``indent=2`` and ASCII escapes, and one object per point repeats every key: 10,035 communes

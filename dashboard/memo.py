@@ -36,7 +36,7 @@ _lock = threading.RLock()
 _results: OrderedDict[Hashable, Any] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
 # id(frame) → (weak reference to it, the key it is known by): frames handed out by a cache
-# whose key fully determines them (``ui.summary``'s query arguments with the user's scope, or a
+# whose key fully determines them (``loaders.summary``'s query arguments with the user's scope, or a
 # remembered result's own key), so they need no digest. Digesting a frame costs little alone but
 # every run of a page did it, in threads competing for polars' pool.
 _known: dict[int, tuple[weakref.ref, Hashable]] = {}

@@ -16,7 +16,7 @@ data folder, and HAProxy in front of them on ``--port``:
 - each response carries ``X-Dashboard-Replica`` (the replica's name) for the load test.
 
 New snapshots: each replica re-reads the list of snapshots when the folder listing changes
-(``ui.catalogue`` is keyed by the names and modification times of ``data/snapshots/*``), and a
+(``loaders.catalogue`` is keyed by the names and modification times of ``data/snapshots/*``), and a
 snapshot once written never changes, so every replica shows a new one at its next run. HAProxy
 must be installed (Debian: ``apt-get install haproxy``).
 """

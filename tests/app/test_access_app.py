@@ -13,14 +13,15 @@ import bcrypt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import importing, reform, ui_auth
+from dashboard import importing, reform
 from dashboard.access import ACCESS_FILE_ENV, COMPLEMENT_LABEL
 from dashboard.formatting import md_text
 from dashboard.i18n import t
+from dashboard.ui import auth as ui_auth
 from tests.support.apptest import run_app
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+APP = ROOT / "dashboard" / "ui" / "app.py"
 TIMEOUT = 120
 VIEWER_EMAIL, MANAGER_EMAIL, STRANGER = "hoangmai@example.vn", "quanly@example.vn", "ai.do@example.vn"
 HOANG_MAI, NAM_TU_LIEM = "Quận Hoàng Mai", "Quận Nam Từ Liêm"
@@ -102,8 +103,8 @@ def test_a_user_the_file_does_not_list_sees_nothing(oidc_env):
     assert not at.metric and not at.selectbox
 
 
-@pytest.mark.parametrize("page", [None, "pages/2_xu_huong.py", "pages/3_so_sanh.py", "pages/4_ban_do.py",
-                                  "pages/5_muc_tieu.py", "pages/5_xuat_bao_cao.py"])  # fmt: skip
+@pytest.mark.parametrize("page", [None, "pages/xu_huong.py", "pages/so_sanh.py", "pages/ban_do.py",
+                                  "pages/muc_tieu.py", "pages/xuat_bao_cao.py"])  # fmt: skip
 def test_viewer_sees_only_hoang_mai(oidc_env, page):
     at = run_as(VIEWER_EMAIL, page)
     assert_clean(at)
@@ -132,7 +133,7 @@ def test_viewer_asking_for_another_unit_by_url_gets_a_notice_and_their_own(oidc_
     ]
     assert HOANG_MAI in at.title[0].value
     assert NAM_TU_LIEM not in texts(at)
-    at.switch_page("pages/5_xuat_bao_cao.py").run()
+    at.switch_page(str(ROOT / "pages/xuat_bao_cao.py")).run()
     assert HOANG_MAI in at.title[0].value and NAM_TU_LIEM not in texts(at)
 
 
@@ -148,7 +149,7 @@ def test_viewer_forcing_the_district_widget_still_gets_their_own(oidc_env):
 
 
 def test_viewer_has_no_import_section_and_a_scoped_comparison(oidc_env):
-    at = run_as(VIEWER_EMAIL, "pages/7_du_lieu.py")
+    at = run_as(VIEWER_EMAIL, "pages/du_lieu.py")
     assert_clean(at)
     assert not at.get("file_uploader")
     assert t("data.import_managers_only") in texts(at)
@@ -156,7 +157,7 @@ def test_viewer_has_no_import_section_and_a_scoped_comparison(oidc_env):
 
 
 def test_data_manager_sees_the_import_section_and_every_province(oidc_env):
-    at = run_as(MANAGER_EMAIL, "pages/7_du_lieu.py")
+    at = run_as(MANAGER_EMAIL, "pages/du_lieu.py")
     assert_clean(at)
     # The newest snapshot is the demo: the upload waits for the base to be chosen.
     assert not at.get("file_uploader")
@@ -168,7 +169,7 @@ def test_data_manager_sees_the_import_section_and_every_province(oidc_env):
 
 
 def test_compare_page_table_hides_small_commune_counts_for_the_viewer(oidc_env):
-    at = run_as(VIEWER_EMAIL, "pages/3_so_sanh.py", query_params={"indicator": "Nạn nhân bị mua bán trở về"})
+    at = run_as(VIEWER_EMAIL, "pages/so_sanh.py", query_params={"indicator": "Nạn nhân bị mua bán trở về"})
     assert_clean(at)
     table = at.dataframe[0].value
     values = table[t("column.value")].tolist()
@@ -250,7 +251,7 @@ def oidc_reform_env(reform_dir: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     return _sign_in_on(reform_dir, tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("page", [None, "pages/2_xu_huong.py", "pages/4_ban_do.py", "pages/5_muc_tieu.py"])
+@pytest.mark.parametrize("page", [None, "pages/xu_huong.py", "pages/ban_do.py", "pages/muc_tieu.py"])
 def test_a_viewer_scoped_to_old_units_stays_in_them_on_a_version_2_snapshot(oidc_reform_env, page):
     # Scopes are set in old units: the viewer of Quận Hoàng Mai reads the 2026 snapshot by
     # former district, with no structure switch and a caption saying why.
@@ -267,8 +268,8 @@ def test_a_viewer_scoped_to_old_units_stays_in_them_on_a_version_2_snapshot(oidc
 
 # --------------------------------------------------------------------------- scopes in the 2025 units
 
-ALL_PAGES = [None, "pages/2_xu_huong.py", "pages/3_so_sanh.py", "pages/4_ban_do.py", "pages/5_muc_tieu.py",
-             "pages/5_xuat_bao_cao.py", "pages/6_trinh_chieu.py", "pages/7_du_lieu.py"]  # fmt: skip
+ALL_PAGES = [None, "pages/xu_huong.py", "pages/so_sanh.py", "pages/ban_do.py", "pages/muc_tieu.py",
+             "pages/xuat_bao_cao.py", "pages/trinh_chieu.py", "pages/du_lieu.py"]  # fmt: skip
 
 
 def _names_outside(own: set[str]) -> list[str]:
@@ -313,7 +314,7 @@ def test_a_viewer_of_a_new_ward_is_served_in_the_new_units_on_every_page(oidc_re
     assert at.selectbox(key="province").options == ["Thành phố Hà Nội"]
     assert at.multiselect(key=COMMUNES).options == [NEW_WARD]
     assert not at.get("multiselect") or all(m.key != "district" for m in at.multiselect)
-    if page not in ("pages/7_du_lieu.py",):
+    if page not in ("pages/du_lieu.py",):
         assert NEW_WARD.lower() in at.title[0].value.lower(), at.title[0].value
     assert_scoped_to(at, {NEW_WARD_CODE})
     assert t("auth.scope", role=t("auth.role.viewer"), units=NEW_WARD) in texts(at)
@@ -327,7 +328,7 @@ def test_a_viewer_of_a_new_province_sees_its_communes_and_nothing_else(oidc_refo
     communes = geo.descendants("48", "commune")
     assert at.selectbox(key="province").options == [DA_NANG]
     assert at.multiselect(key=COMMUNES).options == [geo.name(c) for c in communes]
-    if page not in ("pages/7_du_lieu.py",):
+    if page not in ("pages/du_lieu.py",):
         assert DA_NANG.lower() in at.title[0].value.lower(), at.title[0].value
     assert_scoped_to(at, {"48", *communes})
     wire = on_the_wire(at)
@@ -354,8 +355,8 @@ def test_a_new_unit_viewer_asking_for_another_unit_by_url_gets_a_notice_and_thei
     ]
     own = {NEW_WARD_CODE} if email == WARD_EMAIL else {"48", *reform.geography_2025().descendants("48")}
     assert_scoped_to(at, own)
-    for page in ("pages/5_muc_tieu.py", "pages/5_xuat_bao_cao.py", "pages/4_ban_do.py"):
-        at.switch_page(page).run()
+    for page in ("pages/muc_tieu.py", "pages/xuat_bao_cao.py", "pages/ban_do.py"):
+        at.switch_page(str(ROOT / page)).run()
         assert_clean(at)
         assert_scoped_to(at, own)
 
@@ -379,7 +380,7 @@ def test_a_new_unit_viewer_cannot_reach_the_old_units_by_link_or_widget(oidc_ref
 
 def test_a_new_unit_viewer_on_a_version_1_snapshot_stays_in_the_new_units(oidc_reform_env):
     # The snapshot of 2025-12-31 holds the old units only: it is converted, and still scoped.
-    at = run_as(WARD_EMAIL, "pages/2_xu_huong.py", query_params={"snapshot": "2025-12-31"})
+    at = run_as(WARD_EMAIL, "pages/xu_huong.py", query_params={"snapshot": "2025-12-31"})
     assert_clean(at)
     assert at.selectbox(key="snapshot").value == "2025-12-31"
     assert at.multiselect(key=COMMUNES).options == [NEW_WARD]
@@ -389,7 +390,7 @@ def test_a_new_unit_viewer_on_a_version_1_snapshot_stays_in_the_new_units(oidc_r
 
 def test_the_snapshot_comparison_of_a_new_unit_viewer_is_scoped(oidc_reform_env):
     # 2025-12-31 (old units, converted) against 2026-10-31: the months revised or added, in Đà Nẵng only.
-    at = run_as(PROVINCE_EMAIL, "pages/7_du_lieu.py")
+    at = run_as(PROVINCE_EMAIL, "pages/du_lieu.py")
     assert_clean(at)
     assert not at.get("file_uploader")
     assert (at.selectbox(key="compare_old").value, at.selectbox(key="compare_new").value) == (
@@ -416,9 +417,7 @@ def test_a_scope_mixing_old_and_new_units_is_refused_at_sign_in(reform_dir, tmp_
 
 
 def test_small_commune_counts_are_hidden_for_a_new_province_viewer(oidc_reform_env):
-    at = run_as(
-        PROVINCE_EMAIL, "pages/3_so_sanh.py", query_params={"indicator": "Nạn nhân bị mua bán trở về"}
-    )
+    at = run_as(PROVINCE_EMAIL, "pages/so_sanh.py", query_params={"indicator": "Nạn nhân bị mua bán trở về"})
     assert_clean(at)
     values = at.dataframe[0].value[t("column.value")].tolist()
     assert "<5" in values, values

@@ -19,7 +19,7 @@ from dashboard.formatting import fmt_number, fmt_pct, md_text
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
-from tests.support.apptest import APP, PAGE_FILES, TIMEOUT, assert_clean, chart_specs, run_app
+from tests.support.apptest import APP, PAGE_FILES, ROOT, TIMEOUT, assert_clean, chart_specs, run_app
 
 NAM_TU_LIEM = "019"
 
@@ -30,10 +30,10 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 def test_every_page_file_is_routed_and_smoke_tested():
     # The smoke test below is parametrized over pages/*.py, so a new page is tested as soon as
-    # it exists; it must also be reachable from the navigation in app.py.
+    # it exists; it must also be reachable from the navigation in dashboard/ui/app.py.
     routed = set(re.findall(r'"(pages/[^"]+\.py)"', APP.read_text(encoding="utf-8")))
     assert PAGE_FILES, "no page files found"
-    assert set(PAGE_FILES) <= routed, f"pages missing from app.py: {set(PAGE_FILES) - routed}"
+    assert set(PAGE_FILES) <= routed, f"pages missing from dashboard/ui/app.py: {set(PAGE_FILES) - routed}"
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -107,7 +107,7 @@ def test_changing_district_and_year_changes_the_overview(data_env):
     assert before != after_district != after_year
 
 
-@pytest.mark.parametrize("page", ["pages/2_xu_huong.py", "pages/3_so_sanh.py"])
+@pytest.mark.parametrize("page", ["pages/xu_huong.py", "pages/so_sanh.py"])
 def test_changing_district_and_year_changes_the_charts(data_env, page):
     at = run_app(page)
     before = chart_specs(at)
@@ -125,7 +125,7 @@ def test_changing_district_and_year_changes_the_charts(data_env, page):
 def test_filters_survive_a_page_switch(data_env):
     at = run_app()
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
-    at.switch_page("pages/2_xu_huong.py").run()
+    at.switch_page(str(ROOT / "pages/xu_huong.py")).run()
     assert at.multiselect(key="district").value == [NAM_TU_LIEM]
     assert "Quận Nam Từ Liêm" in at.title[0].value
 
@@ -181,7 +181,7 @@ def test_a_typed_link_may_name_filters_by_their_codes(data_env, params, lang, di
     ],
 )
 def test_a_malformed_url_parameter_gives_a_notice_and_the_default(data_env, name, value):
-    page = "pages/3_so_sanh.py" if name == "indicator" else None
+    page = "pages/so_sanh.py" if name == "indicator" else None
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params[name] = value
     at.run()
@@ -189,7 +189,7 @@ def test_a_malformed_url_parameter_gives_a_notice_and_the_default(data_env, name
         # Page-level parameters are judged by the page; open it with the bad value in the URL.
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
         at.run()
-        at.switch_page(page)
+        at.switch_page(str(ROOT / page))
         at.query_params[name] = value
         at.run()
     assert_clean(at)
@@ -228,7 +228,7 @@ def test_a_filter_change_never_reads_parquet_again(data_env, monkeypatch):
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
     at.select_slider(key="years").set_value((2017, 2020)).run()
     at.selectbox(key="grain").set_value("quarter").run()
-    at.switch_page("pages/2_xu_huong.py").run()
+    at.switch_page(str(ROOT / "pages/xu_huong.py")).run()
     assert_clean(at)
 
 

@@ -12,7 +12,7 @@ from dashboard import export
 from dashboard.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/1_tong_quan.py", "pages/2_xu_huong.py", "pages/3_so_sanh.py"]
+PAGES = ["pages/tong_quan.py", "pages/xu_huong.py", "pages/so_sanh.py"]
 
 
 def run(page: str, demo_dir: Path, monkeypatch, browser_path: str | None = None) -> AppTest:
@@ -20,9 +20,9 @@ def run(page: str, demo_dir: Path, monkeypatch, browser_path: str | None = None)
     if browser_path is not None:
         monkeypatch.setenv("BROWSER_PATH", browser_path)
     st.cache_resource.clear()  # the browser probe is cached per process
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page(page).run()
+    at.switch_page(str(ROOT / page)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

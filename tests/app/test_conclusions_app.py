@@ -20,7 +20,7 @@ from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+APP = ROOT / "dashboard" / "ui" / "app.py"
 TIMEOUT = 120
 VIEWER, SECRETARY, MANAGER = "hoangmai@example.vn", "thuky.ntl@example.vn", "hanoi@example.vn"
 HOANG_MAI, NAM_TU_LIEM, HA_NOI = "008", "019", "01"
@@ -79,7 +79,7 @@ def run_as(email: str, page: str, query_params: dict | None = None) -> AppTest:
     at.user = {"is_logged_in": True, "email": email}
     at.query_params.update(query_params or {})
     at.run()
-    at.switch_page(page).run()
+    at.switch_page(str(ROOT / page)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -94,7 +94,7 @@ def shown(at: AppTest) -> str:
 
 
 def test_a_viewer_sees_the_conclusions_of_their_unit_only_and_cannot_write(data):
-    at = run_as(VIEWER, "pages/8_ket_luan.py")
+    at = run_as(VIEWER, "pages/ket_luan.py")
     text = shown(at)
     assert "Giao ban Tháng 10/2025 — Thành phố Hà Nội" in text
     assert OURS in text and THEIRS not in text
@@ -103,7 +103,7 @@ def test_a_viewer_sees_the_conclusions_of_their_unit_only_and_cannot_write(data)
 
 
 def test_the_secretary_records_progress_with_who_and_when(data, geography):
-    at = run_as(SECRETARY, "pages/8_ket_luan.py")
+    at = run_as(SECRETARY, "pages/ket_luan.py")
     assert THEIRS in shown(at) and OURS not in shown(at)
     form_boxes = [b for b in at.selectbox if b.label == t("cl.col.status")]
     form_boxes[0].set_value(cl.DONE)
@@ -144,19 +144,17 @@ def test_the_secretary_records_progress_with_who_and_when(data, geography):
 
 def test_goals_page_shows_a_targets_conclusions_and_the_record_button_to_writers_only(data):
     params = VIEW | {"district": "Quận Nam Từ Liêm", "period": "Tháng 11/2025"}
-    at = run_as(SECRETARY, "pages/5_muc_tieu.py", params)
+    at = run_as(SECRETARY, "pages/muc_tieu.py", params)
     text = shown(at)
     assert t("cl.section") in text and THEIRS in text and OURS not in text
     assert t("cl.record") in [b.label for b in at.button]
-    at = run_as(
-        VIEWER, "pages/5_muc_tieu.py", VIEW | {"district": "Quận Hoàng Mai", "period": "Tháng 11/2025"}
-    )
+    at = run_as(VIEWER, "pages/muc_tieu.py", VIEW | {"district": "Quận Hoàng Mai", "period": "Tháng 11/2025"})
     assert t("cl.record") not in [b.label for b in at.button]
     assert THEIRS not in shown(at)
 
 
 def test_the_next_presentation_opens_with_the_follow_up_in_scope(data):
-    at = run_as(VIEWER, "pages/6_trinh_chieu.py", VIEW | {"district": "Quận Hoàng Mai"})
+    at = run_as(VIEWER, "pages/trinh_chieu.py", VIEW | {"district": "Quận Hoàng Mai"})
     [forward] = [b for b in at.button if b.label == t("present.next")]
     forward.click().run()
     text = shown(at)

@@ -40,7 +40,7 @@ def partial_env(tmp_path: Path, geography: Geography, monkeypatch: pytest.Monkey
 
 
 def test_overview_says_how_many_units_reported_and_marks_partial_figures(partial_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -56,7 +56,7 @@ def test_overview_says_how_many_units_reported_and_marks_partial_figures(partial
 
 
 def test_province_headline_is_marked_as_built_from_one_district(partial_env, geography):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="province").value == HANOI
@@ -68,9 +68,9 @@ def test_province_headline_is_marked_as_built_from_one_district(partial_env, geo
 
 
 def test_trends_table_and_its_download_say_how_many_units_reported(partial_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/2_xu_huong.py").run()
+    at.switch_page(str(ROOT / "pages/xu_huong.py")).run()
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
     assert not at.exception, [e.value for e in at.exception]
     tables_shown = [d.value for d in at.dataframe]
@@ -83,10 +83,10 @@ def test_trends_table_and_its_download_say_how_many_units_reported(partial_env):
 
 
 def test_map_legend_says_how_many_communes_have_a_figure(partial_env):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
-    at.switch_page("pages/4_ban_do.py").run()
+    at.switch_page(str(ROOT / "pages/ban_do.py")).run()
     at.radio(key="map_view").set_value("indicator").run()
     assert not at.exception, [e.value for e in at.exception]
     assert f"{REPORTING}/10 xã, phường đã báo cáo" in [c.value for c in at.caption]
@@ -110,7 +110,7 @@ def test_a_province_that_reported_18_of_142_drug_free_communes_shows_12_68_perce
         as_of="2022-12-31", created_at="2023-01-05T08:00:00+07:00", source="Báo cáo thử", demo=False,
     )  # fmt: skip
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.query_params["province"] = "19"
     at.run()
     assert not at.exception, [e.value for e in at.exception]

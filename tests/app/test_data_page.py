@@ -13,14 +13,14 @@ from dashboard.formatting import md_text
 from dashboard.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/7_du_lieu.py"
+PAGE = "pages/du_lieu.py"
 
 
 def run(data_dir: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page(PAGE).run()
+    at.switch_page(str(ROOT / PAGE)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-EXPORT_PAGE = "pages/5_xuat_bao_cao.py"
-PRESENT_PAGE = "pages/6_trinh_chieu.py"
+APP = ROOT / "dashboard" / "ui" / "app.py"
+EXPORT_PAGE = "pages/xuat_bao_cao.py"
+PRESENT_PAGE = "pages/trinh_chieu.py"
 NAM_TU_LIEM_9M_2022 = {
     "province": "Thành phố Hà Nội",
     "district": "Quận Nam Từ Liêm",
@@ -23,7 +23,7 @@ def run(page: str, params: dict) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params.update(params)
     at.run()
-    at.switch_page(page).run()
+    at.switch_page(str(ROOT / page)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at

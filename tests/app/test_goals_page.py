@@ -15,15 +15,16 @@ import pytest
 from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
-from dashboard import goals, ui_goals
+from dashboard import goals
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
+from dashboard.ui import goals as ui_goals
 from tests.support.apptest import chart_specs
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-PAGE = "pages/5_muc_tieu.py"
+APP = ROOT / "dashboard" / "ui" / "app.py"
+PAGE = "pages/muc_tieu.py"
 TIMEOUT = 120
 DIEN_BIEN, HA_NOI, NAM_TU_LIEM, LONG_BIEN, DUC_GIANG = "11", "01", "019", "004", "00124"
 # Điện Biên's goals in seed report 003 (plan 827/KH-UBND): (metric, rule) judged every year.
@@ -49,7 +50,7 @@ def open_page(**query_params) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params.update(query_params)
     at.run()
-    at.switch_page(PAGE).run()
+    at.switch_page(str(ROOT / PAGE)).run()
     return at
 
 

@@ -19,7 +19,7 @@ from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot, survey
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/7_du_lieu.py"
+PAGE = "pages/du_lieu.py"
 HOANG_MAI = "00331"  # Phường Hoàng Mai, Thành phố Hà Nội (new units)
 REPORT = 'Mã đơn vị,Kỳ báo cáo,Chỉ tiêu,Giá trị\n"Phường Hoàng Mai, Hà Nội",11/2026,addicts_managed,321\n'
 
@@ -32,9 +32,9 @@ def data_dir(reform_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def data_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=180)
     at.run()
-    at.switch_page(PAGE).run()
+    at.switch_page(str(ROOT / PAGE)).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -91,7 +91,7 @@ def test_a_new_unit_report_imported_from_the_page_is_seen_in_the_new_units(data_
     assert ward.filter(pl.col("period") == dt.date(2026, 11, 1))["value"].to_list() == [321]
 
     # And on the overview, which opens on the newest snapshot, in the new units.
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=180)
     at.query_params.update(
         {
             "province": "Thành phố Hà Nội",

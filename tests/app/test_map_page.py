@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import maps, query, snapshot
-from dashboard.ui import DATA_DIR_ENV
+from dashboard.ui.loaders import DATA_DIR_ENV
 
-APP = "../app.py"
-PAGE = "pages/4_ban_do.py"
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "dashboard" / "ui" / "app.py")
+PAGE = "pages/ban_do.py"
 COUNT = re.compile(r'data-key="([a-z_0-9]+)">([0-9.]+)<')
 
 
@@ -21,7 +23,7 @@ def open_map(data_dir, monkeypatch, province: str | None = None) -> AppTest:
     monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page(PAGE)
+    at.switch_page(str(ROOT / PAGE))
     at.run()
     if province is not None:
         at.sidebar.selectbox(key="province").set_value(province)

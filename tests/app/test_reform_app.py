@@ -79,7 +79,7 @@ def test_a_version_2_snapshot_opens_in_the_new_units(reform_env):
 def test_switching_to_the_new_units_gives_one_da_nang_addicts_trend_2017_to_2026(reform_env, raw):
     # A user in the old units on Quảng Nam switches to the new ones: the province becomes
     # Thành phố Đà Nẵng, which now holds Quảng Nam.
-    at = run_app("pages/2_xu_huong.py", {"structure": t("structure.legacy"), "province": "Tỉnh Quảng Nam"})
+    at = run_app("pages/xu_huong.py", {"structure": t("structure.legacy"), "province": "Tỉnh Quảng Nam"})
     assert_clean(at)
     at.radio(key="structure").set_value(structure.NEW).run()
     assert at.selectbox(key="province").value == DA_NANG
@@ -144,7 +144,7 @@ def test_quotas_set_for_the_other_units_are_explained_on_the_overview(reform_env
 
 
 def test_the_data_page_says_which_units_each_snapshot_holds(reform_env):
-    at = run_app("pages/7_du_lieu.py")
+    at = run_app("pages/du_lieu.py")
     assert_clean(at)
     listing = at.dataframe[0].value
     units = dict(zip(listing[t("data.col.snapshot")], listing[t("data.col.units")], strict=True))
@@ -161,7 +161,7 @@ def test_a_breakdown_by_commune_of_a_new_province_stays_readable(reform_env):
     # Hà Nội has 126 new communes: the stack shows the 30 highest and folds the rest into one
     # series, so that it still adds up to the city's total.
     at = run_app(
-        "pages/2_xu_huong.py",
+        "pages/xu_huong.py",
         {"structure": t("structure.2025"), "province": "Thành phố Hà Nội", "years": ["2026", "2026"]},
     )
     at.multiselect(key="indicators").set_value(["drug_users"]).run()

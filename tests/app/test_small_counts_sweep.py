@@ -17,9 +17,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import goals, meeting, ui_goals
+from dashboard import goals, meeting
 from dashboard.access import COMPLEMENT_LABEL, DEFAULT_THRESHOLD
 from dashboard.snapshot import load_snapshot, write_snapshot
+from dashboard.ui import goals as ui_goals
 
 ROOT = Path(__file__).resolve().parents[2]
 HOANG_MAI, SMALL_WARD = "008", "00301"
@@ -130,10 +131,10 @@ def _check_group(truth: dict[str, float], shown: dict[str, str | None], where: s
 
 def run(crafted: Path, monkeypatch, page: str, **widgets) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(crafted))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=180)
     at.query_params.update({"district": "Quận Hoàng Mai", "grain": "Năm"})
     at.run()
-    at.switch_page(page).run()
+    at.switch_page(str(ROOT / page)).run()
     for key, value in widgets.items():
         found = at.get("selectbox") + at.get("multiselect") + at.get("radio") + at.get("toggle")
         next(w for w in found if w.key == key).set_value(value).run()
@@ -146,7 +147,7 @@ def _names(geography) -> dict[str, str]:
 
 
 def test_comparison_ranking_table_and_heatmap(crafted, geography, monkeypatch):
-    at = run(crafted, monkeypatch, "pages/3_so_sanh.py", indicator="compulsory_rehab", per_pop=False)
+    at = run(crafted, monkeypatch, "pages/so_sanh.py", indicator="compulsory_rehab", per_pop=False)
     names = _names(geography)
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     bars = next(s["data"][0] for s in specs if s["data"][0]["type"] == "bar")
@@ -164,7 +165,7 @@ def test_comparison_ranking_table_and_heatmap(crafted, geography, monkeypatch):
 
 
 def test_trends_table_of_the_wards(crafted, geography, monkeypatch):
-    at = run(crafted, monkeypatch, "pages/2_xu_huong.py", indicators=["compulsory_rehab"],
+    at = run(crafted, monkeypatch, "pages/xu_huong.py", indicators=["compulsory_rehab"],
              breakdown="small_multiples")  # fmt: skip
     names = _names(geography)
     table = at.dataframe[0].value

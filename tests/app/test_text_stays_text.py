@@ -52,7 +52,7 @@ def test_md_text_escapes_every_mark(text, shown):
 
 def test_a_markdown_link_in_url_parameters_is_shown_as_text(demo_dir, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(demo_dir))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.query_params.update({"grain": LINK, "district": IMAGE, f"x{IMAGE}": "1", "years": "www.evil.vn"})
     at.run()
     assert not at.exception
@@ -75,15 +75,13 @@ def imported_from_a_crafted_name(demo_dir, geography, tmp_path) -> Path:
     return data
 
 
-@pytest.mark.parametrize(
-    "page", [None, "pages/2_xu_huong.py", "pages/5_xuat_bao_cao.py", "pages/6_trinh_chieu.py"]
-)
+@pytest.mark.parametrize("page", [None, "pages/xu_huong.py", "pages/xuat_bao_cao.py", "pages/trinh_chieu.py"])
 def test_a_file_name_as_snapshot_source_is_shown_as_text(imported_from_a_crafted_name, monkeypatch, page):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(imported_from_a_crafted_name))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
     if page:
-        at.switch_page(page).run()
+        at.switch_page(str(ROOT / page)).run()
     assert not at.exception
     bodies = markdown_bodies(at)
     assert any(md_text(LINK) in b for b in bodies), "the source (the file's name) is shown"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.support.browser import (
     pick_district,
     wait_idle,
 )
+from tests.support.server import running_server
 
 
 @pytest.mark.parametrize("path,url_path", PAGES, ids=[Path(p[0]).stem for p in PAGES])
@@ -83,6 +85,39 @@ def test_acceptance_nam_tu_liem_2021_and_a_copied_link(server, browser, page):
         other.close()
 
 
+@pytest.mark.parametrize(
+    "link,title_key",
+    [
+        (
+            "/so-sanh?"
+            + urllib.parse.urlencode({"district": "Quận Nam Từ Liêm", "years": ["2015", "2021"]}, doseq=True),
+            "page.districts",
+        ),
+        ("/tong-quan", "page.overview"),
+    ],
+    ids=["so-sanh-district", "tong-quan"],
+)
+def test_a_deep_link_is_the_first_request_of_a_fresh_server(browser, demo_dir, tmp_path, link, title_key):
+    # A copied link opened in a new tab, before anyone opened the app on this server: the page
+    # it names opens with no "Page not found" dialog, whatever Streamlit knows of the pages yet.
+    with running_server(demo_dir, tmp_path / "server.log") as base:
+        context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="vi-VN")
+        try:
+            tab = context.new_page()
+            tab.goto(base + link)
+            wait_idle(tab)
+            tab.wait_for_timeout(1500)  # the dialog, if any, comes with the page's first message
+            assert_no_error_box(tab)
+            current = tab.locator("[data-testid=stSidebarNav] [aria-current=page]").inner_text()
+            assert current.splitlines()[-1].strip() == t(title_key)  # after the icon's name
+            if "district=" in link:
+                sidebar = tab.inner_text("[data-testid=stSidebar] [data-testid=stMultiSelect]")
+                assert "Nam Từ Liêm" in sidebar
+                assert tab.locator("[data-testid=stSliderThumbValue]").last.inner_text() == "2021"
+        finally:
+            context.close()
+
+
 def test_bad_url_parameter_shows_the_notice(server, page):
     page.goto(f"{server}/?grain=tuan&foo=1")
     wait_idle(page)
@@ -118,8 +153,8 @@ def test_axis_ticks_group_thousands_the_vietnamese_way(server, page):
 def test_goals_page_judges_the_seed_targets(server, page, name, params, expected):
     from urllib.parse import urlencode
 
-    # A fresh server learns the pages' URL paths from app.py's first run; until then a deep link
-    # gets Streamlit's "Page not found" dialog. Open the app first, as a user does.
+    # Open the app first, as a user does (a deep link as a fresh server's first request is
+    # test_a_deep_link_is_the_first_request_of_a_fresh_server).
     page.goto(server)
     wait_idle(page)
     started = time.monotonic()

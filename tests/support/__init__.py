@@ -6,7 +6,7 @@ need lives here and is imported one way, ``from tests.support.<module> import â€
 - ``data``: data built in code: the small crafted trees (one province, the reform's merge and
   split), fact/status/target frames, filled import templates, the import tests' base snapshot,
   the seed report's figures (``tests/data/seed_facts.csv``) and a partly reported district.
-- ``apptest``: running ``app.py`` through Streamlit's AppTest and reading what it drew.
+- ``apptest``: running the entry script through Streamlit's AppTest and reading what it drew.
 - ``server``: ``python -m dashboard serve`` on a free localhost port (app and browser tiers).
 - ``browser``: Playwright with Debian's Chromium: where it is, waiting for a run, checking a page.
 - ``colour_vision``: colour difference and colour-vision simulation (theme and readability tests).

@@ -1,4 +1,4 @@
-"""Running ``app.py`` through Streamlit's AppTest, and reading what it drew.
+"""Running the entry script (``dashboard/ui/app.py``) through Streamlit's AppTest, and reading what it drew.
 
 AppTest shows plotly charts as unknown elements; their figure is in ``proto.spec`` (JSON).
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+APP = ROOT / "dashboard" / "ui" / "app.py"
 PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 TIMEOUT = 120
 
@@ -25,7 +25,7 @@ def run_app(page: str | None = None, query_params: dict | None = None, user: dic
         at.query_params.update(query_params)
     at.run()
     if page is not None:
-        at.switch_page(page).run()
+        at.switch_page(str(ROOT / page)).run()  # AppTest reads a path from the entry script's folder
     return at
 
 

@@ -23,15 +23,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# (file, url path) of every routed page, read from the navigation in app.py.
+# (file, url path) of every routed page, read from the navigation in dashboard/ui/app.py.
 _ROUTES = re.findall(
-    r'page\("(pages/[^"]+\.py)",[^)]*?"([a-z0-9-]+)"(, default=True)?\)', (ROOT / "app.py").read_text()
+    r'page\("(pages/[^"]+\.py)",[^)]*?"([a-z0-9-]+)"(, default=True)?\)',
+    (ROOT / "dashboard" / "ui" / "app.py").read_text(),
 )
 # The default page is served at "/", not at its url_path.
 PAGES = [(path, "" if default else url_path) for path, url_path, default in _ROUTES]
 # Pages that show tables or downloads only, by design: no chart is expected there.
 # The presentation opens on its title slide; its charts come one at a time with "next".
-CHARTLESS = {"7_du_lieu", "6_trinh_chieu", "8_ket_luan"}
+CHARTLESS = {"du_lieu", "trinh_chieu", "ket_luan"}
 RUN_TIMEOUT_MS = 90_000
 # Seconds until a page was drawn, by page; written out when a module's ``server`` fixture stops.
 TIMINGS: dict[str, float] = {}

@@ -79,15 +79,19 @@ def test_module_entry_point_reports_a_bad_year_in_vietnamese(newest_demo):
 def test_serve_routes_only_through_the_entry_file(monkeypatch):
     from streamlit.runtime.pages_manager import PagesManager
 
-    from dashboard import serve
+    from dashboard.ui import serve
 
     calls = []
-    monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)  # as in a fresh server process
     monkeypatch.setattr("streamlit.web.cli.main", lambda: calls.append(list(sys.argv)) or 0)
     monkeypatch.setattr(sys, "argv", ["python"])
     assert main(["serve", "--server.port", "8599"]) == 0
-    assert PagesManager.uses_pages_directory is False
     assert calls == [["streamlit", "run", str(serve.APP), "--server.port", "8599"]]
+    # What the server does first with the script it runs: no pages/ folder beside it, so
+    # Streamlit's old pages-folder routing stays off with no patch, and only the entry
+    # script's st.navigation routes (a copied link opens with no "Page not found").
+    PagesManager(str(serve.APP))
+    assert PagesManager.uses_pages_directory is False
 
 
 def test_summary_of_a_version_2_snapshot_is_in_the_new_units_by_default(capsys, reform_snapshot):

@@ -1,12 +1,13 @@
-"""Figures and cards remembered by the content of their inputs (dashboard.memo, ui.chart)."""
+"""Figures and cards remembered by the content of their inputs (dashboard.memo, widgets.chart)."""
 
 import datetime as dt
 
 import polars as pl
 import pytest
 
-from dashboard import charts, memo, ui
+from dashboard import charts, memo
 from dashboard.access import VIEWER, Access
+from dashboard.ui import widgets
 
 
 @pytest.fixture(autouse=True)
@@ -75,11 +76,11 @@ def test_ui_chart_shares_a_figure_within_a_scope_never_across_scopes(monkeypatch
     data = _series([10, 20, 30])
     kwargs = dict(lang="vi", title="Người nghiện: Tỉnh A, 2020–2022", note="Nguồn: thử")
     scope = {"now": Access()}
-    monkeypatch.setattr(ui, "access", lambda: scope["now"])
-    country = ui.chart(charts.time_series, data, **kwargs)
-    assert ui.chart(charts.time_series, _series([10, 20, 30]), **kwargs) is country
+    monkeypatch.setattr(widgets, "access", lambda: scope["now"])
+    country = widgets.chart(charts.time_series, data, **kwargs)
+    assert widgets.chart(charts.time_series, _series([10, 20, 30]), **kwargs) is country
     scope["now"] = Access(role=VIEWER, units=("11",))
-    scoped = ui.chart(charts.time_series, data, **kwargs)
+    scoped = widgets.chart(charts.time_series, data, **kwargs)
     assert scoped is not country and scoped.figure is not country.figure
     # The shared figure is what the builder draws, and its screen copy is the builder's too.
     built = charts.time_series(data, **kwargs)

@@ -34,7 +34,7 @@ def _tracked_files() -> list[Path]:
 
 
 def _python_sources() -> list[Path]:
-    files = [ROOT / "app.py"]
+    files: list[Path] = []
     for folder in SOURCE_DIRS:
         files += sorted((ROOT / folder).rglob("*.py"))
     return [f for f in files if f.exists()]

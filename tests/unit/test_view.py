@@ -114,13 +114,13 @@ def test_a_scoped_view_never_reads_outside_its_scope_in_its_own_tree(new_view, o
 
 
 def test_the_app_loads_each_view_with_the_tree_of_its_own_id(reform_dir, v2):
-    from dashboard import ui
+    from dashboard.ui import loaders
 
     folder = str(reform_dir)
     new_id = view.view_id(v2.snapshot_id, structure.NEW)
     for view_id, levels in ((new_id, LEVELS_2025), (v2.snapshot_id, ("province", "district", "commune"))):
         for scope in (access.FULL_ACCESS, NEW_SCOPE, OLD_SCOPE):
-            loaded = ui.load(folder, view_id, scope)
+            loaded = loaders.load(folder, view_id, scope)
             assert loaded.view_id == view_id
             assert loaded.geography.levels == levels
-            assert loaded.geography is ui.geography_of(view_id)
+            assert loaded.geography is loaders.geography_of(view_id)

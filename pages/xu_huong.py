@@ -2,18 +2,19 @@
 
 import streamlit as st
 
-from dashboard import charts, coverage, memo, page_figures, tables, theme, ui
+from dashboard import charts, coverage, memo, page_figures, tables, theme
 from dashboard.catalog import CATALOG, DOMAINS
 from dashboard.i18n import t
+from dashboard.ui import filters, loaders, widgets
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
-st.title(t("heading.trends", lang, area=ui.area_name(f), years=ui.years_label(f)))
+st.title(t("heading.trends", lang, area=filters.area_name(f), years=filters.years_label(f)))
 
 domains = [d for d in DOMAINS if page_figures.chartable(d)]
 left, middle, right = st.columns([1, 3, 1])
 with left:
-    domain = ui.page_select(
+    domain = widgets.page_select(
         t("filter.domain", lang),
         domains,
         key="domain",
@@ -22,7 +23,7 @@ with left:
     )
 choices = [i.id for i in page_figures.chartable(domain)]
 with middle:
-    indicators = ui.page_select(
+    indicators = widgets.page_select(
         t("filter.indicators", lang),
         choices,
         key="indicators",
@@ -32,7 +33,7 @@ with middle:
         format_func=lambda i: CATALOG[i].label(lang),
     )
 with right:
-    kind = ui.page_select(
+    kind = widgets.page_select(
         t("filter.chart_kind", lang),
         ["line", "bar"],
         key="chart",
@@ -41,9 +42,9 @@ with right:
         format_func=lambda k: t(f"chart.{k}", lang),
     )
 breakdown_units = page_figures.compare_units(
-    ui.geography(), f.province, f.districts, ui.snapshot_info(f.data_dir, f.view_id).provinces
+    filters.geography(), f.province, f.districts, loaders.snapshot_info(f.data_dir, f.view_id).provinces
 )
-breakdown = ui.page_select(
+breakdown = widgets.page_select(
     t("filter.breakdown", lang),
     ["none", "stacked", "small_multiples"],
     key="breakdown",
@@ -55,44 +56,51 @@ if not indicators:
     st.info(t("notice.no_data", lang))
     st.stop()
 
-area = ui.area_name(f)
-note = ui.source_note(f)
-frame = ui.summary(f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
-last_period = ui.snapshot_info(f.data_dir, f.view_id).last_period
+area = filters.area_name(f)
+note = filters.source_note(f)
+frame = loaders.summary(f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True)
+last_period = loaders.snapshot_info(f.data_dir, f.view_id).last_period
 # Remembered (by the query's arguments and scope): a chart keyed on these frames needs no digest.
 frame = memo.remembered(page_figures.trend_frame, frame, f.grain, lang, last_period, area)
-covered = ui.coverage_table(
+covered = loaders.coverage_table(
     f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
 )
 frame = coverage.with_text(frame, covered, lang)
 parts = None
 if breakdown != "none":
-    parts = ui.summary(f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years)
-    covered = ui.coverage_table(
+    parts = loaders.summary(
+        f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
+    )
+    covered = loaders.coverage_table(
         f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
     )
     parts = coverage.with_text(parts, covered, lang)
     parts = page_figures.label_units(
-        page_figures.label_periods(parts, f.grain, lang, last_period), ui.unit_names(breakdown_units, lang)
+        page_figures.label_periods(parts, f.grain, lang, last_period),
+        filters.unit_names(breakdown_units, lang),
     )
 
 for indicator in indicators:
-    label = ui.indicator_label(indicator, lang)
+    label = widgets.indicator_label(indicator, lang)
     percent = page_figures.is_percent(indicator)
     st.header(label, divider=theme.STREAMLIT_DIVIDER)
     series = memo.remembered(page_figures.indicator_rows, frame, indicator)
     if series.is_empty():
         st.info(t("notice.no_data", lang))
         continue
-    title = t("chart.title", lang, what=CATALOG[indicator].label(lang), where=area, when=ui.years_label(f))
-    ui.plot(
-        ui.chart(charts.time_series, series, kind=kind, lang=lang, title=title, note=note, percent=percent),
+    title = t(
+        "chart.title", lang, what=CATALOG[indicator].label(lang), where=area, when=filters.years_label(f)
+    )
+    widgets.plot(
+        widgets.chart(
+            charts.time_series, series, kind=kind, lang=lang, title=title, note=note, percent=percent
+        ),
         key=f"series_{indicator}",
     )
     if gaps := page_figures.gap_note(series, lang):
         st.caption(gaps)
-    ui.plot(
-        ui.chart(
+    widgets.plot(
+        widgets.chart(
             charts.yoy_change,
             series,
             lang=lang,
@@ -101,7 +109,7 @@ for indicator in indicators:
                 lang,
                 what=f"{label} – {t('chart.yoy', lang)}",
                 where=area,
-                when=ui.years_label(f),
+                when=filters.years_label(f),
             ),
             note=note,
         ),
@@ -111,13 +119,13 @@ for indicator in indicators:
     if parts is not None:
         all_rows = parts.filter(parts["indicator"] == indicator)
         # The chart draws a commune's small count as a gap (the table below says "<5").
-        drawn = ui.protect_chart(all_rows)
+        drawn = widgets.protect_chart(all_rows)
         unit_rows, left_out = page_figures.top_units(drawn)
         if left_out:
             st.caption(t("notice.breakdown_limit", lang, n=page_figures.BREAKDOWN_LIMIT, left=left_out))
         if breakdown == "stacked" and page_figures.is_additive(indicator):
             stacked = page_figures.fold_others(unit_rows, drawn, t("breakdown.others", lang, n=left_out))
-            fig = ui.chart(
+            fig = widgets.chart(
                 charts.time_series,
                 stacked,
                 kind="bar",
@@ -130,7 +138,7 @@ for indicator in indicators:
         else:
             if breakdown == "stacked":
                 st.caption(t("notice.not_additive", lang))
-            fig = ui.chart(
+            fig = widgets.chart(
                 charts.small_multiples,
                 unit_rows,
                 kind=kind,
@@ -139,12 +147,12 @@ for indicator in indicators:
                 note=note,
                 percent=percent,
             )
-        ui.plot(fig, key=f"parts_{indicator}")
+        widgets.plot(fig, key=f"parts_{indicator}")
         table = page_figures.stack_tables(series, all_rows)
-    ui.caption(f)
+    widgets.caption(f)
     with st.expander(t("heading.data", lang)):
         shown = tables.localize(
-            ui.protect(memo.remembered(page_figures.label_indicators, table, lang)),
+            widgets.protect(memo.remembered(page_figures.label_indicators, table, lang)),
             [
                 "unit_name",
                 "indicator_label",
@@ -161,4 +169,6 @@ for indicator in indicators:
         value_header = t("column.value", lang)
         pct = (value_header, t("column.previous", lang)) if percent else ()
         st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
-        ui.downloads(shown, f"xu_huong_{indicator}_{f.years[0]}_{f.years[1]}", lang, key=f"dl_{indicator}")
+        widgets.downloads(
+            shown, f"xu_huong_{indicator}_{f.years[0]}_{f.years[1]}", lang, key=f"dl_{indicator}"
+        )

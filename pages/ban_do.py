@@ -7,65 +7,28 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import coverage, maps, ui
+from dashboard import coverage, maps
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number, md_text
 from dashboard.i18n import t
+from dashboard.ui import filters, loaders, widgets
 
 started = time.perf_counter()
-f = ui.filters()
+f = filters.current()
 lang = f.lang
-geo = ui.geography()
-info = ui.snapshot_info(f.data_dir, f.view_id)
+geo = filters.geography()
+info = loaders.snapshot_info(f.data_dir, f.view_id)
 area = f.codes
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def commune_frame(
-    folder: str,
-    view_id: str,
-    scope: ui.Access,
-    area: tuple[str, ...],
-    year: int,
-    indicator: str | None,
-    per_1000: bool,
-) -> pl.DataFrame:
-    seen = ui.load(folder, view_id, scope)
-    return maps.map_frame(
-        seen.monthly,
-        seen.status,
-        seen.geography,
-        area,
-        year,
-        last_period=seen.last_period,
-        indicator=indicator,
-        per_1000=per_1000,
-        spans=seen.spans,
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def districts(folder: str, view_id: str, scope: ui.Access, area: tuple[str, ...], year: int) -> pl.DataFrame:
-    seen = ui.load(folder, view_id, scope)
-    return maps.district_summary(seen.status, seen.geography, area, year)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def boundaries(path: str, stamp: int) -> dict[str, dict] | str:
-    try:
-        return maps.load_boundaries(path)
-    except maps.BoundaryError as exc:
-        return str(exc)
 
 
 def pick_district(district: str | None) -> None:
     # Runs as a widget callback, before the sidebar's district filter is drawn again.
     if district is not None:
-        st.session_state[ui.P_DISTRICT] = [district]
+        st.session_state[filters.P_DISTRICT] = [district]
 
 
 def on_map_select(ids: dict[str, list[str]]) -> None:
-    pick_district(maps.selected_district(st.session_state.get("map_deck"), ids, ui.geography()))
+    pick_district(maps.selected_district(st.session_state.get("map_deck"), ids, filters.geography()))
 
 
 def on_list_select(codes: list[str]) -> None:
@@ -75,10 +38,10 @@ def on_list_select(codes: list[str]) -> None:
 
 group = maps.group_level(geo)  # districts; provinces in the 2025 structure
 years = list(info.years)
-if info.versioned and f.structure == ui.LEGACY:
+if info.versioned and f.structure == filters.LEGACY:
     # Lists from 2025 are kept for the 2025 communes only.
-    years = [y for y in years if y < ui.FIRST_NEW_YEAR] or years
-    st.caption(t("structure.no_lists", lang, year=ui.FIRST_NEW_YEAR))
+    years = [y for y in years if y < filters.FIRST_NEW_YEAR] or years
+    st.caption(t("structure.no_lists", lang, year=filters.FIRST_NEW_YEAR))
 controls = st.columns([3, 2, 3])
 # Keyed by the sidebar's end year: moving the shared year range moves the map's year too.
 year = controls[0].select_slider(
@@ -108,11 +71,11 @@ with controls[2]:
             key="map_encoding",
         )
 
-st.title(t("map.heading", lang, area=ui.area_name(f), year=year))
+st.title(t("map.heading", lang, area=filters.area_name(f), year=year))
 
-frame = commune_frame(f.data_dir, f.view_id, ui.access(), area, year, indicator, per_1000)
+frame = loaders.map_frame(f.data_dir, f.view_id, loaders.access(), area, year, indicator, per_1000)
 if view_kind == "change":
-    snap = ui.load(f.data_dir, f.view_id)
+    snap = loaders.load(f.data_dir, f.view_id)
     drawing = maps.change_drawing(frame, snap.status, year, base_year, lang)
 elif view_kind == "indicator":
     drawing = maps.indicator_drawing(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
@@ -122,7 +85,7 @@ else:
 shapes = None
 found = maps.find_boundaries(Path(f.data_dir) / "reference")
 if found is not None:
-    loaded = boundaries(str(found), found.stat().st_mtime_ns)
+    loaded = loaders.boundaries(str(found), found.stat().st_mtime_ns)
     if isinstance(loaded, str):
         st.warning(t("map.boundaries_error", lang, file=md_text(found.name), error=md_text(loaded)))
     else:
@@ -135,9 +98,9 @@ deck = maps.build_deck(
     labels=maps.label_units(geo, area),
     boundaries=shapes,
     basemap=maps.basemap_from_env(),
-    whole=ui.COUNTRY_CODE in area,  # the country with its islands; a province without far outliers
+    whole=filters.COUNTRY_CODE in area,  # the country with its islands; a province without far outliers
 )
-summary = districts(f.data_dir, f.view_id, ui.access(), area, year)
+summary = loaders.map_districts(f.data_dir, f.view_id, loaders.access(), area, year)
 map_column, legend_column = st.columns([3, 1])
 with map_column:
     st.pydeck_chart(
@@ -146,7 +109,7 @@ with map_column:
         on_select=functools.partial(on_map_select, ids),
         selection_mode="single-object",
         key="map_deck",
-        alt=t("map.heading", lang, area=ui.area_name(f), year=year),
+        alt=t("map.heading", lang, area=filters.area_name(f), year=year),
     )
     st.caption(t("map.pick_hint" if group == "district" else "map.pick_hint_2025", lang))
 with legend_column:
@@ -189,7 +152,7 @@ if view_kind == "change":
         st.info(t("map.no_changes", lang))
     else:
         st.dataframe(changed, hide_index=True)
-        ui.downloads(changed, f"xa_thay_doi_{base_year}_{year}", lang, key="dl_map_changes")
+        widgets.downloads(changed, f"xa_thay_doi_{base_year}_{year}", lang, key="dl_map_changes")
 
 st.subheader(t(f"map.{group}_summary", lang))
 shown = maps.district_table(summary, lang, group)
@@ -201,9 +164,9 @@ st.dataframe(
     key="map_districts",
 )
 st.caption(t("map.district_summary_note", lang))
-ui.downloads(shown, f"tong_hop_xa_{year}", lang, key="dl_map_districts")
+widgets.downloads(shown, f"tong_hop_xa_{year}", lang, key="dl_map_districts")
 
-ui.caption(f)
+widgets.caption(f)
 st.caption(
     t(
         "map.note",

@@ -1,11 +1,12 @@
-"""The meeting pack, cached for the export and presentation pages (may import Streamlit, like ui.py)."""
+"""The meeting pack, cached for the export and presentation pages (the Streamlit layer)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import meeting, slides, ui
+from dashboard import meeting, slides
 from dashboard.access import Access
+from dashboard.ui import loaders
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -24,9 +25,9 @@ def pack(
     ``lang`` is the slides', the images' and the screen's; the Word report is always written from
     the Vietnamese pack (report.py says why).
     """
-    setting = ui.small_counts()
+    setting = loaders.small_counts()
     return meeting.build_pack(
-        ui.load(folder, view_id, scope),
+        loaders.load(folder, view_id, scope),
         unit,
         year,
         grain,

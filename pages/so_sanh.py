@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from dashboard import charts, page_figures, tables, ui
+from dashboard import charts, page_figures, tables
 from dashboard.catalog import CATALOG
 from dashboard.i18n import t
+from dashboard.ui import filters, loaders, widgets
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
-info = ui.snapshot_info(f.data_dir, f.view_id)
-units = page_figures.compare_units(ui.geography(), f.province, f.districts, info.provinces)
+info = loaders.snapshot_info(f.data_dir, f.view_id)
+units = page_figures.compare_units(filters.geography(), f.province, f.districts, info.provinces)
 
 left, middle, right = st.columns([3, 1, 1])
 with left:
     choices = [i.id for i in page_figures.chartable()]
-    indicator = ui.page_select(
+    indicator = widgets.page_select(
         t("filter.indicator", lang),
         choices,
         key="indicator",
@@ -23,7 +24,7 @@ with left:
         format_func=lambda i: CATALOG[i].label(lang),
     )
 with middle:
-    period = ui.period_picker(f)
+    period = widgets.period_picker(f)
 with right:
     can_scale = page_figures.is_per_population_meaningful(indicator)
     per_pop = can_scale and st.toggle(t("filter.per_population", lang), value=True, key="per_pop")
@@ -31,27 +32,27 @@ with right:
 if period is None or not units:
     st.warning(t("notice.no_data", lang))
     st.stop()
-when = ui.period_label_for(period, f)
-area = ui.area_name(f)
+when = filters.period_label_for(period, f)
+area = filters.area_name(f)
 st.title(t("heading.districts", lang, area=area, period=when))
 
-names = ui.unit_names(units, lang)
-frame = ui.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), f.grain, f.years)
+names = filters.unit_names(units, lang)
+frame = loaders.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), f.grain, f.years)
 frame = page_figures.label_units(page_figures.label_periods(frame, f.grain, lang), names)
 by = "per_population" if per_pop else "value"
 # Small commune counts of people hidden in the chart, its images and the table alike.
-ranked = ui.protect(page_figures.ranking(frame, period, indicator, by=by))
+ranked = widgets.protect(page_figures.ranking(frame, period, indicator, by=by))
 percent = page_figures.is_percent(indicator)
 decimals = 2 if (percent or per_pop) else 0
 what = CATALOG[indicator].label(lang)
 what_scaled = t("chart.per_population", lang, what=what) if per_pop else what
-note = ui.source_note(f)
+note = filters.source_note(f)
 
 if ranked.is_empty():
     st.warning(t("notice.no_data", lang))
 else:
-    ui.plot(
-        ui.chart(
+    widgets.plot(
+        widgets.chart(
             charts.ranking_bars,
             ranked,
             value=by,
@@ -65,19 +66,21 @@ else:
         ),
         key="ranking",
     )
-    ui.caption(f)
+    widgets.caption(f)
     with st.expander(t("heading.data", lang)):
         columns = ["rank", "unit_code", "unit_name", "period_label", "value", "population", "per_population"]
         shown = tables.localize(ranked, columns, lang)
         pct = (t("column.value", lang),) if percent else ()
         st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
-        ui.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")
+        widgets.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")
 
-yearly = ui.protect(ui.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), "year", f.years))
+yearly = widgets.protect(
+    loaders.per_population(f.data_dir, f.view_id, tuple(units), (indicator,), "year", f.years)
+)
 matrix = page_figures.heatmap_matrix(yearly, indicator, by=by)
 if matrix.height:
-    ui.plot(
-        ui.chart(
+    widgets.plot(
+        widgets.chart(
             charts.heatmap,
             matrix,
             row_labels=[names[c] for c in matrix["unit_code"].to_list()],
@@ -87,7 +90,7 @@ if matrix.height:
                 lang,
                 what=t("chart.heatmap", lang, what=what_scaled),
                 where=area,
-                when=ui.years_label(f),
+                when=filters.years_label(f),
             ),
             note=note,
             percent=percent,
@@ -95,4 +98,4 @@ if matrix.height:
         ),
         key="heatmap",
     )
-    ui.caption(f)
+    widgets.caption(f)

@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from dashboard import export, meeting, report, slides, ui, ui_conclusions, ui_export
+from dashboard import export, meeting, report, slides
 from dashboard.formatting import md_text
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import export as ui_export
+from dashboard.ui import filters, loaders, widgets
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
-geo = ui.geography()
+geo = filters.geography()
 
 head = st.container()  # the heading goes above the choices once the pack is known
 # Unit and period come from the shared sidebar: one selected district, else the province.
@@ -16,7 +19,7 @@ unit = f.unit
 if len(f.districts) > 1:
     st.info(t("export.one_unit", lang, name=geo.name(unit)))
 year, grain = f.year, f.grain
-sections = ui.page_select(
+sections = widgets.page_select(
     t("export.sections", lang),
     list(meeting.SECTIONS),
     key="xb_sections",
@@ -29,7 +32,7 @@ if not sections:
     st.info(t("notice.no_data", lang))
     st.stop()
 
-key = (f.data_dir, f.view_id, ui.access(), unit, int(year), grain, tuple(sections))
+key = (f.data_dir, f.view_id, loaders.access(), unit, int(year), grain, tuple(sections))
 try:
     pack = ui_export.pack(*key, lang)
     # The Word report and the written report are Vietnamese whatever the screen's language.

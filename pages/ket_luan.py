@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from dashboard import conclusions, ui, ui_conclusions
+from dashboard import conclusions
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import filters, loaders, widgets
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
 st.title(t("page.meetings", lang))
 db = ui_conclusions.engine(f.data_dir)
@@ -16,7 +18,7 @@ if not meetings:
     st.info(t("mt.none", lang))
     st.stop()
 titles = {m.id: f"{m.id}. {m.title}" for m in meetings}
-chosen = ui.page_select(t("mt.choose", lang), list(titles), key=ui_conclusions.MEETING, lang=lang,
+chosen = widgets.page_select(t("mt.choose", lang), list(titles), key=ui_conclusions.MEETING, lang=lang,
                         format_func=titles.get)  # fmt: skip
 meeting = next(m for m in meetings if m.id == chosen)
 geo = ui_conclusions.meeting_geography(meeting)  # the units of the structure it was held in
@@ -34,7 +36,7 @@ else:
     st.caption(t("mt.no_follow_up", lang))
 
 st.header(t("mt.conclusions", lang))
-found = conclusions.list_conclusions(db, ui.access(), geo, meeting_id=meeting.id)
+found = conclusions.list_conclusions(db, loaders.access(), geo, meeting_id=meeting.id)
 if found:
     st.dataframe(ui_conclusions.conclusions_table(found, lang, meeting.held_on, geo), hide_index=True)
 else:
@@ -45,7 +47,7 @@ if found:
     st.subheader(t("mt.history", lang))
     for c in found:
         with st.expander(f"{c.id}. {c.text}"):
-            st.table(ui_conclusions.history_table(conclusions.history(db, ui.access(), geo, c.id), lang),
+            st.table(ui_conclusions.history_table(conclusions.history(db, loaders.access(), geo, c.id), lang),
                      hide_index=True)  # fmt: skip
 
 ui_conclusions.edition_panel(db, f, meeting)

@@ -1,4 +1,4 @@
-"""Cached wrappers for the Dữ liệu page (may import Streamlit, like ui.py)."""
+"""Cached wrappers for the Dữ liệu page (the Streamlit layer)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import access, importing, ui
+from dashboard import access, importing
 from dashboard.access import Access
 from dashboard.i18n import t
+from dashboard.ui import filters, loaders
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def snapshot_diff(folder: str, old_id: str, new_id: str, scope: Access) -> pl.DataFrame:
     """Facts revised, added or removed from ``old_id`` to ``new_id`` (both valid), inside ``scope``."""
-    return importing.compare(ui.load(folder, old_id, scope), ui.load(folder, new_id, scope))
+    return importing.compare(loaders.load(folder, old_id, scope), loaders.load(folder, new_id, scope))
 
 
 def changes_outside(report: importing.ImportReport, base, scope: Access) -> list[str]:
@@ -26,7 +27,7 @@ def changes_outside(report: importing.ImportReport, base, scope: Access) -> list
     """
     structure_from = getattr(report, "structure_from", None) or getattr(base, "structure_from", None)
     return access.names_outside(
-        report, base, scope, ui.reference_geography(), ui.geography_2025(), structure_from
+        report, base, scope, loaders.reference_geography(), loaders.geography_2025(), structure_from
     )
 
 
@@ -41,8 +42,8 @@ def check_upload(
     """
     if not scope.can_import:
         raise PermissionError("Chỉ người quản lý dữ liệu được nhập báo cáo")
-    base = ui.whole_snapshot(folder, base_id, scope) if base_id else None
-    return importing.check_import(data, filename, base, ui.reference_geography(), scope=scope)
+    base = loaders.whole_snapshot(folder, base_id, scope) if base_id else None
+    return importing.check_import(data, filename, base, loaders.reference_geography(), scope=scope)
 
 
 def base_options(
@@ -55,7 +56,7 @@ def base_options(
     The demo is never chosen by default: when the newest snapshot is demo data there is no default.
     """
     newest = catalogue.valid[0] if catalogue.valid else None
-    newest_demo = newest is not None and ui.whole_snapshot(folder, newest, scope).demo
+    newest_demo = newest is not None and loaders.whole_snapshot(folder, newest, scope).demo
     labels = {importing.NO_BASE: t("data.base_none", lang)}
     choices = [importing.NO_BASE, *catalogue.valid]
     if newest is not None:
@@ -91,13 +92,13 @@ def import_upload(data: bytes, filename: str, folder: str, as_of, base_choice: s
         Path(folder),
         as_of.isoformat(),
         base_choice,
-        ui.reference_geography(),
+        loaders.reference_geography(),
         demo_ok=True,
         scope=scope,
     )
     st.session_state[_IMPORT_RESULT] = done
     if done.written is not None:
-        st.session_state[ui.P_SNAPSHOT] = done.written.name
+        st.session_state[filters.P_SNAPSHOT] = done.written.name
 
 
 def import_result() -> importing.ImportReport | None:

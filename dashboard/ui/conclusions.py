@@ -1,6 +1,6 @@
 """Meetings and conclusions on screen: beside the targets on Mục tiêu, the meeting page, the pack's follow-up.
 
-May import Streamlit, like ui.py. The rules and the storage are ``conclusions.py`` and ``store.py``;
+Part of the Streamlit layer. The rules and the storage are ``conclusions.py`` and ``store.py``;
 this module draws them and hands them the signed-in user's Access and name.
 """
 
@@ -14,11 +14,14 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard import conclusions as cl
-from dashboard import frozen, goals, minutes, store, ui, ui_auth, ui_goals
+from dashboard import frozen, goals, minutes, store
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_date, md_text
 from dashboard.goals import TargetResult
 from dashboard.i18n import t
+from dashboard.ui import auth as ui_auth
+from dashboard.ui import filters, loaders
+from dashboard.ui import goals as ui_goals
 
 MEETING = "meeting"  # URL parameter of the meeting page
 DEFAULT_DAYS = 30  # a new conclusion's deadline, counted from the meeting day
@@ -35,7 +38,7 @@ def engine(folder: str) -> Engine | None:
     try:
         return _engine(store.database_url(folder))
     except Exception as exc:  # a database down or a bad URL must not take the figures with it
-        st.warning(t("cl.db_error", ui.filters().lang, error=type(exc).__name__))
+        st.warning(t("cl.db_error", filters.current().lang, error=type(exc).__name__))
         return None
 
 
@@ -71,7 +74,7 @@ def _line(c: cl.Conclusion, lang: str, on: dt.date) -> str:
 # --------------------------------------------------------------------------- Mục tiêu
 
 
-def goals_panel(f: ui.Filters, results: Sequence[TargetResult], period: dt.date, as_of: dt.date) -> None:
+def goals_panel(f: filters.Filters, results: Sequence[TargetResult], period: dt.date, as_of: dt.date) -> None:
     """Each missed or at-risk target (and each with a conclusion) with its conclusions and a record button.
 
     One click opens the form with the target filled in; the meeting is the page's unit and
@@ -80,7 +83,7 @@ def goals_panel(f: ui.Filters, results: Sequence[TargetResult], period: dt.date,
     db = engine(f.data_dir)
     if db is None:
         return
-    lang, geo, access = f.lang, ui.geography(), ui.access()
+    lang, geo, access = f.lang, filters.geography(), loaders.access()
     found = cl.list_conclusions(db, access, geo, units={r.unit_code for r in results})
     shown = [r for r in results if r.status in (goals.NOT_MET, goals.AT_RISK) or cl.for_target(found, r)]
     if not shown:
@@ -108,15 +111,15 @@ def goals_panel(f: ui.Filters, results: Sequence[TargetResult], period: dt.date,
 
 
 @st.dialog(t("cl.record"), width="large")
-def record_dialog(f: ui.Filters, target: TargetResult, period: dt.date, as_of: dt.date) -> None:
+def record_dialog(f: filters.Filters, target: TargetResult, period: dt.date, as_of: dt.date) -> None:
     """The form of one conclusion about ``target``: text, responsible body, deadline; saved in one click."""
-    lang, geo, access = f.lang, ui.geography(), ui.access()
+    lang, geo, access = f.lang, filters.geography(), loaders.access()
     db = engine(f.data_dir)
     if db is None:
         return
     unit = f.unit
     meeting = cl.find_meeting(db, unit, f.grain, period)
-    period_label = ui.period_label_for(period, f)
+    period_label = filters.period_label_for(period, f)
     st.markdown(t("cl.target", lang, target=f"{md_text(target.metric_label)} — {md_text(target.unit_name)}"))
     st.caption(minutes.figures_text(target, target.metric, target.rule, lang))
     if meeting is not None:
@@ -161,11 +164,11 @@ def record_dialog(f: ui.Filters, target: TargetResult, period: dt.date, as_of: d
         st.rerun()
 
 
-def view_filters(f: ui.Filters, sections: Sequence[str] | None = None) -> dict:
+def view_filters(f: filters.Filters, sections: Sequence[str] | None = None) -> dict:
     """What reopens the meeting's view and remakes its pack: the sidebar's choices and the sections."""
     from dashboard import meeting as pack_module
 
-    setting = ui.small_counts()
+    setting = loaders.small_counts()
     return {
         "view": f.view_id,  # the view id (key name kept: meetings stored with it reopen)
         "structure": f.structure,
@@ -182,32 +185,32 @@ def view_link(m: cl.Meeting) -> str:
     """A link to Mục tiêu as the meeting saw it: its snapshot, units, area, years, grain and period."""
     from urllib.parse import urlencode
 
-    filters = m.filters
-    structure = filters.get("structure", ui.LEGACY)
+    saved = m.filters
+    structure = saved.get("structure", filters.LEGACY)
     params: list[tuple[str, str]] = [
-        (ui.P_SNAPSHOT, ui.parse_view_id(filters.get("view", m.snapshot_id))[0]),
-        (ui.P_STRUCTURE, t(f"structure.{structure}")),
-        (ui.P_GRAIN, t(f"grain.{m.grain}")),
+        (filters.P_SNAPSHOT, loaders.parse_view_id(saved.get("view", m.snapshot_id))[0]),
+        (filters.P_STRUCTURE, t(f"structure.{structure}")),
+        (filters.P_GRAIN, t(f"grain.{m.grain}")),
         ("period", m.period_label),
     ]
-    geo = ui.geography_of(filters.get("view", m.snapshot_id))
-    if "province" in filters:
-        params.append((ui.P_PROVINCE, geo.name(filters["province"])))
-    district_key = ui.P_DISTRICT if structure == ui.LEGACY else ui.P_COMMUNE
-    params += [(district_key, geo.name(d)) for d in filters.get("districts", [])]
-    params += [(ui.P_YEARS, str(y)) for y in filters.get("years", [])]
+    geo = loaders.geography_of(saved.get("view", m.snapshot_id))
+    if "province" in saved:
+        params.append((filters.P_PROVINCE, geo.name(saved["province"])))
+    district_key = filters.P_DISTRICT if structure == filters.LEGACY else filters.P_COMMUNE
+    params += [(district_key, geo.name(d)) for d in saved.get("districts", [])]
+    params += [(filters.P_YEARS, str(y)) for y in saved.get("years", [])]
     return "./muc-tieu?" + urlencode(params)
 
 
 # --------------------------------------------------------------------------- the pack
 
 
-def follow_up_for(f: ui.Filters, pack) -> list[cl.FollowUpItem]:
+def follow_up_for(f: filters.Filters, pack) -> list[cl.FollowUpItem]:
     """The follow-up that opens ``pack``'s meeting (held today if not opened yet)."""
     db = engine(f.data_dir)
     if db is None:
         return []
-    geo, access = ui.geography(), ui.access()
+    geo, access = filters.geography(), loaders.access()
     held = cl.find_meeting(db, pack.unit_code, pack.grain, pack.period)
     results = ui_goals.evaluate(
         f.data_dir, f.view_id, pack.unit_code, pack.year, pack.period_end.replace(day=1), below=True
@@ -218,20 +221,20 @@ def follow_up_for(f: ui.Filters, pack) -> list[cl.FollowUpItem]:
     )  # fmt: skip
 
 
-def follow_up_for_meeting(f: ui.Filters, m: cl.Meeting) -> list[cl.FollowUpItem]:
+def follow_up_for_meeting(f: filters.Filters, m: cl.Meeting) -> list[cl.FollowUpItem]:
     """The follow-up of a meeting on its page: the targets now as the meeting's snapshot judges them."""
     db = engine(f.data_dir)
     if db is None:
         return []
     view_id = m.filters.get("view", m.snapshot_id)
-    if ui.parse_view_id(view_id)[0] not in ui.catalogue(f.data_dir).valid:
+    if loaders.parse_view_id(view_id)[0] not in loaders.catalogue(f.data_dir).valid:
         view_id = f.view_id  # the meeting's snapshot is gone: the one shown now
-    last = ui.snapshot_info(f.data_dir, view_id).last_period
+    last = loaders.snapshot_info(f.data_dir, view_id).last_period
     as_of = min(last, ui_goals.judgement_month(m.grain, m.period, last))
     results = ui_goals.evaluate(f.data_dir, view_id, m.unit_code, m.year, as_of, below=True)
     return cl.follow_up(
         db,
-        ui.access(),
+        loaders.access(),
         meeting_geography(m),
         unit_code=m.unit_code,
         period=m.period,
@@ -240,7 +243,7 @@ def follow_up_for_meeting(f: ui.Filters, m: cl.Meeting) -> list[cl.FollowUpItem]
     )
 
 
-def notice_for(f: ui.Filters, pack) -> tuple[cl.Meeting, list[cl.Conclusion]] | None:
+def notice_for(f: filters.Filters, pack) -> tuple[cl.Meeting, list[cl.Conclusion]] | None:
     """The pack's meeting and its conclusions (the report's notice), if the meeting is open."""
     db = engine(f.data_dir)
     if db is None:
@@ -248,20 +251,20 @@ def notice_for(f: ui.Filters, pack) -> tuple[cl.Meeting, list[cl.Conclusion]] | 
     held = cl.find_meeting(db, pack.unit_code, pack.grain, pack.period)
     if held is None:
         return None
-    return held, cl.list_conclusions(db, ui.access(), ui.geography(), meeting_id=held.id)
+    return held, cl.list_conclusions(db, loaders.access(), filters.geography(), meeting_id=held.id)
 
 
-def meeting_panel(f: ui.Filters, pack, sections: Sequence[str]):
+def meeting_panel(f: filters.Filters, pack, sections: Sequence[str]):
     """On the export page: the pack's meeting (or a button that opens it, for writers) and the
     follow-up the slides and report open with; returns (follow-up, notice) for them."""
     db = engine(f.data_dir)
     if db is None:
         return [], None
-    lang, access = f.lang, ui.access()
+    lang, access = f.lang, loaders.access()
     held = cl.find_meeting(db, pack.unit_code, pack.grain, pack.period)
     if held is not None:
         st.info(t("mt.opened", lang, title=held.title), icon=":material/groups:")
-    elif cl.can_write(access) and access.allows(pack.unit_code, ui.geography()):
+    elif cl.can_write(access) and access.allows(pack.unit_code, filters.geography()):
         left, right = st.columns([1, 2])
         day = left.date_input(
             t("cl.held_on", lang), value=dt.date.today(), format="DD/MM/YYYY", key="mt_held"
@@ -271,7 +274,8 @@ def meeting_panel(f: ui.Filters, pack, sections: Sequence[str]):
         ):
             try:
                 cl.open_meeting(
-                    db, access, ui.geography(), unit_code=pack.unit_code, year=pack.year, grain=pack.grain,
+                    db, access, filters.geography(),
+                    unit_code=pack.unit_code, year=pack.year, grain=pack.grain,
                     period=pack.period, period_label=pack.period_label, snapshot_id=pack.snapshot_id,
                     held_on=day, user=user(lang), filters=view_filters(f, sections),
                 )  # fmt: skip
@@ -309,12 +313,12 @@ def follow_up_table(items: Sequence[cl.FollowUpItem], lang: str) -> pl.DataFrame
 
 def meeting_geography(m: cl.Meeting):
     """The unit tree of the structure the meeting was held in."""
-    return ui.geography_of(m.filters.get("view", m.snapshot_id))
+    return loaders.geography_of(m.filters.get("view", m.snapshot_id))
 
 
 def meetings(db: Engine) -> list[cl.Meeting]:
     """The meetings this user may see, each judged in its own structure's units."""
-    return cl.list_meetings(db, ui.access(), ui.geography(), geography_of=meeting_geography)
+    return cl.list_meetings(db, loaders.access(), filters.geography(), geography_of=meeting_geography)
 
 
 def conclusions_table(found: Sequence[cl.Conclusion], lang: str, on: dt.date, geo) -> pl.DataFrame:
@@ -354,7 +358,7 @@ def history_table(events: Sequence[cl.Event], lang: str) -> pl.DataFrame:
 
 def progress_form(db: Engine, found: Sequence[cl.Conclusion], lang: str, held: dt.date, geo) -> None:
     """Writers: a dated note and/or a new status for one conclusion of the meeting."""
-    access = ui.access()
+    access = loaders.access()
     if not found or not cl.can_write(access):
         return
     st.subheader(t("mt.progress", lang))
@@ -385,7 +389,7 @@ def progress_form(db: Engine, found: Sequence[cl.Conclusion], lang: str, held: d
 
 def add_form(db: Engine, m: cl.Meeting, lang: str, geo) -> None:
     """Writers: a conclusion about no target: a unit of the meeting's area, a responsible body, a deadline."""
-    access = ui.access()
+    access = loaders.access()
     units = [u for u in (m.unit_code, *geo.children(m.unit_code)) if access.allows(u, geo)]
     if not units or not cl.can_write(access):
         return
@@ -410,18 +414,18 @@ def add_form(db: Engine, m: cl.Meeting, lang: str, geo) -> None:
             st.rerun()
 
 
-def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
+def edition_panel(db: Engine, f: filters.Filters, m: cl.Meeting) -> None:
     """The meeting's pack: freeze it (writers), make it again and compare byte for byte, download it."""
-    lang, access = f.lang, ui.access()
+    lang, access = f.lang, loaders.access()
     st.subheader(t("mt.files", lang))
-    filters = m.filters
-    view_id = filters.get("view", m.snapshot_id)
-    if ui.parse_view_id(view_id)[0] not in ui.catalogue(f.data_dir).valid:
+    saved = m.filters
+    view_id = saved.get("view", m.snapshot_id)
+    if loaders.parse_view_id(view_id)[0] not in loaders.catalogue(f.data_dir).valid:
         st.warning(t("mt.snapshot_gone", lang, snapshot=m.snapshot_id))
         return
     from dashboard import meeting as pack_module
 
-    sections = tuple(filters.get("sections") or pack_module.SECTIONS)
+    sections = tuple(saved.get("sections") or pack_module.SECTIONS)
     key = (
         f.data_dir,
         view_id,
@@ -431,7 +435,7 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
         m.grain,
         sections,
         m.period,
-        filters.get("small_counts"),
+        saved.get("small_counts"),
     )
     if m.frozen_at is None:
         st.caption(t("mt.not_frozen", lang))
@@ -454,11 +458,11 @@ def edition_panel(db: Engine, f: ui.Filters, m: cl.Meeting) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _pack(folder, view_id, scope, unit, year, grain, sections, period, small_counts):
-    """The pack of a meeting's own period (not the newest), cached like ``ui_export.pack``."""
+    """The pack of a meeting's own period (not the newest), cached like ``export.pack``."""
     from dashboard import meeting as pack_module
 
     return pack_module.build_pack(
-        ui.load(folder, view_id, scope), unit, year, grain, sections, lang="vi",
+        loaders.load(folder, view_id, scope), unit, year, grain, sections, lang="vi",
         small_counts=small_counts, period=period,
     )  # fmt: skip
 
@@ -472,6 +476,6 @@ def _images(*key) -> dict:
 
 def _files(db: Engine, m: cl.Meeting, key: tuple) -> dict[str, bytes]:
     pack = _pack(*key)
-    images = _images(*key) if ui.browser_probe().ok else None
-    view = ui.load(key[0], key[1], key[2])
-    return frozen.meeting_files(db, ui.access(), m, pack, view, images)
+    images = _images(*key) if loaders.browser_probe().ok else None
+    view = loaders.load(key[0], key[1], key[2])
+    return frozen.meeting_files(db, loaders.access(), m, pack, view, images)

@@ -1,4 +1,4 @@
-"""Sign-in and the signed-in user's Access (may import Streamlit, like ui.py).
+"""Sign-in and the signed-in user's Access (the Streamlit layer, dashboard/ui/).
 
 Without an access file sign-in is off and everyone is a data manager for the whole country (the
 bundled demo). With one (``.streamlit/access.toml`` or ``$DASHBOARD_ACCESS_FILE``):

@@ -2,32 +2,34 @@
 
 import streamlit as st
 
-from dashboard import charts, memo, page_figures, ui, ui_goals
+from dashboard import charts, memo, page_figures
 from dashboard.i18n import t
+from dashboard.ui import filters, loaders, widgets
+from dashboard.ui import goals as ui_goals
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
 
-period = ui.period_picker(f)
+period = widgets.period_picker(f)
 if period is None:
     st.warning(t("notice.no_data", lang))
     st.stop()
-when = ui.period_label_for(period, f)
-st.title(t("heading.overview", lang, area=ui.area_name(f), period=when))
+when = filters.period_label_for(period, f)
+st.title(t("heading.overview", lang, area=filters.area_name(f), period=when))
 
 history_years = (min(f.years[0], f.year - 1), f.year)
-frame = ui.summary(
+frame = loaders.summary(
     f.data_dir, f.view_id, f.codes, page_figures.HEADLINE, f.grain, history_years, combined=True
 )
-quota_map = ui.quotas(f.data_dir, f.view_id, f.codes, page_figures.QUOTA_METRICS, f.year)
+quota_map = loaders.quotas(f.data_dir, f.view_id, f.codes, page_figures.QUOTA_METRICS, f.year)
 cards = memo.remembered(page_figures.kpis, frame, period, page_figures.HEADLINE, quota_map)
 if all(card.value is None for card in cards):
     st.warning(t("notice.no_data", lang))
     st.stop()
 
 st.caption(t("kpi.legend", lang))
-ui_goals.structure_notice(f, ui.snapshot_info(f.data_dir, f.view_id))  # quotas of the other units
-covered = ui.coverage_notes(
+ui_goals.structure_notice(f, loaders.snapshot_info(f.data_dir, f.view_id))  # quotas of the other units
+covered = loaders.coverage_notes(
     f.data_dir,
     f.view_id,
     f.codes,
@@ -35,24 +37,26 @@ covered = ui.coverage_notes(
     period,
     page_figures.period_end_month(period, f.grain),
 )
-source = ui.status_source(f.data_dir, f.view_id, f.codes, period.year)
-with ui.kpi_grid():
+source = loaders.status_source(f.data_dir, f.view_id, f.codes, period.year)
+with widgets.kpi_grid():
     for start in range(0, len(cards), 3):
         for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
             with column:
-                ui.kpi_card(card, lang, ui.figure_note(card, covered.get(card.indicator), source, lang))
-ui.caption(f)
+                widgets.kpi_card(
+                    card, lang, widgets.figure_note(card, covered.get(card.indicator), source, lang)
+                )
+widgets.caption(f)
 
 # Commune classification by year over the chosen range.
-communes = ui.summary(
+communes = loaders.summary(
     f.data_dir, f.view_id, f.codes, page_figures.COMMUNE_CATEGORIES, "year", f.years, combined=True
 )
 counts = memo.remembered(page_figures.commune_count_series, communes, lang)
 if counts.is_empty():
     st.info(t("notice.no_data", lang))
 else:
-    ui.plot(
-        ui.chart(
+    widgets.plot(
+        widgets.chart(
             charts.time_series,
             counts,
             color="indicator_label",
@@ -63,10 +67,10 @@ else:
                 "chart.title",
                 lang,
                 what=t("chart.communes", lang),
-                where=ui.area_name(f),
-                when=ui.years_label(f),
+                where=filters.area_name(f),
+                when=filters.years_label(f),
             ),
-            note=ui.source_note(f),
+            note=filters.source_note(f),
         ),
         key="communes",
     )

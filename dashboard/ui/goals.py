@@ -15,13 +15,14 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import goal_charts, goals, reform, structure, theme, ui
+from dashboard import goal_charts, goals, reform, structure, theme
 from dashboard.access import Access
 from dashboard.catalog import CATALOG
 from dashboard.formatting import plotly_separators
 from dashboard.goals import GoalProjection, TargetResult, status_label, verdict_label
 from dashboard.i18n import t
 from dashboard.query import period_end_month
+from dashboard.ui import filters, loaders
 
 # --------------------------------------------------------------------------- cached calls
 
@@ -33,25 +34,25 @@ def evaluate(
 
     Only the targets and figures inside the user's scope are judged.
     """
-    return _evaluate(folder, view_id, ui.access(), unit, year, as_of, below)
+    return _evaluate(folder, view_id, loaders.access(), unit, year, as_of, below)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _evaluate(
     folder: str, view_id: str, scope: Access, unit: str, year: int, as_of: dt.date, below: bool
 ) -> list[TargetResult]:
-    view = ui.load(folder, view_id, scope)  # read in its own structure's units
+    view = loaders.load(folder, view_id, scope)  # read in its own structure's units
     return goals.evaluate(view, unit=unit, year=year, as_of=as_of, descendants=below)
 
 
 def project(folder: str, view_id: str, unit: str, as_of: dt.date) -> list[GoalProjection]:
     """``goals.project_goals`` for one unit, as of a month (inside the user's scope)."""
-    return _project(folder, view_id, ui.access(), unit, as_of)
+    return _project(folder, view_id, loaders.access(), unit, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _project(folder: str, view_id: str, scope: Access, unit: str, as_of: dt.date) -> list[GoalProjection]:
-    return goals.project_goals(ui.load(folder, view_id, scope), unit=unit, as_of=as_of)
+    return goals.project_goals(loaders.load(folder, view_id, scope), unit=unit, as_of=as_of)
 
 
 # --------------------------------------------------------------------------- what is judged
@@ -76,7 +77,7 @@ def judged_units(province: str, districts: Sequence[str], commune: str | None) -
     return tuple(districts) or (province,)
 
 
-def structure_notice(f: ui.Filters, info: ui.SnapshotInfo) -> None:
+def structure_notice(f: filters.Filters, info: loaders.SnapshotInfo) -> None:
     """Say where targets of the chosen year are, when they are set in the other structure.
 
     Targets from 2025 are set for the 2025 units (contract version 2); earlier ones for the old.
@@ -108,10 +109,10 @@ def has_commune_targets(results: Sequence[TargetResult]) -> bool:
 
 def protect(results: Sequence[TargetResult]) -> list[TargetResult]:
     """Results to show or download, communes' small counts of people hidden (``goals.hide_small_counts``)."""
-    setting = ui.small_counts()
+    setting = loaders.small_counts()
     if not setting.exports:
         return list(results)
-    return goals.hide_small_counts(results, ui.geography(), setting.threshold)
+    return goals.hide_small_counts(results, filters.geography(), setting.threshold)
 
 
 def goal_table(results: Sequence[TargetResult], lang: str) -> pl.DataFrame:

@@ -6,13 +6,16 @@ fold into one footer line; the arrow keys move between slides.
 
 import streamlit as st
 
-from dashboard import meeting, report, slides, ui, ui_conclusions, ui_export
+from dashboard import meeting, report, slides
 from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import export as ui_export
+from dashboard.ui import filters, loaders, widgets
 
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
-st.html(ui.PRESENTATION_CSS)
-f = ui.filters()
+st.html(widgets.PRESENTATION_CSS)
+f = filters.current()
 lang = f.lang
 
 # The slide is drawn above the footer, but after it: the footer's buttons and picker decide it.
@@ -24,7 +27,7 @@ back, where, forward, choose, about = footer.columns([1.4, 1.2, 1.4, 2.4, 6], ve
 # and the screen show one pack.
 unit = f.unit
 with choose.popover(t("present.choose", lang), icon=":material/tune:", width="stretch"):
-    sections = ui.page_select(
+    sections = widgets.page_select(
         t("export.sections", lang), list(meeting.SECTIONS), key="xb_sections", lang=lang, multi=True,
         default=meeting.SECTIONS, format_func=lambda s: t(f"section.{s}", lang),
     )  # fmt: skip
@@ -33,7 +36,7 @@ try:
     pack = ui_export.pack(
         f.data_dir,
         f.view_id,
-        ui.access(),
+        loaders.access(),
         unit,
         f.year,
         f.grain,
@@ -63,7 +66,7 @@ where.markdown(
     f"<div style='text-align:center'>{t('present.position', lang, i=position + 1, n=len(order))}</div>",
     unsafe_allow_html=True,
 )
-about.caption(md_text(ui.presentation_footer(f, pack.caption.source_line())))
+about.caption(md_text(widgets.presentation_footer(f, pack.caption.source_line())))
 
 kind, key = order[position]
 with slide:
@@ -83,7 +86,7 @@ with slide:
             for column, indicator in zip(st.columns(slides.KPI_COLUMNS), row, strict=False):
                 label, value, change = slides.kpi_texts(pack, indicator, lang)
                 tone = pack.figures[indicator].tone
-                column.metric(label, value, change, delta_color=ui.tone_color(tone), border=True)
+                column.metric(label, value, change, delta_color=widgets.tone_color(tone), border=True)
     elif kind == "goals":
         st.title(f"{t('present.goals', lang)}: {pack.unit_name}, {pack.period_label}")
         st.markdown(

@@ -1,11 +1,8 @@
-"""Start the dashboard: ``python -m dashboard serve [streamlit options]``.
+"""Start the dashboard: ``python -m dashboard serve [streamlit options]``, and its routing helper.
 
-Why not plain ``streamlit run app.py``: with a folder named ``pages/`` beside the entry file,
-Streamlit first routes every request through its old file-based navigation, which knows the
-pages only by file name. A copied link such as ``/so-sanh?district=…`` then shows a
-"Page not found" dialog before ``app.py``'s own ``st.navigation`` finds the page. Telling
-Streamlit, before it starts, that the app does not use the pages directory makes the entry
-file's navigation the only one, so links open cleanly in a new tab.
+The same as ``streamlit run dashboard/ui/app.py [options]``, with error details off unless the
+options say otherwise. The entry script is not at the repository root, so the top-level
+``pages/`` folder does not wake Streamlit's old file-based routing (see dashboard/ui/app.py).
 """
 
 from __future__ import annotations
@@ -14,14 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
-
-
-def use_entry_file_navigation() -> None:
-    """Route every page through app.py's st.navigation, never Streamlit's pages-folder routing."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
+APP = Path(__file__).resolve().parent / "app.py"
 
 
 def open_default_page_by_its_path(url_path: str) -> None:
@@ -43,13 +33,12 @@ def open_default_page_by_its_path(url_path: str) -> None:
 
 
 def main(options: list[str]) -> int:
-    """Run the Streamlit server on app.py in this process, with ``options`` passed through.
+    """Run the Streamlit server on the entry script in this process, with ``options`` passed through.
 
     Error details are off unless the options say otherwise: a visitor never reads a traceback
     (server paths, code) on the page; the server's log keeps them.
     """
     os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "none")
-    use_entry_file_navigation()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(APP), *options]

@@ -5,18 +5,20 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import history, importing, tables, ui, ui_data
+from dashboard import history, importing, tables
 from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
+from dashboard.ui import data as ui_data
+from dashboard.ui import filters, loaders, widgets
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
 st.title(t("page.data_title", lang))
 
 # --- Snapshots
 st.header(t("data.history", lang))
 st.caption(t("data.history_help", lang))
-catalogue = ui.catalogue(f.data_dir)
+catalogue = loaders.catalogue(f.data_dir)
 st.dataframe(history.snapshot_list(Path(f.data_dir), catalogue, lang), hide_index=True, width="stretch")
 
 # --- Compare two snapshots
@@ -29,24 +31,27 @@ else:
     new_id = right.selectbox(t("data.compare_new", lang), catalogue.valid, index=0, key="compare_new")
     # Both in the units the user is viewing (a version 2 snapshot holds the new units from July 2025).
     diff = ui_data.snapshot_diff(
-        f.data_dir, ui.view_id(old_id, f.structure), ui.view_id(new_id, f.structure), ui.access()
+        f.data_dir,
+        loaders.view_id(old_id, f.structure),
+        loaders.view_id(new_id, f.structure),
+        loaders.access(),
     )
-    if not ui.access().can_import:  # a viewer's copy: small commune counts of people as "<5"
+    if not loaders.access().can_import:  # a viewer's copy: small commune counts of people as "<5"
         diff = tables.with_shown(
-            ui.protect(diff, columns=("old_value", "new_value")), ["old_value", "new_value"]
+            widgets.protect(diff, columns=("old_value", "new_value")), ["old_value", "new_value"]
         )
     if diff.is_empty():
         st.success(t("data.compare_same", lang))
     else:
         st.write(history.change_summary(diff, lang))
-        table = history.comparison_table(diff, ui.geography(), lang)
+        table = history.comparison_table(diff, filters.geography(), lang)
         values = [t("data.col.old", lang), t("data.col.new", lang)]
         shown = tables.written_values(table.head(1000), values, lang)
         st.dataframe(tables.escape_frame(shown), hide_index=True, width="stretch")
-        ui.downloads(table, f"so-sanh-{old_id}-{new_id}", lang, key="compare")
+        widgets.downloads(table, f"so-sanh-{old_id}-{new_id}", lang, key="compare")
 
 # --- Import: data managers only
-scope = ui.access()
+scope = loaders.access()
 if not scope.can_import:
     st.caption(t("data.import_managers_only", lang))
     st.stop()
@@ -74,14 +79,14 @@ base_choice = st.selectbox(
 )
 upload = None
 if base_choice is None:
-    st.info(t("data.base_first", lang))  # no st.stop(): the run must reach ui.finish_run()
+    st.info(t("data.base_first", lang))  # no st.stop(): the run must reach filters.finish_run()
 else:
     base_id = ui_data.base_id(base_choice, catalogue)
     upload = st.file_uploader(t("data.upload", lang), type=["xlsx", "csv"], key="upload")
 
 if upload is not None:
     data = upload.getvalue()
-    base = ui.whole_snapshot(f.data_dir, base_id, scope) if base_id else None
+    base = loaders.whole_snapshot(f.data_dir, base_id, scope) if base_id else None
     report = ui_data.check_upload(data, upload.name, f.data_dir, base_id, scope)
     outside = ui_data.changes_outside(report, base, scope)
     if outside:

@@ -4,17 +4,20 @@ import functools
 
 import streamlit as st
 
-from dashboard import goal_charts, ui, ui_conclusions, ui_goals
+from dashboard import goal_charts
 from dashboard.formatting import fmt_pct
 from dashboard.geography import COUNTRY_CODE
 from dashboard.i18n import t
+from dashboard.ui import conclusions as ui_conclusions
+from dashboard.ui import filters, loaders, widgets
+from dashboard.ui import goals as ui_goals
 
 COMMUNE = "commune"  # page-level URL parameter of the commune drill-down
 
-f = ui.filters()
+f = filters.current()
 lang = f.lang
-geo = ui.geography()
-info = ui.snapshot_info(f.data_dir, f.view_id)
+geo = filters.geography()
+info = loaders.snapshot_info(f.data_dir, f.view_id)
 
 
 def drill(codes: list[str], table_key: str) -> None:
@@ -24,22 +27,22 @@ def drill(codes: list[str], table_key: str) -> None:
         return
     code = codes[rows[0]]
     if geo.level(code) == "commune":
-        st.session_state[ui.P_DISTRICT] = [geo.parent(code)]
+        st.session_state[filters.P_DISTRICT] = [geo.parent(code)]
         st.session_state[COMMUNE] = code
     else:
-        st.session_state[ui.P_DISTRICT] = [code]
+        st.session_state[filters.P_DISTRICT] = [code]
         st.session_state[COMMUNE] = ""
 
 
 controls = st.columns([1, 2])
 with controls[0]:
-    period = ui.period_picker(f)
+    period = widgets.period_picker(f)
 commune = None
 if len(f.districts) == 1 and geo.level(f.districts[0]) == "district":
     options = ["", *geo.descendants(f.districts[0], "commune")]
     ui_goals.forget_stale_choice(COMMUNE, options, "")  # a commune of the district chosen before
     with controls[1]:
-        commune = ui.page_select(
+        commune = widgets.page_select(
             t("goals.commune", lang),
             options,
             key=COMMUNE,
@@ -51,8 +54,8 @@ if period is None:
     st.warning(t("notice.no_data", lang))
     st.stop()
 as_of = ui_goals.judgement_month(f.grain, period, info.last_period)
-when = ui.period_label_for(period, f)
-area = f"{geo.name(commune)} ({geo.name(f.districts[0])})" if commune else ui.area_name(f)
+when = filters.period_label_for(period, f)
+area = f"{geo.name(commune)} ({geo.name(f.districts[0])})" if commune else filters.area_name(f)
 st.title(t("goals.heading", lang, area=area, period=when))
 if f.province == COUNTRY_CODE:
     st.info(t("goals.choose_province", lang))
@@ -84,8 +87,8 @@ if results:
     table = ui_goals.goal_table(results, lang)
     # A static table wraps its text: every column, the status and the note, reads on a projector.
     st.table(ui_goals.styled(ui_goals.for_screen(table, lang, units), lang), hide_index=True)
-    ui.caption(f)
-    ui.downloads(table, f"muc_tieu_{'_'.join(units)}_{f.year}", lang, key="dl_goals")
+    widgets.caption(f)
+    widgets.downloads(table, f"muc_tieu_{'_'.join(units)}_{f.year}", lang, key="dl_goals")
     ui_conclusions.goals_panel(f, results, period, as_of)
 else:
     st.info(t("goals.no_targets", lang, area=area, year=f.year))
@@ -94,8 +97,8 @@ quotas = goal_charts.quota_results(results)
 if quotas:
     st.header(t("goals.section.quotas", lang))
     title = t("goals.chart.quotas", lang, area=area, period=when)
-    ui.plot(ui_goals.quota_figure(quotas, lang, title), key="quotas")
-    ui.caption(f)
+    widgets.plot(ui_goals.quota_figure(quotas, lang, title), key="quotas")
+    widgets.caption(f)
 
 # Multi-year goals: required path, actual values, projection.
 st.header(t("goals.section.trajectories", lang))
@@ -106,7 +109,7 @@ if not projections:
     st.info(t("goals.no_trajectories", lang, area=area))
 for goal in projections:
     # Full width: the title, the verdict and the note on the projection method stay on one line each.
-    ui.plot(ui_goals.trajectory_figure(goal, lang, f.year), key=f"goal_{goal.unit_code}_{goal.metric}")
+    widgets.plot(ui_goals.trajectory_figure(goal, lang, f.year), key=f"goal_{goal.unit_code}_{goal.metric}")
 
 # Communes whose change made or broke a commune-count target.
 changes = ui_goals.commune_table(results, lang)
@@ -118,7 +121,7 @@ if ui_goals.has_commune_targets(results):
         st.markdown(line)
     if not changes.is_empty():
         st.dataframe(changes, hide_index=True, key="commune_changes")
-        ui.downloads(changes, f"xa_thay_doi_{'_'.join(units)}_{f.year}", lang, key="dl_changes")
+        widgets.downloads(changes, f"xa_thay_doi_{'_'.join(units)}_{f.year}", lang, key="dl_changes")
 
 # Drill down: the units below a province or a single district, by status; a click opens one.
 if not commune and len(units) == 1:
@@ -133,7 +136,7 @@ if not commune and len(units) == 1:
         st.header(t("goals.section.districts", lang))
         summary = ui_goals.unit_summary(below, lang)
         title = t("goals.chart.by_district", lang, area=area, period=when)
-        ui.plot(ui_goals.unit_status_chart(summary, lang, title), key="by_unit")
+        widgets.plot(ui_goals.unit_status_chart(summary, lang, title), key="by_unit")
         st.caption(t("goals.drill_hint", lang))
         codes = summary["unit_code"].to_list()
         st.dataframe(
@@ -146,4 +149,4 @@ if not commune and len(units) == 1:
         with st.expander(t("goals.section.below", lang)):
             detail = ui_goals.goal_table(below, lang)
             st.dataframe(ui_goals.styled(detail, lang), hide_index=True)
-            ui.downloads(detail, f"muc_tieu_cap_duoi_{units[0]}_{f.year}", lang, key="dl_below")
+            widgets.downloads(detail, f"muc_tieu_cap_duoi_{units[0]}_{f.year}", lang, key="dl_below")

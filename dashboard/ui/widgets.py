@@ -1,0 +1,372 @@
+"""What pages draw with: URL-bound page choices, charts with their downloads, tables' downloads,
+headline cards, and what a table or chart may show (small counts hidden).
+
+Pages read the filters from ``filters.current()`` and their data from ``loaders``; they lay out
+with these helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, coverage, export, memo, page_figures, structure, tables, theme
+from dashboard.access import Access, suppress_small_counts
+from dashboard.catalog import CATALOG
+from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, fmt_value, md_text
+from dashboard.i18n import t
+from dashboard.ui.filters import (
+    BANNER,
+    Filters,
+    area_name,
+    current,
+    geography,
+    period_label_for,
+    source_note,
+    years_label,
+)
+from dashboard.ui.loaders import access, browser_probe, small_counts, snapshot_info
+from dashboard.ui.notices import PAGE_PARAMS, check_url, clear_notices
+
+
+def page_select(
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    lang: str,
+    format_func: Callable[[Any], str] = str,
+    index: int = 0,
+    multi: bool = False,
+    default: Sequence[Any] | None = None,
+    horizontal: bool = False,
+) -> Any:
+    """A page-level choice bound to the URL parameter ``key``, with the bad-value notice.
+
+    ``multi`` gives a multiselect (returns a list; ``default`` preselects), ``horizontal`` a
+    horizontal radio, otherwise a selectbox. The value persists when the user leaves the page
+    and comes back.
+    """
+    PAGE_PARAMS.add(key)
+    options = list(options)
+    labels = [format_func(o) for o in options]
+    check_url(key, labels, lang, max_values=None if multi else 1)
+    common = dict(key=key, bind="query-params", persist_state="session", on_change=clear_notices)
+    if multi:
+        return st.multiselect(label, options, default=list(default or []), format_func=format_func, **common)
+    if horizontal:
+        return st.radio(label, options, index=index, format_func=format_func, horizontal=True, **common)
+    return st.selectbox(label, options, index=index, format_func=format_func, **common)
+
+
+def period_picker(f: Filters, key: str = "period") -> dt.date | None:
+    """The period of ``f.grain`` within ``f.year`` to show (default: the newest complete one)."""
+    info = snapshot_info(f.data_dir, f.view_id)
+    starts = page_figures.periods_in_year(f.grain, f.year, info.last_period)
+    if not starts:
+        return None
+    chosen_default = page_figures.default_period(f.grain, f.year, info.last_period)
+    if len(starts) == 1:
+        return starts[0]
+    return page_select(
+        t("filter.period", f.lang),
+        starts,
+        key=key,
+        lang=f.lang,
+        index=starts.index(chosen_default),
+        format_func=lambda s: period_label_for(s, f),
+    )
+
+
+def caption(f: Filters) -> None:
+    """The source and date line under a chart."""
+    st.caption(md_text(source_note(f)))  # the source may be an uploaded file's name
+
+
+class Drawn(NamedTuple):
+    """A figure as built (for the image downloads) and its screen copy (``charts.for_screen``)."""
+
+    figure: go.Figure
+    screen: go.Figure
+
+
+def _drawn(builder: Callable[..., go.Figure], scope: Access, *args: Any, **kwargs: Any) -> Drawn:
+    figure = builder(*args, **kwargs)
+    return Drawn(figure, charts.for_screen(figure))
+
+
+def chart(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> Drawn:
+    """``builder(*args, **kwargs)`` and its screen copy, built once per distinct data and arguments.
+
+    Remembered process-wide (``memo.remembered``): everyone opening the same view shares the
+    figure. The key is the content of the frames and arguments, and the user's scope as well,
+    so a figure drawn from one user's scoped data is never handed to another scope. The figures
+    are shared: show them with ``plot``, never change them.
+    """
+    return memo.remembered(_drawn, builder, access(), *args, **kwargs)
+
+
+def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
+    """Show a figure with our template, and PNG/SVG download buttons rendered on the server.
+
+    ``fig`` is a figure, or a ``Drawn`` pair from ``chart`` (its screen copy is then reused).
+    The exported image carries the chart's title, the area and period (``period``, default the
+    year range), the snapshot date and the source. The camera button of the chart itself saves
+    a slide-ready PNG in the browser, also without a browser on the server.
+    """
+    fig, screen = fig if isinstance(fig, Drawn) else (fig, charts.for_screen(fig))
+    f = current()
+    info = snapshot_info(f.data_dir, f.view_id)
+    area, when = area_name(f), period or years_label(f)
+    title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
+    name = export.file_name(title, area, when, ext="png")[:-4][:120]
+    st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
+    ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
+    probe = browser_probe()
+    columns = st.columns([1, 1, 4])
+    for column, fmt in zip(columns, ("png", "svg"), strict=False):
+        column.download_button(
+            t(f"export.{fmt}", f.lang),
+            lambda fmt=fmt: export.export_image(fig, ctx, fmt),
+            file_name=f"{name}.{fmt}",
+            mime=export.FORMATS[fmt],
+            key=f"{key or name}_{fmt}",
+            disabled=not probe.ok,
+            help=None if probe.ok else probe.message,
+            on_click="ignore",
+            icon=":material/image:",
+        )
+
+
+def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
+    """CSV and Excel download buttons for a localized table; text cells escaped against formulas.
+
+    The files are built only when a button is clicked: a large table (a comparison of two
+    snapshots can have hundreds of thousands of rows) must not slow every run of the page.
+    """
+    left, right = st.columns(2)
+    left.download_button(
+        t("download.csv", lang),
+        lambda: tables.to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("download.excel", lang),
+        lambda: tables.to_excel_bytes(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def protect(
+    frame: pl.DataFrame, indicator: str | None = None, columns: Sequence[str] = ("value", "previous")
+) -> pl.DataFrame:
+    """A table (or a chart's data) to show or download, small commune counts of people hidden.
+
+    ``access.suppress_small_counts`` decides: "<5", and "×" where the district's total would
+    otherwise give a small count away.
+    """
+    setting = small_counts()
+    if not setting.exports:
+        return frame
+    # Remembered by content: the same view's table is suppressed once, not once per session and run.
+    return memo.remembered(
+        suppress_small_counts,
+        frame,
+        geography(),
+        setting.threshold,
+        columns=tuple(columns),
+        indicator=indicator,
+    )
+
+
+def protect_chart(frame: pl.DataFrame) -> pl.DataFrame:
+    """A chart's data with what ``protect`` hides taken out: a gap, so no axis, bar or hover reads it."""
+    shown = protect(frame)
+    companions = [c for c in shown.columns if c.endswith("_shown")]
+    if not companions:
+        return frame
+    hidden = pl.any_horizontal(pl.col(c).is_not_null() for c in companions)
+    blanked = [c for c in ("value", "previous", "change", "change_pct") if c in shown.columns]
+    return shown.with_columns(pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in blanked).drop(
+        companions
+    )
+
+
+def indicator_label(indicator: str, lang: str) -> str:
+    """The indicator's label with its unit: "Người nghiện có hồ sơ quản lý (người)"."""
+    entry = CATALOG[indicator]
+    return f"{entry.label(lang)} ({entry.unit(lang)})"
+
+
+_TONE_COLOR = theme.STREAMLIT_TONE_COLORS
+
+
+def kpi_texts(card: page_figures.Kpi, lang: str) -> dict[str, str | None]:
+    """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
+    percent = page_figures.is_percent(card.indicator)
+    if card.value is None and CATALOG[card.indicator].kind == "status":
+        # An unknown commune count (no list, no report, or a list silent on it) is not 0.
+        value = t("status.unknown", lang)
+    else:
+        value = fmt_value(card.value, card.indicator, lang)
+    delta = None
+    if card.change is not None:
+        sign = "+" if card.change > 0 else ""
+        if percent:
+            delta = t("kpi.points", lang, value=sign + fmt_number(card.change, lang, 2))
+        else:
+            delta = sign + fmt_number(card.change, lang)
+            if card.change_pct is not None:
+                delta += f" ({fmt_change_pct(card.change_pct, lang)})"
+    quota = None
+    if card.indicator in page_figures.QUOTA_METRICS:
+        if card.quota is None:
+            quota = t("kpi.no_quota", lang)
+        else:
+            quota = t(
+                "kpi.quota",
+                lang,
+                quota=fmt_number(card.quota.value, lang),
+                pct=fmt_pct(card.achievement, lang),
+            )
+            if card.quota.covered < card.quota.total:
+                quota += " " + t("kpi.quota_partial", lang, n=card.quota.covered, total=card.quota.total)
+    return {"value": value, "delta": delta, "quota": quota}
+
+
+def figure_note(
+    card: page_figures.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
+) -> str:
+    """The line under a headline figure: units reporting (marked when partial), or the source of a
+    commune count ("theo danh sách xã" / "theo số báo cáo", marked when the reported counts are
+    summed from part of the units); nothing under a figure that is not there."""
+    indicator = card.indicator
+    if card.value is None:
+        return ""
+    if CATALOG[indicator].kind == "status":
+        origin, counted = source
+        if origin is None:
+            return ""
+        keys = ("list", "report") if origin == "mixed" else (origin,)
+        words = ", ".join(t(f"status.source.{k}", lang) for k in keys)
+        mark = coverage.partial_mark(counted, lang) if origin == "report" else ""
+        return f"{words} · {mark}" if mark else words
+    mark = coverage.partial_mark(cover, lang)
+    return mark or coverage.coverage_text(cover, lang)
+
+
+# On a phone (≤ 480 px) Streamlit stacks columns into one long column, a card and its sparkline
+# per screen. The headline cards instead stay three to a row, in small type, without sparklines:
+# a unit's figures fit on one screen.
+KPI_GRID = "kpi_grid"
+
+
+# Presentation mode: the slide alone. The sidebar starts collapsed (the page says so), the
+# banners are hidden (their words ride in the footer line), the page's top padding goes.
+PRESENTATION_CSS = (
+    "<style>"
+    f"[class*=st-key-{BANNER}_] {{ display: none !important; }}"
+    "[data-testid=stMainBlockContainer] { padding-top: 2.5rem !important; padding-bottom: 0 !important; }"
+    ".st-key-slide h1 { font-size: 2.4rem !important; white-space: normal !important;"
+    " overflow-wrap: anywhere; padding-top: 0 !important; }"
+    f".st-key-slide_footer {{ border-top: 1px solid {theme.GRID}; padding-top: .3rem; }}"
+    ".st-key-slide_footer [data-testid=stCaptionContainer] { font-size: .8rem; }"
+    # Type sized by the screen's height: the same slide fits 1366×768 and fills 1920×1080.
+    "[data-testid=stMetricValue] { font-size: clamp(2rem, 5.5vh, 3.4rem); }"
+    "[data-testid=stMetricLabel] p { font-size: clamp(1rem, 2.3vh, 1.4rem); }"
+    "[data-testid=stMetricLabel] *, [data-testid=stMetricDelta] * {"
+    " white-space: normal !important; text-overflow: clip !important; }"
+    "[data-testid=stMetricDelta] { font-size: clamp(.9rem, 2vh, 1.25rem); height: auto; }"
+    f".slide-sub {{ font-size: 1.6rem; color: {theme.CAPTION_TEXT}; }}"
+    "</style>"
+)
+
+
+_PHONE_RULES = {
+    "[data-testid=stHorizontalBlock]": "flex-wrap: nowrap; gap: .3rem",
+    "[data-testid=stColumn]": "min-width: 0; width: auto; flex: 1 1 0",
+    "[data-testid=stMetricChart]": "display: none",
+    "[data-testid=stMetricValue]": "font-size: 1.4rem",
+    "[data-testid=stMetricLabel] p": "font-size: .7rem; line-height: 1.15; white-space: normal",
+    "[data-testid=stMetricLabel] *": "white-space: normal; text-overflow: clip; overflow: visible",
+    "[data-testid=stMetricLabel]": "height: auto; min-height: 0",
+    "[data-testid=stMetricDelta]": "font-size: .68rem",
+    "[data-testid=stMetricDelta] svg": "width: .8rem; height: .8rem",
+    "[data-testid=stVerticalBlock]": "gap: .2rem",
+    "[data-testid=stMarkdownContainer] p": "font-size: .68rem",
+    "[data-testid=stCaptionContainer]": "font-size: .68rem",
+    ".stVerticalBlock[class*=st-key-card]": "padding: .35rem",
+}
+
+
+_PHONE_KPI_CSS = (
+    "<style>@media (max-width: 480px) {"
+    + "".join(
+        f".st-key-{KPI_GRID} {selector} {{"
+        + "".join(f"{rule.strip()} !important;" for rule in rules.split(";"))
+        + "}"
+        for selector, rules in _PHONE_RULES.items()
+    )
+    # The page heading too, so the heading and the first row of figures share the first screen.
+    + "[data-testid=stMain] h1 { font-size: 1.6rem !important; }"
+    + "}</style>"
+)
+
+
+def kpi_grid() -> Any:
+    """The container of the headline cards: a grid of three even on a phone (see ``_PHONE_KPI_CSS``)."""
+    st.html(_PHONE_KPI_CSS)
+    return st.container(key=KPI_GRID)
+
+
+def tone_color(tone: str) -> str:
+    """Streamlit's named colour for the tone of a change (``theme.STREAMLIT_TONE_COLORS``)."""
+    return _TONE_COLOR[tone]
+
+
+def presentation_footer(f: Filters, source_line: str) -> str:
+    """The one footer line of presentation mode: which units are shown and the source (with demo)."""
+    info = snapshot_info(f.data_dir, f.view_id)
+    parts = []
+    if info.versioned or f.structure == structure.NEW:
+        note = "structure.new_note" if info.structure == structure.NEW else "structure.legacy_note"
+        parts.append(t(note, f.lang))
+    parts.append(source_line)
+    return " ".join(parts)
+
+
+def kpi_card(card: page_figures.Kpi, lang: str, note: str = "") -> None:
+    """One bordered card: label, value, change against a year earlier coloured by whether it is
+    good for this indicator, a sparkline of the complete periods, the quota line if any, and
+    ``note`` (``figure_note``: how many units reported, or where a commune count comes from)."""
+    texts = kpi_texts(card, lang)
+    with st.container(border=True, key=f"card_{card.indicator}"):
+        st.metric(
+            CATALOG[card.indicator].label(lang),
+            texts["value"],
+            delta=texts["delta"],
+            delta_color=_TONE_COLOR[card.tone],
+            delta_arrow="off" if card.change is None or page_figures.is_negligible(card.change) else "auto",
+            help=indicator_label(card.indicator, lang) + ", " + t("change.vs_same_period_last_year", lang),
+            chart_data=list(card.history) if len(card.history) > 1 else None,
+            chart_type="bar" if CATALOG[card.indicator].kind == "flow" else "line",
+        )
+        if texts["delta"] is None:
+            st.caption(t("kpi.no_previous", lang))
+        if texts["quota"] is not None:
+            st.markdown(f"**{texts['quota']}**")
+        if note:
+            st.caption(note)
