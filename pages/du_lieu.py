@@ -10,6 +10,7 @@ from dashboard.formatting import fmt_date, md_text
 from dashboard.i18n import t
 from dashboard.ui import data as ui_data
 from dashboard.ui import filters, loaders, widgets
+from dashboard.view import view_id
 
 f = filters.current()
 lang = f.lang
@@ -32,8 +33,8 @@ else:
     # Both in the units the user is viewing (a version 2 snapshot holds the new units from July 2025).
     diff = ui_data.snapshot_diff(
         f.data_dir,
-        loaders.view_id(old_id, f.structure),
-        loaders.view_id(new_id, f.structure),
+        view_id(old_id, f.structure),
+        view_id(new_id, f.structure),
         loaders.access(),
     )
     if not loaders.access().can_import:  # a viewer's copy: small commune counts of people as "<5"

@@ -22,6 +22,7 @@ from dashboard.i18n import t
 from dashboard.ui import auth as ui_auth
 from dashboard.ui import filters, loaders
 from dashboard.ui import goals as ui_goals
+from dashboard.view import parse_view_id
 
 MEETING = "meeting"  # URL parameter of the meeting page
 DEFAULT_DAYS = 30  # a new conclusion's deadline, counted from the meeting day
@@ -188,7 +189,7 @@ def view_link(m: cl.Meeting) -> str:
     saved = m.filters
     structure = saved.get("structure", filters.LEGACY)
     params: list[tuple[str, str]] = [
-        (filters.P_SNAPSHOT, loaders.parse_view_id(saved.get("view", m.snapshot_id))[0]),
+        (filters.P_SNAPSHOT, parse_view_id(saved.get("view", m.snapshot_id))[0]),
         (filters.P_STRUCTURE, t(f"structure.{structure}")),
         (filters.P_GRAIN, t(f"grain.{m.grain}")),
         ("period", m.period_label),
@@ -227,7 +228,7 @@ def follow_up_for_meeting(f: filters.Filters, m: cl.Meeting) -> list[cl.FollowUp
     if db is None:
         return []
     view_id = m.filters.get("view", m.snapshot_id)
-    if loaders.parse_view_id(view_id)[0] not in loaders.catalogue(f.data_dir).valid:
+    if parse_view_id(view_id)[0] not in loaders.catalogue(f.data_dir).valid:
         view_id = f.view_id  # the meeting's snapshot is gone: the one shown now
     last = loaders.snapshot_info(f.data_dir, view_id).last_period
     as_of = min(last, ui_goals.judgement_month(m.grain, m.period, last))
@@ -420,7 +421,7 @@ def edition_panel(db: Engine, f: filters.Filters, m: cl.Meeting) -> None:
     st.subheader(t("mt.files", lang))
     saved = m.filters
     view_id = saved.get("view", m.snapshot_id)
-    if loaders.parse_view_id(view_id)[0] not in loaders.catalogue(f.data_dir).valid:
+    if parse_view_id(view_id)[0] not in loaders.catalogue(f.data_dir).valid:
         st.warning(t("mt.snapshot_gone", lang, snapshot=m.snapshot_id))
         return
     from dashboard import meeting as pack_module

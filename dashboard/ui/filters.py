@@ -32,10 +32,8 @@ from dashboard.ui.loaders import (
     default_structure,
     geography_2025,
     geography_of,
-    parse_view_id,
     reference_geography,
     snapshot_info,
-    view_id,
 )
 from dashboard.ui.notices import (
     NOTICE_BOX,
@@ -49,6 +47,7 @@ from dashboard.ui.notices import (
     render_notices,
     session_lang,
 )
+from dashboard.view import parse_view_id, view_id
 
 # URL parameter names of the shared filters; each is also the widget's key in session state (``P_LANG``
 # is in notices.py: notices are worded in the language).
