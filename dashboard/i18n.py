@@ -110,7 +110,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "period.9m": {"vi": "9 tháng {year}", "en": "9 months {year}"},
     "period.year": {"vi": "Năm {year}", "en": "{year}"},
     "period.incomplete": {"vi": "Kỳ chưa đủ số liệu", "en": "Incomplete period"},
-    # How a target stands, in the deck, the report and presentation mode (dashboard/report.py).
+    # How a target stands, in the slides, the report and presentation mode (dashboard/report.py).
     "standing.met": {"vi": "đã đạt", "en": "achieved"},
     "standing.no_data": {"vi": "chưa đủ số liệu để đánh giá", "en": "not enough data to judge"},
     "standing.on_track": {"vi": "đúng tiến độ", "en": "on track"},
@@ -126,12 +126,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Dữ liệu minh họa (demo), không phải số liệu thật",
         "en": "Illustrative (demo) data, not real figures",
     },
-    "deck.vs_same_period": {"vi": "so với cùng kỳ", "en": "vs. a year earlier"},
-    "deck.no_previous": {
+    "slides.vs_same_period": {"vi": "so với cùng kỳ", "en": "vs. a year earlier"},
+    "slides.no_previous": {
         "vi": "chưa có số liệu cùng kỳ năm trước",
         "en": "no figure for the same period last year",
     },
-    "deck.points": {"vi": "{value} điểm %", "en": "{value} percentage points"},
+    "slides.points": {"vi": "{value} điểm %", "en": "{value} percentage points"},
     "slides.no_goals": {
         "vi": "Chưa có chỉ tiêu được giao trong bộ số liệu.",
         "en": "No targets are set in this data.",

@@ -54,14 +54,14 @@ def kpi_texts(pack: Pack, indicator: str, lang: str | None = None) -> tuple[str,
     value = fmt_value(fig.value, indicator, lang)
     sign = "+" if fig.change is not None and fig.change > 0 else ""
     if fig.change is None:
-        return CATALOG[indicator].label(lang), value, t("deck.no_previous", lang)
+        return CATALOG[indicator].label(lang), value, t("slides.no_previous", lang)
     if percent:
-        change = t("deck.points", lang, value=sign + fmt_number(fig.change, lang, decimals=2))
+        change = t("slides.points", lang, value=sign + fmt_number(fig.change, lang, decimals=2))
     else:
         change = sign + fmt_number(fig.change, lang)
         if fig.change_pct is not None:
             change += f" ({fmt_change_pct(fig.change_pct, lang)})"
-    return CATALOG[indicator].label(lang), value, f"{change} {t('deck.vs_same_period', lang)}"
+    return CATALOG[indicator].label(lang), value, f"{change} {t('slides.vs_same_period', lang)}"
 
 
 def committee(pack: Pack) -> str:

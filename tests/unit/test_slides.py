@@ -195,7 +195,7 @@ def test_an_english_deck_speaks_english(pack_en):
     assert "68.75%" in body and "at risk of not being achieved" in body
     # The fixed words of the deck are all English: none of the Vietnamese ones is left.
     vietnamese = [
-        t(k, "vi") for k in ("present.kpis", "present.goals", "deck.vs_same_period", "standing.met")
+        t(k, "vi") for k in ("present.kpis", "present.goals", "slides.vs_same_period", "standing.met")
     ]
     for slide in shown:
         text = slide_texts(slide)
