@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.testing.v1 import AppTest
+
+from dashboard.ui.widgets import MENU_SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "ui" / "app.py"
@@ -36,3 +39,31 @@ def assert_clean(at: AppTest) -> None:
 
 def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _menu_key(node) -> str | None:
+    if getattr(node, "type", None) != "popover" or not node.proto.popover.id:
+        return None
+    key = user_key_from_element_id(node.proto.popover.id)
+    return key if key and key.endswith(MENU_SUFFIX) else None
+
+
+def menus(at: AppTest) -> list:
+    """The download menus (``widgets``' ``st.popover`` blocks, keys ending ``MENU_SUFFIX``), in order."""
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        if _menu_key(node):
+            found.append(node)
+        stack.extend(reversed(list(getattr(node, "children", {}).values())))
+    return found
+
+
+def open_menus(at: AppTest) -> AppTest:
+    """Open every download menu (``widgets.MENU_SUFFIX`` keys) and rerun, so their buttons are drawn.
+
+    A menu draws its buttons only once opened; a test of what a download offers opens them first.
+    """
+    for menu in menus(at):
+        at.session_state[_menu_key(menu)] = True
+    return at.run()
