@@ -83,9 +83,11 @@ def period_picker(f: Filters, key: str = "period") -> dt.date | None:
     )
 
 
-def caption(f: Filters) -> None:
-    """The source and date line under a chart."""
-    st.caption(md_text(source_note(f)))  # the source may be an uploaded file's name
+def caption(f: Filters, more: str = "") -> None:
+    """The source and date line under a chart, and ``more`` (markdown) on the next line of the same
+    caption: one element, not two."""
+    text = md_text(source_note(f))  # the source may be an uploaded file's name
+    st.caption(f"{text}  \n{more}" if more else text)
 
 
 class Drawn(NamedTuple):
@@ -111,22 +113,32 @@ def chart(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> Drawn
     return memo.remembered(_drawn, builder, access(), *args, **kwargs)
 
 
-# The user key of every download menu ends so (tests open the menus by it).
+# The user key of every folded part (a download menu, a folded table) ends so; tests open them by it.
 MENU_SUFFIX = "_menu"
 
 
 @st.fragment
-def _menu(label: str, key: str, fill: Callable[[], None]) -> None:
-    """A download menu: one button that opens the choices, drawn only once it is open.
+def _folded(kind: str, label: str, key: str, fill: Callable[[], None]) -> None:
+    """A download menu (``kind`` "popover") or a folded section ("expander") whose content is drawn
+    only once the user opens it.
 
-    A closed menu is one element on the wire where two or more buttons were (each element is a
-    message every run hashes, queues and sends: the cost of a page above Streamlit's floor,
-    docs/BENCHMARK.md). Opening it reruns this fragment alone, which draws the choices.
+    Closed, it is two messages on the wire (this fragment's container and the fold) where a
+    table or two or more buttons were: each element is a message every run of every session
+    builds, hashes, queues and sends, the cost of a page above Streamlit's floor
+    (docs/BENCHMARK.md, *Sức chứa*). Opening it reruns this fragment alone, which draws the content.
     """
-    menu = st.popover(label, icon=":material/download:", on_change="rerun", key=key + MENU_SUFFIX)
-    if menu.open:
-        with menu:
+    if kind == "popover":
+        fold = st.popover(label, icon=":material/download:", on_change="rerun", key=key + MENU_SUFFIX)
+    else:
+        fold = st.expander(label, on_change="rerun", key=key + MENU_SUFFIX)
+    if fold.open:
+        with fold:
             fill()
+
+
+def folded(label: str, key: str, fill: Callable[[], None]) -> None:
+    """A folded section (``st.expander``) whose content, ``fill()``, is drawn only when it is open."""
+    _folded("expander", label, key, fill)
 
 
 def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
@@ -161,7 +173,7 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
                 icon=":material/image:",
             )
 
-    _menu(t("export.menu", f.lang), key or name, images)
+    _folded("popover", t("export.menu", f.lang), key or name, images)
 
 
 def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
@@ -191,7 +203,7 @@ def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
             on_click="ignore",
         )
 
-    _menu(t("download.menu", lang), key, files)
+    _folded("popover", t("download.menu", lang), key, files)
 
 
 def protect(

@@ -38,7 +38,7 @@ def test_each_chart_has_png_and_svg_buttons(page, demo_dir, monkeypatch):
     at = run(page, demo_dir, monkeypatch)
     charts = at.get("plotly_chart")
     assert charts
-    images = [m for m in menus(at) if m.proto.popover.label == t("export.menu")]
+    images = [m for m in menus(at) if m.type == "popover" and m.proto.popover.label == t("export.menu")]
     assert len(images) == len(charts)
     # Closed, a menu sends no buttons; opened, each holds its chart's two.
     assert not [b for b in buttons(at) if b.label in (t("export.png"), t("export.svg"))]

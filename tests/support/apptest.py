@@ -42,14 +42,15 @@ def chart_specs(at: AppTest) -> list[dict]:
 
 
 def _menu_key(node) -> str | None:
-    if getattr(node, "type", None) != "popover" or not node.proto.popover.id:
+    if getattr(node, "type", None) not in ("popover", "expander") or not node.proto.id:
         return None
-    key = user_key_from_element_id(node.proto.popover.id)
+    key = user_key_from_element_id(node.proto.id)
     return key if key and key.endswith(MENU_SUFFIX) else None
 
 
 def menus(at: AppTest) -> list:
-    """The download menus (``widgets``' ``st.popover`` blocks, keys ending ``MENU_SUFFIX``), in order."""
+    """The folded parts the last run drew (``widgets``' download menus and folded tables: popovers
+    and expanders whose keys end ``MENU_SUFFIX``), in order."""
     found, stack = [], [at._tree]
     while stack:
         node = stack.pop()
@@ -60,10 +61,16 @@ def menus(at: AppTest) -> list:
 
 
 def open_menus(at: AppTest) -> AppTest:
-    """Open every download menu (``widgets.MENU_SUFFIX`` keys) and rerun, so their buttons are drawn.
+    """Open every folded part (download menus, folded tables) and rerun until none is left closed,
+    so their buttons and tables are drawn (a folded table holds a menu of its own).
 
-    A menu draws its buttons only once opened; a test of what a download offers opens them first.
+    A fold draws its content only once opened; a test of what a download or table offers opens them first.
     """
-    for menu in menus(at):
-        at.session_state[_menu_key(menu)] = True
-    return at.run()
+    for _ in range(3):
+        closed = [key for key in map(_menu_key, menus(at)) if not at.session_state[key]]
+        if not closed:
+            break
+        for key in closed:
+            at.session_state[key] = True
+        at.run()
+    return at
