@@ -65,7 +65,7 @@ frame = memo.remembered(page_figures.trend_frame, frame, f.grain, lang, last_per
 covered = loaders.coverage_table(
     f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
 )
-frame = coverage.with_text(frame, covered, lang)
+frame = memo.remembered(coverage.with_text, frame, covered, lang)
 parts = None
 if breakdown != "none":
     parts = loaders.summary(
@@ -74,7 +74,7 @@ if breakdown != "none":
     covered = loaders.coverage_table(
         f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
     )
-    parts = coverage.with_text(parts, covered, lang)
+    parts = memo.remembered(coverage.with_text, parts, covered, lang)
     parts = page_figures.label_units(
         page_figures.label_periods(parts, f.grain, lang, last_period),
         filters.unit_names(breakdown_units, lang),
