@@ -445,6 +445,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # Downloads
     "download.csv": {"vi": "Tải về CSV", "en": "Download CSV"},
     "download.excel": {"vi": "Tải về Excel", "en": "Download Excel"},
+    "download.menu": {"vi": "Tải bảng", "en": "Download table"},
     # Notices
     "notice.demo_data": {
         "vi": "Dữ liệu minh họa (demo), không phải số liệu thật",
@@ -813,6 +814,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.word": {"vi": "Tải báo cáo (Word)", "en": "Download the report (Word)"},
     "export.png": {"vi": "Tải ảnh PNG", "en": "Download PNG"},
     "export.svg": {"vi": "Tải ảnh SVG", "en": "Download SVG"},
+    "export.menu": {"vi": "Tải ảnh", "en": "Download image"},
     "export.narrative": {"vi": "Báo cáo bằng chữ (để sao chép)", "en": "Written report (to copy)"},
     "export.charts": {"vi": "Các biểu đồ", "en": "Charts"},
     "export.word_vietnamese": {

@@ -166,13 +166,13 @@ st.dataframe(
 st.caption(t("map.district_summary_note", lang))
 widgets.downloads(shown, f"tong_hop_xa_{year}", lang, key="dl_map_districts")
 
-widgets.caption(f)
-st.caption(
+widgets.caption(
+    f,
     t(
         "map.note",
         lang,
         bytes=fmt_number(maps.payload_bytes(deck), lang),
         points=fmt_number(drawing.frame.height, lang),
         seconds=fmt_number(time.perf_counter() - started, lang, 2),
-    )
+    ),
 )

@@ -39,12 +39,8 @@ covered = loaders.coverage_notes(
 )
 source = loaders.status_source(f.data_dir, f.view_id, f.codes, period.year)
 with widgets.kpi_grid():
-    for start in range(0, len(cards), 3):
-        for column, card in zip(st.columns(3), cards[start : start + 3], strict=False):
-            with column:
-                widgets.kpi_card(
-                    card, lang, widgets.figure_note(card, covered.get(card.indicator), source, lang)
-                )
+    for card in cards:
+        widgets.kpi_card(card, lang, widgets.figure_note(card, covered.get(card.indicator), source, lang))
 widgets.caption(f)
 
 # Commune classification by year over the chosen range.

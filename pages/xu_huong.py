@@ -65,7 +65,7 @@ frame = memo.remembered(page_figures.trend_frame, frame, f.grain, lang, last_per
 covered = loaders.coverage_table(
     f.data_dir, f.view_id, f.codes, tuple(indicators), f.grain, f.years, combined=True
 )
-frame = coverage.with_text(frame, covered, lang)
+frame = memo.remembered(coverage.with_text, frame, covered, lang)
 parts = None
 if breakdown != "none":
     parts = loaders.summary(
@@ -74,7 +74,7 @@ if breakdown != "none":
     covered = loaders.coverage_table(
         f.data_dir, f.view_id, tuple(breakdown_units), tuple(indicators), f.grain, f.years
     )
-    parts = coverage.with_text(parts, covered, lang)
+    parts = memo.remembered(coverage.with_text, parts, covered, lang)
     parts = page_figures.label_units(
         page_figures.label_periods(parts, f.grain, lang, last_period),
         filters.unit_names(breakdown_units, lang),
@@ -149,8 +149,8 @@ for indicator in indicators:
             )
         widgets.plot(fig, key=f"parts_{indicator}")
         table = page_figures.stack_tables(series, all_rows)
-    widgets.caption(f)
-    with st.expander(t("heading.data", lang)):
+
+    def data_table(table=table, indicator=indicator, percent=percent) -> None:
         shown = tables.localize(
             widgets.protect(memo.remembered(page_figures.label_indicators, table, lang)),
             [
@@ -172,3 +172,7 @@ for indicator in indicators:
         widgets.downloads(
             shown, f"xu_huong_{indicator}_{f.years[0]}_{f.years[1]}", lang, key=f"dl_{indicator}"
         )
+
+    widgets.folded(t("heading.data", lang), f"table_{indicator}", data_table)
+# The source once for the page (each chart also carries it under its title).
+widgets.caption(f)

@@ -136,7 +136,10 @@ class SnapshotInfo:
     flagged: tuple[tuple[str, str], ...] = ()  # (new commune, former district it is counted for)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# Frozen values and polars frames (never changed in place here) are cached as resources: a read
+# hands back the same object, where ``st.cache_data`` would unpickle a copy on every call, and a
+# run calls these many times (docs/BENCHMARK.md, *Sức chứa*).
+@st.cache_resource(show_spinner=False, max_entries=8)
 def snapshot_info(folder: str, view_id: str) -> SnapshotInfo:
     """Provinces and years that have data in the view, its snapshot's date, source and demo flag."""
     snap = _load_whole(folder, view_id)  # no counts: the sidebar narrows the provinces per user
@@ -213,10 +216,12 @@ def coverage_table(
     combined: bool = False,
 ) -> pl.DataFrame:
     """``coverage.by_period`` on the rows this user may see (combined under ``page_figures.SELECTION``)."""
-    return _coverage_table(folder, view_id, access(), codes, indicators, grain, years, combined)
+    scope = access()
+    frame = _coverage_table(folder, view_id, scope, codes, indicators, grain, years, combined)
+    return memo.know(frame, ("coverage", folder, view_id, scope, codes, indicators, grain, years, combined))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _coverage_table(
     folder: str,
     view_id: str,
@@ -288,7 +293,7 @@ def summary(
     return memo.know(frame, ("summary", folder, view_id, scope, codes, indicators, grain, years, combined))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _summary(
     folder: str,
     view_id: str,

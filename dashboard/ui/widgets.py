@@ -83,9 +83,11 @@ def period_picker(f: Filters, key: str = "period") -> dt.date | None:
     )
 
 
-def caption(f: Filters) -> None:
-    """The source and date line under a chart."""
-    st.caption(md_text(source_note(f)))  # the source may be an uploaded file's name
+def caption(f: Filters, more: str = "") -> None:
+    """The source and date line under a chart, and ``more`` (markdown) on the next line of the same
+    caption: one element, not two."""
+    text = md_text(source_note(f))  # the source may be an uploaded file's name
+    st.caption(f"{text}  \n{more}" if more else text)
 
 
 class Drawn(NamedTuple):
@@ -111,8 +113,36 @@ def chart(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> Drawn
     return memo.remembered(_drawn, builder, access(), *args, **kwargs)
 
 
+# The user key of every folded part (a download menu, a folded table) ends so; tests open them by it.
+MENU_SUFFIX = "_menu"
+
+
+@st.fragment
+def _folded(kind: str, label: str, key: str, fill: Callable[[], None]) -> None:
+    """A download menu (``kind`` "popover") or a folded section ("expander") whose content is drawn
+    only once the user opens it.
+
+    Closed, it is two messages on the wire (this fragment's container and the fold) where a
+    table or two or more buttons were: each element is a message every run of every session
+    builds, hashes, queues and sends, the cost of a page above Streamlit's floor
+    (docs/BENCHMARK.md, *Sức chứa*). Opening it reruns this fragment alone, which draws the content.
+    """
+    if kind == "popover":
+        fold = st.popover(label, icon=":material/download:", on_change="rerun", key=key + MENU_SUFFIX)
+    else:
+        fold = st.expander(label, on_change="rerun", key=key + MENU_SUFFIX)
+    if fold.open:
+        with fold:
+            fill()
+
+
+def folded(label: str, key: str, fill: Callable[[], None]) -> None:
+    """A folded section (``st.expander``) whose content, ``fill()``, is drawn only when it is open."""
+    _folded("expander", label, key, fill)
+
+
 def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
-    """Show a figure with our template, and PNG/SVG download buttons rendered on the server.
+    """Show a figure with our template, and a download menu of PNG and SVG rendered on the server.
 
     ``fig`` is a figure, or a ``Drawn`` pair from ``chart`` (its screen copy is then reused).
     The exported image carries the chart's title, the area and period (``period``, default the
@@ -127,47 +157,53 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
     st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
-    probe = browser_probe()
-    columns = st.columns([1, 1, 4])
-    for column, fmt in zip(columns, ("png", "svg"), strict=False):
-        column.download_button(
-            t(f"export.{fmt}", f.lang),
-            lambda fmt=fmt: export.export_image(fig, ctx, fmt),
-            file_name=f"{name}.{fmt}",
-            mime=export.FORMATS[fmt],
-            key=f"{key or name}_{fmt}",
-            disabled=not probe.ok,
-            help=None if probe.ok else probe.message,
-            on_click="ignore",
-            icon=":material/image:",
-        )
+
+    def images() -> None:
+        probe = browser_probe()
+        for fmt in ("png", "svg"):
+            st.download_button(
+                t(f"export.{fmt}", f.lang),
+                lambda fmt=fmt: export.export_image(fig, ctx, fmt),
+                file_name=f"{name}.{fmt}",
+                mime=export.FORMATS[fmt],
+                key=f"{key or name}_{fmt}",
+                disabled=not probe.ok,
+                help=None if probe.ok else probe.message,
+                on_click="ignore",
+                icon=":material/image:",
+            )
+
+    _folded("popover", t("export.menu", f.lang), key or name, images)
 
 
 def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
-    """CSV and Excel download buttons for a localized table; text cells escaped against formulas.
+    """A download menu of CSV and Excel for a localized table; text cells escaped against formulas.
 
     The files are built only when a button is clicked: a large table (a comparison of two
     snapshots can have hundreds of thousands of rows) must not slow every run of the page.
     """
-    left, right = st.columns(2)
-    left.download_button(
-        t("download.csv", lang),
-        lambda: tables.to_csv_bytes(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    right.download_button(
-        t("download.excel", lang),
-        lambda: tables.to_excel_bytes(frame),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+
+    def files() -> None:
+        st.download_button(
+            t("download.csv", lang),
+            lambda: tables.to_csv_bytes(frame),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.download_button(
+            t("download.excel", lang),
+            lambda: tables.to_excel_bytes(frame),
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+    _folded("popover", t("download.menu", lang), key, files)
 
 
 def protect(
@@ -295,9 +331,16 @@ PRESENTATION_CSS = (
 )
 
 
+# Three cards to a row at every width: each card a third of the wrapping row, less its share of
+# the two gaps between them.
+_GRID_CSS = (
+    f".st-key-{KPI_GRID} {{ flex-wrap: wrap !important; }}"
+    f".st-key-{KPI_GRID} > [data-testid=stLayoutWrapper] {{"
+    " flex: 0 0 calc((100% - 2 * var(--kpi-gap, 1rem)) / 3) !important; min-width: 0 !important; }"
+)
+
 _PHONE_RULES = {
-    "[data-testid=stHorizontalBlock]": "flex-wrap: nowrap; gap: .3rem",
-    "[data-testid=stColumn]": "min-width: 0; width: auto; flex: 1 1 0",
+    "": "--kpi-gap: .3rem; gap: .3rem",
     "[data-testid=stMetricChart]": "display: none",
     "[data-testid=stMetricValue]": "font-size: 1.4rem",
     "[data-testid=stMetricLabel] p": "font-size: .7rem; line-height: 1.15; white-space: normal",
@@ -313,7 +356,9 @@ _PHONE_RULES = {
 
 
 _PHONE_KPI_CSS = (
-    "<style>@media (max-width: 480px) {"
+    "<style>"
+    + _GRID_CSS
+    + "@media (max-width: 480px) {"
     + "".join(
         f".st-key-{KPI_GRID} {selector} {{"
         + "".join(f"{rule.strip()} !important;" for rule in rules.split(";"))
@@ -327,9 +372,13 @@ _PHONE_KPI_CSS = (
 
 
 def kpi_grid() -> Any:
-    """The container of the headline cards: a grid of three even on a phone (see ``_PHONE_KPI_CSS``)."""
+    """The container of the headline cards: a grid of three even on a phone (see ``_PHONE_KPI_CSS``).
+
+    One wrapping row, not a row of ``st.columns(3)`` per three cards: 1 block on the wire where
+    there were 20 (docs/BENCHMARK.md, *Sức chứa*); the style sheet makes it three to a row.
+    """
     st.html(_PHONE_KPI_CSS)
-    return st.container(key=KPI_GRID)
+    return st.container(key=KPI_GRID, horizontal=True, gap="small")
 
 
 def tone_color(tone: str) -> str:

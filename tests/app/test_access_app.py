@@ -18,7 +18,7 @@ from dashboard.access import ACCESS_FILE_ENV, COMPLEMENT_LABEL
 from dashboard.formatting import md_text
 from dashboard.i18n import t
 from dashboard.ui import auth as ui_auth
-from tests.support.apptest import run_app
+from tests.support.apptest import open_menus, run_app
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "ui" / "app.py"
@@ -298,7 +298,7 @@ def on_the_wire(at: AppTest) -> str:
 
 
 def assert_scoped_to(at: AppTest, own: set[str]) -> None:
-    wire = on_the_wire(at)
+    wire = on_the_wire(open_menus(at))  # the download menus opened: their buttons are on the wire too
     leaked = [n for n in _names_outside(own) if n in wire]
     assert not leaked, leaked[:10]
 

@@ -1,4 +1,5 @@
-"""Every chart of the analysis pages offers PNG and SVG made on the server; without a browser they say why."""
+"""Every chart of the analysis pages offers PNG and SVG made on the server, in one download menu drawn
+when opened; without a browser they say why."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import export
 from dashboard.i18n import t
+from tests.support.apptest import menus, open_menus
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/tong_quan.py", "pages/xu_huong.py", "pages/so_sanh.py"]
@@ -36,6 +38,12 @@ def test_each_chart_has_png_and_svg_buttons(page, demo_dir, monkeypatch):
     at = run(page, demo_dir, monkeypatch)
     charts = at.get("plotly_chart")
     assert charts
+    images = [m for m in menus(at) if m.type == "popover" and m.proto.popover.label == t("export.menu")]
+    assert len(images) == len(charts)
+    # Closed, a menu sends no buttons; opened, each holds its chart's two.
+    assert not [b for b in buttons(at) if b.label in (t("export.png"), t("export.svg"))]
+    open_menus(at)
+    assert not at.exception, [e.value for e in at.exception]
     labels = [b.label for b in buttons(at)]
     assert labels.count(t("export.png")) == len(charts)
     assert labels.count(t("export.svg")) == len(charts)
@@ -43,7 +51,7 @@ def test_each_chart_has_png_and_svg_buttons(page, demo_dir, monkeypatch):
 
 def test_without_a_browser_the_buttons_say_what_to_install(demo_dir, monkeypatch, tmp_path):
     missing = str(tmp_path / "no-chromium")
-    at = run(PAGES[0], demo_dir, monkeypatch, browser_path=missing)
+    at = open_menus(run(PAGES[0], demo_dir, monkeypatch, browser_path=missing))
     images = [b for b in buttons(at) if b.label in (t("export.png"), t("export.svg"))]
     assert images and all(b.disabled for b in images)
     assert all("apt-get install chromium" in b.help for b in images)

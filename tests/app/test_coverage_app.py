@@ -15,6 +15,7 @@ from dashboard.catalog import CATALOG
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import write_snapshot
+from tests.support.apptest import open_menus
 from tests.support.data import NAM_TU_LIEM, REPORTING, partial_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +74,7 @@ def test_trends_table_and_its_download_say_how_many_units_reported(partial_env):
     at.switch_page(str(ROOT / "pages/xu_huong.py")).run()
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
     assert not at.exception, [e.value for e in at.exception]
-    tables_shown = [d.value for d in at.dataframe]
+    tables_shown = [d.value for d in open_menus(at).dataframe]  # the folded tables, opened
     column = t("column.coverage", "vi")
     with_coverage = [frame for frame in tables_shown if column in frame.columns]
     assert with_coverage, [list(frame.columns) for frame in tables_shown]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apptest import open_menus
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "ui" / "app.py"
 EXPORT_PAGE = "pages/xuat_bao_cao.py"
@@ -40,7 +42,7 @@ def test_export_page_shows_the_seed_narrative_and_the_downloads(data_env):
     assert "Tính đến ngày 30/09/2022, toàn quận có 445 người nghiện có hồ sơ quản lý" in narrative
     assert "đã đưa 22/32 người đi cai nghiện bắt buộc, đạt 68,75% chỉ tiêu" in narrative
     assert "Cai nghiện tự nguyện tại cơ sở cai nghiện: 64/60 (106,67%)" in narrative
-    labels = download_labels(at)
+    labels = download_labels(open_menus(at))
     assert labels[:3] == [
         "Tải bản trình chiếu (PowerPoint)",
         "Tải ảnh các biểu đồ (ZIP)",
@@ -63,7 +65,7 @@ def test_without_a_browser_the_page_says_what_to_install_and_keeps_working(data_
     warnings = " ".join(w.value for w in at.warning)
     assert "apt-get install chromium" in warnings and "plotly_get_chrome" in warnings
     assert "trong trình duyệt" in warnings  # the in-browser download still works
-    buttons = {b.proto.label: b.proto.disabled for b in at.get("download_button")}
+    buttons = {b.proto.label: b.proto.disabled for b in open_menus(at).get("download_button")}
     assert buttons["Tải bản trình chiếu (PowerPoint)"] and buttons["Tải ảnh PNG"]
     assert not buttons["Tải báo cáo (Word)"]  # the Word report comes without charts
     assert "445 người nghiện" in at.code[0].value

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import maps, query, snapshot
 from dashboard.ui.loaders import DATA_DIR_ENV
+from tests.support.apptest import open_menus
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "ui" / "app.py")
@@ -113,7 +114,7 @@ def test_change_view_lists_the_changed_communes_for_download(demo_dir, monkeypat
     assert counts_table.iloc[:, 1].tolist() == [expected[c] for c in maps.CHANGES]
     listed = at.dataframe[1].value
     assert len(listed) == sum(expected.values())
-    assert any(b.proto.label == "Tải về CSV" for b in at.get("download_button"))
+    assert any(b.proto.label == "Tải về CSV" for b in open_menus(at).get("download_button"))
     # a chosen base year
     at.selectbox(key="map_base").set_value(2015)
     at.run()

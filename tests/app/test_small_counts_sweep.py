@@ -21,6 +21,7 @@ from dashboard import goals, meeting
 from dashboard.access import COMPLEMENT_LABEL, DEFAULT_THRESHOLD
 from dashboard.snapshot import load_snapshot, write_snapshot
 from dashboard.ui import goals as ui_goals
+from tests.support.apptest import open_menus
 
 ROOT = Path(__file__).resolve().parents[2]
 HOANG_MAI, SMALL_WARD = "008", "00301"
@@ -168,7 +169,7 @@ def test_trends_table_of_the_wards(crafted, geography, monkeypatch):
     at = run(crafted, monkeypatch, "pages/xu_huong.py", indicators=["compulsory_rehab"],
              breakdown="small_multiples")  # fmt: skip
     names = _names(geography)
-    table = at.dataframe[0].value
+    table = open_menus(at).dataframe[0].value  # the table folded under the chart, opened
     rows = table[(table["Kỳ"] == "Năm 2025") & table["Địa bàn"].isin(names)]
     shown = {names[n]: v for n, v in zip(rows["Địa bàn"], rows["Giá trị"], strict=True)}
     assert len(shown) == len(names)

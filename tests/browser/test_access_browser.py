@@ -117,12 +117,17 @@ def test_the_downloads_of_a_new_ward_viewer_hold_their_ward_only(scoped_server, 
     assert_charts_drawn(page)
     # The chart's figures, as a table to download, are folded under it.
     page.locator("[data-testid=stExpander] summary").filter(has_text=t("heading.data")).first.click()
+    # Each download menu draws its buttons once opened.
+    page.get_by_role("button", name=t("download.menu")).first.click()
     page.get_by_role("button", name=t("download.csv")).first.wait_for(timeout=30_000)
     with page.expect_download(timeout=120_000) as event:
         page.get_by_role("button", name=t("download.csv")).first.click()
     csv = event.value.path().read_text(encoding="utf-8-sig")
     assert WARD in csv and len(csv.splitlines()) > 2
     _assert_only_their_ward(csv)
+    page.keyboard.press("Escape")  # the table's menu closed
+    page.get_by_role("button", name=t("export.menu")).first.click()
+    page.get_by_role("button", name=t("export.svg")).first.wait_for(timeout=30_000)
     with page.expect_download(timeout=120_000) as event:
         page.get_by_role("button", name=t("export.svg")).first.click()
     svg = event.value.path().read_text(encoding="utf-8")

@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.testing.v1 import AppTest
+
+from dashboard.ui.widgets import MENU_SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "ui" / "app.py"
@@ -36,3 +39,38 @@ def assert_clean(at: AppTest) -> None:
 
 def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _menu_key(node) -> str | None:
+    if getattr(node, "type", None) not in ("popover", "expander") or not node.proto.id:
+        return None
+    key = user_key_from_element_id(node.proto.id)
+    return key if key and key.endswith(MENU_SUFFIX) else None
+
+
+def menus(at: AppTest) -> list:
+    """The folded parts the last run drew (``widgets``' download menus and folded tables: popovers
+    and expanders whose keys end ``MENU_SUFFIX``), in order."""
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        if _menu_key(node):
+            found.append(node)
+        stack.extend(reversed(list(getattr(node, "children", {}).values())))
+    return found
+
+
+def open_menus(at: AppTest) -> AppTest:
+    """Open every folded part (download menus, folded tables) and rerun until none is left closed,
+    so their buttons and tables are drawn (a folded table holds a menu of its own).
+
+    A fold draws its content only once opened; a test of what a download or table offers opens them first.
+    """
+    for _ in range(3):
+        closed = [key for key in map(_menu_key, menus(at)) if not at.session_state[key]]
+        if not closed:
+            break
+        for key in closed:
+            at.session_state[key] = True
+        at.run()
+    return at
