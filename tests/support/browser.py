@@ -81,10 +81,18 @@ def assert_charts_drawn(tab) -> int:
     folded = tab.locator(
         "[data-testid=stExpander]:has([data-testid=stPlotlyChart]) details:not([open]) > summary"
     )
-    if folded.count() and not tab.locator("[data-testid=stPlotlyChart]:visible").count():
+    # A click while the page is still being drawn can be lost with the element it hit: try again
+    # until a chart shows (at most three times).
+    for _ in range(3):
+        if not folded.count() or tab.locator("[data-testid=stPlotlyChart]:visible").count():
+            break
         folded.first.click()
-    # Chart components are loaded lazily, a moment after the script run ends.
-    tab.wait_for_selector("[data-testid=stPlotlyChart], [data-testid=stDeckGlJsonChart]", timeout=60_000)
+        tab.wait_for_timeout(1000)
+    # Chart components are loaded lazily, a moment after the script run ends. Wait for one that
+    # shows (the first in the page may still be folded).
+    tab.wait_for_selector(
+        "[data-testid=stPlotlyChart]:visible, [data-testid=stDeckGlJsonChart]:visible", timeout=60_000
+    )
     tab.wait_for_timeout(500)
     plotly = tab.locator("[data-testid=stPlotlyChart]:visible")
     decks = tab.locator("[data-testid=stDeckGlJsonChart]")
