@@ -314,16 +314,16 @@ def page_timings(
 
     ``selections`` maps a selection's name to the URL parameters that select it (as a copied link would).
     """
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from dashboard.ui import loaders
 
     os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
     out: dict[str, dict[str, float]] = {}
     first_page_s = None
     for name, params in selections.items():
         for page in pages or page_files():
-            st.cache_data.clear()
-            st.cache_resource.clear()
+            loaders.clear()
             timings = {}
             for run in ("cold", "warm"):
                 at = AppTest.from_file(str(APP), default_timeout=600)

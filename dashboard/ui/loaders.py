@@ -9,7 +9,9 @@ so one user's rows are never served from another's cache entry (tests/test_acces
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,18 +31,52 @@ DATA_DIR_ENV = "DASHBOARD_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
+_FRONTS: list = []  # the lru_cache fronts of ``shared``, for ``clear``
+
+
+def shared(max_entries: int = 1) -> Callable:
+    """``st.cache_resource`` with a ``functools.lru_cache`` of the same size in front of it.
+
+    A hit costs one dictionary lookup on the plain arguments (strings, tuples, dates, the
+    user's frozen ``Access``). Streamlit's own cache names and hashes every argument on every
+    call (``inspect.signature`` per positional argument): under 32 sessions at once that was
+    about a seventh of the server's time, since a run makes dozens of loader calls
+    (docs/BENCHMARK.md, *Sức chứa*). Streamlit's cache stays behind it for a miss, so that
+    sessions asking for the same missing value at once compute it once (its lock per key).
+    The value is shared by every session and must not be changed by the caller.
+    """
+
+    def wrap(fn: Callable) -> Callable:
+        front = functools.lru_cache(maxsize=max_entries)(
+            st.cache_resource(show_spinner=False, max_entries=max_entries)(fn)
+        )
+        _FRONTS.append(front)
+        return front
+
+    return wrap
+
+
+def clear() -> None:
+    """Forget every cached loader value and remembered result (the benchmark's cold runs)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    for front in _FRONTS:
+        front.cache_clear()
+    memo.clear()
+
+
 def data_dir() -> str:
     """The data folder: ``$DASHBOARD_DATA_DIR`` or ``data/`` at the repository root."""
     return os.environ.get(DATA_DIR_ENV) or str(DEFAULT_DATA_DIR)
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def reference_geography() -> Geography:
     """The pre-2025 structure, read once per process: validation, sign-in scopes and imports use it."""
     return Geography.from_reference()
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def geography_2025() -> Geography:
     """The structure in force from 1 July 2025 (province → commune), read once per process."""
     return reform.geography_2025()
@@ -56,7 +92,7 @@ def _folder_stamp(folder: str) -> tuple[tuple[str, int], ...]:
     return tuple((p.name, p.stat().st_mtime_ns) for p in snapshot_dirs(Path(folder)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(max_entries=4)
 def _survey(folder: str, stamp: tuple[tuple[str, int], ...]) -> Catalogue:
     return survey(Path(folder), reference_geography())
 
@@ -79,7 +115,7 @@ def _load_whole(folder: str, view_id: str) -> View:
     return load_view(_load_raw(folder, snapshot_id), structure_id, geography_of(view_id))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _load_scoped(folder: str, view_id: str, scope: Access) -> View:
     return _load_whole(folder, view_id).restricted(scope)
 
@@ -108,6 +144,7 @@ def whole_snapshot(folder: str, view_id: str, scope: Access) -> Snapshot:
     return _load_raw(folder, parse_view_id(view_id)[0])
 
 
+@shared(max_entries=4)
 def default_structure(folder: str, snapshot_id: str) -> str:
     """The structure a snapshot opens in (``structure.default_structure``)."""
     return structure.default_structure(_load_raw(folder, snapshot_id))
@@ -136,10 +173,10 @@ class SnapshotInfo:
     flagged: tuple[tuple[str, str], ...] = ()  # (new commune, former district it is counted for)
 
 
-# Frozen values and polars frames (never changed in place here) are cached as resources: a read
-# hands back the same object, where ``st.cache_data`` would unpickle a copy on every call, and a
-# run calls these many times (docs/BENCHMARK.md, *Sức chứa*).
-@st.cache_resource(show_spinner=False, max_entries=8)
+# Frozen values, polars frames and dictionaries never changed by their callers are ``shared``: a
+# read hands back the same object, where ``st.cache_data`` would unpickle a copy on every call,
+# and a run calls these many times (docs/BENCHMARK.md, *Sức chứa*).
+@shared(max_entries=8)
 def snapshot_info(folder: str, view_id: str) -> SnapshotInfo:
     """Provinces and years that have data in the view, its snapshot's date, source and demo flag."""
     snap = _load_whole(folder, view_id)  # no counts: the sidebar narrows the provinces per user
@@ -188,7 +225,7 @@ def _reporting_index(folder: str, view_id: str, scope: Access, counts: bool = Fa
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def _coverage_notes(
     folder: str,
     view_id: str,
@@ -221,7 +258,7 @@ def coverage_table(
     return memo.know(frame, ("coverage", folder, view_id, scope, codes, indicators, grain, years, combined))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _coverage_table(
     folder: str,
     view_id: str,
@@ -254,7 +291,7 @@ def status_source(
     return _status_source(folder, view_id, access(), codes, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def _status_source(
     folder: str, view_id: str, scope: Access, codes: tuple[str, ...], year: int
 ) -> tuple[str | None, dict | None]:
@@ -293,7 +330,7 @@ def summary(
     return memo.know(frame, ("summary", folder, view_id, scope, codes, indicators, grain, years, combined))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def _summary(
     folder: str,
     view_id: str,
@@ -341,7 +378,7 @@ def quotas(
     return _quotas(folder, view_id, access(), codes, metrics, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _quotas(
     folder: str, view_id: str, scope: Access, codes: tuple[str, ...], metrics: tuple[str, ...], year: int
 ) -> dict[str, page_figures.Quota | None]:
@@ -356,7 +393,7 @@ def browser_probe() -> export.BrowserProbe:
     return export.probe_browser()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(max_entries=32)
 def map_frame(
     folder: str,
     view_id: str,
@@ -381,14 +418,14 @@ def map_frame(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(max_entries=32)
 def map_districts(folder: str, view_id: str, scope: Access, area: tuple[str, ...], year: int) -> pl.DataFrame:
     """The map's list of districts (provinces in the 2025 units) with their communes' classes."""
     seen = load(folder, view_id, scope)
     return maps.district_summary(seen.status, seen.geography, area, year)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@shared(max_entries=2)
 def boundaries(path: str, stamp: int) -> dict[str, dict] | str:
     """The boundary file's shapes, read once per file version (``stamp``), or the error in words."""
     try:
