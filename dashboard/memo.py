@@ -42,8 +42,9 @@ _stats = {"hits": 0, "misses": 0}
 _known: dict[int, tuple[weakref.ref, Hashable]] = {}
 
 
-class _Same:
-    """An argument compared by identity (a cached geography): it is the same object or not."""
+class Same:
+    """An argument compared by identity (a cached geography, the map's boundary shapes): it is the
+    same object or not. Wrap a large cached value in it to key by the object, not its content."""
 
     __slots__ = ("obj",)
 
@@ -54,7 +55,7 @@ class _Same:
         return id(self.obj)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.obj is self.obj
+        return isinstance(other, Same) and other.obj is self.obj
 
 
 def frame_digest(frame: pl.DataFrame) -> bytes:
@@ -116,9 +117,9 @@ def content_key(value: Any) -> Hashable:
             hash(value)
             return ("value", value)
         except TypeError:  # a frozen dataclass holding frames: one cached object, by identity
-            return ("same", _Same(value))
+            return ("same", Same(value))
     if callable(value):
-        return ("same", _Same(value))
+        return ("same", Same(value))
     hash(value)  # anything else must be hashable to be a key
     return ("value", value)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import coverage, maps
+from dashboard import coverage, maps, memo
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_number, md_text
 from dashboard.i18n import t
@@ -76,11 +76,12 @@ st.title(t("map.heading", lang, area=filters.area_name(f), year=year))
 frame = loaders.map_frame(f.data_dir, f.view_id, loaders.access(), area, year, indicator, per_1000)
 if view_kind == "change":
     snap = loaders.load(f.data_dir, f.view_id)
-    drawing = maps.change_drawing(frame, snap.status, year, base_year, lang)
+    drawing = memo.remembered(maps.change_drawing, frame, snap.status, year, base_year, lang)
 elif view_kind == "indicator":
-    drawing = maps.indicator_drawing(frame, maps.indicator_label(indicator, per_1000, lang), lang, encoding)
+    label = maps.indicator_label(indicator, per_1000, lang)
+    drawing = memo.remembered(maps.indicator_drawing, frame, label, lang, encoding)
 else:
-    drawing = maps.category_drawing(frame, lang)
+    drawing = memo.remembered(maps.category_drawing, frame, lang)
 
 shapes = None
 found = maps.find_boundaries(Path(f.data_dir) / "reference")
@@ -91,12 +92,11 @@ if found is not None:
     else:
         shapes = loaded
 
-ids = maps.layer_ids(drawing, shapes)
-deck = maps.build_deck(
+deck, ids, payload = widgets.map_shown(
     drawing,
+    shapes,
     lang=lang,
     labels=maps.label_units(geo, area),
-    boundaries=shapes,
     basemap=maps.basemap_from_env(),
     whole=filters.COUNTRY_CODE in area,  # the country with its islands; a province without far outliers
 )
@@ -137,7 +137,7 @@ with legend_column:
 if view_kind == "change":
     st.subheader(t("map.change_counts", lang, base=base_year, year=year))
     counted = maps.change_counts(drawing.frame)
-    st.dataframe(
+    widgets.table(
         pl.DataFrame(
             {
                 t("column.change", lang): [t(f"change.{c}", lang) for c in maps.CHANGES],
@@ -151,12 +151,12 @@ if view_kind == "change":
     if changed.is_empty():
         st.info(t("map.no_changes", lang))
     else:
-        st.dataframe(changed, hide_index=True)
+        widgets.table(changed, hide_index=True)
         widgets.downloads(changed, f"xa_thay_doi_{base_year}_{year}", lang, key="dl_map_changes")
 
 st.subheader(t(f"map.{group}_summary", lang))
 shown = maps.district_table(summary, lang, group)
-st.dataframe(
+widgets.table(
     shown,
     hide_index=True,
     on_select=functools.partial(on_list_select, summary["district_code"].to_list()),
@@ -171,7 +171,7 @@ widgets.caption(
     t(
         "map.note",
         lang,
-        bytes=fmt_number(maps.payload_bytes(deck), lang),
+        bytes=fmt_number(payload, lang),
         points=fmt_number(drawing.frame.height, lang),
         seconds=fmt_number(time.perf_counter() - started, lang, 2),
     ),

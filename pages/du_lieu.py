@@ -20,7 +20,7 @@ st.title(t("page.data_title", lang))
 st.header(t("data.history", lang))
 st.caption(t("data.history_help", lang))
 catalogue = loaders.catalogue(f.data_dir)
-st.dataframe(history.snapshot_list(Path(f.data_dir), catalogue, lang), hide_index=True, width="stretch")
+widgets.table(history.snapshot_list(Path(f.data_dir), catalogue, lang), hide_index=True, width="stretch")
 
 # --- Compare two snapshots
 st.header(t("data.compare", lang))
@@ -48,7 +48,7 @@ else:
         table = history.comparison_table(diff, filters.geography(), lang)
         values = [t("data.col.old", lang), t("data.col.new", lang)]
         shown = tables.written_values(table.head(1000), values, lang)
-        st.dataframe(tables.escape_frame(shown), hide_index=True, width="stretch")
+        widgets.table(tables.escape_frame(shown), hide_index=True, width="stretch")
         widgets.downloads(table, f"so-sanh-{old_id}-{new_id}", lang, key="compare")
 
 # --- Import: data managers only

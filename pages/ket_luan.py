@@ -38,7 +38,7 @@ else:
 st.header(t("mt.conclusions", lang))
 found = conclusions.list_conclusions(db, loaders.access(), geo, meeting_id=meeting.id)
 if found:
-    st.dataframe(ui_conclusions.conclusions_table(found, lang, meeting.held_on, geo), hide_index=True)
+    widgets.table(ui_conclusions.conclusions_table(found, lang, meeting.held_on, geo), hide_index=True)
 else:
     st.caption(t("mt.no_conclusions", lang))
 ui_conclusions.add_form(db, meeting, lang, geo)

@@ -71,7 +71,7 @@ else:
         columns = ["rank", "unit_code", "unit_name", "period_label", "value", "population", "per_population"]
         shown = tables.localize(ranked, columns, lang)
         pct = (t("column.value", lang),) if percent else ()
-        st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
+        widgets.table(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
         widgets.downloads(shown, f"xep_hang_{indicator}_{period:%Y_%m}", lang, key="dl_ranking")
 
 yearly = widgets.protect(

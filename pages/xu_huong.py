@@ -168,7 +168,7 @@ for indicator in indicators:
         )
         value_header = t("column.value", lang)
         pct = (value_header, t("column.previous", lang)) if percent else ()
-        st.dataframe(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
+        widgets.table(tables.display(shown, lang, pct, 2 if percent else 0), hide_index=True)
         widgets.downloads(
             shown, f"xu_huong_{indicator}_{f.years[0]}_{f.years[1]}", lang, key=f"dl_{indicator}"
         )

@@ -17,6 +17,7 @@ from dashboard.ui import filters, serve
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: pages/ is at its top
 st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
+PAGES_MADE = "_pages_made"  # session state: the st.Page objects of this session, by language
 OVERVIEW = "tong-quan"  # the default page's url_path (its page() line below): also opened by this path
 
 
@@ -28,8 +29,20 @@ def navigation(lang: str):
         return st.Page(ROOT / path, title=t(title_key, lang), icon=icon, url_path=url_path, default=default)
 
     serve.open_default_page_by_its_path(OVERVIEW)
+    # The session's pages, made once per language: making a page resolves its file's path, and
+    # nine of them on every run was 2% of the server's time under load. Kept per session, not
+    # shared: Streamlit marks the chosen page on the object itself during a run.
+    made = st.session_state.setdefault(PAGES_MADE, {})
+    if lang not in made:
+        made.clear()
+        made[lang] = pages(page)
+    return st.navigation(made[lang], position="sidebar")
+
+
+def pages(page) -> list[st.Page]:
+    """The pages in menu order, made by ``page``."""
     # One line per page, in menu order. The url_paths are the addresses of saved links: keep them.
-    pages = [
+    return [
         page("pages/tong_quan.py", "page.overview", ":material/dashboard:", "tong-quan", default=True),
         page("pages/xu_huong.py", "page.trends", ":material/trending_up:", "xu-huong"),
         page("pages/so_sanh.py", "page.districts", ":material/leaderboard:", "so-sanh"),
@@ -40,7 +53,6 @@ def navigation(lang: str):
         page("pages/trinh_chieu.py", "page.present", ":material/slideshow:", "trinh-chieu"),
         page("pages/ket_luan.py", "page.meetings", ":material/task_alt:", "ket-luan"),
     ]
-    return st.navigation(pages, position="sidebar")
 
 
 chosen = filters.sidebar_filters(route=navigation)

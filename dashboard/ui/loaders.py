@@ -393,7 +393,6 @@ def browser_probe() -> export.BrowserProbe:
     return export.probe_browser()
 
 
-@shared(max_entries=32)
 def map_frame(
     folder: str,
     view_id: str,
@@ -403,7 +402,25 @@ def map_frame(
     indicator: str | None,
     per_1000: bool,
 ) -> pl.DataFrame:
-    """The map's communes of ``area`` in ``year`` (``maps.map_frame``), on the rows this user may see."""
+    """The map's communes of ``area`` in ``year`` (``maps.map_frame``), on the rows this user may see.
+
+    Known by its arguments (``memo.know``): the drawing and the deck made from it are remembered
+    without a digest.
+    """
+    frame = _map_frame(folder, view_id, scope, area, year, indicator, per_1000)
+    return memo.know(frame, ("map", folder, view_id, scope, area, year, indicator, per_1000))
+
+
+@shared(max_entries=32)
+def _map_frame(
+    folder: str,
+    view_id: str,
+    scope: Access,
+    area: tuple[str, ...],
+    year: int,
+    indicator: str | None,
+    per_1000: bool,
+) -> pl.DataFrame:
     seen = load(folder, view_id, scope)
     return maps.map_frame(
         seen.monthly,

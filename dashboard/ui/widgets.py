@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, coverage, export, memo, page_figures, structure, tables, theme
+from dashboard import charts, coverage, export, maps, memo, page_figures, structure, tables, theme
 from dashboard.access import Access, suppress_small_counts
 from dashboard.catalog import CATALOG
 from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, fmt_value, md_text
@@ -97,9 +97,29 @@ class Drawn(NamedTuple):
     screen: go.Figure
 
 
+class _Shown(go.Figure):
+    """A remembered screen figure whose dictionary form is made once.
+
+    ``st.plotly_chart`` asks a figure for ``to_dict()`` on every run: a deep copy of every trace
+    and of the layout, 1,6 ms for one of Xu hướng's charts, more than the rest of the chart's
+    cost (with ``orjson`` the JSON itself takes 0,1 ms). A remembered figure is shared and
+    never changed (``chart``), so one copy, with no trace ``uid`` (what ``plotly.io.to_json``
+    removes), serves every run of every session.
+    """
+
+    def to_dict(self) -> dict:
+        made = self.__dict__.get("_made")
+        if made is None:
+            made = super().to_dict()
+            for trace in made.get("data", []):
+                trace.pop("uid", None)
+            self.__dict__["_made"] = made
+        return made
+
+
 def _drawn(builder: Callable[..., go.Figure], scope: Access, *args: Any, **kwargs: Any) -> Drawn:
     figure = builder(*args, **kwargs)
-    return Drawn(figure, charts.for_screen(figure))
+    return Drawn(figure, _Shown(charts.for_screen(figure)))
 
 
 def chart(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> Drawn:
@@ -117,15 +137,17 @@ def chart(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> Drawn
 MENU_SUFFIX = "_menu"
 
 
-@st.fragment
 def _folded(kind: str, label: str, key: str, fill: Callable[[], None]) -> None:
     """A download menu (``kind`` "popover") or a folded section ("expander") whose content is drawn
     only once the user opens it.
 
-    Closed, it is two messages on the wire (this fragment's container and the fold) where a
-    table or two or more buttons were: each element is a message every run of every session
-    builds, hashes, queues and sends, the cost of a page above Streamlit's floor
-    (docs/BENCHMARK.md, *Sức chứa*). Opening it reruns this fragment alone, which draws the content.
+    Closed, it is one message on the wire where a table or two or more buttons were: each
+    element is a message every run of every session builds, hashes, queues and sends, the cost
+    of a page above Streamlit's floor (docs/BENCHMARK.md, *Sức chứa*). Opening it reruns the
+    page, which then draws the content. Not a fragment: a fragment would rerun the menu alone on
+    opening, but Streamlit deep-copies the page's layout state for every fragment on every run,
+    and with a menu per chart and per table that was 14% of the server's time on Xu hướng and
+    Bản đồ under 32 sessions, paid by every run for a menu rarely opened.
     """
     if kind == "popover":
         fold = st.popover(label, icon=":material/download:", on_change="rerun", key=key + MENU_SUFFIX)
@@ -174,6 +196,44 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
             )
 
     _folded("popover", t("export.menu", f.lang), key or name, images)
+
+
+class MapShown(NamedTuple):
+    """A map as the page shows it: the deck, its layers' commune codes (``maps.layer_ids``, for a
+    click on the map) and the bytes of its JSON (the page's note says what the browser receives)."""
+
+    deck: Any
+    ids: dict[str, list[str]]
+    payload: int
+
+
+def _map_shown(drawing: Any, boundaries: memo.Same | None, **options: Any) -> MapShown:
+    shapes = boundaries.obj if boundaries is not None else None
+    deck = maps.build_deck(drawing, boundaries=shapes, **options)
+    return MapShown(deck, maps.layer_ids(drawing, shapes), maps.payload_bytes(deck))
+
+
+def map_shown(drawing: Any, boundaries: dict | None, **options: Any) -> MapShown:
+    """``maps.build_deck(drawing, boundaries=…, **options)``, built once per distinct drawing.
+
+    Building the deck was more than half of the map page's run (a pydeck layer per class, the
+    rows of every commune, the JSON measured for the note); everyone opening the same map now
+    shares it. ``drawing`` is a remembered one (``memo.remembered``, known by identity), the
+    boundary shapes the cached file's (by identity, never by content: they are large). Shared:
+    never change the deck.
+    """
+    shapes = memo.Same(boundaries) if boundaries is not None else None
+    return memo.remembered(_map_shown, drawing, shapes, **options)
+
+
+def table(frame: pl.DataFrame, **options: Any) -> Any:
+    """``st.dataframe`` of a polars frame handed over as its Arrow table.
+
+    Given a polars frame, Streamlit converts it to pandas and back to Arrow on every run (3,5 ms
+    for the map's 12-row district list, against 0,1 ms for the Arrow table as it is): under a
+    meeting's sessions at once that was the map page's largest single cost (docs/BENCHMARK.md).
+    """
+    return st.dataframe(frame.to_arrow(), **options)
 
 
 def downloads(frame: pl.DataFrame, name: str, lang: str, key: str) -> None:
