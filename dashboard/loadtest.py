@@ -148,6 +148,23 @@ def rss_mb(pids: list[int]) -> float | None:
     return total / 1024 if seen else None
 
 
+def cpu_s(pids: list[int]) -> float | None:
+    """CPU time (user + system) the processes have used so far, summed, in seconds.
+
+    What a step cost the server, whatever else the machine was doing: on a shared machine the
+    times per session vary with the other load, the CPU a session costs much less.
+    """
+    ticks, seen = 0, False
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        seen = True
+    return ticks / os.sysconf("SC_CLK_TCK") if seen else None
+
+
 # --------------------------------------------------------------------------- scenario
 
 
@@ -174,6 +191,7 @@ class StepStats:
     wall_s: float = 0.0
     errors: list[str] = field(default_factory=list)
     elements: dict[str, int] = field(default_factory=dict)  # element type → count, over every session
+    cpu_s: float | None = None  # CPU time the server processes used during the step
 
     def summary(self) -> dict:
         ordered = sorted(self.times)
@@ -188,6 +206,7 @@ class StepStats:
             "per_second": done / self.wall_s if self.wall_s > 0 else None,
             "errors": list(self.errors),
             "elements": dict(self.elements),
+            "cpu_ms_per_session": self.cpu_s * 1000 / done if self.cpu_s is not None and done else None,
         }
 
 
@@ -238,9 +257,11 @@ async def run_batch(
                 return client.switch(scenario.switch)
 
             result = StepStats(step)
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_s(pids)
             outcomes = await asyncio.gather(*(action(c) for c in alive), return_exceptions=True)
             result.wall_s = time.perf_counter() - t0
+            cpu1 = cpu_s(pids)
+            result.cpu_s = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
             still = []
             for client, outcome in zip(alive, outcomes, strict=True):
                 if isinstance(outcome, BaseException):
@@ -277,7 +298,8 @@ async def run_batch(
 
 
 def ratios(app: dict, ref: dict) -> dict[str, dict[str, float | None]]:
-    """App / reference, per step: of the median time and of the time until all were done."""
+    """App / reference, per step: of the median time, of the time until all were done and of the
+    server's CPU time per session."""
     out = {}
     for a, r in zip(app["steps"], ref["steps"], strict=False):
 
@@ -287,6 +309,7 @@ def ratios(app: dict, ref: dict) -> dict[str, dict[str, float | None]]:
         out[a["step"]] = {
             "p50": div(a["p50_s"], r["p50_s"]),
             "all_done": div(a["all_done_s"], r["all_done_s"]),
+            "cpu": div(a.get("cpu_ms_per_session"), r.get("cpu_ms_per_session")),
         }
     return out
 
@@ -352,6 +375,10 @@ def _x(value: float | None) -> str:
     return MISSING if value is None else fmt_number(value, decimals=2) + "×"
 
 
+def _ms(value: float | None) -> str:
+    return MISSING if value is None else fmt_number(value, decimals=1)
+
+
 def _mb(value: float | None) -> str:
     return MISSING if value is None else fmt_number(value, decimals=0)
 
@@ -362,7 +389,8 @@ def table(results: list[dict]) -> str:
     for entry in results:
         n = entry["sessions"]
         lines.append(f"N = {n} phiên đồng thời")
-        header = f"{'p50 s':>9}{'p95 s':>9}{'max s':>9}{'xong hết s':>12}{'/giây':>8}  lỗi"
+        header = f"{'p50 s':>9}{'p95 s':>9}{'max s':>9}{'xong hết s':>12}{'/giây':>8}"
+        header += f"{'CPU ms/phiên':>14}  lỗi"
         lines.append(f"  {'máy chủ':<12}{'bước':<8}" + header)
         for label in ("reference", "app"):
             if label not in entry:
@@ -373,7 +401,7 @@ def table(results: list[dict]) -> str:
                 lines.append(
                     f"  {name:<12}{step['step']:<8}{_s(step['p50_s']):>9}{_s(step['p95_s']):>9}"
                     f"{_s(step['max_s']):>9}{_s(step['all_done_s']):>12}{_s(step['per_second']):>8}"
-                    f"  {len(step['errors'])}"
+                    f"{_ms(step.get('cpu_ms_per_session')):>14}  {len(step['errors'])}"
                 )
             rss = batch["rss_mb"]
             lines.append(
@@ -382,7 +410,8 @@ def table(results: list[dict]) -> str:
             )
         for step, r in entry.get("ratios", {}).items():
             lines.append(
-                f"  tỉ lệ ứng dụng/tham chiếu, {step}: p50 {_x(r['p50'])}, xong hết {_x(r['all_done'])}"
+                f"  tỉ lệ ứng dụng/tham chiếu, {step}: p50 {_x(r['p50'])}, xong hết {_x(r['all_done'])},"
+                f" CPU {_x(r.get('cpu'))}"
             )
         errors = [
             e

@@ -55,6 +55,7 @@ def test_small_mode_reports_every_step_of_both_servers(demo_dir, tmp_path):
         for step in batch["steps"]:
             assert step["sessions"] == 2 and step["errors"] == []
             assert 0 < step["p50_s"] <= step["p95_s"] <= step["max_s"] <= step["all_done_s"]
+            assert step["cpu_ms_per_session"] >= 0  # read from the server's /proc (ticks of 10 ms)
         rss = batch["rss_mb"]
         assert rss["before"] > 0 and rss["peak"] >= rss["before"] and rss["after"] > 0
     app, ref = entry["app"]["steps"], entry["reference"]["steps"]
@@ -65,7 +66,7 @@ def test_small_mode_reports_every_step_of_both_servers(demo_dir, tmp_path):
     assert set(entry["ratios"]) == set(STEPS)
     for step in STEPS:
         assert entry["ratios"][step]["p50"] > 0
-    assert "tỉ lệ ứng dụng/tham chiếu, open" in done.stdout
+    assert "tỉ lệ ứng dụng/tham chiếu, open" in done.stdout and "CPU ms/phiên" in done.stdout
 
 
 def test_a_filter_change_and_a_page_switch_reach_the_server(demo_dir, tmp_path):
