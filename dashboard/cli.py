@@ -300,7 +300,15 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
 def cmd_browsertime(args: argparse.Namespace) -> int:
     from dashboard import browsertime
 
-    results = browsertime.run(args.pages, args.query, args.repeat, url=args.url, data_dir=args.data_dir)
+    results = browsertime.run(
+        args.pages,
+        args.query,
+        args.repeat,
+        url=args.url,
+        data_dir=args.data_dir,
+        returning=args.returning,
+        reference=args.reference,
+    )
     print(browsertime.table(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -468,6 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="máy chủ đang chạy; mặc định: tự khởi động ứng dụng")
     p.add_argument(
         "--data-dir", type=Path, help="thư mục dữ liệu khi tự khởi động ứng dụng (mặc định như serve)"
+    )
+    p.add_argument(
+        "--returning",
+        action="store_true",
+        help="người dùng quay lại: một hồ sơ trình duyệt (giữ bộ nhớ đệm), mỗi lần một thẻ mới",
+    )
+    p.add_argument(
+        "--reference", action="store_true", help="đo thêm trang tham chiếu của Streamlit trong cùng lần chạy"
     )
     p.add_argument("--json", type=Path, help="ghi kết quả ra tệp JSON")
     p.set_defaults(func=cmd_browsertime)

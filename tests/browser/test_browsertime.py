@@ -25,3 +25,16 @@ def test_reports_the_time_until_every_chart_of_a_page_is_drawn(chromium, demo_di
     assert entry["charts"] >= 2 and entry["charts"] % 2 == 0
     assert len(entry["times_s"]) == 1 and entry["median_s"] == entry["times_s"][0] > 0
     assert "xu-huong" in browsertime.table(results)
+
+
+def test_a_returning_visitor_and_the_reference_page_are_timed_in_the_same_run(chromium, demo_dir):
+    results = browsertime.run(
+        [""], "province=Tỉnh Điện Biên", repeat=2, data_dir=demo_dir, returning=True, reference=True
+    )
+    assert set(results) == {"tong-quan", browsertime.REFERENCE_NAME}
+    # The reference page draws its one plotly line; the overview its commune chart.
+    assert results[browsertime.REFERENCE_NAME]["charts"] == 1
+    assert results["tong-quan"]["charts"] >= 1
+    for entry in results.values():
+        assert len(entry["times_s"]) == 2 and all(t > 0 for t in entry["times_s"])
+    assert browsertime.REFERENCE_NAME in browsertime.table(results)
