@@ -35,6 +35,7 @@ MAX_ENTRIES = 512
 _lock = threading.RLock()
 _results: OrderedDict[Hashable, Any] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
+_building: dict[Hashable, threading.Event] = {}  # results being made now: the others wait for them
 # id(frame) → (weak reference to it, the key it is known by): frames handed out by a cache
 # whose key fully determines them (``loaders.summary``'s query arguments with the user's scope, or a
 # remembered result's own key), so they need no digest. Digesting a frame costs little alone but
@@ -125,21 +126,42 @@ def content_key(value: Any) -> Hashable:
 
 
 def remembered(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(*args, **kwargs)``, computed once per distinct content of the arguments."""
+    """``fn(*args, **kwargs)``, computed once per distinct content of the arguments.
+
+    Sessions asking at once for a result not yet made wait for the first one to make it: a
+    meeting's 32 people opening a view nobody had opened since the server started built each of
+    its figures 32 times (a filter step of 5,2 s instead of 0,8 s in the load test).
+    """
     key = (fn, content_key(args), content_key(tuple(sorted(kwargs.items()))))
     with _lock:
         if key in _results:
             _results.move_to_end(key)
             _stats["hits"] += 1
             return _results[key]
-    result = fn(*args, **kwargs)  # outside the lock: two sessions may build the same thing once each
-    if isinstance(result, pl.DataFrame):
-        know(result, key)  # a remembered frame passed on to another remembered function needs no digest
-    with _lock:
-        _stats["misses"] += 1
-        _results[key] = result
-        while len(_results) > MAX_ENTRIES:
-            _results.popitem(last=False)
+        gate = _building.get(key)
+        building = gate is None
+        if building:
+            gate = _building[key] = threading.Event()
+    if not building:
+        gate.wait()
+        with _lock:
+            if key in _results:
+                _stats["hits"] += 1
+                return _results[key]
+        return remembered(fn, *args, **kwargs)  # the first one failed: this session tries itself
+    try:
+        result = fn(*args, **kwargs)
+        if isinstance(result, pl.DataFrame):
+            know(result, key)  # a remembered frame passed on to another remembered function needs no digest
+        with _lock:
+            _stats["misses"] += 1
+            _results[key] = result
+            while len(_results) > MAX_ENTRIES:
+                _results.popitem(last=False)
+    finally:
+        with _lock:
+            del _building[key]
+        gate.set()
     return result
 
 

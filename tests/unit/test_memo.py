@@ -112,3 +112,58 @@ def test_a_remembered_frame_is_known_by_its_own_key(monkeypatch):
     labelled = memo.remembered(lambda frame: frame.with_columns(pl.lit("x").alias("label")), _series([4, 5]))
     monkeypatch.setattr(memo, "frame_digest", lambda frame: pytest.fail("a remembered frame was digested"))
     assert memo.remembered(_build, labelled)[0] == 9
+
+
+def test_sessions_asking_at_once_for_a_missing_result_wait_for_one_build():
+    import threading
+    import time
+
+    calls = []
+
+    def slow(frame: pl.DataFrame) -> list:
+        calls.append(threading.get_ident())
+        time.sleep(0.2)  # long enough for every thread to ask while it is being made
+        return [frame["value"].sum()]
+
+    got = []
+    threads = [
+        threading.Thread(target=lambda: got.append(memo.remembered(slow, _series([1, 2])))) for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert len(got) == 8 and all(result is got[0] for result in got)
+
+
+def test_a_failed_build_lets_the_waiting_sessions_try_for_themselves():
+    import threading
+    import time
+
+    attempts = []
+
+    def fails_once(frame: pl.DataFrame) -> int:
+        attempts.append(1)
+        if len(attempts) == 1:
+            time.sleep(0.2)
+            raise RuntimeError("hỏng")
+        return int(frame["value"].sum())
+
+    results, errors = [], []
+
+    def ask() -> None:
+        try:
+            results.append(memo.remembered(fails_once, _series([2, 3])))
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=ask)
+    first.start()
+    time.sleep(0.05)  # the first is building
+    second = threading.Thread(target=ask)
+    second.start()
+    first.join()
+    second.join()
+    assert len(errors) == 1 and results == [5]
+    assert memo.remembered(fails_once, _series([2, 3])) == 5 and len(attempts) == 2  # now remembered
