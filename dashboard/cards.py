@@ -165,11 +165,12 @@ def _tone_color(tone: str) -> str:
     return theme.CHANGE_TONE_COLORS.get(tone, theme.NEUTRAL)
 
 
-def _tint(color: str) -> str:
-    """A light wash of ``color`` behind a change, as Streamlit draws a metric's delta."""
-    r, g, b = theme.hex_to_rgb(color)
-    return f"rgba({r}, {g}, {b}, 0.1)"
-
+# Behind a change, a wash of its tone's colour as Streamlit draws a metric's delta; none behind
+# the neutral grey, which reads at 4,5:1 on white only (tests/unit/test_cards.py checks each).
+DELTA_BACKGROUNDS: dict[str, str] = {
+    tone: "none" if tone == "neutral" else theme.wash(color, theme.CHANGE_WASH_ALPHA)
+    for tone, color in theme.CHANGE_TONE_COLORS.items()
+}
 
 # Three cards to a row at every width. On a phone (≤ 480 px) the type is smaller and the
 # sparklines go, so that a unit's figures fit on one screen; the page heading shrinks with them.
@@ -177,7 +178,7 @@ _CSS = (
     f".{GRID_CLASS} {{ display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 1rem;"
     f" font-family: inherit; color: {theme.TEXT}; }}"
     ".kpi-card { display: flex; flex-direction: column; gap: .35rem; min-width: 0;"
-    " border: 1px solid rgba(49, 51, 63, 0.2); border-radius: .5rem; padding: calc(1rem - 1px); }"
+    f" border: 1px solid {theme.SCREEN_CARD_LINE}; border-radius: .5rem; padding: calc(1rem - 1px); }}"
     ".kpi-label { font-size: .875rem; line-height: 1.4; overflow: hidden; white-space: nowrap;"
     " text-overflow: ellipsis; cursor: help; }"
     ".kpi-value { font-size: 2.25rem; line-height: 1.2; overflow-wrap: anywhere; }"
@@ -185,9 +186,8 @@ _CSS = (
     " padding: .1rem .5rem; }"
     ".kpi-arrow { margin-right: .3rem; }"
     + "".join(
-        f".kpi-delta.kpi-{tone} {{ color: {theme.CHANGE_TONE_COLORS[tone]};"
-        f" background: {_tint(theme.CHANGE_TONE_COLORS[tone])}; }}"
-        for tone in theme.CHANGE_TONE_COLORS
+        f".kpi-delta.kpi-{tone} {{ color: {color}; background: {DELTA_BACKGROUNDS[tone]}; }}"
+        for tone, color in theme.CHANGE_TONE_COLORS.items()
     )
     + ".kpi-spark { display: block; width: 100%; height: 3.2rem; margin: .4rem 0; overflow: visible; }"
     f".kpi-note {{ font-size: .875rem; line-height: 1.4; color: {theme.MUTED_TEXT}; }}"

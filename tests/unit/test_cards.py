@@ -133,3 +133,17 @@ def test_the_grid_holds_every_card_in_order_and_is_remembered_by_its_inputs():
     first = memo.remembered(cards.grid_html, list(shown), "vi", tuple(notes))
     assert memo.remembered(cards.grid_html, list(shown), "vi", tuple(notes)) is first
     assert memo.remembered(cards.grid_html, list(shown), "en", tuple(notes)) != first
+
+
+@pytest.mark.parametrize("tone", sorted(theme.CHANGE_TONE_COLORS))
+def test_a_change_reads_at_4_5_to_1_on_what_is_behind_it(tone):
+    color, behind = theme.CHANGE_TONE_COLORS[tone], cards.DELTA_BACKGROUNDS[tone]
+    if behind == "none":
+        ground = theme.BACKGROUND
+    else:
+        # The wash laid on the card's white, as the browser blends it.
+        *rgb, alpha = (float(v) for v in re.fullmatch(r"rgba\((.+)\)", behind)[1].split(","))
+        white = theme.hex_to_rgb(theme.BACKGROUND)
+        ground = "#" + "".join(f"{round(w + alpha * (c - w)):02X}" for c, w in zip(rgb, white, strict=True))
+        assert alpha == theme.CHANGE_WASH_ALPHA and theme.wash(color, alpha) == behind
+    assert theme.contrast(color, ground) >= 4.5, (tone, ground)
