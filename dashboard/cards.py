@@ -186,7 +186,9 @@ _CSS = (
     " padding: .1rem .5rem; }"
     ".kpi-arrow { margin-right: .3rem; }"
     + "".join(
-        f".kpi-delta.kpi-{tone} {{ color: {color}; background: {DELTA_BACKGROUNDS[tone]}; }}"
+        f".kpi-delta.kpi-{tone} {{ color: {color}; background: {DELTA_BACKGROUNDS[tone]};"
+        + (" padding-left: 0;" if DELTA_BACKGROUNDS[tone] == "none" else "")
+        + " }"
         for tone, color in theme.CHANGE_TONE_COLORS.items()
     )
     + ".kpi-spark { display: block; width: 100%; height: 3.2rem; margin: .4rem 0; overflow: visible; }"
