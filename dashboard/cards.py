@@ -12,8 +12,9 @@ read from a file is shown as text, never as markup.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
-from html import escape
 
 from dashboard import coverage, page_figures, theme
 from dashboard.catalog import CATALOG
@@ -26,6 +27,16 @@ UP, DOWN = "▲", "▼"  # the direction of a change, besides its colour
 
 # A sparkline's drawing box (SVG user units, stretched to the card's width).
 _WIDTH, _HEIGHT, _PAD = 100.0, 40.0, 2.0
+
+
+# A line break in a text would end the one-line HTML block the card grid is to Streamlit's Markdown,
+# and what followed would be read as Markdown (a link, an image): every text is kept to one line.
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+
+
+def escape(text: str) -> str:
+    """``text`` as HTML text or attribute value, on one line: shown as typed, never as markup."""
+    return html.escape(_LINE_BREAKS.sub(" ", text), quote=True)
 
 
 def indicator_label(indicator: str, lang: str) -> str:

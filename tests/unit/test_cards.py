@@ -113,6 +113,11 @@ def test_texts_from_a_file_or_the_catalog_are_shown_as_text(monkeypatch):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
     read = one(ADDICTS, note=hostile)
     assert read.label == hostile and read.notes == (hostile,)
+    # The grid is one line of HTML to Streamlit's Markdown: a line break in a text would end it,
+    # and what followed would be read as Markdown (here a link). It is a space instead.
+    body = cards.grid_html([ADDICTS], "vi", ["a\n\n[x](http://evil)\r\n\u2028b"])
+    assert "\n" not in body and "\r" not in body and "\u2028" not in body
+    assert one(ADDICTS, note="a\n\n[x](http://evil)").notes == ("a [x](http://evil)",)
     assert read.title == f'{hostile} (người" onmouseover="x), so với cùng kỳ năm trước'
 
 
