@@ -4,10 +4,12 @@ The overview drew each card as Streamlit elements (a bordered container, an ``st
 a vega sparkline, up to three caption lines): about 40 messages a run, a quarter of the server's
 time with 32 sessions opening the page, and 13 charts for the browser to lay out
 (docs/BENCHMARK.md, *Sức chứa*). Here the whole grid is one string, built once per distinct
-cards, language and notes (``memo.remembered``) and sent as one element.
+cards, language and notes (``memo.remembered``) and sent as one element: Markdown that is one
+line of HTML (``st.html`` would do, but its sanitiser keeps HTML only and drops the sparklines'
+SVG).
 
-Every text that comes from data, the catalog or ``i18n`` is escaped: a unit's name or a note
-read from a file is shown as text, never as markup.
+Every text that comes from data, the catalog or ``i18n`` is escaped and kept to one line: a
+unit's name or a note read from a file is shown as text, never as markup or Markdown.
 """
 
 from __future__ import annotations
