@@ -92,10 +92,7 @@ def sign_in(tab, base: str, user: str, password: str = PASSWORD, path: str = "")
 
 
 def on_sign_in_page(tab) -> bool:
-    return (
-        tab.get_by_label(t("auth.password")).count() == 1
-        and tab.locator(cards.CARD).count() == 0
-    )
+    return tab.get_by_label(t("auth.password")).count() == 1 and tab.locator(cards.CARD).count() == 0
 
 
 def assert_no_markdown_from(tab, requests: list[str]) -> None:
