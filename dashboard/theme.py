@@ -188,6 +188,11 @@ SELECTED_YEAR_COLOR = "#888888"
 # A KPI card on a slide.
 CARD_FILL = "#F4F6F8"
 CARD_LINE = "#CCCCCC"
+# A headline card on the screen (Tổng quan, dashboard/cards.py): the hairline of Streamlit's
+# bordered containers (its text colour at 20 % on white), and how strong the wash behind a change
+# is (the tone's own colour at 10 %, as Streamlit draws a metric's delta).
+SCREEN_CARD_LINE = "#D6D6D9"
+CHANGE_WASH_ALPHA = 0.1
 # The header row of the Excel import template.
 TEMPLATE_HEADER_FILL = "#F2DCDB"
 
@@ -217,6 +222,12 @@ def hex_to_rgb(color: str, alpha: int | None = None) -> list[int]:
     value = color.lstrip("#")
     rgb = [int(value[i : i + 2], 16) for i in (0, 2, 4)]
     return [*rgb, alpha] if alpha is not None else rgb
+
+
+def wash(color: str, alpha: float) -> str:
+    """``#RRGGBB`` at opacity ``alpha`` as CSS ``rgba(…)``: a light wash behind text written in it."""
+    r, g, b = hex_to_rgb(color)
+    return f"rgba({r}, {g}, {b}, {alpha:g})"
 
 
 def _luminance(color: str) -> float:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, memo, page_figures
+from dashboard import cards, charts, memo, page_figures
 from dashboard.i18n import t
 from dashboard.ui import filters, loaders, widgets
 from dashboard.ui import goals as ui_goals
@@ -22,8 +22,8 @@ frame = loaders.summary(
     f.data_dir, f.view_id, f.codes, page_figures.HEADLINE, f.grain, history_years, combined=True
 )
 quota_map = loaders.quotas(f.data_dir, f.view_id, f.codes, page_figures.QUOTA_METRICS, f.year)
-cards = memo.remembered(page_figures.kpis, frame, period, page_figures.HEADLINE, quota_map)
-if all(card.value is None for card in cards):
+kpis = memo.remembered(page_figures.kpis, frame, period, page_figures.HEADLINE, quota_map)
+if all(card.value is None for card in kpis):
     st.warning(t("notice.no_data", lang))
     st.stop()
 
@@ -38,9 +38,8 @@ covered = loaders.coverage_notes(
     page_figures.period_end_month(period, f.grain),
 )
 source = loaders.status_source(f.data_dir, f.view_id, f.codes, period.year)
-with widgets.kpi_grid():
-    for card in cards:
-        widgets.kpi_card(card, lang, widgets.figure_note(card, covered.get(card.indicator), source, lang))
+notes = [cards.figure_note(card, covered.get(card.indicator), source, lang) for card in kpis]
+widgets.kpi_cards(kpis, lang, notes)
 widgets.caption(f)
 
 # Commune classification by year over the chosen range.

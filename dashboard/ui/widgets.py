@@ -1,5 +1,5 @@
 """What pages draw with: URL-bound page choices, charts with their downloads, tables' downloads,
-headline cards, and what a table or chart may show (small counts hidden).
+headline cards (one element, `cards.grid_html`), and what a table or chart may show (small counts hidden).
 
 Pages read the filters from ``filters.current()`` and their data from ``loaders``; they lay out
 with these helpers.
@@ -15,10 +15,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, coverage, export, maps, memo, page_figures, structure, tables, theme
+from dashboard import cards, charts, export, maps, memo, page_figures, structure, tables, theme
 from dashboard.access import Access, suppress_small_counts
-from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, fmt_value, md_text
+from dashboard.cards import indicator_label as indicator_label  # the trends page's headings use it too
+from dashboard.formatting import md_text
 from dashboard.i18n import t
 from dashboard.ui.filters import (
     BANNER,
@@ -301,75 +301,6 @@ def protect_chart(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def indicator_label(indicator: str, lang: str) -> str:
-    """The indicator's label with its unit: "Người nghiện có hồ sơ quản lý (người)"."""
-    entry = CATALOG[indicator]
-    return f"{entry.label(lang)} ({entry.unit(lang)})"
-
-
-_TONE_COLOR = theme.STREAMLIT_TONE_COLORS
-
-
-def kpi_texts(card: page_figures.Kpi, lang: str) -> dict[str, str | None]:
-    """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
-    percent = page_figures.is_percent(card.indicator)
-    if card.value is None and CATALOG[card.indicator].kind == "status":
-        # An unknown commune count (no list, no report, or a list silent on it) is not 0.
-        value = t("status.unknown", lang)
-    else:
-        value = fmt_value(card.value, card.indicator, lang)
-    delta = None
-    if card.change is not None:
-        sign = "+" if card.change > 0 else ""
-        if percent:
-            delta = t("kpi.points", lang, value=sign + fmt_number(card.change, lang, 2))
-        else:
-            delta = sign + fmt_number(card.change, lang)
-            if card.change_pct is not None:
-                delta += f" ({fmt_change_pct(card.change_pct, lang)})"
-    quota = None
-    if card.indicator in page_figures.QUOTA_METRICS:
-        if card.quota is None:
-            quota = t("kpi.no_quota", lang)
-        else:
-            quota = t(
-                "kpi.quota",
-                lang,
-                quota=fmt_number(card.quota.value, lang),
-                pct=fmt_pct(card.achievement, lang),
-            )
-            if card.quota.covered < card.quota.total:
-                quota += " " + t("kpi.quota_partial", lang, n=card.quota.covered, total=card.quota.total)
-    return {"value": value, "delta": delta, "quota": quota}
-
-
-def figure_note(
-    card: page_figures.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
-) -> str:
-    """The line under a headline figure: units reporting (marked when partial), or the source of a
-    commune count ("theo danh sách xã" / "theo số báo cáo", marked when the reported counts are
-    summed from part of the units); nothing under a figure that is not there."""
-    indicator = card.indicator
-    if card.value is None:
-        return ""
-    if CATALOG[indicator].kind == "status":
-        origin, counted = source
-        if origin is None:
-            return ""
-        keys = ("list", "report") if origin == "mixed" else (origin,)
-        words = ", ".join(t(f"status.source.{k}", lang) for k in keys)
-        mark = coverage.partial_mark(counted, lang) if origin == "report" else ""
-        return f"{words} · {mark}" if mark else words
-    mark = coverage.partial_mark(cover, lang)
-    return mark or coverage.coverage_text(cover, lang)
-
-
-# On a phone (≤ 480 px) Streamlit stacks columns into one long column, a card and its sparkline
-# per screen. The headline cards instead stay three to a row, in small type, without sparklines:
-# a unit's figures fit on one screen.
-KPI_GRID = "kpi_grid"
-
-
 # Presentation mode: the slide alone. The sidebar starts collapsed (the page says so), the
 # banners are hidden (their words ride in the footer line), the page's top padding goes.
 PRESENTATION_CSS = (
@@ -391,59 +322,9 @@ PRESENTATION_CSS = (
 )
 
 
-# Three cards to a row at every width: each card a third of the wrapping row, less its share of
-# the two gaps between them.
-_GRID_CSS = (
-    f".st-key-{KPI_GRID} {{ flex-wrap: wrap !important; }}"
-    f".st-key-{KPI_GRID} > [data-testid=stLayoutWrapper] {{"
-    " flex: 0 0 calc((100% - 2 * var(--kpi-gap, 1rem)) / 3) !important; min-width: 0 !important; }"
-)
-
-_PHONE_RULES = {
-    "": "--kpi-gap: .3rem; gap: .3rem",
-    "[data-testid=stMetricChart]": "display: none",
-    "[data-testid=stMetricValue]": "font-size: 1.4rem",
-    "[data-testid=stMetricLabel] p": "font-size: .7rem; line-height: 1.15; white-space: normal",
-    "[data-testid=stMetricLabel] *": "white-space: normal; text-overflow: clip; overflow: visible",
-    "[data-testid=stMetricLabel]": "height: auto; min-height: 0",
-    "[data-testid=stMetricDelta]": "font-size: .68rem",
-    "[data-testid=stMetricDelta] svg": "width: .8rem; height: .8rem",
-    "[data-testid=stVerticalBlock]": "gap: .2rem",
-    "[data-testid=stMarkdownContainer] p": "font-size: .68rem",
-    "[data-testid=stCaptionContainer]": "font-size: .68rem",
-    ".stVerticalBlock[class*=st-key-card]": "padding: .35rem",
-}
-
-
-_PHONE_KPI_CSS = (
-    "<style>"
-    + _GRID_CSS
-    + "@media (max-width: 480px) {"
-    + "".join(
-        f".st-key-{KPI_GRID} {selector} {{"
-        + "".join(f"{rule.strip()} !important;" for rule in rules.split(";"))
-        + "}"
-        for selector, rules in _PHONE_RULES.items()
-    )
-    # The page heading too, so the heading and the first row of figures share the first screen.
-    + "[data-testid=stMain] h1 { font-size: 1.6rem !important; }"
-    + "}</style>"
-)
-
-
-def kpi_grid() -> Any:
-    """The container of the headline cards: a grid of three even on a phone (see ``_PHONE_KPI_CSS``).
-
-    One wrapping row, not a row of ``st.columns(3)`` per three cards: 1 block on the wire where
-    there were 20 (docs/BENCHMARK.md, *Sức chứa*); the style sheet makes it three to a row.
-    """
-    st.html(_PHONE_KPI_CSS)
-    return st.container(key=KPI_GRID, horizontal=True, gap="small")
-
-
 def tone_color(tone: str) -> str:
     """Streamlit's named colour for the tone of a change (``theme.STREAMLIT_TONE_COLORS``)."""
-    return _TONE_COLOR[tone]
+    return theme.STREAMLIT_TONE_COLORS[tone]
 
 
 def presentation_footer(f: Filters, source_line: str) -> str:
@@ -457,25 +338,13 @@ def presentation_footer(f: Filters, source_line: str) -> str:
     return " ".join(parts)
 
 
-def kpi_card(card: page_figures.Kpi, lang: str, note: str = "") -> None:
-    """One bordered card: label, value, change against a year earlier coloured by whether it is
-    good for this indicator, a sparkline of the complete periods, the quota line if any, and
-    ``note`` (``figure_note``: how many units reported, or where a commune count comes from)."""
-    texts = kpi_texts(card, lang)
-    with st.container(border=True, key=f"card_{card.indicator}"):
-        st.metric(
-            CATALOG[card.indicator].label(lang),
-            texts["value"],
-            delta=texts["delta"],
-            delta_color=_TONE_COLOR[card.tone],
-            delta_arrow="off" if card.change is None or page_figures.is_negligible(card.change) else "auto",
-            help=indicator_label(card.indicator, lang) + ", " + t("change.vs_same_period_last_year", lang),
-            chart_data=list(card.history) if len(card.history) > 1 else None,
-            chart_type="bar" if CATALOG[card.indicator].kind == "flow" else "line",
-        )
-        if texts["delta"] is None:
-            st.caption(t("kpi.no_previous", lang))
-        if texts["quota"] is not None:
-            st.markdown(f"**{texts['quota']}**")
-        if note:
-            st.caption(note)
+def kpi_cards(kpis: Sequence[page_figures.Kpi], lang: str, notes: Sequence[str] = ()) -> None:
+    """The headline cards, one element (``cards.grid_html``): three to a row, each with label,
+    value, change, sparkline, quota line and ``notes[i]`` (``cards.figure_note``).
+
+    Built once per distinct cards, language and notes, process-wide: a meeting opening the same
+    view shares one string. One element where there were about 40 (docs/BENCHMARK.md, *Sức chứa*).
+    Markdown, not ``st.html``: the latter's sanitiser keeps HTML only and drops the sparklines'
+    SVG; every text in the string is escaped by ``cards`` (nothing of a user's is markup).
+    """
+    st.markdown(memo.remembered(cards.grid_html, list(kpis), lang, tuple(notes)), unsafe_allow_html=True)

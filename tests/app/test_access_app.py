@@ -19,6 +19,7 @@ from dashboard.formatting import md_text
 from dashboard.i18n import t
 from dashboard.ui import auth as ui_auth
 from tests.support.apptest import open_menus, run_app
+from tests.support.cards import card_values, grids
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "ui" / "app.py"
@@ -76,6 +77,7 @@ def run_as(email: str | None, page: str | None = None, query_params: dict | None
 def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "warning", "info",
                                   "error", "code") for e in at.get(kind)]  # fmt: skip
+    parts += grids(at)  # the headline cards, tooltips included
     for frame in at.dataframe:
         parts.append(frame.value.to_csv())
     for table in at.table:
@@ -94,13 +96,13 @@ def test_signed_out_sees_the_sign_in_page_and_no_figures(oidc_env):
     assert_clean(at)
     assert at.title[0].value == t("auth.title")
     assert [b.label for b in at.button] == [t("auth.login")]
-    assert not at.metric and not at.get("plotly_chart") and not at.selectbox
+    assert not card_values(at) and not at.get("plotly_chart") and not at.selectbox
 
 
 def test_a_user_the_file_does_not_list_sees_nothing(oidc_env):
     at = run_as(STRANGER)
     assert any(t("auth.not_listed", user=md_text(STRANGER)) == e.value for e in at.error)
-    assert not at.metric and not at.selectbox
+    assert not card_values(at) and not at.selectbox
 
 
 @pytest.mark.parametrize("page", [None, "pages/xu_huong.py", "pages/so_sanh.py", "pages/ban_do.py",
@@ -209,23 +211,23 @@ def test_password_mode_signed_in_viewer(password_env):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     assert_clean(at)
-    assert not at.metric  # the sign-in form only
+    assert not card_values(at)  # the sign-in form only
     assert t("auth.password") in [i.label for i in at.text_input]
     at.text_input[0].input("hoangmai")
     at.text_input[1].input("sai-mat-khau")
     at.button[0].click().run()
-    assert not at.metric
+    assert not card_values(at)
     at.text_input[0].input("hoangmai")
     at.text_input[1].input("mat-khau-thu")
     at.button[0].click().run()
     assert_clean(at)
     assert HOANG_MAI in at.title[0].value, [e.value for e in at.title]
-    assert at.metric
+    assert card_values(at)
     assert NAM_TU_LIEM not in texts(at)
     # Signing out ends the session: the next run is the sign-in form again, with no figures.
     next(b for b in at.sidebar.button if b.label == t("auth.logout")).click().run()
     at.run()
-    assert not at.metric and t("auth.password") in [i.label for i in at.text_input]
+    assert not card_values(at) and t("auth.password") in [i.label for i in at.text_input]
 
 
 def test_twelve_wrong_passwords_lock_the_user_out_even_with_the_right_one(password_env):
@@ -236,14 +238,14 @@ def test_twelve_wrong_passwords_lock_the_user_out_even_with_the_right_one(passwo
         assert_clean(at)
     sign_in(at, "hoangmai", "mat-khau-thu")
     assert_clean(at)
-    assert not at.metric
+    assert not card_values(at)
     locked = t("auth.locked", seconds=0).split(":")[0]
     assert any(e.value.startswith(locked) for e in at.error), [e.value for e in at.error]
     # Another browser (a new session) of the same user is locked out too.
     other = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     other.run()
     sign_in(other, "hoangmai", "mat-khau-thu")
-    assert not other.metric and any(e.value.startswith(locked) for e in other.error)
+    assert not card_values(other) and any(e.value.startswith(locked) for e in other.error)
 
 
 @pytest.fixture
@@ -413,7 +415,7 @@ def test_a_scope_mixing_old_and_new_units_is_refused_at_sign_in(reform_dir, tmp_
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "tron@example.vn" in errors[0]
     assert "008 (Quận Hoàng Mai) là đơn vị cũ" in errors[0]
-    assert not at.metric and not at.get("plotly_chart") and not at.selectbox
+    assert not card_values(at) and not at.get("plotly_chart") and not at.selectbox
 
 
 def test_small_commune_counts_are_hidden_for_a_new_province_viewer(oidc_reform_env):

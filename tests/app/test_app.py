@@ -20,12 +20,9 @@ from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
 from tests.support.apptest import APP, PAGE_FILES, ROOT, TIMEOUT, assert_clean, chart_specs, run_app
+from tests.support.cards import card_notes, card_values
 
 NAM_TU_LIEM = "019"
-
-
-def metric_values(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def test_every_page_file_is_routed_and_smoke_tested():
@@ -77,8 +74,8 @@ def test_overview_nam_tu_liem_2021_shows_rehab_against_quota(data_env, geography
     actual, quota_line = _expected_quota_line(data_env, geography, NAM_TU_LIEM, 2021)
     # The seed report: 38 sent to compulsory rehab against a quota of 32, 118,75 %.
     assert (actual, quota_line) == ("38", "Chỉ tiêu 32 · tỷ lệ đạt 118,75%")
-    assert metric_values(at)[CATALOG["compulsory_rehab"].label("vi")] == actual
-    assert any(quota_line in md.value for md in at.markdown)
+    assert card_values(at)[CATALOG["compulsory_rehab"].label("vi")] == actual
+    assert quota_line in card_notes(at)[CATALOG["compulsory_rehab"].label("vi")]
     assert "Quận Nam Từ Liêm" in at.title[0].value and "2021" in at.title[0].value
 
 
@@ -92,16 +89,17 @@ def test_whole_province_quota_is_the_sum_of_district_quotas(data_env, geography)
         & (pl.col("year") == 2025)
         & (pl.col("rule") == "at_least")
     )["value"].sum()
-    assert any(f"Chỉ tiêu {fmt_number(expected)} ·" in md.value for md in at.markdown)
+    rehab = card_notes(at)[CATALOG["compulsory_rehab"].label("vi")]
+    assert any(note.startswith(f"Chỉ tiêu {fmt_number(expected)} ·") for note in rehab)
 
 
 def test_changing_district_and_year_changes_the_overview(data_env):
     at = run_app()
-    before = metric_values(at)
+    before = card_values(at)
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
-    after_district = metric_values(at)
+    after_district = card_values(at)
     at.select_slider(key="years").set_value((2015, 2019)).run()
-    after_year = metric_values(at)
+    after_year = card_values(at)
     assert_clean(at)
     assert before.keys() == after_district.keys() == after_year.keys()
     assert before != after_district != after_year
@@ -137,7 +135,7 @@ def test_a_copied_link_reopens_the_same_view(data_env):
     assert not at.warning
     assert at.multiselect(key="district").value == [NAM_TU_LIEM]
     assert at.select_slider(key="years").value == (2015, 2021)
-    assert metric_values(at)[CATALOG["compulsory_rehab"].label("vi")] == "38"
+    assert card_values(at)[CATALOG["compulsory_rehab"].label("vi")] == "38"
 
 
 @pytest.mark.parametrize(
@@ -213,7 +211,7 @@ def test_english_switch_translates_the_labels(data_env):
     at = run_app(query_params={"lang": "English"})
     assert_clean(at)
     assert at.title[0].value.startswith("Overview:")
-    assert CATALOG["addicts_managed"].label("en") in metric_values(at)
+    assert CATALOG["addicts_managed"].label("en") in card_values(at)
     assert at.selectbox(key="grain").format_func("year") == "Year"
 
 
@@ -244,7 +242,7 @@ def test_a_rejected_snapshot_is_named_and_the_valid_one_served(demo_dir, tmp_pat
     assert_clean(at)
     assert any(md_text("2026-06-30") in w.value for w in at.warning)
     assert at.selectbox(key="snapshot").value == "2025-12-31"
-    assert at.metric, "the valid snapshot is served"
+    assert card_values(at), "the valid snapshot is served"
 
 
 def test_no_snapshot_says_so(tmp_path, monkeypatch):

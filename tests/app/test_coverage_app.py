@@ -16,6 +16,7 @@ from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import write_snapshot
 from tests.support.apptest import open_menus
+from tests.support.cards import all_notes, card_notes, card_values
 from tests.support.data import NAM_TU_LIEM, REPORTING, partial_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,13 +46,12 @@ def test_overview_says_how_many_units_reported_and_marks_partial_figures(partial
     at.run()
     at.multiselect(key="district").set_value([NAM_TU_LIEM]).run()
     assert not at.exception, [e.value for e in at.exception]
-    captions = [c.value for c in at.caption]
-    values = {m.label: m.value for m in at.metric}
+    values, notes = card_values(at), card_notes(at)
     assert values[CATALOG["addicts_managed"].label("vi")] == "90"
-    assert f"một phần: {REPORTING}/10 xã, phường" in captions
+    assert f"một phần: {REPORTING}/10 xã, phường" in notes[CATALOG["addicts_managed"].label("vi")]
     # The district's own count, said to be the report's; complex and key: unknown, not 0.
     assert values[CATALOG["healthy_communes"].label("vi")] == "4"
-    assert "theo số báo cáo" in captions
+    assert "theo số báo cáo" in notes[CATALOG["healthy_communes"].label("vi")]
     assert values[CATALOG["complex_communes"].label("vi")] == "chưa có số liệu"
     assert values[CATALOG["key_communes"].label("vi")] == "chưa có số liệu"
 
@@ -62,7 +62,7 @@ def test_province_headline_is_marked_as_built_from_one_district(partial_env, geo
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="province").value == HANOI
     districts = len(geography.children(HANOI))
-    captions = [c.value for c in at.caption]
+    captions = all_notes(at)  # the lines under the cards
     assert f"một phần: 1/{districts} quận, huyện" in captions
     # Nam Từ Liêm's reported healthy communes are Hà Nội's only count: marked as partial too.
     assert f"theo số báo cáo · một phần: 1/{districts} quận, huyện" in captions
@@ -115,6 +115,6 @@ def test_a_province_that_reported_18_of_142_drug_free_communes_shows_12_68_perce
     at.query_params["province"] = "19"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    values = {m.label: m.value for m in at.metric}
-    assert values[CATALOG["drug_free_share"].label("vi")] == "12,68%"
-    assert "theo số báo cáo" in [c.value for c in at.caption]
+    label = CATALOG["drug_free_share"].label("vi")
+    assert card_values(at)[label] == "12,68%"
+    assert "theo số báo cáo" in card_notes(at)[label]

@@ -17,6 +17,7 @@ from dashboard.catalog import CATALOG
 from dashboard.geography import Geography
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot, survey
+from tests.support.cards import card_values
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/du_lieu.py"
@@ -104,5 +105,4 @@ def test_a_new_unit_report_imported_from_the_page_is_seen_in_the_new_units(data_
     assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
     assert at.selectbox(key="snapshot").value == newest
     assert at.radio(key="structure").value == structure.NEW
-    addicts = [m for m in at.metric if m.label == CATALOG["addicts_managed"].label("vi")]
-    assert addicts and addicts[0].value == "321"
+    assert card_values(at)[CATALOG["addicts_managed"].label("vi")] == "321"

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.page_figures import HEADLINE
 from dashboard.stclient import ProtocolError, Session
+from tests.support.cards import read_cards
 from tests.support.server import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,8 +61,9 @@ def test_small_mode_reports_every_step_of_both_servers(demo_dir, tmp_path):
         rss = batch["rss_mb"]
         assert rss["before"] > 0 and rss["peak"] >= rss["before"] and rss["after"] > 0
     app, ref = entry["app"]["steps"], entry["reference"]["steps"]
-    # What each session was sent: the overview's metrics and charts, then the trends' charts.
-    assert app[0]["elements"]["metric"] > 0 and app[0]["elements"]["plotly_chart"] > 0
+    # What each session was sent: the overview's cards (one markdown element) and charts, then the
+    # trends' charts.
+    assert app[0]["elements"]["markdown"] > 0 and app[0]["elements"]["plotly_chart"] > 0
     assert app[2]["elements"]["plotly_chart"] > app[0]["elements"]["plotly_chart"]
     assert ref[0]["elements"] == {"heading": 2, "metric": 12, "plotly_chart": 2}
     assert set(entry["ratios"]) == set(STEPS)
@@ -76,6 +79,7 @@ def test_a_filter_change_and_a_page_switch_reach_the_server(demo_dir, tmp_path):
             opened = await session.open("", "")
             assert opened.ok
             assert any("Thành phố Hà Nội" in text for text in opened.texts)
+            assert len([card for text in opened.texts for card in read_cards(text)]) == len(HEADLINE)
             changed = await session.change("province", "Tỉnh Điện Biên")
             assert changed.ok
             assert any("Tỉnh Điện Biên" in text for text in changed.texts)

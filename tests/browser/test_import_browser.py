@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.support import cards
 from tests.support.browser import (
     RUN_TIMEOUT_MS,
     SCREENSHOTS,
@@ -146,8 +147,9 @@ def test_template_filled_for_a_new_ward_imported_and_seen_on_the_overview(import
     assert "Tổng quan: Phường Hoàng Mai, Tháng 11/2026" in main
     # The source line names the new snapshot's file and base.
     assert "Nhập từ tệp hoang-mai-11-2026.xlsx (số liệu tính đến ngày 30/11/2026)" in main
-    addicts = page.locator("[data-testid=stMetric]", has_text="Người nghiện có hồ sơ quản lý")
-    assert addicts.first.locator("[data-testid=stMetricValue]").inner_text().strip() == "321"
+    label = page.locator(cards.LABEL, has_text="Người nghiện có hồ sơ quản lý")
+    addicts = page.locator(cards.CARD, has=label)
+    assert addicts.first.locator(cards.VALUE).inner_text().strip() == "321"
     # The 2025–2026 history is there: the trend from 2025 is drawn.
     assert assert_charts_drawn(page) > 0
     page.screenshot(path=str(SCREENSHOTS / "tong-quan_sau-khi-nhap.png"))

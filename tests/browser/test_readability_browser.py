@@ -20,6 +20,7 @@ import pytest
 
 from dashboard import maps, theme
 from dashboard.i18n import t
+from tests.support import cards
 from tests.support.browser import SCREENSHOTS, SCRIPT_STATE, assert_no_error_box, wait_idle
 from tests.support.colour_vision import ciede2000, lab, simulate
 
@@ -133,17 +134,27 @@ def test_the_overview_headline_figures_fit_the_screen(server, browser, width, he
     tab = context.new_page()
     try:
         open_page(tab, server, "/?province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i")
-        cards = tab.locator("[data-testid=stMetric]")
-        boxes = [cards.nth(i).bounding_box() for i in range(cards.count())]
+        shown = tab.locator(cards.CARD)
+        boxes = [shown.nth(i).bounding_box() for i in range(shown.count())]
         assert len(boxes) >= 9
         # Three to a row at every width: the first three cards share a top.
         assert len({round(b["y"]) for b in boxes[:3]}) == 1, boxes[:3]
         assert boxes[3]["y"] > boxes[0]["y"]
         if width <= 480:
             # No sparklines on a phone, and two rows of figures on the first screen.
-            charts = tab.locator("[data-testid=stMetricChart]")
-            assert all(not charts.nth(i).is_visible() for i in range(charts.count()))
+            charts = tab.locator(cards.SPARK)
+            assert charts.count() > 0 and all(not charts.nth(i).is_visible() for i in range(charts.count()))
             assert boxes[5]["y"] + boxes[5]["height"] <= height * 1.0
+        else:
+            assert tab.locator(cards.SPARK).first.is_visible()
+        # Each change in its tone's colour from the theme, and an arrow besides the colour.
+        deltas = tab.locator(cards.DELTA).evaluate_all(
+            "els => els.map(e => [e.dataset.tone, getComputedStyle(e).color, e.innerText])"
+        )
+        assert deltas
+        for tone, color, text in deltas:
+            assert color == "rgb({}, {}, {})".format(*theme.hex_to_rgb(theme.CHANGE_TONE_COLORS[tone])), tone
+            assert tone == "neutral" or text[0] in "▲▼", text
         shot(tab, f"tong-quan_{width}")
     finally:
         context.close()

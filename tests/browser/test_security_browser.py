@@ -26,6 +26,7 @@ from dashboard import importing
 from dashboard.access import ACCESS_FILE_ENV
 from dashboard.i18n import t
 from dashboard.snapshot import load_snapshot
+from tests.support import cards
 from tests.support.browser import RUN_TIMEOUT_MS, SCREENSHOTS, SCRIPT_STATE, assert_no_error_box, wait_idle
 
 PASSWORD = "mat-khau-dung"
@@ -91,10 +92,7 @@ def sign_in(tab, base: str, user: str, password: str = PASSWORD, path: str = "")
 
 
 def on_sign_in_page(tab) -> bool:
-    return (
-        tab.get_by_label(t("auth.password")).count() == 1
-        and tab.locator("[data-testid=stMetric]").count() == 0
-    )
+    return tab.get_by_label(t("auth.password")).count() == 1 and tab.locator(cards.CARD).count() == 0
 
 
 def assert_no_markdown_from(tab, requests: list[str]) -> None:
@@ -135,7 +133,7 @@ def test_visitor_with_a_forged_cookie_gets_the_sign_in_form_and_no_traceback(sec
 
 def test_sign_out_ends_the_session_and_no_cookie_signs_in_again(secured, browser, page):
     sign_in(page, secured, "hoangmai")
-    assert page.locator("[data-testid=stMetric]").count() > 0
+    assert page.locator(cards.CARD).count() > 0
     assert not [c for c in page.context.cookies() if c["name"] == COOKIE]  # no re-login token at all
     copied = page.context.cookies()
     other = browser.new_context(locale="vi-VN")
@@ -185,7 +183,7 @@ def test_viewer_direct_link_to_the_overview_opens_without_a_dialog(secured, page
     sign_in(page, secured, "hoangmai", path="/tong-quan")
     wait_idle(page)
     assert_no_error_box(page)  # no "Page not found" dialog either
-    assert page.locator("[data-testid=stMetric]").count() > 0
+    assert page.locator(cards.CARD).count() > 0
 
 
 def test_scoped_manager_import_of_other_units_gets_only_the_refusal(secured, page):
