@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -34,7 +35,7 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 _FRONTS: list = []  # the lru_cache fronts of ``shared``, for ``clear``
 
 
-def shared(max_entries: int = 1) -> Callable:
+def shared(max_entries: int = 1, known: bool = False) -> Callable:
     """``st.cache_resource`` with a ``functools.lru_cache`` of the same size in front of it.
 
     A hit costs one dictionary lookup on the plain arguments (strings, tuples, dates, the
@@ -43,7 +44,9 @@ def shared(max_entries: int = 1) -> Callable:
     about a seventh of the server's time, since a run makes dozens of loader calls
     (docs/BENCHMARK.md, *Sức chứa*). Streamlit's cache stays behind it for a miss, so that
     sessions asking for the same missing value at once compute it once (its lock per key).
-    The value is shared by every session and must not be changed by the caller.
+    The value is shared by every session and must not be changed by the caller. With ``known``
+    a frame returned is known to ``memo`` by the function and its arguments (``memo.know``), so
+    what is remembered from it needs no digest of its content.
     """
 
     def wrap(fn: Callable) -> Callable:
@@ -51,7 +54,14 @@ def shared(max_entries: int = 1) -> Callable:
             st.cache_resource(show_spinner=False, max_entries=max_entries)(fn)
         )
         _FRONTS.append(front)
-        return front
+        if not known:
+            return front
+
+        @functools.wraps(fn)
+        def knowing(*args: Any) -> Any:
+            return memo.know(front(*args), (fn.__name__, *args))
+
+        return knowing
 
     return wrap
 
@@ -393,6 +403,7 @@ def browser_probe() -> export.BrowserProbe:
     return export.probe_browser()
 
 
+@shared(max_entries=32, known=True)
 def map_frame(
     folder: str,
     view_id: str,
@@ -402,25 +413,8 @@ def map_frame(
     indicator: str | None,
     per_1000: bool,
 ) -> pl.DataFrame:
-    """The map's communes of ``area`` in ``year`` (``maps.map_frame``), on the rows this user may see.
-
-    Known by its arguments (``memo.know``): the drawing and the deck made from it are remembered
-    without a digest.
-    """
-    frame = _map_frame(folder, view_id, scope, area, year, indicator, per_1000)
-    return memo.know(frame, ("map", folder, view_id, scope, area, year, indicator, per_1000))
-
-
-@shared(max_entries=32)
-def _map_frame(
-    folder: str,
-    view_id: str,
-    scope: Access,
-    area: tuple[str, ...],
-    year: int,
-    indicator: str | None,
-    per_1000: bool,
-) -> pl.DataFrame:
+    """The map's communes of ``area`` in ``year`` (``maps.map_frame``), on the rows this user may see;
+    known by its arguments, so the drawing and deck remembered from it need no digest."""
     seen = load(folder, view_id, scope)
     return maps.map_frame(
         seen.monthly,
