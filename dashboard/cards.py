@@ -49,7 +49,7 @@ def indicator_label(indicator: str, lang: str) -> str:
 
 def kpi_texts(card: page_figures.Kpi, lang: str) -> dict[str, str | None]:
     """The strings of a card: value, delta ("+12 (+3,50%)"), quota line; None where there is none."""
-    percent = page_figures.is_percent(card.indicator)
+    percent = CATALOG[card.indicator].percent
     if card.value is None and CATALOG[card.indicator].kind == "status":
         # An unknown commune count (no list, no report, or a list silent on it) is not 0.
         value = t("status.unknown", lang)

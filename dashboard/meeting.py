@@ -332,7 +332,7 @@ def _trend(
     rows = page_figures.label_indicators(
         page_figures.label_periods(rows, pack.grain, pack.lang, pack.period_end), pack.lang
     )
-    percent = all(page_figures.is_percent(i) for i in indicators)
+    percent = all(CATALOG[i].percent for i in indicators)
     title = _title(pack, what, _years_label(pack))
     fig = charts.time_series(
         rows, color="indicator_label", kind="line", lang=pack.lang, title=title, note=note, percent=percent

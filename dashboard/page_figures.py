@@ -50,10 +50,6 @@ def is_additive(indicator: str) -> bool:
     return CATALOG[indicator].kind in ("stock", "flow", "status") and indicator != "drug_free_share"
 
 
-def is_percent(indicator: str) -> bool:
-    return CATALOG[indicator].percent
-
-
 def periods_in_year(grain: str, year: int, last_period: dt.date | None) -> list[dt.date]:
     """Start months of the periods of ``grain`` in ``year`` that have begun by ``last_period``."""
     step = GRAIN_MONTHS[grain]
@@ -128,10 +124,6 @@ def selection_quota(
     return Quota(value=float(sum(covered)), covered=len(covered), total=len(codes))
 
 
-# actual / quota × 100 by the goals' exact arithmetic (the goals page judges the same quota).
-achievement_pct = quota_achievement
-
-
 @dataclass(frozen=True)
 class Kpi:
     """One overview card: the value in the period and the same period a year earlier."""
@@ -188,7 +180,7 @@ def kpis(
                 tone=change_tone(ind, row.get("change")),
                 complete=bool(row["complete"]),
                 quota=quota,
-                achievement=achievement_pct(row["value"], quota.value if quota else None),
+                achievement=quota_achievement(row["value"], quota.value if quota else None),
                 history=history,
             )
         )

@@ -42,7 +42,7 @@ frame = page_figures.label_units(page_figures.label_periods(frame, f.grain, lang
 by = "per_population" if per_pop else "value"
 # Small commune counts of people hidden in the chart, its images and the table alike.
 ranked = widgets.protect(page_figures.ranking(frame, period, indicator, by=by))
-percent = page_figures.is_percent(indicator)
+percent = CATALOG[indicator].percent
 decimals = 2 if (percent or per_pop) else 0
 what = CATALOG[indicator].label(lang)
 what_scaled = t("chart.per_population", lang, what=what) if per_pop else what

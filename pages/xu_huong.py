@@ -82,7 +82,7 @@ if breakdown != "none":
 
 for indicator in indicators:
     label = widgets.indicator_label(indicator, lang)
-    percent = page_figures.is_percent(indicator)
+    percent = CATALOG[indicator].percent
     st.header(label, divider=theme.STREAMLIT_DIVIDER)
     series = memo.remembered(page_figures.indicator_rows, frame, indicator)
     if series.is_empty():

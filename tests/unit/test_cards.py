@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import cards, memo, page_figures, theme
 from dashboard.catalog import CATALOG
+from dashboard.goals import quota_achievement
 from dashboard.i18n import t
 from dashboard.page_figures import Kpi, Quota
 from tests.support.cards import read_cards
@@ -19,7 +20,7 @@ def kpi(indicator: str, value, previous, history=(), quota=None) -> Kpi:
     """A card as ``page_figures.kpis`` makes it: change, percent change and tone from the values."""
     change = None if value is None or previous is None else value - previous
     pct = change / previous * 100 if change is not None and previous else None
-    achievement = page_figures.achievement_pct(value, quota.value) if quota else None
+    achievement = quota_achievement(value, quota.value) if quota else None
     tone = page_figures.change_tone(indicator, change)
     return Kpi(indicator, value, previous, change, pct, tone, True, quota, achievement, tuple(history))
 

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import page_figures, query
 from dashboard.catalog import CATALOG
+from dashboard.goals import quota_achievement
 from tests.support.data import EMPTY_STATUS, facts_frame
 
 
@@ -81,8 +82,9 @@ def test_selection_quota(small_geo, codes, metric, year, expected):
         (None, 3, None),
     ],
 )
-def test_achievement_pct(actual, quota, expected):
-    assert page_figures.achievement_pct(actual, quota) == expected
+def test_quota_achievement(actual, quota, expected):
+    """The cards' achievement is the goals' exact one (the goals page judges the same quota)."""
+    assert quota_achievement(actual, quota) == expected
 
 
 @pytest.mark.parametrize(
