@@ -59,7 +59,7 @@ def shared(max_entries: int = 1, known: bool = False) -> Callable:
 
         @functools.wraps(fn)
         def knowing(*args: Any) -> Any:
-            return memo.know(front(*args), (fn.__name__, *args))
+            return memo.know(front(*args), (fn, *args))
 
         return knowing
 
@@ -263,12 +263,11 @@ def coverage_table(
     combined: bool = False,
 ) -> pl.DataFrame:
     """``coverage.by_period`` on the rows this user may see (combined under ``page_figures.SELECTION``)."""
-    scope = access()
-    frame = _coverage_table(folder, view_id, scope, codes, indicators, grain, years, combined)
-    return memo.know(frame, ("coverage", folder, view_id, scope, codes, indicators, grain, years, combined))
+    return _coverage_table(folder, view_id, access(), codes, indicators, grain, years, combined)
 
 
-@shared(max_entries=64)
+# Known by its arguments: what is remembered from it needs no digest.
+@shared(max_entries=64, known=True)
 def _coverage_table(
     folder: str,
     view_id: str,
@@ -335,12 +334,11 @@ def summary(
     """
     scope = access()
     notice_denied(scope.denied(codes, geography_of(view_id)), geography_of(view_id))
-    frame = _summary(folder, view_id, scope, codes, indicators, grain, years, combined)
-    # Known by its arguments: figures and cards drawn from it are remembered without a digest.
-    return memo.know(frame, ("summary", folder, view_id, scope, codes, indicators, grain, years, combined))
+    return _summary(folder, view_id, scope, codes, indicators, grain, years, combined)
 
 
-@shared(max_entries=256)
+# Known by its arguments: figures and cards drawn from it are remembered without a digest.
+@shared(max_entries=256, known=True)
 def _summary(
     folder: str,
     view_id: str,
