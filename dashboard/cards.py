@@ -144,17 +144,27 @@ def sparkline(history: Sequence[float], bars: bool, color: str) -> str:
     )
 
 
+def unit_shown(card: page_figures.Kpi, lang: str) -> str:
+    """The unit written after a card's value ("người", "xã"): none after a percentage (its "%" is
+    in the value) or a figure that is not there."""
+    entry = CATALOG[card.indicator]
+    return "" if entry.percent or card.value is None else entry.unit(lang)
+
+
 def card_html(card: page_figures.Kpi, lang: str, note: str = "") -> str:
-    """One card: label (the indicator with its unit and what the change compares, as its tooltip),
-    value, change against a year earlier in its tone's colour with ▲/▼, sparkline of the complete
-    periods, the "no previous year" line, the quota line and ``note`` (``figure_note``)."""
+    """One card: label (whole, wrapped: nothing is left to a tooltip, which a touch screen cannot
+    open), value with its unit, change against a year earlier in its tone's colour with ▲/▼,
+    sparkline of the complete periods, the "no previous year" line, the quota line and ``note``
+    (``figure_note``). What the change compares is said once above the grid (``kpi.legend``)."""
     texts = kpi_texts(card, lang)
     label = CATALOG[card.indicator].label(lang)
-    tip = indicator_label(card.indicator, lang) + ", " + t("change.vs_same_period_last_year", lang)
+    unit = unit_shown(card, lang)
     parts = [
         f'<div class="kpi-card" data-indicator="{escape(card.indicator)}">',
-        f'<div class="kpi-label" title="{escape(tip)}">{escape(label)}</div>',
-        f'<div class="kpi-value">{escape(texts["value"] or "")}</div>',
+        f'<div class="kpi-label">{escape(label)}</div>',
+        f'<div class="kpi-figure"><div class="kpi-value">{escape(texts["value"] or "")}</div>'
+        + (f'<div class="kpi-unit">{escape(unit)}</div>' if unit else "")
+        + "</div>",
     ]
     if texts["delta"] is None:
         parts.append(f'<div class="kpi-note kpi-none">{escape(t("kpi.no_previous", lang))}</div>')
@@ -192,9 +202,11 @@ _CSS = (
     f" font-family: inherit; color: {theme.TEXT}; }}"
     ".kpi-card { display: flex; flex-direction: column; gap: .35rem; min-width: 0;"
     f" border: 1px solid {theme.SCREEN_CARD_LINE}; border-radius: .5rem; padding: calc(1rem - 1px); }}"
-    ".kpi-label { font-size: .875rem; line-height: 1.4; overflow: hidden; white-space: nowrap;"
-    " text-overflow: ellipsis; cursor: help; }"
-    ".kpi-value { font-size: 2.25rem; line-height: 1.2; overflow-wrap: anywhere; }"
+    # The whole label, on two lines kept for it so the values of a row stay level.
+    ".kpi-label { font-size: .875rem; line-height: 1.4; min-height: 2.8em; overflow-wrap: anywhere; }"
+    ".kpi-figure { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .35rem; }"
+    ".kpi-value { font-size: 2.25rem; line-height: 1.2; overflow-wrap: anywhere; min-width: 0; }"
+    f".kpi-unit {{ font-size: 1rem; color: {theme.MUTED_TEXT}; }}"
     ".kpi-delta { align-self: flex-start; font-size: .875rem; line-height: 1.4; border-radius: .5rem;"
     " padding: .1rem .5rem; }"
     ".kpi-arrow { margin-right: .3rem; }"
@@ -210,8 +222,10 @@ _CSS = (
     "@media (max-width: 480px) {"
     f" .{GRID_CLASS} {{ gap: .3rem; }}"
     " .kpi-card { padding: .35rem; gap: .2rem; }"
-    " .kpi-label { font-size: .7rem; line-height: 1.15; white-space: normal; overflow: visible; }"
+    " .kpi-label { font-size: .7rem; line-height: 1.15; min-height: 0; }"
     " .kpi-value { font-size: 1.4rem; }"
+    " .kpi-figure { column-gap: .2rem; }"
+    " .kpi-unit { font-size: .68rem; }"
     " .kpi-delta { font-size: .68rem; padding: 0 .25rem; }"
     " .kpi-note { font-size: .68rem; line-height: 1.25; }"
     " .kpi-spark { display: none; }"

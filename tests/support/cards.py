@@ -21,7 +21,7 @@ DELTA = ".kpi-delta"
 NOTE = ".kpi-note"
 SPARK = ".kpi-spark"
 
-_PARTS = ("kpi-label", "kpi-value", "kpi-delta", "kpi-note", "kpi-arrow")
+_PARTS = ("kpi-label", "kpi-value", "kpi-unit", "kpi-delta", "kpi-note", "kpi-arrow")
 
 
 class Card(NamedTuple):
@@ -29,8 +29,8 @@ class Card(NamedTuple):
 
     indicator: str
     label: str
-    title: str  # the label's tooltip
-    value: str
+    value: str  # without its unit
+    unit: str  # written after the value ("người"), "" for none
     delta: str | None  # without its arrow
     tone: str | None  # good, bad or neutral (the delta's colour)
     arrow: str  # ▲, ▼ or ""
@@ -52,15 +52,13 @@ class _Reader(HTMLParser):
         if "kpi-card" in classes:
             self._card_depth = len(self._stack)
             self._card = dict(
-                indicator=found.get("data-indicator"), label="", title="", value="", delta=None,
+                indicator=found.get("data-indicator"), label="", value="", unit="", delta=None,
                 tone=None, arrow="", notes=[], spark=None,
             )  # fmt: skip
         part = next((p for p in _PARTS if p in classes), None)
         card = self._card
         if card is not None:
-            if part == "kpi-label":
-                card["title"] = found.get("title") or ""
-            elif part == "kpi-delta":
+            if part == "kpi-delta":
                 card["delta"], card["tone"] = "", found.get("data-tone")
             elif part == "kpi-note":
                 card["notes"].append("")
@@ -82,7 +80,7 @@ class _Reader(HTMLParser):
         card, part = self._card, (self._stack[-1] if self._stack else None)
         if card is None or part is None:
             return
-        if part in ("kpi-label", "kpi-value", "kpi-arrow"):
+        if part in ("kpi-label", "kpi-value", "kpi-unit", "kpi-arrow"):
             card[part[4:]] += data
         elif part == "kpi-delta":
             card["delta"] += data

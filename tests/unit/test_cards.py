@@ -36,12 +36,14 @@ def one(card: Kpi, lang: str = "vi", note: str = ""):
     return read
 
 
-def test_a_card_shows_label_tooltip_value_change_and_note():
+def test_a_card_shows_label_value_with_unit_change_and_note():
     read = one(ADDICTS, note="126/126 xã, phường đã báo cáo")
     texts = cards.kpi_texts(ADDICTS, "vi")
     assert read.indicator == "addicts_managed"
     assert read.label == CATALOG["addicts_managed"].label("vi") == "Người nghiện có hồ sơ quản lý"
-    assert read.title == "Người nghiện có hồ sơ quản lý (người), so với cùng kỳ năm trước"
+    # Nothing hides behind a tooltip, which a touch screen cannot open: the unit is on the card.
+    assert read.unit == CATALOG["addicts_managed"].unit("vi") == "người"
+    assert "title=" not in cards.card_html(ADDICTS, "vi")
     assert (read.value, read.delta) == ("445", "-15 (-3,26%)") == (texts["value"], texts["delta"])
     # Fewer addicts is good: the good colour, and a falling arrow besides the colour.
     assert (read.tone, read.arrow) == ("good", cards.DOWN)
@@ -100,7 +102,7 @@ def test_a_stock_is_a_line_a_flow_bars_and_one_point_no_sparkline():
 def test_english_via_the_language_switch():
     read = one(METHADONE, "en")
     assert read.label == CATALOG["methadone_patients"].label("en")
-    assert read.title.endswith(t("change.vs_same_period_last_year", "en"))
+    assert read.unit == "people"
     assert read.notes == ("no figure for the same period last year",)
     assert one(REHAB, "en").notes == ("Quota 32 · achievement 118.75%",)
 
@@ -119,7 +121,7 @@ def test_texts_from_a_file_or_the_catalog_are_shown_as_text(monkeypatch):
     body = cards.grid_html([ADDICTS], "vi", ["a\n\n[x](http://evil)\r\n\u2028b"])
     assert "\n" not in body and "\r" not in body and "\u2028" not in body
     assert one(ADDICTS, note="a\n\n[x](http://evil)").notes == ("a [x](http://evil)",)
-    assert read.title == f'{hostile} (người" onmouseover="x), so với cùng kỳ năm trước'
+    assert read.unit == 'người" onmouseover="x'
 
 
 def test_the_grid_holds_every_card_in_order_and_is_remembered_by_its_inputs():
@@ -153,3 +155,20 @@ def test_a_change_reads_at_4_5_to_1_on_what_is_behind_it(tone):
         ground = "#" + "".join(f"{round(w + alpha * (c - w)):02X}" for c, w in zip(rgb, white, strict=True))
         assert alpha == theme.CHANGE_WASH_ALPHA and theme.wash(color, alpha) == behind
     assert theme.contrast(color, ground) >= 4.5, (tone, ground)
+
+
+def test_no_unit_after_a_percentage_or_a_figure_that_is_not_there():
+    assert one(kpi("hiv_prevalence", 0.21, 0.2)).unit == ""  # its "%" is in the value
+    assert one(kpi("hiv_prevalence", 0.21, 0.2)).value.endswith("%")
+    assert one(HEALTHY).unit == ""  # "chưa rõ xã" would read as a count
+    assert one(kpi("healthy_communes", 4, 3)).unit == "xã"
+
+
+def test_the_whole_label_shows_on_every_screen():
+    # A long name wraps instead of ending in "…" (its end was only in a tooltip before).
+    body = cards.grid_html([kpi("prostitution_prone_businesses", 12, 10)], "vi")
+    label_rule = re.search(r"\.kpi-label \{([^}]*)\}", body)[1]
+    assert "ellipsis" not in label_rule and "nowrap" not in label_rule
+    assert one(kpi("prostitution_prone_businesses", 12, 10)).label == (
+        "Cơ sở kinh doanh dịch vụ dễ phát sinh mại dâm"
+    )
