@@ -49,6 +49,7 @@ from dashboard.theme import (
     FONT_FAMILY,
     LABEL_HALO_ALPHA,
     LIGHT_LINE,
+    MUTED_TEXT,
     NO_DATA_FILL,
     OUTLINE,
     RIM,
@@ -651,6 +652,39 @@ def size_legend_html(sizes: Sequence[tuple[float, float]], lang: str = "vi") -> 
             f"<span>{fmt_number(value, lang, 0 if float(value).is_integer() else 1)}</span></div>"
         )
     return "\n".join(lines)
+
+
+def key_total_html(label: str, count: int, lang: str = "vi") -> str:
+    """The line under the category legend: the key communes of all three types, counted once."""
+    return f'<div style="margin:.3em 0">{html.escape(label)}: <b>{fmt_number(count, lang)}</b></div>'
+
+
+# Kinds of line in the legend column (``panel_html``): a small grey note, a bold heading, or a
+# piece of HTML made in this module (``legend_html``, ``size_legend_html``), whose texts are escaped.
+NOTE, HEADING, MARKUP = "note", "heading", "markup"
+
+
+def panel_html(parts: Sequence[tuple[str, str]]) -> str:
+    """The legend column beside the map as one HTML block: ``(kind, text)`` lines in order.
+
+    One element where there were five to eight (headings, legend, captions), each a message to
+    the browser on every run (docs/BENCHMARK.md, *Sức chứa*). Notes and headings are escaped and
+    kept to one line each (a file's name is shown as text, never as markup); a blank line would
+    end the HTML block and what followed would be read as Markdown.
+    """
+    lines = []
+    for kind, text in parts:
+        one_line = " ".join(text.split()) if kind != MARKUP else text
+        if kind == NOTE:
+            lines.append(
+                f'<div class="map-note" style="font-size:.875rem;color:{MUTED_TEXT};margin:.3em 0">'
+                f"{html.escape(one_line)}</div>"
+            )
+        elif kind == HEADING:
+            lines.append(f'<div style="font-weight:700;margin:.6em 0 .2em">{html.escape(one_line)}</div>')
+        else:
+            lines.append(one_line)
+    return '<div class="map-legend">' + "\n".join(lines) + "</div>"
 
 
 # ---------------------------------------------------------------------------------------------

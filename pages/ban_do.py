@@ -113,26 +113,28 @@ with map_column:
     )
     st.caption(t("map.pick_hint" if group == "district" else "map.pick_hint_2025", lang))
 with legend_column:
+    # One element (maps.panel_html): notes and headings escaped, the legends made by maps.
     reach = maps.reporting_row(frame, indicator if view_kind == "indicator" else None)
-    st.caption(coverage.coverage_text(reach, lang))
+    panel = [(maps.NOTE, coverage.coverage_text(reach, lang))]
     if view_kind == "indicator":
-        st.markdown(f"**{t('map.scale', lang, what=drawing.value_label)}**")
+        panel.append((maps.HEADING, t("map.scale", lang, what=drawing.value_label)))
     else:
-        st.markdown(f"**{t('map.counts', lang) if view_kind == 'category' else t('map.view.change', lang)}**")
-    st.markdown(maps.legend_html(drawing.legend, lang, t("map.total", lang)), unsafe_allow_html=True)
+        panel.append((maps.HEADING, t("map.counts" if view_kind == "category" else "map.view.change", lang)))
+    panel.append((maps.MARKUP, maps.legend_html(drawing.legend, lang, t("map.total", lang))))
     if view_kind == "category":
         counts = maps.category_counts(frame)
-        st.markdown(f"{t('map.key_total', lang)}: **{fmt_number(counts['key'], lang)}**")
+        panel.append((maps.MARKUP, maps.key_total_html(t("map.key_total", lang), counts["key"], lang)))
         listed = {
             f"{k}_n": fmt_number(v, lang) if v is not None else t("status.unknown", lang)
             for k, v in maps.listed_totals(summary).items()
         }
-        st.caption(t("map.listed", lang, **listed))
+        panel.append((maps.NOTE, t("map.listed", lang, **listed)))
     if drawing.size_legend:
-        st.markdown(f"**{t('map.size_scale', lang, what=drawing.value_label)}**")
-        st.markdown(maps.size_legend_html(drawing.size_legend, lang), unsafe_allow_html=True)
+        panel.append((maps.HEADING, t("map.size_scale", lang, what=drawing.value_label)))
+        panel.append((maps.MARKUP, maps.size_legend_html(drawing.size_legend, lang)))
     if shapes is not None:
-        st.caption(t("map.boundaries_used", lang, file=md_text(Path(found).name)))
+        panel.append((maps.NOTE, t("map.boundaries_used", lang, file=Path(found).name)))
+    st.markdown(maps.panel_html(panel), unsafe_allow_html=True)
 
 if view_kind == "change":
     st.subheader(t("map.change_counts", lang, base=base_year, year=year))

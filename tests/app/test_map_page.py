@@ -184,4 +184,4 @@ def test_boundaries_in_the_reference_folder_draw_polygons(demo_dir, tmp_path, mo
     assert sum(len(layer["data"]["features"]) for layer in polygons) == 2
     points = sum(len(layer["data"]) for layer in spec["layers"] if layer["@@type"] == "ScatterplotLayer")
     assert points == 127
-    assert any("Ranh giới xã" in c.value for c in at.caption)
+    assert any(f"Ranh giới xã: {maps.BOUNDARIES_FILE}" in m.value for m in at.markdown)

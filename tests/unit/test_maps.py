@@ -708,3 +708,25 @@ def test_a_province_map_opens_on_its_mainland_and_the_country_map_keeps_its_isla
     country = maps.area_communes(new, "VN")
     view = maps.view_state(country, whole=True)
     assert view.longitude == pytest.approx((country["lon"].min() + country["lon"].max()) / 2, abs=1e-3)
+
+
+def test_the_legend_column_is_one_block_whose_texts_are_shown_as_text():
+    items = [maps.LegendItem("key_1", "Trọng điểm loại I", "#8B0000", 4, "I")]
+    hostile = "ranh_gioi <img src=x onerror=alert(1)>\n\n[x](http://evil).geojson"
+    body = maps.panel_html(
+        [
+            (maps.NOTE, "45/45 xã, phường đã có phân loại"),
+            (maps.HEADING, "Số xã theo phân loại"),
+            (maps.MARKUP, maps.legend_html(items, "vi", "Tổng số xã")),
+            (maps.MARKUP, maps.key_total_html("Trọng điểm (cả ba loại)", 1234, "vi")),
+            (maps.NOTE, f"Ranh giới xã: {hostile}"),
+        ]
+    )
+    # One HTML block: a blank line would end it and what followed would be read as Markdown.
+    assert body.startswith('<div class="map-legend">') and "\n\n" not in body
+    assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "Ranh giới xã: ranh_gioi &lt;img" in body and "[x](http://evil).geojson" in body
+    # The order of the lines is kept, and the numbers are Vietnamese.
+    texts = ["đã có phân loại", "Số xã theo phân loại", 'data-key="key_1">4<', "Tổng số xã", "<b>1.234</b>"]
+    positions = [body.index(text) for text in texts]
+    assert positions == sorted(positions)
