@@ -96,7 +96,7 @@ deck, ids, payload = widgets.map_shown(
     drawing,
     shapes,
     lang=lang,
-    labels=maps.label_units(geo, area),
+    labels=memo.remembered(maps.label_units, geo, area),
     basemap=maps.basemap_from_env(),
     whole=filters.COUNTRY_CODE in area,  # the country with its islands; a province without far outliers
 )
@@ -114,7 +114,7 @@ with map_column:
     st.caption(t("map.pick_hint" if group == "district" else "map.pick_hint_2025", lang))
 with legend_column:
     # One element (maps.panel_html): notes and headings escaped, the legends made by maps.
-    reach = maps.reporting_row(frame, indicator if view_kind == "indicator" else None)
+    reach = memo.remembered(maps.reporting_row, frame, indicator if view_kind == "indicator" else None)
     panel = [(maps.NOTE, coverage.coverage_text(reach, lang))]
     if view_kind == "indicator":
         panel.append((maps.HEADING, t("map.scale", lang, what=drawing.value_label)))
@@ -122,11 +122,11 @@ with legend_column:
         panel.append((maps.HEADING, t("map.counts" if view_kind == "category" else "map.view.change", lang)))
     panel.append((maps.MARKUP, maps.legend_html(drawing.legend, lang, t("map.total", lang))))
     if view_kind == "category":
-        counts = maps.category_counts(frame)
+        counts = memo.remembered(maps.category_counts, frame)
         panel.append((maps.MARKUP, maps.key_total_html(t("map.key_total", lang), counts["key"], lang)))
         listed = {
             f"{k}_n": fmt_number(v, lang) if v is not None else t("status.unknown", lang)
-            for k, v in maps.listed_totals(summary).items()
+            for k, v in memo.remembered(maps.listed_totals, summary).items()
         }
         panel.append((maps.NOTE, t("map.listed", lang, **listed)))
     if drawing.size_legend:
@@ -157,7 +157,7 @@ if view_kind == "change":
         widgets.downloads(changed, f"xa_thay_doi_{base_year}_{year}", lang, key="dl_map_changes")
 
 st.subheader(t(f"map.{group}_summary", lang))
-shown = maps.district_table(summary, lang, group)
+shown = memo.remembered(maps.district_table, summary, lang, group)
 widgets.table(
     shown,
     hide_index=True,

@@ -427,7 +427,7 @@ def map_frame(
     )
 
 
-@shared(max_entries=32)
+@shared(max_entries=32, known=True)
 def map_districts(folder: str, view_id: str, scope: Access, area: tuple[str, ...], year: int) -> pl.DataFrame:
     """The map's list of districts (provinces in the 2025 units) with their communes' classes."""
     seen = load(folder, view_id, scope)
