@@ -8,6 +8,7 @@ with these helpers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -91,10 +92,12 @@ def caption(f: Filters, more: str = "") -> None:
 
 
 class Drawn(NamedTuple):
-    """A figure as built (for the image downloads) and its screen copy (``charts.for_screen``)."""
+    """A figure as built (for the image downloads), its screen copy (``charts.for_screen``) and its
+    title as plain text (what the image files are named by: read once, plotly's properties are slow)."""
 
     figure: go.Figure
     screen: go.Figure
+    title: str = ""
 
 
 class _Shown(go.Figure):
@@ -119,7 +122,17 @@ class _Shown(go.Figure):
 
 def _drawn(builder: Callable[..., go.Figure], scope: Access, *args: Any, **kwargs: Any) -> Drawn:
     figure = builder(*args, **kwargs)
-    return Drawn(figure, _Shown(charts.for_screen(figure)))
+    return Drawn(figure, _Shown(charts.for_screen(figure)), _plain_title(figure))
+
+
+def _plain_title(fig: go.Figure) -> str:
+    return (fig.layout.title.text or "").split("<")[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _image_name(title: str, area: str, when: str) -> str:
+    """The image files' name without extension ("nguoi_nghien_tinh_dien_bien_2015_2025"), ≤ 120 characters."""
+    return export.file_name(title, area, when, ext="png")[:-4][:120]
 
 
 def chart(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> Drawn:
@@ -166,17 +179,18 @@ def folded(label: str, key: str, fill: Callable[[], None]) -> None:
 def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
     """Show a figure with our template, and a download menu of PNG and SVG rendered on the server.
 
-    ``fig`` is a figure, or a ``Drawn`` pair from ``chart`` (its screen copy is then reused).
+    ``fig`` is a figure, or a ``Drawn`` from ``chart`` (its screen copy and title are then reused).
     The exported image carries the chart's title, the area and period (``period``, default the
     year range), the snapshot date and the source. The camera button of the chart itself saves
     a slide-ready PNG in the browser, also without a browser on the server.
     """
-    fig, screen = fig if isinstance(fig, Drawn) else (fig, charts.for_screen(fig))
+    if not isinstance(fig, Drawn):
+        fig = Drawn(fig, charts.for_screen(fig), _plain_title(fig))
+    fig, screen, title = fig
     f = current()
     info = snapshot_info(f.data_dir, f.view_id)
     area, when = area_name(f), period or years_label(f)
-    title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
-    name = export.file_name(title, area, when, ext="png")[:-4][:120]
+    name = _image_name(title or (key or "bieu-do").split("<")[0], area, when)
     st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 
