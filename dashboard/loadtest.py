@@ -101,15 +101,16 @@ def stop(process: subprocess.Popen) -> None:
 def start_server(
     script: Path | None, log: Path, port: int, data_dir: Path | None = None, env: dict | None = None
 ) -> subprocess.Popen:
-    """Start, without waiting, the app (``script`` None: ``python -m dashboard serve``) or a plain
-    Streamlit script on 127.0.0.1:``port``, its output to ``log``."""
+    """Start, without waiting, the app (``script`` None: ``python -m dashboard serve``) or another
+    Streamlit script on the same server set-up (``python -m dashboard.ui.serve SCRIPT``: the
+    reference page is measured on the app's footing) on 127.0.0.1:``port``, its output to ``log``."""
     environment = {**os.environ, **(env or {})}
     if data_dir is not None:
         environment["DASHBOARD_DATA_DIR"] = str(data_dir)
     if script is None:
         command = [sys.executable, "-m", "dashboard", "serve", *streamlit_options(port)]
     else:
-        command = [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_options(port)]
+        command = [sys.executable, "-m", "dashboard.ui.serve", str(script), *streamlit_options(port)]
     with log.open("w") as out:
         return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
 
