@@ -75,8 +75,8 @@ st.title(t("map.heading", lang, area=filters.area_name(f), year=year))
 
 frame = loaders.map_frame(f.data_dir, f.view_id, loaders.access(), area, year, indicator, per_1000)
 if view_kind == "change":
-    snap = loaders.load(f.data_dir, f.view_id)
-    drawing = memo.remembered(maps.change_drawing, frame, snap.status, year, base_year, lang)
+    status = loaders.status_frame(f.data_dir, f.view_id, loaders.access())
+    drawing = memo.remembered(maps.change_drawing, frame, status, year, base_year, lang)
 elif view_kind == "indicator":
     label = maps.indicator_label(indicator, per_1000, lang)
     drawing = memo.remembered(maps.indicator_drawing, frame, label, lang, encoding)

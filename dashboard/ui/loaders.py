@@ -434,6 +434,13 @@ def map_districts(folder: str, view_id: str, scope: Access, area: tuple[str, ...
     return maps.district_summary(seen.status, seen.geography, area, year)
 
 
+@shared(max_entries=16, known=True)
+def status_frame(folder: str, view_id: str, scope: Access) -> pl.DataFrame:
+    """The view's commune lists (``View.status``) as this user may see them, known to ``memo`` by
+    these arguments: the map's change view is remembered from it with no digest of every row."""
+    return load(folder, view_id, scope).status
+
+
 @shared(max_entries=2)
 def boundaries(path: str, stamp: int) -> dict[str, dict] | str:
     """The boundary file's shapes, read once per file version (``stamp``), or the error in words."""
