@@ -593,6 +593,10 @@ def ranking_bars(
     return fig
 
 
+HEATMAP_TOP_MARGIN = 110
+HEATMAP_TITLE_PAD = 14
+
+
 def heatmap(
     matrix: pl.DataFrame,
     *,
@@ -625,5 +629,11 @@ def heatmap(
     finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals, height=height)
     fig.update_xaxes(type="category", side="top")
     fig.update_yaxes(type="category", autorange="reversed", tickformat="", hoverformat="", ticksuffix="")
-    fig.update_layout(margin=dict(t=110))
+    # The years sit on top, inside the top margin. Plotly centres the title there by default, so a
+    # note on two lines ran into them: the title hangs from the top edge instead, and the margin
+    # holds the title, a two-line note and the years.
+    fig.update_layout(
+        margin=dict(t=HEATMAP_TOP_MARGIN),
+        title=dict(y=1, yref="container", yanchor="top", pad=dict(t=HEATMAP_TITLE_PAD)),
+    )
     return fig
