@@ -163,6 +163,21 @@ def folded(label: str, key: str, fill: Callable[[], None]) -> None:
     _folded("expander", label, key, fill)
 
 
+# On a phone a chart keeps the width its title, its legend and twelve upright years need and
+# scrolls sideways in its own box: plotly neither wraps a title nor thins category ticks, so at
+# 358 px the title and legend were cut at the edge and the years ran into each other. 900 px
+# holds a title of charts.SCREEN_TITLE_CHARS characters, the longest line charts.for_screen
+# leaves. Streamlit sizes a chart to its element's box, hence the minimum width on that box.
+CHART_BOX = "chart_box"
+PHONE_CHART_MIN_PX = 900
+PHONE_CHART_CSS = (
+    "<style>@media (max-width: 480px) {"
+    f"[class*=st-key-{CHART_BOX}_] {{ overflow-x: auto; }}"
+    f"[class*=st-key-{CHART_BOX}_] > .stElementContainer {{ min-width: {PHONE_CHART_MIN_PX}px; }}"
+    "}</style>"
+)
+
+
 def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
     """Show a figure with our template, and a download menu of PNG and SVG rendered on the server.
 
@@ -177,7 +192,9 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
     area, when = area_name(f), period or years_label(f)
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
-    st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
+    with st.container(key=f"{CHART_BOX}_{key or name}"):
+        st.html(PHONE_CHART_CSS)
+        st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 
     def images() -> None:
