@@ -150,6 +150,16 @@ def period_label(start: dt.date, grain: str, lang: str = "vi") -> str:
     raise ValueError(f"Không có kỳ {grain!r} bắt đầu từ tháng {month:02d}/{year}")
 
 
+def period_in_sentence(label: str, lang: str = "vi") -> str:
+    """A period's name inside a sentence: "Giao ban năm 2026", "quý 1/2017", not "Giao ban Năm 2026".
+
+    ``period_label`` capitalises a Vietnamese name to head a title or a table cell; English
+    names ("Q1 2017", "Oct 2026", "H1 2026") are the same anywhere.
+    """
+    _check_lang(lang)
+    return label[:1].lower() + label[1:] if lang == "vi" else label
+
+
 def plotly_separators(lang: str = "vi") -> str:
     """Plotly's ``layout.separators``: the decimal mark, then the thousands mark."""
     _check_lang(lang)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from dashboard import conclusions as cl
 from dashboard import frozen, goals, minutes, store
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_date, md_text
+from dashboard.formatting import fmt_date, md_text, period_in_sentence
 from dashboard.goals import TargetResult
 from dashboard.i18n import t
 from dashboard.ui import auth as ui_auth
@@ -127,7 +127,9 @@ def record_dialog(f: filters.Filters, target: TargetResult, period: dt.date, as_
         st.caption(t("cl.meeting", lang, title=meeting.title))
         held = meeting.held_on
     else:
-        st.caption(t("cl.new_meeting", lang, period=period_label, unit=geo.name(unit)))
+        st.caption(
+            t("cl.new_meeting", lang, period=period_in_sentence(period_label, lang), unit=geo.name(unit))
+        )
         held = st.date_input(t("cl.held_on", lang), value=dt.date.today(), format="DD/MM/YYYY", key="cl_held")
     words = st.text_area(t("cl.text", lang), placeholder=t("cl.text_help", lang), key="cl_text")
     c1, c2 = st.columns([2, 1])
@@ -271,7 +273,9 @@ def meeting_panel(f: filters.Filters, pack, sections: Sequence[str]):
             t("cl.held_on", lang), value=dt.date.today(), format="DD/MM/YYYY", key="mt_held"
         )
         if right.button(
-            t("mt.open", lang, period=pack.period_label), key="mt_open", icon=":material/groups:"
+            t("mt.open", lang, period=period_in_sentence(pack.period_label, lang)),
+            key="mt_open",
+            icon=":material/groups:",
         ):
             try:
                 cl.open_meeting(

@@ -16,6 +16,7 @@ from dashboard.formatting import (
     fmt_number,
     fmt_pct,
     fmt_value,
+    period_in_sentence,
     period_label,
     plotly_separators,
     tick_format,
@@ -139,6 +140,21 @@ def test_fmt_date(value, lang, expected):
 def test_period_label(start, grain, vi, en):
     assert period_label(start, grain, "vi") == vi
     assert period_label(start, grain, "en") == en
+
+
+@pytest.mark.parametrize(
+    "start,grain,vi,en",
+    [
+        (dt.date(2026, 1, 1), "year", "Giao ban năm 2026", "Meeting 2026"),
+        (dt.date(2025, 10, 1), "month", "Giao ban tháng 10/2025", "Meeting Oct 2025"),
+        (dt.date(2017, 4, 1), "quarter", "Giao ban quý 2/2017", "Meeting Q2 2017"),
+        (dt.date(2022, 1, 1), "9m", "Giao ban 9 tháng 2022", "Meeting 9 months 2022"),
+        (dt.date(2026, 7, 1), "6m", "Giao ban 6 tháng cuối năm 2026", "Meeting H2 2026"),
+    ],
+)
+def test_a_period_inside_a_sentence_is_not_capitalised(start, grain, vi, en):
+    assert "Giao ban " + period_in_sentence(period_label(start, grain, "vi"), "vi") == vi
+    assert "Meeting " + period_in_sentence(period_label(start, grain, "en"), "en") == en
 
 
 @pytest.mark.parametrize(
