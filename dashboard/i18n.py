@@ -109,7 +109,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "period.6m_second": {"vi": "6 tháng cuối năm {year}", "en": "H2 {year}"},
     "period.9m": {"vi": "9 tháng {year}", "en": "9 months {year}"},
     "period.year": {"vi": "Năm {year}", "en": "{year}"},
-    "period.incomplete": {"vi": "Kỳ chưa đủ số liệu", "en": "Incomplete period"},
     # How a target stands, in the slides, the report and presentation mode (dashboard/report.py).
     "standing.met": {"vi": "đã đạt", "en": "achieved"},
     "standing.no_data": {"vi": "chưa đủ số liệu để đánh giá", "en": "not enough data to judge"},

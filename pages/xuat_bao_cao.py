@@ -44,7 +44,9 @@ except ValueError as exc:
 head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
 head.caption(md_text(slides.committee(pack) + " · " + pack.caption.source_line()))
 if not pack.complete:
-    st.warning(t("period.incomplete", lang))
+    st.warning(
+        t("notice.incomplete_period", lang, period=pack.period_label, month=f"{pack.period_end:%m/%Y}")
+    )
 follow_up, notice = ui_conclusions.meeting_panel(f, pack, sections)
 
 probe = export.probe_browser()

@@ -194,3 +194,17 @@ def test_an_odd_structure_link_falls_back_with_a_notice(reform_env, params, name
     warnings = [w.value for w in at.warning]
     assert t("notice.bad_url_param", name=md_text(name), value=md_text(value)) in warnings, warnings
     assert at.radio(key="structure").value == structure.NEW  # the snapshot's default
+
+
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        ("vi", "Năm 2026 chưa đủ số liệu: bộ số liệu chỉ đến tháng 10/2026."),
+        ("en", "2026 is incomplete: the snapshot only reaches 10/2026."),
+    ],
+)
+def test_the_export_page_says_how_far_an_incomplete_period_reaches(reform_env, lang, expected):
+    # The demo's version 2 snapshot stands at 31/10/2026: the year 2026 holds ten months.
+    at = run_app("pages/xuat_bao_cao.py", {"province": "Thành phố Đà Nẵng", "lang": lang})
+    assert_clean(at)
+    assert expected in [w.value for w in at.warning]
