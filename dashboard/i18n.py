@@ -372,7 +372,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "goals.explain.new": {
         "vi": "{when}: {n} xã mới (yêu cầu ít nhất {target}): {names}.",
-        "en": "{when}: {n} new communes (at least {target} required): {names}.",
+        "en": "{when}: {n} new commune(s) (at least {target} required): {names}.",
     },
     "goals.explain.kept": {
         "vi": "{when}: giữ vững toàn bộ các xã của năm {prev}, không xã nào tái phát.",
@@ -380,7 +380,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "goals.explain.lost": {
         "vi": "{when}: {n} xã không giữ được so với năm {prev}: {names}.",
-        "en": "{when}: {n} communes of {prev} were not kept: {names}.",
+        "en": "{when}: {n} commune(s) of {prev} not kept: {names}.",
     },
     "goals.explain.none": {"vi": "không có", "en": "none"},
     "goals.explain.no_data": {
