@@ -208,3 +208,16 @@ def test_the_export_page_says_how_far_an_incomplete_period_reaches(reform_env, l
     at = run_app("pages/xuat_bao_cao.py", {"province": "Thành phố Đà Nẵng", "lang": lang})
     assert_clean(at)
     assert expected in [w.value for w in at.warning]
+
+
+def test_a_link_naming_a_district_opens_the_old_units_of_a_version_2_snapshot(reform_env):
+    # The newest snapshot opens in the new units, which have no districts: the README's typed link
+    # (district by code, no structure) must still open Quận Nam Từ Liêm.
+    at = run_app(None, {"district": "019", "grain": "9m"})
+    assert_clean(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.radio(key="structure").value == structure.LEGACY
+    assert at.multiselect(key="district").value == ["019"]
+    assert "Quận Nam Từ Liêm" in at.title[0].value
+    # Without a district the same snapshot still opens in the new units.
+    assert run_app(None, {"grain": "9m"}).radio(key="structure").value == structure.NEW
