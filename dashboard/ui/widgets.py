@@ -168,12 +168,15 @@ def folded(label: str, key: str, fill: Callable[[], None]) -> None:
 # 358 px the title and legend were cut at the edge and the years ran into each other. 900 px
 # holds a title of charts.SCREEN_TITLE_CHARS characters, the longest line charts.for_screen
 # leaves. Streamlit sizes a chart to its element's box, hence the minimum width on that box.
+# A static table (st.table) scrolls in its own frame already, but squeezed its eight columns
+# into 358 px, a word to a line: it keeps the same width. Drawn once per run by the entry script.
 CHART_BOX = "chart_box"
-PHONE_CHART_MIN_PX = 900
-PHONE_CHART_CSS = (
+PHONE_MIN_PX = 900
+PHONE_CSS = (
     "<style>@media (max-width: 480px) {"
     f"[class*=st-key-{CHART_BOX}_] {{ overflow-x: auto; }}"
-    f"[class*=st-key-{CHART_BOX}_] > .stElementContainer {{ min-width: {PHONE_CHART_MIN_PX}px; }}"
+    f"[class*=st-key-{CHART_BOX}_] > .stElementContainer {{ min-width: {PHONE_MIN_PX}px; }}"
+    f"[data-testid=stTable] table {{ min-width: {PHONE_MIN_PX}px; }}"
     "}</style>"
 )
 
@@ -193,7 +196,6 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
     with st.container(key=f"{CHART_BOX}_{key or name}"):
-        st.html(PHONE_CHART_CSS)
         st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 

@@ -256,3 +256,20 @@ def test_map_goals_and_slide_keep_their_statuses_apart_for_a_deuteranope(server,
         shot(page, "trinh-chieu_ban-do", slide), categories, "trinh-chieu_ban-do"
     )
     assert min(distances.values()) >= 20, distances
+
+
+def test_the_goals_table_reads_on_a_phone(server, browser):
+    # At 358 px its eight columns were squeezed a word to a line, a row as tall as the screen.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    tab = context.new_page()
+    try:
+        nam_tu_liem = "district=Qu%E1%BA%ADn%20Nam%20T%E1%BB%AB%20Li%C3%AAm"
+        open_page(tab, server, f"/muc-tieu?{nam_tu_liem}&years=2015&years=2022&grain=9m")
+        rows = tab.locator("[data-testid=stTable] tbody tr")
+        heights = [rows.nth(i).bounding_box()["height"] for i in range(rows.count())]
+        assert len(heights) >= 3 and max(heights) <= 160, heights
+        # The table scrolls in its own frame; the page itself does not move sideways.
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
+        shot(tab, "muc-tieu_bang_390", tab.locator("[data-testid=stTable]").first)
+    finally:
+        context.close()
