@@ -215,8 +215,9 @@ def trajectory_chart(goal: GoalProjection, lang: str = "vi") -> go.Figure:
         font=FONT,
         paper_bgcolor=theme.BACKGROUND,
         plot_bgcolor=theme.BACKGROUND,
+        # No axis title: the ticks are plainly years (the hover says "Năm 2026"), and a title
+        # there was drawn on the legend's row, over the last legend entry.
         xaxis={
-            "title": {"text": t("goals.axis.year", lang)},
             "dtick": 1,
             "tickformat": "d",
             "showgrid": False,
