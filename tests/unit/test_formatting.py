@@ -16,6 +16,7 @@ from dashboard.formatting import (
     fmt_number,
     fmt_pct,
     fmt_value,
+    in_sentence,
     period_in_sentence,
     period_label,
     plotly_separators,
@@ -119,6 +120,22 @@ def test_fmt_change_pct(value, lang, expected):
 )
 def test_fmt_date(value, lang, expected):
     assert fmt_date(value, lang) == expected
+
+
+@pytest.mark.parametrize(
+    "label,inside",
+    [
+        ("Người nghiện có hồ sơ quản lý trên 10.000 dân", "người nghiện có hồ sơ quản lý trên 10.000 dân"),
+        ("Addicts with management records", "addicts with management records"),
+        ("HIV prevalence", "HIV prevalence"),
+        ("ARV patients", "ARV patients"),
+        ("B93 clubs", "B93 clubs"),
+        ("Tỷ lệ nhiễm HIV trong cộng đồng", "tỷ lệ nhiễm HIV trong cộng đồng"),
+        ("9 tháng 2022", "9 tháng 2022"),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_its_acronyms(label, inside):
+    assert in_sentence(label) == inside
 
 
 @pytest.mark.parametrize(
