@@ -100,6 +100,7 @@ if matrix.height:
             note=note,
             percent=percent,
             decimals=decimals,
+            hidden=page_figures.heatmap_hidden(yearly, indicator),
         ),
         key="heatmap",
     )
