@@ -95,7 +95,8 @@ def goals_panel(f: filters.Filters, results: Sequence[TargetResult], period: dt.
     today = dt.date.today()
     for i, r in enumerate(shown):
         with st.container(border=True, key=f"cl_target_{i}"):
-            left, right = st.columns([5, 1])
+            # A quarter of the row holds the button's label whole in English ("Record a conclusion").
+            left, right = st.columns([3, 1])
             left.markdown(
                 f"**{md_text(CATALOG[r.metric].label(lang))}** — {md_text(r.unit_name)} · "
                 f"{minutes.figures_text(r, r.metric, r.rule, lang)}"

@@ -273,3 +273,22 @@ def test_the_goals_table_reads_on_a_phone(server, browser):
         shot(tab, "muc-tieu_bang_390", tab.locator("[data-testid=stTable]").first)
     finally:
         context.close()
+
+
+def test_the_record_a_conclusion_button_is_not_cut_in_english(server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
+    tab = context.new_page()
+    try:
+        nam_tu_liem = "district=Qu%E1%BA%ADn%20Nam%20T%E1%BB%AB%20Li%C3%AAm"
+        open_page(tab, server, f"/muc-tieu?{nam_tu_liem}&years=2015&years=2022&grain=9m&lang=en")
+        button = tab.get_by_role("button", name=t("cl.record", "en")).first
+        button.scroll_into_view_if_needed()
+        # The label's text is laid out whole inside its button, not ended with "…".
+        cut = button.evaluate(
+            "b => [...b.querySelectorAll('*')].some(e => getComputedStyle(e).textOverflow === 'ellipsis'"
+            " && e.scrollWidth > e.clientWidth)"
+        )
+        assert not cut, button.inner_text()
+        shot(tab, "muc-tieu_ghi-ket-luan_en", button)
+    finally:
+        context.close()
