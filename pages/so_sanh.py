@@ -70,6 +70,7 @@ else:
             decimals=decimals,
         ),
         key="ranking",
+        phone_scroll=False,
     )
     widgets.caption(f)
     with st.expander(t("heading.data", lang)):

@@ -7,6 +7,7 @@ with these helpers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -181,10 +182,15 @@ PHONE_CSS = (
 )
 
 
-def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
+def plot(
+    fig: go.Figure | Drawn, key: str | None = None, period: str | None = None, phone_scroll: bool = True
+) -> None:
     """Show a figure with our template, and a download menu of PNG and SVG rendered on the server.
 
     ``fig`` is a figure, or a ``Drawn`` pair from ``chart`` (its screen copy is then reused).
+    On a phone it keeps ``PHONE_MIN_PX`` and scrolls sideways; ``phone_scroll=False`` leaves it
+    at the phone's width, for a chart that reads there (horizontal bars: a name and its value
+    on one row, which a sideways scroll would part).
     The exported image carries the chart's title, the area and period (``period``, default the
     year range), the snapshot date and the source. The camera button of the chart itself saves
     a slide-ready PNG in the browser, also without a browser on the server.
@@ -195,7 +201,7 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
     area, when = area_name(f), period or years_label(f)
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
-    with st.container(key=f"{CHART_BOX}_{key or name}"):
+    with st.container(key=f"{CHART_BOX}_{key or name}") if phone_scroll else contextlib.nullcontext():
         st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 

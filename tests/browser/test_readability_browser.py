@@ -292,3 +292,17 @@ def test_the_record_a_conclusion_button_is_not_cut_in_english(server, browser):
         shot(tab, "muc-tieu_ghi-ket-luan_en", button)
     finally:
         context.close()
+
+
+def test_the_ranking_keeps_the_phone_width_and_the_trend_scrolls(server, browser):
+    # A ranking reads at 358 px (a name and its value per row); a chart over the years does not.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    tab = context.new_page()
+    try:
+        open_page(tab, server, "/so-sanh?province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i")
+        ranking, heatmap = (tab.locator(".js-plotly-plot").nth(i) for i in range(2))
+        heatmap.scroll_into_view_if_needed()
+        assert ranking.bounding_box()["width"] <= 390 < heatmap.bounding_box()["width"]
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
