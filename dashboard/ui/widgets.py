@@ -182,6 +182,11 @@ PHONE_CSS = (
 )
 
 
+def phone_scroll_box(key: str) -> Any:
+    """The box a chart is drawn in to keep ``PHONE_MIN_PX`` on a phone and scroll sideways there."""
+    return st.container(key=f"{CHART_BOX}_{key}")
+
+
 def plot(
     fig: go.Figure | Drawn, key: str | None = None, period: str | None = None, phone_scroll: bool = True
 ) -> None:
@@ -201,7 +206,7 @@ def plot(
     area, when = area_name(f), period or years_label(f)
     title = (fig.layout.title.text or key or "bieu-do").split("<")[0]
     name = export.file_name(title, area, when, ext="png")[:-4][:120]
-    with st.container(key=f"{CHART_BOX}_{key or name}") if phone_scroll else contextlib.nullcontext():
+    with phone_scroll_box(key or name) if phone_scroll else contextlib.nullcontext():
         st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 

@@ -306,3 +306,18 @@ def test_the_ranking_keeps_the_phone_width_and_the_trend_scrolls(server, browser
         assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_the_meeting_pack_charts_scroll_in_their_box_on_a_phone(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    tab = context.new_page()
+    try:
+        open_page(tab, server, "/xuat-bao-cao?province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i")
+        tab.locator("[data-testid=stExpander] summary").first.click()
+        chart = tab.locator(".js-plotly-plot").first
+        chart.wait_for(timeout=60_000)
+        chart.scroll_into_view_if_needed()
+        assert chart.bounding_box()["width"] > 390
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
