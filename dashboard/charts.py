@@ -593,6 +593,10 @@ def ranking_bars(
     return fig
 
 
+HEATMAP_TOP_MARGIN = 110
+HEATMAP_TITLE_PAD = 14
+
+
 def heatmap(
     matrix: pl.DataFrame,
     *,
@@ -602,19 +606,41 @@ def heatmap(
     note: str,
     percent: bool = False,
     decimals: int | None = None,
+    hidden: pl.DataFrame | None = None,
 ) -> go.Figure:
-    """Units (rows) × years (columns) from a wide frame whose first column is the unit code."""
+    """Units (rows) × years (columns) from a wide frame whose first column is the unit code.
+
+    ``hidden``, of the same shape, holds the label of each cell whose value was hidden
+    (``access.suppress_small_counts``: "<5" or "×"), as the ranking writes it: such a cell is
+    uncoloured but says why, instead of reading as a unit without figures.
+    """
     decimals = decimals_for(percent) if decimals is None else decimals
     years = [c for c in matrix.columns if c != "unit_code"]
     z = [list(r) for r in matrix.select(years).rows()]
     fmt = value_hover(percent, decimals, field="z")
+    texts = None
+    if hidden is not None:
+        number = (
+            (lambda v: fmt_pct(v, lang, decimals)) if percent else (lambda v: fmt_number(v, lang, decimals))
+        )
+        labels = hidden.select(
+            [pl.col(y).cast(pl.String) if y in hidden.columns else pl.lit(None) for y in years]
+        )
+        texts = [
+            [
+                s if s is not None else ("" if v is None else number(v))
+                for s, v in zip(srow, zrow, strict=True)
+            ]
+            for srow, zrow in zip(labels.rows(), z, strict=True)
+        ]
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=years,
             y=list(row_labels),
             colorscale=HEATMAP_SCALE,
-            texttemplate=fmt,
+            text=texts,
+            texttemplate=fmt if texts is None else "%{text}",
             hovertemplate="%{y}<br>%{x}: " + fmt + "<extra></extra>",
             colorbar=dict(tickformat=AXIS_FORMAT, ticksuffix="%" if percent else ""),
             xgap=1,
@@ -625,5 +651,11 @@ def heatmap(
     finish(fig, lang=lang, title=title, note=note, percent=percent, decimals=decimals, height=height)
     fig.update_xaxes(type="category", side="top")
     fig.update_yaxes(type="category", autorange="reversed", tickformat="", hoverformat="", ticksuffix="")
-    fig.update_layout(margin=dict(t=110))
+    # The years sit on top, inside the top margin. Plotly centres the title there by default, so a
+    # note on two lines ran into them: the title hangs from the top edge instead, and the margin
+    # holds the title, a two-line note and the years.
+    fig.update_layout(
+        margin=dict(t=HEATMAP_TOP_MARGIN),
+        title=dict(y=1, yref="container", yanchor="top", pad=dict(t=HEATMAP_TITLE_PAD)),
+    )
     return fig

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import store
 from dashboard.access import DATA_MANAGER, SECRETARY, Access
-from dashboard.formatting import fmt_date
+from dashboard.formatting import fmt_date, period_in_sentence
 from dashboard.geography import Geography
 from dashboard.goals import TargetResult
 
@@ -93,7 +93,8 @@ class Meeting:
     @property
     def title(self) -> str:
         """ "Giao ban 9 tháng 2022 — Quận Nam Từ Liêm (họp ngày 15/10/2022)"."""
-        return f"Giao ban {self.period_label} — {self.unit_name} (họp ngày {fmt_date(self.held_on)})"
+        period = period_in_sentence(self.period_label)
+        return f"Giao ban {period} — {self.unit_name} (họp ngày {fmt_date(self.held_on)})"
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,25 @@ def period_label(start: dt.date, grain: str, lang: str = "vi") -> str:
     raise ValueError(f"Không có kỳ {grain!r} bắt đầu từ tháng {month:02d}/{year}")
 
 
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: its first letter lower-cased ("Xếp hạng người nghiện …", "Ranking
+    of addicts …"), unless its first word is an acronym or a code ("HIV prevalence", "B93 clubs")."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and not first[1:].islower():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def period_in_sentence(label: str, lang: str = "vi") -> str:
+    """A period's name inside a sentence: "Giao ban năm 2026", "quý 1/2017", not "Giao ban Năm 2026".
+
+    ``period_label`` capitalises a Vietnamese name to head a title or a table cell; English
+    names ("Q1 2017", "Oct 2026", "H1 2026") are the same anywhere.
+    """
+    _check_lang(lang)
+    return in_sentence(label) if lang == "vi" else label
+
+
 def plotly_separators(lang: str = "vi") -> str:
     """Plotly's ``layout.separators``: the decimal mark, then the thousands mark."""
     _check_lang(lang)

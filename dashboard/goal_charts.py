@@ -70,8 +70,11 @@ def _period_words(result: TargetResult, lang: str = "vi") -> str:
 def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lang: str = "vi") -> go.Figure:
     """One bullet per quota: the bar is the actual (coloured by status), the black line the target.
 
-    For a year in progress the grey band runs to the pro-rata expectation (75% of the quota
-    after 9 months). Each row's number is the achievement in percent.
+    Every row is drawn in percent of its own quota (the line at 100%), because a gauge's bar and
+    its number are one value: the number is the achievement in percent, so the bar, the band and
+    the line must be on that scale too (on a scale of counts a 97% bar would end at 97 people).
+    For a year in progress the grey band runs to the pro-rata expectation (75% after 9 months).
+    The counts themselves are in each row's caption.
 
     Args:
         results: judged targets; only quotas with an actual value are drawn (see ``quota_results``).
@@ -88,28 +91,29 @@ def quota_bullets(results: Sequence[TargetResult], title: str | None = None, lan
     for i, r in enumerate(quotas):
         top = 1 - i * row_height
         domain_y = [max(0.0, top - row_height * 0.75), top - row_height * 0.1]
-        pct = CATALOG[r.metric].percent
-        upper = max(float(r.target), float(r.actual)) * 1.15
+        achieved = float(r.achievement_pct) if r.achievement_pct is not None else None
+        upper = max(100.0, achieved or 0.0) * 1.15
         steps = []
         if r.expected_so_far is not None:
-            steps.append({"range": [0, float(r.expected_so_far)], "color": PRO_RATA_COLOR})
+            pace = float(r.expected_so_far) / float(r.target) * 100
+            steps.append({"range": [0, pace], "color": PRO_RATA_COLOR})
         name = r.metric_label if lang == "vi" else CATALOG[r.metric].label(lang)
         label = f"<b>{name}</b><br><span style='font-size:13px'>{_bullet_caption(r, lang)}</span>"
         fig.add_trace(
             go.Indicator(
                 mode="number+gauge",
-                value=float(r.achievement_pct) if r.achievement_pct is not None else None,
+                value=achieved,
                 number={"suffix": "%", "valueformat": tick_format(2), "font": {"size": 22}},
                 domain={"x": [0.42, 0.92], "y": domain_y},
                 title={"text": label, "align": "left", "font": {"size": 15}},
                 gauge={
                     "shape": "bullet",
-                    "axis": {"range": [0, upper], "tickformat": tick_format(2 if pct else 0)},
+                    "axis": {"range": [0, upper], "tickformat": tick_format(0), "ticksuffix": "%"},
                     "bar": {"color": STATUS_COLORS[r.status], "thickness": 0.55},
                     "threshold": {
                         "line": {"color": theme.TARGET_COLOR, "width": 3},
                         "thickness": 0.9,
-                        "value": float(r.target),
+                        "value": 100.0,
                     },
                     "steps": steps,
                 },
@@ -211,8 +215,9 @@ def trajectory_chart(goal: GoalProjection, lang: str = "vi") -> go.Figure:
         font=FONT,
         paper_bgcolor=theme.BACKGROUND,
         plot_bgcolor=theme.BACKGROUND,
+        # No axis title: the ticks are plainly years (the hover says "Năm 2026"), and a title
+        # there was drawn on the legend's row, over the last legend entry.
         xaxis={
-            "title": {"text": t("goals.axis.year", lang)},
             "dtick": 1,
             "tickformat": "d",
             "showgrid": False,

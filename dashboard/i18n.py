@@ -109,7 +109,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "period.6m_second": {"vi": "6 tháng cuối năm {year}", "en": "H2 {year}"},
     "period.9m": {"vi": "9 tháng {year}", "en": "9 months {year}"},
     "period.year": {"vi": "Năm {year}", "en": "{year}"},
-    "period.incomplete": {"vi": "Kỳ chưa đủ số liệu", "en": "Incomplete period"},
     # How a target stands, in the slides, the report and presentation mode (dashboard/report.py).
     "standing.met": {"vi": "đã đạt", "en": "achieved"},
     "standing.no_data": {"vi": "chưa đủ số liệu để đánh giá", "en": "not enough data to judge"},
@@ -373,7 +372,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "goals.explain.new": {
         "vi": "{when}: {n} xã mới (yêu cầu ít nhất {target}): {names}.",
-        "en": "{when}: {n} new communes (at least {target} required): {names}.",
+        "en": "{when}: {n} new commune(s) (at least {target} required): {names}.",
     },
     "goals.explain.kept": {
         "vi": "{when}: giữ vững toàn bộ các xã của năm {prev}, không xã nào tái phát.",
@@ -381,7 +380,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "goals.explain.lost": {
         "vi": "{when}: {n} xã không giữ được so với năm {prev}: {names}.",
-        "en": "{when}: {n} communes of {prev} were not kept: {names}.",
+        "en": "{when}: {n} commune(s) of {prev} not kept: {names}.",
     },
     "goals.explain.none": {"vi": "không có", "en": "none"},
     "goals.explain.no_data": {

@@ -317,6 +317,14 @@ def heatmap_matrix(frame: pl.DataFrame, indicator: str, by: str = "value") -> pl
     return wide.sort("unit_code")
 
 
+def heatmap_hidden(frame: pl.DataFrame, indicator: str) -> pl.DataFrame | None:
+    """The labels of the hidden cells ("<5", "×") in ``heatmap_matrix``'s shape; None when the
+    frame had nothing hidden (``access.suppress_small_counts`` adds ``value_shown`` then)."""
+    if "value_shown" not in frame.columns:
+        return None
+    return heatmap_matrix(frame, indicator, by="value_shown")
+
+
 def commune_count_colors(lang: str) -> dict[str, str]:
     """The map's category colours for the commune-count series, by their label in ``lang``."""
     category = {"key_communes": "key", "complex_communes": "complex", "healthy_communes": "healthy"}

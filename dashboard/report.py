@@ -440,7 +440,7 @@ def preamble(pack: Pack) -> str:
     )
     if not pack.complete:
         text += (
-            f" Kỳ {pack.period_label} chưa đủ số liệu: bộ số liệu mới đến ngày {fmt_date(pack.period_end)}."
+            f" Kỳ {period_phrase(pack)} chưa đủ số liệu: bộ số liệu mới đến ngày {fmt_date(pack.period_end)}."
         )
     reported = coverage.coverage_text(pack.coverage, "vi")
     if reported:

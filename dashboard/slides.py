@@ -19,7 +19,7 @@ from pptx.util import Emu, Inches, Pt
 from dashboard import theme
 from dashboard.catalog import CATALOG
 from dashboard.export import export_images, file_name, write_atomic, zip_files
-from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_value
+from dashboard.formatting import fmt_change_pct, fmt_date, fmt_number, fmt_value, period_in_sentence
 from dashboard.frozen import stable_zip
 from dashboard.i18n import t
 from dashboard.meeting import Pack, slide_order
@@ -110,7 +110,7 @@ def _title_slide(prs, pack: Pack) -> None:
     _text(slide.shapes.title.text_frame, committee(pack), 30, bold=True)
     lang = pack.lang
     lines = [
-        t("slides.meeting", lang, period=pack.period_label, unit=pack.unit_name),
+        t("slides.meeting", lang, period=period_in_sentence(pack.period_label, lang), unit=pack.unit_name),
         t("slides.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)),
         pack.area,
     ]

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts, page_figures, tables
 from dashboard.catalog import CATALOG
+from dashboard.formatting import in_sentence
 from dashboard.i18n import t
 from dashboard.ui import filters, loaders, widgets
 
@@ -58,13 +59,18 @@ else:
             value=by,
             lang=lang,
             title=t(
-                "chart.title", lang, what=t("chart.ranking", lang, what=what_scaled), where=area, when=when
+                "chart.title",
+                lang,
+                what=t("chart.ranking", lang, what=in_sentence(what_scaled)),
+                where=area,
+                when=when,
             ),
             note=note,
             percent=percent,
             decimals=decimals,
         ),
         key="ranking",
+        phone_scroll=False,
     )
     widgets.caption(f)
     with st.expander(t("heading.data", lang)):
@@ -95,6 +101,7 @@ if matrix.height:
             note=note,
             percent=percent,
             decimals=decimals,
+            hidden=page_figures.heatmap_hidden(yearly, indicator),
         ),
         key="heatmap",
     )

@@ -7,7 +7,7 @@ fold into one footer line; the arrow keys move between slides.
 import streamlit as st
 
 from dashboard import meeting, report, slides
-from dashboard.formatting import fmt_date, md_text
+from dashboard.formatting import fmt_date, md_text, period_in_sentence
 from dashboard.i18n import t
 from dashboard.ui import conclusions as ui_conclusions
 from dashboard.ui import export as ui_export
@@ -72,7 +72,9 @@ kind, key = order[position]
 with slide:
     if kind == "title":
         st.title(slides.committee(pack))
-        sub = t("slides.meeting", lang, period=pack.period_label, unit=pack.unit_name)
+        sub = t(
+            "slides.meeting", lang, period=period_in_sentence(pack.period_label, lang), unit=pack.unit_name
+        )
         as_of = t(
             "slides.as_of", lang, date=fmt_date(pack.period_end, lang), snapshot=fmt_date(pack.as_of, lang)
         )

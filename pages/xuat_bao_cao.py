@@ -44,7 +44,9 @@ except ValueError as exc:
 head.title(t("export.heading", lang, area=pack.unit_name, period=pack.period_label))
 head.caption(md_text(slides.committee(pack) + " · " + pack.caption.source_line()))
 if not pack.complete:
-    st.warning(t("period.incomplete", lang))
+    st.warning(
+        t("notice.incomplete_period", lang, period=pack.period_label, month=f"{pack.period_end:%m/%Y}")
+    )
 follow_up, notice = ui_conclusions.meeting_panel(f, pack, sections)
 
 probe = export.probe_browser()
@@ -99,9 +101,10 @@ st.subheader(t("export.charts", lang))
 for chart in pack.charts:
     name = export.file_name(chart.key.replace(".", "-"), pack.unit_name, pack.period_label, ext="png")[:-4]
     with st.expander(chart.title):
-        st.plotly_chart(
-            chart.figure, theme=None, key=f"xb_fig_{chart.key}", config=export.plotly_config(name)
-        )
+        with widgets.phone_scroll_box(f"xb_{chart.key}"):
+            st.plotly_chart(
+                chart.figure, theme=None, key=f"xb_fig_{chart.key}", config=export.plotly_config(name)
+            )
         b1, b2, _ = st.columns([1, 1, 3])
         for column, fmt in ((b1, "png"), (b2, "svg")):
             column.download_button(

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.ui import filters, serve
+from dashboard.ui import filters, serve, widgets
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: pages/ is at its top
 st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
@@ -57,5 +57,6 @@ def pages(page) -> list[st.Page]:
 
 chosen = filters.sidebar_filters(route=navigation)
 st.set_page_config(page_title=t("app.title", chosen.lang))
+st.html(widgets.PHONE_CSS)
 filters.routed_page().run()
 filters.finish_run()

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from dashboard import conclusions as cl
 from dashboard import frozen, goals, minutes, store
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_date, md_text
+from dashboard.formatting import fmt_date, md_text, period_in_sentence
 from dashboard.goals import TargetResult
 from dashboard.i18n import t
 from dashboard.ui import auth as ui_auth
@@ -95,7 +95,8 @@ def goals_panel(f: filters.Filters, results: Sequence[TargetResult], period: dt.
     today = dt.date.today()
     for i, r in enumerate(shown):
         with st.container(border=True, key=f"cl_target_{i}"):
-            left, right = st.columns([5, 1])
+            # A quarter of the row holds the button's label whole in English ("Record a conclusion").
+            left, right = st.columns([3, 1])
             left.markdown(
                 f"**{md_text(CATALOG[r.metric].label(lang))}** — {md_text(r.unit_name)} · "
                 f"{minutes.figures_text(r, r.metric, r.rule, lang)}"
@@ -127,7 +128,9 @@ def record_dialog(f: filters.Filters, target: TargetResult, period: dt.date, as_
         st.caption(t("cl.meeting", lang, title=meeting.title))
         held = meeting.held_on
     else:
-        st.caption(t("cl.new_meeting", lang, period=period_label, unit=geo.name(unit)))
+        st.caption(
+            t("cl.new_meeting", lang, period=period_in_sentence(period_label, lang), unit=geo.name(unit))
+        )
         held = st.date_input(t("cl.held_on", lang), value=dt.date.today(), format="DD/MM/YYYY", key="cl_held")
     words = st.text_area(t("cl.text", lang), placeholder=t("cl.text_help", lang), key="cl_text")
     c1, c2 = st.columns([2, 1])
@@ -271,7 +274,9 @@ def meeting_panel(f: filters.Filters, pack, sections: Sequence[str]):
             t("cl.held_on", lang), value=dt.date.today(), format="DD/MM/YYYY", key="mt_held"
         )
         if right.button(
-            t("mt.open", lang, period=pack.period_label), key="mt_open", icon=":material/groups:"
+            t("mt.open", lang, period=period_in_sentence(pack.period_label, lang)),
+            key="mt_open",
+            icon=":material/groups:",
         ):
             try:
                 cl.open_meeting(

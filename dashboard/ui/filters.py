@@ -447,6 +447,10 @@ def _structure_choice(folder: str, snapshot_id: str, scope: Access, lang: str) -
             st.caption(t("structure.restricted", lang, units=units))
         return scope.structure
     check_url(P_STRUCTURE, [label(s) for s in structure.STRUCTURES], lang, options=structure.STRUCTURES)
+    if P_STRUCTURE not in st.query_params and st.query_params.get_all(P_DISTRICT):
+        # A link naming districts without a structure (typed, or copied before the reform)
+        # means the old units: districts exist only there.
+        default = structure.LEGACY
     return st.radio(
         t("filter.structure", lang),
         list(structure.STRUCTURES),

@@ -7,6 +7,7 @@ with these helpers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
@@ -176,10 +177,38 @@ def folded(label: str, key: str, fill: Callable[[], None]) -> None:
     _folded("expander", label, key, fill)
 
 
-def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = None) -> None:
+# On a phone a chart keeps the width its title, its legend and twelve upright years need and
+# scrolls sideways in its own box: plotly neither wraps a title nor thins category ticks, so at
+# 358 px the title and legend were cut at the edge and the years ran into each other. 900 px
+# holds a title of charts.SCREEN_TITLE_CHARS characters, the longest line charts.for_screen
+# leaves. Streamlit sizes a chart to its element's box, hence the minimum width on that box.
+# A static table (st.table) scrolls in its own frame already, but squeezed its eight columns
+# into 358 px, a word to a line: it keeps the same width. Drawn once per run by the entry script.
+CHART_BOX = "chart_box"
+PHONE_MIN_PX = 900
+PHONE_CSS = (
+    "<style>@media (max-width: 480px) {"
+    f"[class*=st-key-{CHART_BOX}_] {{ overflow-x: auto; }}"
+    f"[class*=st-key-{CHART_BOX}_] > .stElementContainer {{ min-width: {PHONE_MIN_PX}px; }}"
+    f"[data-testid=stTable] table {{ min-width: {PHONE_MIN_PX}px; }}"
+    "}</style>"
+)
+
+
+def phone_scroll_box(key: str) -> Any:
+    """The box a chart is drawn in to keep ``PHONE_MIN_PX`` on a phone and scroll sideways there."""
+    return st.container(key=f"{CHART_BOX}_{key}")
+
+
+def plot(
+    fig: go.Figure | Drawn, key: str | None = None, period: str | None = None, phone_scroll: bool = True
+) -> None:
     """Show a figure with our template, and a download menu of PNG and SVG rendered on the server.
 
     ``fig`` is a figure, or a ``Drawn`` from ``chart`` (its screen copy and title are then reused).
+    On a phone it keeps ``PHONE_MIN_PX`` and scrolls sideways; ``phone_scroll=False`` leaves it
+    at the phone's width, for a chart that reads there (horizontal bars: a name and its value
+    on one row, which a sideways scroll would part).
     The exported image carries the chart's title, the area and period (``period``, default the
     year range), the snapshot date and the source. The camera button of the chart itself saves
     a slide-ready PNG in the browser, also without a browser on the server.
@@ -191,7 +220,8 @@ def plot(fig: go.Figure | Drawn, key: str | None = None, period: str | None = No
     info = snapshot_info(f.data_dir, f.view_id)
     area, when = area_name(f), period or years_label(f)
     name = _image_name(title or (key or "bieu-do").split("<")[0], area, when)
-    st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
+    with phone_scroll_box(key or name) if phone_scroll else contextlib.nullcontext():
+        st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 
     def images() -> None:

@@ -250,3 +250,17 @@ def test_no_snapshot_says_so(tmp_path, monkeypatch):
     at = run_app()
     assert not at.exception
     assert [e.value for e in at.error] == [t("notice.no_snapshot", "vi", folder=str(tmp_path / "snapshots"))]
+
+
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        ("vi", "Xếp hạng người nghiện có hồ sơ quản lý trên 10.000 dân: Thành phố Hà Nội, "),
+        ("en", "Ranking of addicts with management records per 10,000 inhabitants: Thành phố Hà Nội, "),
+    ],
+)
+def test_the_ranking_title_names_the_indicator_in_lower_case(data_env, lang, expected):
+    at = run_app("pages/so_sanh.py", {"lang": lang})
+    assert_clean(at)
+    titles = [spec["layout"]["title"]["text"].replace("<br>", " ") for spec in chart_specs(at)]
+    assert any(title.startswith(expected) for title in titles), titles

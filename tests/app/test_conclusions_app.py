@@ -96,7 +96,7 @@ def shown(at: AppTest) -> str:
 def test_a_viewer_sees_the_conclusions_of_their_unit_only_and_cannot_write(data):
     at = run_as(VIEWER, "pages/ket_luan.py")
     text = shown(at)
-    assert "Giao ban Tháng 10/2025 — Thành phố Hà Nội" in text
+    assert "Giao ban tháng 10/2025 — Thành phố Hà Nội" in text
     assert OURS in text and THEIRS not in text
     assert t("mt.update") not in [b.label for b in at.button]
     assert t("mt.freeze") not in [b.label for b in at.button]

@@ -194,3 +194,30 @@ def test_an_odd_structure_link_falls_back_with_a_notice(reform_env, params, name
     warnings = [w.value for w in at.warning]
     assert t("notice.bad_url_param", name=md_text(name), value=md_text(value)) in warnings, warnings
     assert at.radio(key="structure").value == structure.NEW  # the snapshot's default
+
+
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        ("vi", "Năm 2026 chưa đủ số liệu: bộ số liệu chỉ đến tháng 10/2026."),
+        ("en", "2026 is incomplete: the snapshot only reaches 10/2026."),
+    ],
+)
+def test_the_export_page_says_how_far_an_incomplete_period_reaches(reform_env, lang, expected):
+    # The demo's version 2 snapshot stands at 31/10/2026: the year 2026 holds ten months.
+    at = run_app("pages/xuat_bao_cao.py", {"province": "Thành phố Đà Nẵng", "lang": lang})
+    assert_clean(at)
+    assert expected in [w.value for w in at.warning]
+
+
+def test_a_link_naming_a_district_opens_the_old_units_of_a_version_2_snapshot(reform_env):
+    # The newest snapshot opens in the new units, which have no districts: the README's typed link
+    # (district by code, no structure) must still open Quận Nam Từ Liêm.
+    at = run_app(None, {"district": "019", "grain": "9m"})
+    assert_clean(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.radio(key="structure").value == structure.LEGACY
+    assert at.multiselect(key="district").value == ["019"]
+    assert "Quận Nam Từ Liêm" in at.title[0].value
+    # Without a district the same snapshot still opens in the new units.
+    assert run_app(None, {"grain": "9m"}).radio(key="structure").value == structure.NEW

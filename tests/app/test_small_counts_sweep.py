@@ -163,6 +163,12 @@ def test_comparison_ranking_table_and_heatmap(crafted, geography, monkeypatch):
     cells = {names[n]: row[column] for n, row in zip(heat["y"], heat["z"], strict=True)}
     shown = {c: None if v is None else f"{v:g}" for c, v in cells.items()}
     _check_group(_truth(crafted, geography, "compulsory_rehab"), shown, "bản đồ nhiệt")
+    # A hidden cell says so, as the ranking does, instead of reading as a ward without figures;
+    # the cells' texts give away no more than their colours.
+    texts = {names[n]: row[column] for n, row in zip(heat["y"], heat["text"], strict=True)}
+    assert texts[SMALL_WARD] == "<5" and cells[SMALL_WARD] is None
+    assert {texts[c] for c, v in cells.items() if v is None} <= set(HIDDEN)
+    _check_group(_truth(crafted, geography, "compulsory_rehab"), texts, "chữ trong bản đồ nhiệt")
 
 
 def test_trends_table_of_the_wards(crafted, geography, monkeypatch):

@@ -46,7 +46,9 @@ def test_three_clicks_from_a_missed_target_to_a_recorded_conclusion(server, page
     dialog = page.get_by_role("dialog")
     dialog.wait_for(timeout=30_000)
     assert "Đưa đi cai nghiện bắt buộc — Quận Nam Từ Liêm" in dialog.inner_text()
-    assert "Tháng 11/2025" in dialog.inner_text()  # the page's unit and period make the meeting
+    assert (
+        "giao ban tháng 11/2025 của Quận Nam Từ Liêm" in dialog.inner_text()
+    )  # the page's unit and period make the meeting
     dialog.get_by_label(t("cl.text")).fill(
         "Công an quận chủ trì rà soát, lập hồ sơ đưa 4 người đi cai nghiện"
     )
@@ -74,7 +76,7 @@ def test_three_clicks_from_a_missed_target_to_a_recorded_conclusion(server, page
     wait_idle(page)
     assert_no_error_box(page)
     shown = page.inner_text("[data-testid=stMain]")
-    assert "Giao ban Tháng 11/2025 — Quận Nam Từ Liêm" in shown
+    assert "Giao ban tháng 11/2025 — Quận Nam Từ Liêm" in shown
     assert "Công an quận chủ trì rà soát" in shown
     page.screenshot(path=str(SCREENSHOTS / "ket-luan_page.png"), full_page=True)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts, page_figures, query, theme
+from dashboard import charts, export, page_figures, query, theme
 
 NOTE = "Nguồn: thử. Số liệu tính đến ngày 31/12/2025."
 
@@ -259,3 +260,31 @@ def test_complete_periods_draw_as_before():
     fig = charts.time_series(series_frame(), title="T", note=NOTE)
     assert len(fig.data) == 2 and all(tr.line.dash is None for tr in fig.data)
     assert "chưa trọn" not in fig.layout.title.subtitle.text
+
+
+@pytest.mark.skipif(not export.probe_browser().ok, reason="no Chrome/Chromium here")
+def test_the_heatmap_title_and_its_two_line_note_stay_clear_of_the_years_on_top():
+    # The note as the pages write it: long enough to be wrapped onto a second line on screen.
+    note = (
+        "Dữ liệu minh họa (demo), không phải số liệu thật. Nguồn: Dữ liệu minh họa do máy sinh (demo), "
+        "khớp với số liệu các báo cáo mẫu. Số liệu tính đến ngày 31/10/2026."
+    )
+    years = [str(y) for y in range(2015, 2027)]
+    matrix = pl.DataFrame({"unit_code": ["01", "11"], **{y: [25.6, 31.9] for y in years}})
+    fig = charts.for_screen(
+        charts.heatmap(
+            matrix, row_labels=["Thành phố Hà Nội", "Tỉnh Điện Biên"], title="Người nghiện", note=note
+        )
+    )
+    assert "<br>" in fig.layout.title.subtitle.text
+    svg = export.render(fig, "svg", width=1066, height=fig.layout.height, scale=1).decode()
+    # Baselines as plotly writes them: the note's lines step down 1,3 em from its first one.
+    note_size, tick_size = 13, 16
+    first = float(re.search(r'class="gtitle-subtitle"[^>]* y="([\d.]+)"', svg).group(1))
+    lines = len(
+        re.findall(r'<tspan class="line"', svg.split('class="gtitle-subtitle"', 1)[1].split("</text>")[0])
+    )
+    note_bottom = first + (lines - 1) * 1.3 * note_size + 0.3 * note_size  # descenders
+    ticks = [float(y) for y in re.findall(r'<g class="xtick"><text[^>]* y="([\d.]+)"', svg)]
+    assert len(ticks) == len(years) and lines == 2
+    assert min(ticks) - 0.8 * tick_size > note_bottom, (note_bottom, min(ticks))

@@ -16,6 +16,8 @@ from dashboard.formatting import (
     fmt_number,
     fmt_pct,
     fmt_value,
+    in_sentence,
+    period_in_sentence,
     period_label,
     plotly_separators,
     tick_format,
@@ -121,6 +123,22 @@ def test_fmt_date(value, lang, expected):
 
 
 @pytest.mark.parametrize(
+    "label,inside",
+    [
+        ("Người nghiện có hồ sơ quản lý trên 10.000 dân", "người nghiện có hồ sơ quản lý trên 10.000 dân"),
+        ("Addicts with management records", "addicts with management records"),
+        ("HIV prevalence", "HIV prevalence"),
+        ("ARV patients", "ARV patients"),
+        ("B93 clubs", "B93 clubs"),
+        ("Tỷ lệ nhiễm HIV trong cộng đồng", "tỷ lệ nhiễm HIV trong cộng đồng"),
+        ("9 tháng 2022", "9 tháng 2022"),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_its_acronyms(label, inside):
+    assert in_sentence(label) == inside
+
+
+@pytest.mark.parametrize(
     "start,grain,vi,en",
     [
         (dt.date(2017, 1, 1), "month", "Tháng 01/2017", "Jan 2017"),
@@ -139,6 +157,21 @@ def test_fmt_date(value, lang, expected):
 def test_period_label(start, grain, vi, en):
     assert period_label(start, grain, "vi") == vi
     assert period_label(start, grain, "en") == en
+
+
+@pytest.mark.parametrize(
+    "start,grain,vi,en",
+    [
+        (dt.date(2026, 1, 1), "year", "Giao ban năm 2026", "Meeting 2026"),
+        (dt.date(2025, 10, 1), "month", "Giao ban tháng 10/2025", "Meeting Oct 2025"),
+        (dt.date(2017, 4, 1), "quarter", "Giao ban quý 2/2017", "Meeting Q2 2017"),
+        (dt.date(2022, 1, 1), "9m", "Giao ban 9 tháng 2022", "Meeting 9 months 2022"),
+        (dt.date(2026, 7, 1), "6m", "Giao ban 6 tháng cuối năm 2026", "Meeting H2 2026"),
+    ],
+)
+def test_a_period_inside_a_sentence_is_not_capitalised(start, grain, vi, en):
+    assert "Giao ban " + period_in_sentence(period_label(start, grain, "vi"), "vi") == vi
+    assert "Meeting " + period_in_sentence(period_label(start, grain, "en"), "en") == en
 
 
 @pytest.mark.parametrize(

@@ -166,6 +166,13 @@ def test_one_explanation_function_says_the_same_in_both_languages(rule, metric, 
         assert goals.verdict_label(r.verdict, "vi") in vi and goals.verdict_label(r.verdict, "en") in en
 
 
+@pytest.mark.parametrize("rule", ["new_at_least", "keep_all"])
+def test_one_commune_is_not_written_as_communes_in_english(rule):
+    # One commune entered and one left (the "communes" scenario): "1 communes" is bad English.
+    r = _result(rule, RULE_METRICS[rule][0], **SCENARIOS["communes"])
+    assert not re.search(r"\b1 (new )?communes\b", goals.explanation(r, "en")), goals.explanation(r, "en")
+
+
 def test_the_engine_keeps_the_vietnamese_of_the_same_function(newest_demo, demo_snapshots, geography):
     snapshot = demo_snapshots[newest_demo.name]
     results = goals.evaluate(snapshot.in_geography(geography), unit="11")

@@ -163,3 +163,9 @@ def test_the_word_report_stays_vietnamese_for_an_english_screen(demo_snapshots, 
     )
     assert "Tính đến ngày" in report.report_text(pack)
     assert "Vietnamese" in t("export.word_vietnamese", "en")
+
+
+@pytest.mark.parametrize("grain,words", [("year", "Kỳ năm 2022 "), ("9m", "Kỳ 9 tháng năm 2022 ")])
+def test_an_incomplete_period_is_named_in_lower_case_inside_the_sentence(pack, grain, words):
+    text = report.preamble(dataclasses.replace(pack, grain=grain, complete=False))
+    assert words + "chưa đủ số liệu: bộ số liệu mới đến ngày 30/09/2022." in text
