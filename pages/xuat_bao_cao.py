@@ -101,10 +101,9 @@ st.subheader(t("export.charts", lang))
 for chart in pack.charts:
     name = export.file_name(chart.key.replace(".", "-"), pack.unit_name, pack.period_label, ext="png")[:-4]
     with st.expander(chart.title):
-        with widgets.phone_scroll_box(f"xb_{chart.key}"):
-            st.plotly_chart(
-                chart.figure, theme=None, key=f"xb_fig_{chart.key}", config=export.plotly_config(name)
-            )
+        st.plotly_chart(
+            chart.figure, theme=None, key=f"xb_fig_{chart.key}", config=export.plotly_config(name)
+        )
         b1, b2, _ = st.columns([1, 1, 3])
         for column, fmt in ((b1, "png"), (b2, "svg")):
             column.download_button(

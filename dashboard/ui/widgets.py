@@ -7,7 +7,6 @@ with these helpers.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
@@ -181,23 +180,22 @@ def folded(label: str, key: str, fill: Callable[[], None]) -> None:
 # scrolls sideways in its own box: plotly neither wraps a title nor thins category ticks, so at
 # 358 px the title and legend were cut at the edge and the years ran into each other. 900 px
 # holds a title of charts.SCREEN_TITLE_CHARS characters, the longest line charts.for_screen
-# leaves. Streamlit sizes a chart to its element's box, hence the minimum width on that box.
+# leaves. Streamlit sizes a chart to the box inside its element, hence the minimum width on that
+# box, and the element itself scrolls: no container of our own around each chart, which would be
+# one more message a chart on every run (docs/BENCHMARK.md, *Sức chứa*). A chart that reads at
+# the phone's width (horizontal bars) has a key ending in ``PHONE_FITS``.
 # A static table (st.table) scrolls in its own frame already, but squeezed its eight columns
 # into 358 px, a word to a line: it keeps the same width. Drawn once per run by the entry script.
-CHART_BOX = "chart_box"
 PHONE_MIN_PX = 900
+PHONE_FITS = "_fits_phone"
+_SCROLLS = f".stElementContainer:not([class*='{PHONE_FITS}'])"
 PHONE_CSS = (
     "<style>@media (max-width: 480px) {"
-    f"[class*=st-key-{CHART_BOX}_] {{ overflow-x: auto; }}"
-    f"[class*=st-key-{CHART_BOX}_] > .stElementContainer {{ min-width: {PHONE_MIN_PX}px; }}"
+    f"{_SCROLLS}:has(> div > [data-testid=stPlotlyChart]) {{ overflow-x: auto; }}"
+    f"{_SCROLLS} > div:has(> [data-testid=stPlotlyChart]) {{ min-width: {PHONE_MIN_PX}px; }}"
     f"[data-testid=stTable] table {{ min-width: {PHONE_MIN_PX}px; }}"
     "}</style>"
 )
-
-
-def phone_scroll_box(key: str) -> Any:
-    """The box a chart is drawn in to keep ``PHONE_MIN_PX`` on a phone and scroll sideways there."""
-    return st.container(key=f"{CHART_BOX}_{key}")
 
 
 def plot(
@@ -220,8 +218,9 @@ def plot(
     info = snapshot_info(f.data_dir, f.view_id)
     area, when = area_name(f), period or years_label(f)
     name = _image_name(title or (key or "bieu-do").split("<")[0], area, when)
-    with phone_scroll_box(key or name) if phone_scroll else contextlib.nullcontext():
-        st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
+    if not phone_scroll:
+        key = (key or name) + PHONE_FITS
+    st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 
     def images() -> None:
