@@ -13,6 +13,7 @@ to ``artifacts/screenshots/``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 
@@ -39,6 +40,22 @@ def open_page(tab, server: str, path: str) -> None:
         tab.keyboard.press("Escape")
         tab.wait_for_timeout(300)
     assert_no_error_box(tab)
+
+
+HANOI = "province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i"
+NAM_TU_LIEM = "district=Qu%E1%BA%ADn%20Nam%20T%E1%BB%AB%20Li%C3%AAm"
+
+
+@contextlib.contextmanager
+def opened(browser, server: str, path: str, width: int, height: int, locale: str = "vi-VN"):
+    """A tab of its own (a new browser context: a new session) at ``width``×``height``, on ``path``."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    tab = context.new_page()
+    try:
+        open_page(tab, server, path)
+        yield tab
+    finally:
+        context.close()
 
 
 def settle(tab) -> None:
@@ -102,10 +119,7 @@ def test_every_vietnamese_letter_draws_right_in_every_font_the_app_uses(server, 
 
 @pytest.mark.parametrize("width", [390, 1024, 1366, 1920])
 def test_year_axes_read_2015_to_2026_upright(server, browser, width):
-    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="vi-VN")
-    tab = context.new_page()
-    try:
-        open_page(tab, server, "/xu-huong?province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i")
+    with opened(browser, server, f"/xu-huong?{HANOI}", width, 1000) as tab:
         chart = tab.locator(".js-plotly-plot").first
         chart.scroll_into_view_if_needed()
         ticks = chart.evaluate(
@@ -132,16 +146,11 @@ def test_year_axes_read_2015_to_2026_upright(server, browser, width):
             assert title["x"] + title["width"] <= box["x"] + box["width"], "title cut"
         assert tab.evaluate("() => document.documentElement.scrollWidth") <= width
         shot(tab, f"xu-huong_nam_{width}", chart)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1366, 900), (1920, 1080)])
 def test_the_overview_headline_figures_fit_the_screen(server, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    tab = context.new_page()
-    try:
-        open_page(tab, server, "/?province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i")
+    with opened(browser, server, f"/?{HANOI}", width, height) as tab:
         shown = tab.locator(cards.CARD)
         boxes = [shown.nth(i).bounding_box() for i in range(shown.count())]
         assert len(boxes) >= 9
@@ -164,16 +173,11 @@ def test_the_overview_headline_figures_fit_the_screen(server, browser, width, he
             assert color == "rgb({}, {}, {})".format(*theme.hex_to_rgb(theme.CHANGE_TONE_COLORS[tone])), tone
             assert tone == "neutral" or text[0] in "▲▼", text
         shot(tab, f"tong-quan_{width}")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width,height", [(1920, 1080), (1366, 768)])
 def test_presentation_is_the_slide_alone_and_the_arrow_keys_move_it(server, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
-    tab = context.new_page()
-    try:
-        open_page(tab, server, "/trinh-chieu?lang=en&province=01")
+    with opened(browser, server, "/trinh-chieu?lang=en&province=01", width, height, "en-GB") as tab:
         counter = tab.locator(".st-key-slide_footer div[style*=center]")
         total = int(counter.inner_text().rsplit(" ", 1)[-1])
         assert counter.inner_text() == f"Slide 1 of {total}"
@@ -190,8 +194,6 @@ def test_presentation_is_the_slide_alone_and_the_arrow_keys_move_it(server, brow
         chart = tab.locator(".st-key-slide .js-plotly-plot").first.bounding_box()
         assert title.bounding_box()["x"] + title.bounding_box()["width"] <= chart["x"] + chart["width"], "cut"
         shot(tab, f"trinh-chieu_{width}x{height}")
-    finally:
-        context.close()
 
 
 def _simulated(png: bytes, vision: str = "deuteranopia") -> tuple[np.ndarray, np.ndarray]:
@@ -260,27 +262,18 @@ def test_map_goals_and_slide_keep_their_statuses_apart_for_a_deuteranope(server,
 
 def test_the_goals_table_reads_on_a_phone(server, browser):
     # At 358 px its eight columns were squeezed a word to a line, a row as tall as the screen.
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    tab = context.new_page()
-    try:
-        nam_tu_liem = "district=Qu%E1%BA%ADn%20Nam%20T%E1%BB%AB%20Li%C3%AAm"
-        open_page(tab, server, f"/muc-tieu?{nam_tu_liem}&years=2015&years=2022&grain=9m")
+    with opened(browser, server, f"/muc-tieu?{NAM_TU_LIEM}&years=2015&years=2022&grain=9m", 390, 844) as tab:
         rows = tab.locator("[data-testid=stTable] tbody tr")
         heights = [rows.nth(i).bounding_box()["height"] for i in range(rows.count())]
         assert len(heights) >= 3 and max(heights) <= 160, heights
         # The table scrolls in its own frame; the page itself does not move sideways.
         assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
         shot(tab, "muc-tieu_bang_390", tab.locator("[data-testid=stTable]").first)
-    finally:
-        context.close()
 
 
 def test_the_record_a_conclusion_button_is_not_cut_in_english(server, browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
-    tab = context.new_page()
-    try:
-        nam_tu_liem = "district=Qu%E1%BA%ADn%20Nam%20T%E1%BB%AB%20Li%C3%AAm"
-        open_page(tab, server, f"/muc-tieu?{nam_tu_liem}&years=2015&years=2022&grain=9m&lang=en")
+    path = f"/muc-tieu?{NAM_TU_LIEM}&years=2015&years=2022&grain=9m&lang=en"
+    with opened(browser, server, path, 1366, 900, "en-GB") as tab:
         button = tab.get_by_role("button", name=t("cl.record", "en")).first
         button.scroll_into_view_if_needed()
         # The label's text is laid out whole inside its button, not ended with "…".
@@ -290,34 +283,22 @@ def test_the_record_a_conclusion_button_is_not_cut_in_english(server, browser):
         )
         assert not cut, button.inner_text()
         shot(tab, "muc-tieu_ghi-ket-luan_en", button)
-    finally:
-        context.close()
 
 
 def test_the_ranking_keeps_the_phone_width_and_the_trend_scrolls(server, browser):
     # A ranking reads at 358 px (a name and its value per row); a chart over the years does not.
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    tab = context.new_page()
-    try:
-        open_page(tab, server, "/so-sanh?province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i")
+    with opened(browser, server, f"/so-sanh?{HANOI}", 390, 844) as tab:
         ranking, heatmap = (tab.locator(".js-plotly-plot").nth(i) for i in range(2))
         heatmap.scroll_into_view_if_needed()
         assert ranking.bounding_box()["width"] <= 390 < heatmap.bounding_box()["width"]
         assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
-    finally:
-        context.close()
 
 
 def test_the_meeting_pack_charts_scroll_in_their_box_on_a_phone(server, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    tab = context.new_page()
-    try:
-        open_page(tab, server, "/xuat-bao-cao?province=Th%C3%A0nh%20ph%E1%BB%91%20H%C3%A0%20N%E1%BB%99i")
+    with opened(browser, server, f"/xuat-bao-cao?{HANOI}", 390, 844) as tab:
         tab.locator("[data-testid=stExpander] summary").first.click()
         chart = tab.locator(".js-plotly-plot").first
         chart.wait_for(timeout=60_000)
         chart.scroll_into_view_if_needed()
         assert chart.bounding_box()["width"] > 390
         assert tab.evaluate("() => document.documentElement.scrollWidth") <= 390
-    finally:
-        context.close()
