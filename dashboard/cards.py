@@ -84,8 +84,8 @@ def figure_note(
     card: page_figures.Kpi, cover: dict | None, source: tuple[str | None, dict | None], lang: str
 ) -> str:
     """The line under a headline figure: units reporting (marked when partial), or the source of a
-    commune count ("theo danh sách xã" / "theo số báo cáo", marked when the reported counts are
-    summed from part of the units); nothing under a figure that is not there."""
+    commune count ("theo danh sách xã" / "theo số báo cáo", marked when the lists or the reported
+    counts cover part of the units); nothing under a figure that is not there."""
     indicator = card.indicator
     if card.value is None:
         return ""
@@ -95,7 +95,7 @@ def figure_note(
             return ""
         keys = ("list", "report") if origin == "mixed" else (origin,)
         words = ", ".join(t(f"status.source.{k}", lang) for k in keys)
-        mark = coverage.partial_mark(counted, lang) if origin == "report" else ""
+        mark = coverage.partial_mark(counted, lang) if origin != "mixed" else ""
         return f"{words} · {mark}" if mark else words
     mark = coverage.partial_mark(cover, lang)
     return mark or coverage.coverage_text(cover, lang)

@@ -296,7 +296,9 @@ def status_source(
     folder: str, view_id: str, codes: tuple[str, ...], year: int
 ) -> tuple[str | None, dict | None]:
     """Where the selection's commune counts of ``year`` come from ("list", "report", "mixed" or
-    None), and how many of its units gave counts in their reports (a coverage row)."""
+    None), and how many of its units gave them (a coverage row): for "list", the units whose
+    communes the year's list classifies (a country of whose provinces three have lists is marked
+    partial: its counts are theirs alone); otherwise the units that gave counts in their reports."""
     return _status_source(folder, view_id, access(), codes, year)
 
 
@@ -312,10 +314,13 @@ def _status_source(
     sources = set(counts["source"].to_list())
     if not sources:
         return None, None
+    source = sources.pop() if len(sources) == 1 else "mixed"
+    if source == "list":
+        listed = set(snap.status.filter(pl.col("year") == year)["commune_code"].to_list())
+        return source, coverage.combined(coverage.coverage(geo, mine, listed))
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
     units = coverage.units_reporting(_reporting_index(folder, view_id, scope, counts=True), None, first, last)
-    cover = coverage.combined(coverage.coverage(geo, mine, units))
-    return (sources.pop() if len(sources) == 1 else "mixed"), cover
+    return source, coverage.combined(coverage.coverage(geo, mine, units))
 
 
 def summary(

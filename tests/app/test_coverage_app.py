@@ -118,3 +118,28 @@ def test_a_province_that_reported_18_of_142_drug_free_communes_shows_12_68_perce
     label = CATALOG["drug_free_share"].label("vi")
     assert card_values(at)[label] == "12,68%"
     assert "theo số báo cáo" in card_notes(at)[label]
+
+
+def test_country_commune_counts_say_the_lists_cover_some_provinces(data_env, newest_demo, geography):
+    """The demo's lists classify the communes of a few provinces: the country's counts and its
+    drug-free share are theirs alone, and the cards say so (they read as the nation's before)."""
+    from dashboard import reform, structure
+    from dashboard.snapshot import load_snapshot
+    from dashboard.view import load_view
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
+    at.query_params["province"] = "VN"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # The lists as the page reads them: in the structure the sidebar opened.
+    shown = at.sidebar.radio(key="structure").value
+    geo = reform.geography_2025() if shown == structure.NEW else geography
+    status = load_view(load_snapshot(newest_demo, geography), shown, geo).status
+    year = int(status["year"].max())
+    provinces = geo.children("VN")
+    listed = {geo.ancestors(c)[-2] for c in status.filter(pl.col("year") == year)["commune_code"]}
+    assert 0 < len(listed) < len(provinces)
+    expected = f"theo danh sách xã · một phần: {len(listed)}/{len(provinces)} tỉnh, thành phố"
+    notes = card_notes(at)
+    for indicator in ("key_communes", "healthy_communes", "drug_free_share"):
+        assert notes[CATALOG[indicator].label("vi")] == (expected,), indicator
