@@ -14,13 +14,11 @@ unit's name or a note read from a file is shown as text, never as markup or Mark
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 
 from dashboard import coverage, page_figures, theme
 from dashboard.catalog import CATALOG
-from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, fmt_value
+from dashboard.formatting import fmt_change_pct, fmt_number, fmt_pct, fmt_value, html_text
 from dashboard.i18n import t
 
 # The class of the grid; every card is a ``div.kpi-card`` with its indicator in ``data-indicator``.
@@ -29,16 +27,6 @@ UP, DOWN = "▲", "▼"  # the direction of a change, besides its colour
 
 # A sparkline's drawing box (SVG user units, stretched to the card's width).
 _WIDTH, _HEIGHT, _PAD = 100.0, 40.0, 2.0
-
-
-# A line break in a text would end the one-line HTML block the card grid is to Streamlit's Markdown,
-# and what followed would be read as Markdown (a link, an image): every text is kept to one line.
-_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
-
-
-def escape(text: str) -> str:
-    """``text`` as HTML text or attribute value, on one line: shown as typed, never as markup."""
-    return html.escape(_LINE_BREAKS.sub(" ", text), quote=True)
 
 
 def indicator_label(indicator: str, lang: str) -> str:
@@ -160,26 +148,26 @@ def card_html(card: page_figures.Kpi, lang: str, note: str = "") -> str:
     label = CATALOG[card.indicator].label(lang)
     unit = unit_shown(card, lang)
     parts = [
-        f'<div class="kpi-card" data-indicator="{escape(card.indicator)}">',
-        f'<div class="kpi-label">{escape(label)}</div>',
-        f'<div class="kpi-figure"><div class="kpi-value">{escape(texts["value"] or "")}</div>'
-        + (f'<div class="kpi-unit">{escape(unit)}</div>' if unit else "")
+        f'<div class="kpi-card" data-indicator="{html_text(card.indicator)}">',
+        f'<div class="kpi-label">{html_text(label)}</div>',
+        f'<div class="kpi-figure"><div class="kpi-value">{html_text(texts["value"] or "")}</div>'
+        + (f'<div class="kpi-unit">{html_text(unit)}</div>' if unit else "")
         + "</div>",
     ]
     if texts["delta"] is None:
-        parts.append(f'<div class="kpi-note kpi-none">{escape(t("kpi.no_previous", lang))}</div>')
+        parts.append(f'<div class="kpi-note kpi-none">{html_text(t("kpi.no_previous", lang))}</div>')
     else:
         mark = arrow(card.change)
         glyph = f'<span class="kpi-arrow" aria-hidden="true">{mark}</span>' if mark else ""
         parts.append(
-            f'<div class="kpi-delta kpi-{escape(card.tone)}" data-tone="{escape(card.tone)}">'
-            f"{glyph}{escape(texts['delta'])}</div>"
+            f'<div class="kpi-delta kpi-{html_text(card.tone)}" data-tone="{html_text(card.tone)}">'
+            f"{glyph}{html_text(texts['delta'])}</div>"
         )
     parts.append(sparkline(card.history, CATALOG[card.indicator].kind == "flow", _tone_color(card.tone)))
     if texts["quota"] is not None:
-        parts.append(f'<div class="kpi-note kpi-quota"><strong>{escape(texts["quota"])}</strong></div>')
+        parts.append(f'<div class="kpi-note kpi-quota"><strong>{html_text(texts["quota"])}</strong></div>')
     if note:
-        parts.append(f'<div class="kpi-note">{escape(note)}</div>')
+        parts.append(f'<div class="kpi-note">{html_text(note)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -238,4 +226,4 @@ def grid_html(cards: Sequence[page_figures.Kpi], lang: str, notes: Sequence[str]
     """The whole grid of ``cards`` with its style sheet, one string; ``notes[i]`` goes under card i."""
     notes = list(notes) + [""] * (len(cards) - len(notes))
     body = "".join(card_html(card, lang, note) for card, note in zip(cards, notes, strict=True))
-    return f'<style>{_CSS}</style><div class="{GRID_CLASS}" lang="{escape(lang)}">{body}</div>'
+    return f'<style>{_CSS}</style><div class="{GRID_CLASS}" lang="{html_text(lang)}">{body}</div>'

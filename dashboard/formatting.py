@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -37,6 +38,20 @@ def md_text(text: object) -> str:
     """
     text = _AUTOLINKS.sub("\u200b", re.sub(r"\s+", " ", str(text)))
     return _MARKDOWN_MARKS.sub(r"\\\1", text)
+
+
+# A line break would end a one-line HTML block in Streamlit's Markdown, and what followed would be
+# read as Markdown (a link, an image): ``html_text`` keeps every text to one line.
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+
+
+def html_text(text: str) -> str:
+    """``text`` as HTML text or attribute value, on one line: shown as typed, never as markup.
+
+    For the pieces of HTML drawn as one Markdown element (the overview's cards, the map's legend
+    column): a name or a note read from a file is escaped and its line breaks become spaces.
+    """
+    return html.escape(_LINE_BREAKS.sub(" ", text), quote=True)
 
 
 def _check_lang(lang: str) -> None:

@@ -32,7 +32,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import query
 from dashboard.catalog import CATALOG
-from dashboard.formatting import MISSING, fmt_number, plotly_separators
+from dashboard.formatting import MISSING, fmt_number, html_text, plotly_separators
 from dashboard.geography import COUNTRY_CODE, Geography
 from dashboard.i18n import t
 from dashboard.schema import KEY_CLASSES
@@ -674,16 +674,15 @@ def panel_html(parts: Sequence[tuple[str, str]]) -> str:
     """
     lines = []
     for kind, text in parts:
-        one_line = " ".join(text.split()) if kind != MARKUP else text
         if kind == NOTE:
             lines.append(
                 f'<div class="map-note" style="font-size:.875rem;color:{MUTED_TEXT};margin:.3em 0">'
-                f"{html.escape(one_line)}</div>"
+                f"{html_text(text)}</div>"
             )
         elif kind == HEADING:
-            lines.append(f'<div style="font-weight:700;margin:.6em 0 .2em">{html.escape(one_line)}</div>')
+            lines.append(f'<div style="font-weight:700;margin:.6em 0 .2em">{html_text(text)}</div>')
         else:
-            lines.append(one_line)
+            lines.append(text)
     return '<div class="map-legend">' + "\n".join(lines) + "</div>"
 
 

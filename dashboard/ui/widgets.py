@@ -218,9 +218,9 @@ def plot(
     info = snapshot_info(f.data_dir, f.view_id)
     area, when = area_name(f), period or years_label(f)
     name = _image_name(title or (key or "bieu-do").split("<")[0], area, when)
-    if not phone_scroll:
-        key = (key or name) + PHONE_FITS
-    st.plotly_chart(screen, theme=None, key=key, config=export.plotly_config(name))
+    # Only the chart's own key says it fits a phone; its menu keeps the caller's key.
+    chart_key = key if phone_scroll else (key or name) + PHONE_FITS
+    st.plotly_chart(screen, theme=None, key=chart_key, config=export.plotly_config(name))
     ctx = export.CaptionContext(area, when, info.as_of, info.source, info.demo, f.lang)
 
     def images() -> None:
